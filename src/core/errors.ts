@@ -1,0 +1,50 @@
+/** Exit codes of ARCHITECTURE §4 (contract). */
+export const ExitCode = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  accessDenied: 3,
+  notFound: 4,
+  credentials: 5,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorKind =
+  | "failed"
+  | "usage"
+  | "access-denied"
+  | "not-found"
+  | "credentials"
+  | "interrupted";
+
+const exitCodeOf: Record<ErrorKind, ExitCode> = {
+  failed: ExitCode.failed,
+  usage: ExitCode.usage,
+  "access-denied": ExitCode.accessDenied,
+  "not-found": ExitCode.notFound,
+  credentials: ExitCode.credentials,
+  interrupted: ExitCode.interrupted,
+};
+
+/**
+ * Every failure the user can act on. `message` is one plain sentence that is
+ * safe to print: it never holds credentials or pre-signed URLs. `hint` says
+ * what to do next.
+ */
+export class StrongboxError extends Error {
+  readonly kind: ErrorKind;
+  readonly hint: string | undefined;
+  constructor(kind: ErrorKind, message: string, options?: { hint?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "StrongboxError";
+    this.kind = kind;
+    this.hint = options?.hint;
+  }
+  get exitCode(): ExitCode {
+    return exitCodeOf[this.kind];
+  }
+}
+
+export const usageError = (message: string, hint?: string) =>
+  new StrongboxError("usage", message, hint === undefined ? undefined : { hint });
