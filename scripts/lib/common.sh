@@ -1,0 +1,36 @@
+# Shared by the bootstrap, start and test scripts: where the cached toolchain
+# lives and how each step reports itself. Source it; do not run it.
+
+STRONGBOX_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+STRONGBOX_CACHE="${STRONGBOX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/strongbox}"
+STRONGBOX_BIN="$STRONGBOX_CACHE/bin"
+STRONGBOX_VENV="$STRONGBOX_CACHE/venv"
+export STRONGBOX_ROOT STRONGBOX_CACHE STRONGBOX_BIN STRONGBOX_VENV
+
+# Pinned toolchain. The AWS provider's v2+ tags do not match its module path,
+# so it is pinned by pseudo-version (commit 5f2286d6d836, CHANGELOG 6.48.0).
+TOFU_VERSION="v1.10.10"
+AWS_PROVIDER_MODULE_VERSION="v1.60.1-0.20260602190131-5f2286d6d836"
+AWS_PROVIDER_VERSION="6.48.0"
+MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+MOTO_VERSION="5.2.5"
+CHECKOV_VERSION="3.3.30"
+
+PROVIDER_MIRROR="$STRONGBOX_CACHE/provider-mirror"
+export TF_CLI_CONFIG_FILE="$STRONGBOX_CACHE/tofurc"
+export TF_IN_AUTOMATION=1
+export CHECKPOINT_DISABLE=1
+export PATH="$STRONGBOX_BIN:$STRONGBOX_VENV/bin:$STRONGBOX_ROOT/node_modules/.bin:$PATH"
+
+step_started=0
+step() {
+  step_started=$(date +%s)
+  printf '==> %s\n' "$*" >&2
+}
+step_done() {
+  printf '    done in %ss%s\n' "$(($(date +%s) - step_started))" "${1:+ ($1)}" >&2
+}
+die() {
+  printf 'error: %s\n' "$*" >&2
+  exit 1
+}
