@@ -1,0 +1,125 @@
+import { type CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { StrongboxError } from "./errors.js";
+
+export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
+
+export interface AlarmSummary {
+  name: string;
+  kind: "metric" | "composite";
+  state: AlarmState;
+  /** CloudWatch's StateReason, one sentence. */
+  reason: string;
+  /** When the alarm entered its current state (StateUpdatedTimestamp), ISO-8601. */
+  since: string | undefined;
+  /** Namespace/MetricName for metric alarms. */
+  metric: string | undefined;
+  actionsEnabled: boolean;
+}
+
+export interface AlarmsReport {
+  alarms: AlarmSummary[];
+  /** Names the deployment declares but CloudWatch does not have. */
+  missing: string[];
+}
+
+export interface AlarmsPage {
+  alarms: AlarmSummary[];
+  nextToken?: string;
+}
+
+/** The slice of CloudWatch that `alarms` needs (adapted from the SDK below; faked in unit tests). */
+export interface AlarmsApi {
+  describeAlarms(
+    input: { names: string[] } | { prefix: string },
+    nextToken?: string,
+  ): Promise<AlarmsPage>;
+}
+
+/** What identifies the deployment's alarms: Terraform's output alarm_names, else a name prefix. */
+export type AlarmSelector = { names: string[] } | { prefix: string };
+
+/** DescribeAlarms takes at most 100 names per call. */
+const NAMES_PER_CALL = 100;
+
+const STATE_ORDER: Record<AlarmState, number> = { ALARM: 0, INSUFFICIENT_DATA: 1, OK: 2 };
+
+/** Every alarm of the deployment, those in ALARM first, with the declared-but-missing ones listed. */
+export async function listAlarms(api: AlarmsApi, selector: AlarmSelector): Promise<AlarmsReport> {
+  const found: AlarmSummary[] = [];
+  if ("names" in selector) {
+    if (selector.names.length === 0) {
+      throw new StrongboxError("not-found", "the config lists no alarms for this deployment", {
+        hint: "apply the monitoring part of the module (output alarm_names), then run `strongbox configure --from-terraform DIR` again",
+      });
+    }
+    for (let i = 0; i < selector.names.length; i += NAMES_PER_CALL) {
+      found.push(...(await allPages(api, { names: selector.names.slice(i, i + NAMES_PER_CALL) })));
+    }
+  } else {
+    found.push(...(await allPages(api, { prefix: selector.prefix })));
+  }
+  const byName = new Map(found.map((alarm) => [alarm.name, alarm]));
+  const alarms = [...byName.values()].sort(
+    (a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.name.localeCompare(b.name),
+  );
+  const missing = "names" in selector ? selector.names.filter((name) => !byName.has(name)) : [];
+  return { alarms, missing };
+}
+
+async function allPages(
+  api: AlarmsApi,
+  input: { names: string[] } | { prefix: string },
+): Promise<AlarmSummary[]> {
+  const all: AlarmSummary[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await api.describeAlarms(input, nextToken);
+    all.push(...page.alarms);
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return all;
+}
+
+/** AlarmsApi over the SDK's CloudWatch client. */
+export function alarmsApi(client: CloudWatchClient): AlarmsApi {
+  return {
+    async describeAlarms(input, nextToken) {
+      const out = await client.send(
+        new DescribeAlarmsCommand({
+          ...("names" in input ? { AlarmNames: input.names } : { AlarmNamePrefix: input.prefix }),
+          AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
+          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+        }),
+      );
+      const metric = (out.MetricAlarms ?? []).map(
+        (alarm): AlarmSummary => ({
+          name: alarm.AlarmName ?? "",
+          kind: "metric",
+          state: (alarm.StateValue ?? "INSUFFICIENT_DATA") as AlarmState,
+          reason: alarm.StateReason ?? "",
+          since: alarm.StateUpdatedTimestamp?.toISOString(),
+          metric:
+            alarm.MetricName === undefined
+              ? undefined
+              : `${alarm.Namespace ?? ""}/${alarm.MetricName}`,
+          actionsEnabled: alarm.ActionsEnabled ?? false,
+        }),
+      );
+      const composite = (out.CompositeAlarms ?? []).map(
+        (alarm): AlarmSummary => ({
+          name: alarm.AlarmName ?? "",
+          kind: "composite",
+          state: (alarm.StateValue ?? "INSUFFICIENT_DATA") as AlarmState,
+          reason: alarm.StateReason ?? "",
+          since: alarm.StateUpdatedTimestamp?.toISOString(),
+          metric: undefined,
+          actionsEnabled: alarm.ActionsEnabled ?? false,
+        }),
+      );
+      return {
+        alarms: [...metric, ...composite],
+        ...(out.NextToken ? { nextToken: out.NextToken } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { usageError } from "../errors.js";
+
+/** The time window of an audit query, in epoch seconds (what StartQuery takes). */
+export interface TimeWindow {
+  startTime: number;
+  endTime: number;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+/** CloudWatch Logs keeps at most ten years; anything longer is a typo. */
+const MAX_WINDOW_SECONDS = 10 * 366 * 86400;
+
+/**
+ * `--since`: a duration back from now ("24h", "7d", "1h30m", "2w", "900s")
+ * or an ISO-8601 instant with a time zone ("2026-11-27T08:00:00Z").
+ */
+export function parseSince(text: string, nowMs: number): TimeWindow {
+  const endTime = Math.floor(nowMs / 1000);
+  const trimmed = text.trim();
+  if (/^\d{4}-\d{2}-\d{2}T/.test(trimmed)) {
+    if (!/(Z|[+-]\d{2}:?\d{2})$/.test(trimmed)) {
+      throw usageError(`--since "${text}" needs a time zone`, 'e.g. "2026-11-27T08:00:00Z"');
+    }
+    const ms = Date.parse(trimmed);
+    if (Number.isNaN(ms)) throw usageError(`--since "${text}" is not a valid date and time`);
+    const startTime = Math.floor(ms / 1000);
+    if (startTime >= endTime) throw usageError(`--since "${text}" is not in the past`);
+    if (endTime - startTime > MAX_WINDOW_SECONDS) {
+      throw usageError(`--since "${text}" is more than ten years ago`);
+    }
+    return { startTime, endTime };
+  }
+  const seconds = parseDuration(trimmed, text);
+  return { startTime: endTime - seconds, endTime };
+}
+
+function parseDuration(trimmed: string, original: string): number {
+  const hint =
+    "use a duration such as 30m, 24h, 7d, 1h30m, or an instant like 2026-11-27T08:00:00Z";
+  if (trimmed === "" || !/^(\d+[smhdw])+$/.test(trimmed)) {
+    throw usageError(`--since "${original}" is not a duration`, hint);
+  }
+  let seconds = 0;
+  const seen = new Set<string>();
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhdw])/g)) {
+    if (unit === undefined || amount === undefined) continue;
+    if (seen.has(unit)) throw usageError(`--since "${original}" repeats the unit "${unit}"`, hint);
+    seen.add(unit);
+    seconds += Number(amount) * (UNIT_SECONDS[unit] ?? 0);
+  }
+  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
+    throw usageError(`--since "${original}" must be longer than zero`, hint);
+  }
+  if (seconds > MAX_WINDOW_SECONDS) {
+    throw usageError(`--since "${original}" is longer than ten years`, hint);
+  }
+  return seconds;
+}
