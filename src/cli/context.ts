@@ -42,6 +42,8 @@ export interface CommandDeps {
   stderr: NodeJS.WriteStream;
   /** stderr is a TTY and --json is off: progress bars and prompts are allowed. */
   interactive: boolean;
+  /** Asks on the terminal (stderr) and reads a line; undefined when stdin/stderr is not a TTY. */
+  prompt: ((question: string) => Promise<string>) | undefined;
   /** Aborted on SIGINT (main then exits 130). Pass it to long-running work. */
   signal: AbortSignal;
   now(): number;
@@ -62,19 +64,24 @@ export interface Invocation<Options, Result> {
 }
 
 /**
- * What `registerX(program, ctx)` gets (src/cli/commands/*.ts). Shape of a command file:
+ * What `registerX(program, ctx)` gets (src/cli/commands/{upload,download}.ts; the
+ * other commands are declared in src/cli/args.ts the same way). Shape of a command file:
  *
  * ```ts
- * export async function ls(options: LsOptions, deps: CommandDeps): Promise<LsResult> { ... }
- * export function registerLs(program: Command, ctx: CommandContext): void {
- *   program.command("ls").argument("[prefix]").option(...)
- *     .action((prefix, raw, cmd: Command) =>
- *       ctx.run(cmd, { command: "ls", options: {...}, execute: (d) => ls(options, d), render }));
+ * export async function upload(options: UploadOptions, deps: CommandDeps): Promise<UploadResult> { ... }
+ * export const renderUpload = (r: UploadResult): string => `uploaded ${r.key} ...`;
+ * export function registerUpload(program: Command, ctx: CommandContext): void {
+ *   program.command("upload").argument("<path...>").addOption(roleOption()) // helpers: ../args.js
+ *     .action((paths: string[], raw, cmd: Command) => {
+ *       const options: UploadOptions = { paths, role: raw.role, ... }; // throw usageError(...) if bad
+ *       return ctx.run(cmd, { command: "upload", options, execute: (d) => upload(options, d), render: renderUpload });
+ *     });
  * }
  * ```
  *
  * `ctx.run` resolves the global flags from `cmd` (`--json`, `--config`, `--profile`,
- * `--debug`), builds the CommandDeps, runs, renders, and maps errors to exit codes.
+ * `--debug`), builds the CommandDeps, runs, renders (JSON of the result with --json,
+ * else `render(result)` on stdout), and maps errors to exit codes (src/core/errors.ts).
  * Tests pass a recording context so they see `{ command, globals, options }` without running.
  */
 export interface CommandContext {

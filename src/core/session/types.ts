@@ -19,6 +19,8 @@ export interface RoleSession {
   baseIdentityArn: string;
   /** sts:SourceIdentity recorded on the session (shows in CloudTrail). */
   sourceIdentity: string;
+  /** The session was created with an MFA code (needed for permanent deletes). */
+  mfaAuthenticated: boolean;
   /** Assumed-role ARN returned by STS. */
   assumedRoleArn: string;
   createdAt: Date;

@@ -1,0 +1,59 @@
+import { createPresigner } from "../../core/presign.js";
+import type { Role } from "../../core/roles.js";
+import type { PresignOptions } from "../args.js";
+import type { CommandDeps } from "../context.js";
+import { formatDuration, formatTime } from "../render.js";
+
+export interface PresignResult {
+  method: "GET" | "PUT";
+  key: string;
+  role: Role;
+  url: string;
+  /** Headers the holder must send exactly (signed). */
+  headers: Record<string, string>;
+  expiresAt: Date;
+  requestedSeconds: number;
+  /** true when the session's remaining life cut the requested expiry short. */
+  clamped: boolean;
+}
+
+/** Signs locally: no request reaches S3 until someone uses the URL. */
+export async function presign(options: PresignOptions, deps: CommandDeps): Promise<PresignResult> {
+  const config = await deps.config();
+  const session = await deps.session(options.role);
+  const method = options.method === "get" ? "GET" : "PUT";
+  const presigner = createPresigner({ config, credentials: session.credentials, now: deps.now });
+  const signed = await presigner.sign({
+    method,
+    key: options.key,
+    expiresInSeconds: options.expiresInSeconds,
+  });
+  const wantedUntil = deps.now() + options.expiresInSeconds * 1000;
+  const clamped = signed.expiresAt.getTime() < wantedUntil - 1000;
+  if (clamped) {
+    const actual = Math.round((signed.expiresAt.getTime() - deps.now()) / 1000);
+    deps.log.warn(
+      `URL valid for ${formatDuration(actual)} only (until ${formatTime(signed.expiresAt)}), not ${formatDuration(options.expiresInSeconds)}: it dies with the ${session.role} session. For longer, \`strongbox login --role ${session.role} --duration …\` first.`,
+    );
+  }
+  if (Object.keys(signed.headers).length > 0) {
+    deps.log.info(
+      `send these headers exactly: ${Object.entries(signed.headers)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("; ")}`,
+    );
+  }
+  return {
+    method,
+    key: options.key,
+    role: session.role,
+    url: signed.url,
+    headers: signed.headers,
+    expiresAt: signed.expiresAt,
+    requestedSeconds: options.expiresInSeconds,
+    clamped,
+  };
+}
+
+/** The URL alone on stdout, so `curl "$(strongbox presign get KEY)"` works. */
+export const renderPresign = (r: PresignResult): string => r.url;

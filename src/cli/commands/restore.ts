@@ -1,0 +1,14 @@
+import { type RestoreResult, restoreVersion } from "../../core/catalog/restore.js";
+import type { RestoreOptions } from "../args.js";
+import type { CommandDeps } from "../context.js";
+import { catalogFor } from "./shared.js";
+
+export type { RestoreResult } from "../../core/catalog/restore.js";
+
+export async function restore(options: RestoreOptions, deps: CommandDeps): Promise<RestoreResult> {
+  const { catalog } = await catalogFor(deps, options.role);
+  return restoreVersion(catalog, options.key, options.versionId);
+}
+
+export const renderRestore = (r: RestoreResult): string =>
+  `restored ${r.key} from version ${r.restoredVersionId}; new latest version ${r.newVersionId ?? "(unversioned)"}`;

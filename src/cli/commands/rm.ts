@@ -1,0 +1,27 @@
+import { accessDenied } from "../../core/aws-errors.js";
+import { type RemoveResult, removeObject } from "../../core/catalog/remove.js";
+import type { RmOptions } from "../args.js";
+import type { CommandDeps } from "../context.js";
+import { catalogFor } from "./shared.js";
+
+export type { RemoveResult } from "../../core/catalog/remove.js";
+
+export async function rm(options: RmOptions, deps: CommandDeps): Promise<RemoveResult> {
+  const { catalog, session } = await catalogFor(deps, options.role);
+  if (options.versionId !== undefined && session.role === "admin" && !session.mfaAuthenticated) {
+    // The bucket policy refuses it anyway; say why before asking.
+    throw accessDenied({
+      action: "DeleteObjectVersion",
+      role: session.role,
+      bucket: catalog.bucket,
+      key: options.key,
+      versionId: options.versionId,
+    });
+  }
+  return removeObject(catalog, options.key, options.versionId);
+}
+
+export const renderRm = (r: RemoveResult): string =>
+  r.permanent
+    ? `deleted version ${r.versionId} of ${r.key} permanently`
+    : `deleted ${r.key} (delete marker ${r.deleteMarkerVersionId ?? "added"}; earlier versions remain: strongbox versions ${r.key})`;

@@ -1,0 +1,28 @@
+import { listVersions, type VersionEntry } from "../../core/catalog/versions.js";
+import type { VersionsOptions } from "../args.js";
+import type { CommandDeps } from "../context.js";
+import { formatBytes, formatTime, table } from "../render.js";
+import { catalogFor } from "./shared.js";
+
+export interface VersionsResult {
+  key: string;
+  versions: VersionEntry[];
+}
+
+export async function versions(
+  options: VersionsOptions,
+  deps: CommandDeps,
+): Promise<VersionsResult> {
+  const { catalog } = await catalogFor(deps, options.role);
+  return { key: options.key, versions: await listVersions(catalog, options.key) };
+}
+
+export function renderVersions(r: VersionsResult): string {
+  const rows = r.versions.map((v) => [
+    v.versionId,
+    v.isLatest ? "latest" : "",
+    v.deleteMarker ? "(delete marker)" : formatBytes(v.size),
+    formatTime(v.lastModified),
+  ]);
+  return table([["VERSION", "", "SIZE", "MODIFIED"], ...rows]);
+}

@@ -1,0 +1,50 @@
+import { sessionsDirOf } from "../../core/config.js";
+import type { Role } from "../../core/roles.js";
+import { SessionCache } from "../../core/session/cache.js";
+import type { WhoamiOptions } from "../args.js";
+import type { CommandDeps } from "../context.js";
+import { formatDuration, formatTime } from "../render.js";
+
+export interface WhoamiResult {
+  role: Role;
+  roleArn: string;
+  assumedRoleArn: string;
+  /** The person behind the session (base identity ARN). */
+  identity: string;
+  sourceIdentity: string;
+  mfa: boolean;
+  expiration: Date;
+  remainingSeconds: number;
+  /** Every cached session and whether it is usable. */
+  sessions: { role: Role; usable: boolean; reason: string }[];
+}
+
+/** Local answer from the session cache (no network). */
+export async function whoami(options: WhoamiOptions, deps: CommandDeps): Promise<WhoamiResult> {
+  const config = await deps.config();
+  const session = await deps.session(options.role);
+  const cache = new SessionCache(sessionsDirOf(deps.globals.configPath), deps.now);
+  const all = await cache.lookupAll(config.roles);
+  return {
+    role: session.role,
+    roleArn: session.roleArn,
+    assumedRoleArn: session.assumedRoleArn,
+    identity: session.baseIdentityArn,
+    sourceIdentity: session.sourceIdentity,
+    mfa: session.mfaAuthenticated,
+    expiration: session.credentials.expiration,
+    remainingSeconds: Math.floor((session.credentials.expiration.getTime() - deps.now()) / 1000),
+    sessions: all.map((d) => ({ role: d.role, usable: d.use, reason: d.reason })),
+  };
+}
+
+export const renderWhoami = (r: WhoamiResult): string =>
+  [
+    `role       ${r.role} (${r.roleArn})`,
+    `identity   ${r.identity}`,
+    `source id  ${r.sourceIdentity}${r.mfa ? " (MFA)" : ""}`,
+    `expires    ${formatTime(r.expiration)} (${formatDuration(r.remainingSeconds)} left)`,
+    ...r.sessions
+      .filter((s) => s.role !== r.role)
+      .map((s) => `also       ${s.role}: ${s.usable ? "valid" : "not usable"} — ${s.reason}`),
+  ].join("\n");

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CommanderError } from "commander";
+import { ExitCode, StrongboxError } from "../core/errors.js";
+import { buildProgram, type Registrar, usageFromCommander } from "./args.js";
+import { Runtime, type RuntimeIO } from "./runtime.js";
+
+/** Commands that live in their own files and register themselves (transfer helper). */
+const transferCommands: Registrar[] = [];
+
+/**
+ * The `strongbox` binary: parse argv, run one command, map the outcome to
+ * an exit code (ARCHITECTURE §4). Returns the code; never calls process.exit.
+ */
+export async function main(argv: string[], io: RuntimeIO): Promise<ExitCode> {
+  const runtime = new Runtime(io);
+  const program = buildProgram(runtime, transferCommands, {
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
+  });
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return io.signal.aborted ? ExitCode.interrupted : runtime.exitCode;
+  } catch (err) {
+    // Errors before a command ran: commander usage errors, or bad option values.
+    const globals = { json: argv.includes("--json"), debug: argv.includes("--debug") };
+    if (err instanceof CommanderError) {
+      const usage = usageFromCommander(err);
+      if (usage === undefined) return ExitCode.ok;
+      // Commander already printed its message on stderr.
+      if (globals.json) return runtime.report(usage, globals);
+      return ExitCode.usage;
+    }
+    if (err instanceof StrongboxError) return runtime.report(err, globals);
+    return runtime.report(err, globals);
+  }
+}
+
+/** Process wiring: real streams, SIGINT → abort (second Ctrl-C exits at once), exit code. */
+async function runProcess(): Promise<void> {
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on("SIGINT", () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(ExitCode.interrupted);
+    process.stderr.write("\ninterrupting… (Ctrl-C again to quit at once)\n");
+    controller.abort(new StrongboxError("interrupted", "interrupted"));
+  });
+  const code = await main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    now: Date.now,
+    signal: controller.signal,
+  });
+  process.exitCode = code;
+  // Idle keep-alive sockets must not hold the process open after the answer is out.
+  setTimeout(() => process.exit(code), 200).unref();
+}
+
+const invokedDirectly = (() => {
+  try {
+    return realpathSync(process.argv[1] ?? "") === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+if (invokedDirectly) await runProcess();

@@ -1,0 +1,47 @@
+/** Small text helpers for human output (tables, sizes, times). */
+
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return "-";
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export const formatTime = (date: Date | undefined): string =>
+  date === undefined ? "-" : date.toISOString().replace(/\.\d{3}Z$/, "Z");
+
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h}h${String(m).padStart(2, "0")}m`;
+  if (m > 0) return `${m}m${String(s % 60).padStart(2, "0")}s`;
+  return `${s}s`;
+}
+
+/** Left-aligned columns; `rightAlign` marks numeric columns. */
+export function table(rows: string[][], rightAlign: number[] = []): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  return rows
+    .map((row) =>
+      row
+        .map((cell, i) => {
+          if (i === row.length - 1 && !rightAlign.includes(i)) return cell;
+          const w = widths[i] ?? 0;
+          return rightAlign.includes(i) ? cell.padStart(w) : cell.padEnd(w);
+        })
+        .join("  "),
+    )
+    .join("\n");
+}

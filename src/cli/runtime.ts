@@ -1,0 +1,125 @@
+import { createInterface } from "node:readline/promises";
+import type { Command } from "commander";
+import { redact } from "../core/aws-errors.js";
+import { loadConfig, type StrongboxConfig, sessionsDirOf } from "../core/config.js";
+import { ExitCode, StrongboxError } from "../core/errors.js";
+import type { Role } from "../core/roles.js";
+import { SessionCache } from "../core/session/cache.js";
+import { sessionForCommand } from "../core/session/index.js";
+import { resolveGlobals } from "./args.js";
+import type { CommandContext, CommandDeps, GlobalOptions, Invocation, Logger } from "./context.js";
+
+/** The process around the commands: streams, environment, clock, SIGINT. */
+export interface RuntimeIO {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  env: NodeJS.ProcessEnv;
+  now: () => number;
+  signal: AbortSignal;
+}
+
+/** Runs invocations for real: builds CommandDeps, renders results, turns errors into exit codes. */
+export class Runtime implements CommandContext {
+  exitCode: ExitCode = ExitCode.ok;
+  constructor(private readonly io: RuntimeIO) {}
+
+  async run<Options, Result>(cmd: Command, invocation: Invocation<Options, Result>): Promise<void> {
+    const globals = resolveGlobals(cmd, this.io.env);
+    const log = createLogger(this.io.stderr, globals.debug);
+    const deps = this.deps(globals, log);
+    log.debug(`${invocation.command} ${JSON.stringify(invocation.options)}`);
+    try {
+      const result = await invocation.execute(deps);
+      if (globals.json) {
+        this.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } else {
+        const text = invocation.render(result);
+        if (text !== "") this.io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+      }
+      this.exitCode = ExitCode.ok;
+    } catch (err) {
+      this.exitCode = this.report(err, globals);
+    }
+  }
+
+  /** Prints a failure (one sentence + hint; stack only with --debug) and returns its exit code. */
+  report(err: unknown, globals: Pick<GlobalOptions, "json" | "debug">): ExitCode {
+    const error = this.io.signal.aborted
+      ? new StrongboxError("interrupted", "interrupted", { cause: err })
+      : err instanceof StrongboxError
+        ? err
+        : new StrongboxError(
+            "failed",
+            `unexpected error: ${(err as Error)?.message ?? String(err)}`,
+            {
+              cause: err,
+            },
+          );
+    const message = redact(error.message);
+    const hint = error.hint === undefined ? undefined : redact(error.hint);
+    if (globals.json) {
+      this.io.stdout.write(
+        `${JSON.stringify({ error: { kind: error.kind, exitCode: error.exitCode, message, hint } }, null, 2)}\n`,
+      );
+    }
+    this.io.stderr.write(`strongbox: ${message}\n`);
+    if (hint !== undefined) this.io.stderr.write(`  hint: ${hint}\n`);
+    if (globals.debug) {
+      let cause: unknown = error;
+      while (cause instanceof Error) {
+        this.io.stderr.write(`${redact(cause.stack ?? `${cause.name}: ${cause.message}`)}\n`);
+        cause = cause.cause;
+        if (cause !== undefined) this.io.stderr.write("caused by: ");
+      }
+    }
+    return error.exitCode;
+  }
+
+  private deps(globals: GlobalOptions, log: Logger): CommandDeps {
+    const { io } = this;
+    let config: Promise<StrongboxConfig> | undefined;
+    const loadOnce = () => {
+      config ??= loadConfig(globals.configPath);
+      return config;
+    };
+    const interactive = io.stderr.isTTY === true && !globals.json;
+    return {
+      globals,
+      config: loadOnce,
+      session: async (role?: Role) =>
+        sessionForCommand({
+          cache: new SessionCache(sessionsDirOf(globals.configPath), io.now),
+          config: await loadOnce(),
+          role,
+          onDecision: log.debug,
+        }),
+      log,
+      stderr: io.stderr,
+      interactive,
+      prompt:
+        io.stdin.isTTY === true && io.stderr.isTTY === true
+          ? async (question) => {
+              const rl = createInterface({ input: io.stdin, output: io.stderr });
+              try {
+                return await rl.question(question, { signal: io.signal });
+              } finally {
+                rl.close();
+              }
+            }
+          : undefined,
+      signal: io.signal,
+      now: io.now,
+    };
+  }
+}
+
+export function createLogger(stderr: NodeJS.WritableStream, debug: boolean): Logger {
+  return {
+    info: (m) => stderr.write(`${redact(m)}\n`),
+    warn: (m) => stderr.write(`warning: ${redact(m)}\n`),
+    debug: (m) => {
+      if (debug) stderr.write(`debug: ${redact(m)}\n`);
+    },
+  };
+}
