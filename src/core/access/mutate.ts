@@ -1,0 +1,206 @@
+import { ROLES } from "../roles.js";
+import type { ContractCell } from "./contract.js";
+import {
+  type AccessPolicies,
+  evaluateContract,
+  loadIamSimulate,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "./evaluate.js";
+
+/**
+ * Mutation testing of the access check: each statement of each policy is
+ * broken in a copy (dropped, its Effect flipped, its Condition removed) and
+ * the contract re-evaluated. A mutation is killed when at least one cell
+ * changes its decision; a surviving mutation means the contract cannot see
+ * that statement.
+ */
+
+export type MutationOperator = "drop" | "flip-effect" | "drop-condition";
+
+/** Which policy a statement lives in: `bucket`, `key`, or `identity:<role>:<policy name>`. */
+export type PolicyLocation =
+  | { kind: "bucket" }
+  | { kind: "key" }
+  | { kind: "identity"; role: (typeof ROLES)[number]; name: string };
+
+export interface PolicyMutation {
+  id: string;
+  location: PolicyLocation;
+  /** The statement's Sid, or its index when it has none. */
+  statement: string;
+  operator: MutationOperator;
+  /**
+   * False for statements that do not govern the roles' requests (service
+   * principals such as CloudTrail in the key policy): the contract is not
+   * expected to see them.
+   */
+  inScope: boolean;
+  policies: AccessPolicies;
+}
+
+export interface MutationOutcome {
+  mutation: Omit<PolicyMutation, "policies">;
+  killed: boolean;
+  /** The first cell whose decision changed (evaluation stops there). */
+  killedBy: string[];
+}
+
+const statementsOf = (document: PolicyDocument): PolicyStatement[] =>
+  Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+
+/** A statement governs role sessions unless every principal it names is a service. */
+function governsRoles(statement: PolicyStatement, isResourcePolicy: boolean): boolean {
+  if (!isResourcePolicy) return true;
+  const principal = statement.Principal ?? statement.NotPrincipal;
+  if (principal === "*" || principal === undefined) return true;
+  if (typeof principal !== "object" || principal === null) return true;
+  const keys = Object.keys(principal as Record<string, unknown>);
+  return keys.some((k) => k !== "Service");
+}
+
+function mutateStatement(
+  statement: PolicyStatement,
+  operator: MutationOperator,
+): PolicyStatement | null | undefined {
+  switch (operator) {
+    case "drop":
+      return null;
+    case "flip-effect":
+      return { ...statement, Effect: statement.Effect === "Allow" ? "Deny" : "Allow" };
+    case "drop-condition": {
+      if (statement.Condition === undefined) return undefined; // not applicable
+      const { Condition: _dropped, ...rest } = statement;
+      return rest as PolicyStatement;
+    }
+  }
+}
+
+function withDocument(
+  policies: AccessPolicies,
+  location: PolicyLocation,
+  document: PolicyDocument,
+): AccessPolicies {
+  switch (location.kind) {
+    case "bucket":
+      return { ...policies, bucketPolicy: document };
+    case "key":
+      return { ...policies, keyPolicy: document };
+    case "identity":
+      return {
+        ...policies,
+        identityPolicies: {
+          ...policies.identityPolicies,
+          [location.role]: policies.identityPolicies[location.role].map((p) =>
+            p.name === location.name ? { ...p, document } : p,
+          ),
+        },
+      };
+  }
+}
+
+const locationLabel = (l: PolicyLocation) =>
+  l.kind === "identity" ? `identity:${l.role}:${l.name}` : `${l.kind}-policy`;
+
+/** Every single-statement mutation of every policy. */
+export function policyMutations(policies: AccessPolicies): PolicyMutation[] {
+  const documents: Array<[PolicyLocation, PolicyDocument | undefined]> = [
+    [{ kind: "bucket" }, policies.bucketPolicy],
+    [{ kind: "key" }, policies.keyPolicy],
+  ];
+  for (const role of ROLES) {
+    for (const p of policies.identityPolicies[role]) {
+      documents.push([{ kind: "identity", role, name: p.name }, p.document]);
+    }
+  }
+  const mutations: PolicyMutation[] = [];
+  for (const [location, document] of documents) {
+    if (document === undefined) continue;
+    const statements = statementsOf(document);
+    statements.forEach((statement, index) => {
+      const label = statement.Sid ? statement.Sid : `#${index}`;
+      for (const operator of ["drop", "flip-effect", "drop-condition"] as const) {
+        const mutated = mutateStatement(statement, operator);
+        if (mutated === undefined) continue;
+        const Statement = statements.flatMap((s, i) =>
+          i !== index ? [s] : mutated === null ? [] : [mutated],
+        );
+        mutations.push({
+          id: `${locationLabel(location)}/${label}/${operator}`,
+          location,
+          statement: label,
+          operator,
+          inScope: governsRoles(statement, location.kind !== "identity"),
+          policies: withDocument(policies, location, { ...document, Statement }),
+        });
+      }
+    });
+  }
+  return mutations;
+}
+
+/** The cells a policy can influence: its service's cells, or its role's cells. */
+function cellsGovernedBy(location: PolicyLocation, cells: ContractCell[]): ContractCell[] {
+  switch (location.kind) {
+    case "bucket":
+      return cells.filter((c) => c.action.startsWith("s3:"));
+    case "key":
+      return cells.filter((c) => c.action.startsWith("kms:"));
+    case "identity":
+      return cells.filter((c) => c.role === location.role);
+  }
+}
+
+/**
+ * Runs every mutation. The unmutated policies must satisfy the contract
+ * first, so that a killed mutation means "this statement is what made the
+ * cell right".
+ */
+export async function runMutations(
+  cells: ContractCell[],
+  policies: AccessPolicies,
+): Promise<MutationOutcome[]> {
+  const simulator = await loadIamSimulate();
+  const outcomes: MutationOutcome[] = [];
+  for (const { policies: mutated, ...mutation } of policyMutations(policies)) {
+    const governed = cellsGovernedBy(mutation.location, cells);
+    const results = await evaluateContract(governed, mutated, {
+      simulator,
+      stopAtFirstMismatch: true,
+    });
+    const killedBy = results.filter((r) => !r.ok).map((r) => r.cell.id);
+    outcomes.push({ mutation, killed: killedBy.length > 0, killedBy });
+  }
+  return outcomes;
+}
+
+export interface StatementVerdict {
+  /** `location/statement`, e.g. `bucket-policy/DenyInsecureTransport`. */
+  statement: string;
+  inScope: boolean;
+  /** Mutations of this statement that some cell noticed / that none did. */
+  killed: MutationOperator[];
+  survived: MutationOperator[];
+}
+
+/**
+ * Per statement: a statement is seen by the contract when at least one of its
+ * mutations is killed. A surviving mutation of a seen statement is defence in
+ * depth (another statement makes the same cells right), e.g. a role's
+ * `kms:ViaService` condition backed by the key policy's deny.
+ */
+export function statementVerdicts(outcomes: MutationOutcome[]): StatementVerdict[] {
+  const verdicts = new Map<string, StatementVerdict>();
+  for (const { mutation, killed } of outcomes) {
+    const statement = mutation.id.slice(0, mutation.id.lastIndexOf("/"));
+    const verdict = verdicts.get(statement) ?? {
+      statement,
+      inScope: mutation.inScope,
+      killed: [],
+      survived: [],
+    };
+    (killed ? verdict.killed : verdict.survived).push(mutation.operator);
+    verdicts.set(statement, verdict);
+  }
+  return [...verdicts.values()];
+}
