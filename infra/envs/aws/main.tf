@@ -1,0 +1,27 @@
+# Strongbox in a real AWS account. Credentials come from the default chain
+# (AWS_PROFILE, SSO, environment, instance role); the deployer needs rights to
+# create the buckets, the key and the roles.
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = var.tags
+  }
+}
+
+module "strongbox" {
+  source = "../../modules/strongbox"
+
+  name_prefix             = var.name_prefix
+  bucket_name             = var.bucket_name
+  role_principals         = var.role_principals
+  admin_require_mfa       = var.admin_require_mfa
+  require_source_identity = var.require_source_identity
+  max_session_duration    = var.max_session_duration
+  max_signature_age_ms    = var.max_signature_age_ms
+  object_lifecycle        = var.object_lifecycle
+  cors_allowed_origins    = var.cors_allowed_origins
+  kms_administrator_arns  = var.kms_administrator_arns
+  tags                    = var.tags
+}

@@ -1,0 +1,163 @@
+# The three roles people assume: who may assume each, and what each may do.
+# Capabilities follow the access contract (ARCHITECTURE §2).
+
+locals {
+  objects_arn = "${local.bucket_arn}/*"
+
+  # Trust: the listed principals, recording who they are (SourceIdentity).
+  # Admin sessions need MFA unless admin_require_mfa is false.
+  role_trust_conditions = {
+    for role in keys(local.role_names) : role => merge(
+      var.require_source_identity ? { StringLike = { "sts:SourceIdentity" = "*" } } : {},
+      role == "admin" && var.admin_require_mfa ? { Bool = { "aws:MultiFactorAuthPresent" = "true" } } : {},
+    )
+  }
+
+  role_trust_policies = {
+    for role in keys(local.role_names) : role => jsonencode({
+      Version = "2012-10-17"
+      Statement = [merge(
+        {
+          Sid       = "AssumeBy${title(role)}Principals"
+          Effect    = "Allow"
+          Principal = { AWS = var.role_principals[role] }
+          Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
+        },
+        length(local.role_trust_conditions[role]) > 0 ? { Condition = local.role_trust_conditions[role] } : {},
+      )]
+    })
+  }
+
+  # Identity-policy fragments, one per capability of the contract table.
+  identity_policy_fragments = {
+    write_objects = [{
+      Sid    = "WriteObjectsIncludingMultipart"
+      Effect = "Allow"
+      # PutObject covers CreateMultipartUpload, UploadPart and CompleteMultipartUpload.
+      Action   = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
+      Resource = local.objects_arn
+    }]
+
+    read_objects = [
+      {
+        Sid      = "ReadObjectsAndVersions"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource = local.objects_arn
+      },
+      {
+        Sid      = "ListObjectsAndVersions"
+        Effect   = "Allow"
+        Action   = ["s3:ListBucket", "s3:ListBucketVersions"]
+        Resource = local.bucket_arn
+      },
+    ]
+
+    delete_objects = [
+      {
+        Sid      = "DeleteObjectsWithDeleteMarker"
+        Effect   = "Allow"
+        Action   = "s3:DeleteObject"
+        Resource = local.objects_arn
+      },
+      {
+        Sid       = "DeleteVersionsPermanentlyWithMfa"
+        Effect    = "Allow"
+        Action    = "s3:DeleteObjectVersion"
+        Resource  = local.objects_arn
+        Condition = { Bool = { "aws:MultiFactorAuthPresent" = "true" } }
+      },
+    ]
+
+    # Defence in depth: whatever else gets attached to a role later, it cannot
+    # reconfigure the bucket or the key; that belongs to the deployer alone.
+    deny_reconfiguration = [
+      {
+        Sid    = "DenyBucketReconfiguration"
+        Effect = "Deny"
+        Action = [
+          "s3:DeleteBucket",
+          "s3:DeleteBucketPolicy",
+          "s3:PutBucketAcl",
+          "s3:PutBucketCORS",
+          "s3:PutBucketLogging",
+          "s3:PutBucketObjectLockConfiguration",
+          "s3:PutBucketOwnershipControls",
+          "s3:PutBucketPolicy",
+          "s3:PutBucketPublicAccessBlock",
+          "s3:PutBucketVersioning",
+          "s3:PutEncryptionConfiguration",
+          "s3:PutLifecycleConfiguration",
+          "s3:PutObjectAcl",
+          "s3:PutObjectVersionAcl",
+        ]
+        Resource = [local.bucket_arn, local.objects_arn, local.access_log_bucket_arn, "${local.access_log_bucket_arn}/*"]
+      },
+      {
+        Sid    = "DenyKeyReconfiguration"
+        Effect = "Deny"
+        Action = [
+          "kms:CancelKeyDeletion",
+          "kms:CreateGrant",
+          "kms:DeleteAlias",
+          "kms:DisableKey",
+          "kms:DisableKeyRotation",
+          "kms:PutKeyPolicy",
+          "kms:ScheduleKeyDeletion",
+          "kms:UpdateAlias",
+        ]
+        Resource = aws_kms_key.this.arn
+      },
+    ]
+  }
+
+  kms_use_statement = {
+    for role, actions in local.kms_role_actions : role => [{
+      Sid       = "UseKeyOnlyViaS3"
+      Effect    = "Allow"
+      Action    = actions
+      Resource  = aws_kms_key.this.arn
+      Condition = local.kms_via_s3_condition
+    }]
+  }
+
+  role_capabilities = {
+    uploader = ["write_objects"]
+    viewer   = ["read_objects"]
+    admin    = ["write_objects", "read_objects", "delete_objects"]
+  }
+
+  role_policies = {
+    for role, capabilities in local.role_capabilities : role => jsonencode({
+      Version = "2012-10-17"
+      Statement = concat(
+        flatten([for capability in capabilities : local.identity_policy_fragments[capability]]),
+        local.kms_use_statement[role],
+        role == "admin" ? local.admin_extra_statements : [],
+        local.identity_policy_fragments.deny_reconfiguration,
+      )
+    })
+  }
+
+  # Hook for the monitoring files: the Admin's audit reads (Logs Insights on the
+  # trail's log group, alarm states). Kept empty here.
+  admin_extra_statements = []
+}
+
+resource "aws_iam_role" "this" {
+  for_each = local.role_names
+
+  name                 = each.value
+  description          = "Strongbox ${each.key} of ${local.bucket_name}"
+  assume_role_policy   = local.role_trust_policies[each.key]
+  max_session_duration = var.max_session_duration
+  tags                 = merge(local.tags, { "strongbox:role" = each.key })
+}
+
+resource "aws_iam_role_policy" "this" {
+  for_each = local.role_names
+
+  name   = "${each.value}-access"
+  role   = aws_iam_role.this[each.key].id
+  policy = local.role_policies[each.key]
+}

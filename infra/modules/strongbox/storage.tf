@@ -1,0 +1,314 @@
+# The main bucket and the bucket that receives its server access logs.
+
+locals {
+  bucket_and_objects = [local.bucket_arn, "${local.bucket_arn}/*"]
+
+  # Main bucket policy, one fragment per rule. Each is readable (and tested) alone.
+  bucket_policy_fragments = {
+    deny_insecure_transport = [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = local.bucket_and_objects
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+
+    deny_sigv2 = [{
+      Sid       = "DenyAnythingButSigV4"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = local.bucket_and_objects
+      Condition = { StringNotEquals = { "s3:signatureversion" = "AWS4-HMAC-SHA256" } }
+    }]
+
+    # Writes normally name no key (the bucket default applies); one that names
+    # another key, or another algorithm, is refused.
+    deny_wrong_key = [
+      {
+        Sid       = "DenyWritesNamingAnotherKmsKey"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = "${local.bucket_arn}/*"
+        Condition = {
+          Null            = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "false" }
+          StringNotEquals = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = aws_kms_key.this.arn }
+        }
+      },
+      {
+        Sid       = "DenyWritesNamingAnotherAlgorithm"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = "${local.bucket_arn}/*"
+        Condition = {
+          Null            = { "s3:x-amz-server-side-encryption" = "false" }
+          StringNotEquals = { "s3:x-amz-server-side-encryption" = "aws:kms" }
+        }
+      },
+    ]
+
+    deny_old_signature = var.max_signature_age_ms == null ? [] : [{
+      Sid       = "DenyPresignedUrlsOlderThanMaxAge"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = local.bucket_and_objects
+      Condition = {
+        StringEquals       = { "s3:authType" = "REST-QUERY-STRING" }
+        NumericGreaterThan = { "s3:signatureAge" = tostring(var.max_signature_age_ms) }
+      }
+    }]
+
+    # The Admin role's own policy already demands MFA; this repeats it on the
+    # resource so no policy later attached to a role can bypass it.
+    deny_version_delete_without_mfa = [{
+      Sid       = "DenyPermanentDeleteWithoutMfa"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:DeleteObjectVersion"
+      Resource  = "${local.bucket_arn}/*"
+      Condition = {
+        ArnEquals        = { "aws:PrincipalArn" = values(local.role_arns) }
+        BoolIfExists     = { "aws:MultiFactorAuthPresent" = "false" }
+      }
+    }]
+  }
+
+  bucket_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = flatten(values(local.bucket_policy_fragments))
+  })
+
+  access_log_prefix = "s3/${local.bucket_name}/"
+
+  access_log_bucket_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [local.access_log_bucket_arn, "${local.access_log_bucket_arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+      {
+        Sid       = "AllowServerAccessLogsFromMainBucket"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${local.access_log_bucket_arn}/${local.access_log_prefix}*"
+        Condition = {
+          ArnLike      = { "aws:SourceArn" = local.bucket_arn }
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+        }
+      },
+    ]
+  })
+}
+
+################################################################################
+# Main bucket
+################################################################################
+
+resource "aws_s3_bucket" "main" {
+  #checkov:skip=CKV_AWS_144:Cross-region replication is a disaster-recovery choice left to the deployer; versioning and the KMS key already protect the data.
+  #checkov:skip=CKV2_AWS_62:Object events reach admins through CloudTrail data events and EventBridge (the monitoring part of the module), not S3 event notifications.
+  bucket        = local.bucket_name
+  force_destroy = var.force_destroy
+  tags          = local.tags
+}
+
+resource "aws_s3_bucket_public_access_block" "main" {
+  bucket                  = aws_s3_bucket.main.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "main" {
+  bucket = aws_s3_bucket.main.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "main" {
+  bucket = aws_s3_bucket.main.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "main" {
+  bucket = aws_s3_bucket.main.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = aws_kms_key.this.arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_policy" "main" {
+  bucket = aws_s3_bucket.main.id
+  policy = local.bucket_policy
+
+  # A policy is accepted only once public access is blocked for good.
+  depends_on = [aws_s3_bucket_public_access_block.main]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "main" {
+  bucket = aws_s3_bucket.main.id
+
+  rule {
+    id     = "abort-incomplete-multipart-uploads"
+    status = "Enabled"
+    filter {}
+    abort_incomplete_multipart_upload {
+      days_after_initiation = var.object_lifecycle.abort_incomplete_multipart_days
+    }
+  }
+
+  dynamic "rule" {
+    for_each = var.object_lifecycle.noncurrent_version_expiration_days != null || var.object_lifecycle.noncurrent_version_transition != null ? [1] : []
+    content {
+      id     = "noncurrent-versions"
+      status = "Enabled"
+      filter {}
+
+      dynamic "noncurrent_version_transition" {
+        for_each = var.object_lifecycle.noncurrent_version_transition[*]
+        content {
+          noncurrent_days           = noncurrent_version_transition.value.days
+          storage_class             = noncurrent_version_transition.value.storage_class
+          newer_noncurrent_versions = var.object_lifecycle.newer_noncurrent_versions_to_keep
+        }
+      }
+
+      dynamic "noncurrent_version_expiration" {
+        for_each = var.object_lifecycle.noncurrent_version_expiration_days[*]
+        content {
+          noncurrent_days           = noncurrent_version_expiration.value
+          newer_noncurrent_versions = var.object_lifecycle.newer_noncurrent_versions_to_keep
+        }
+      }
+    }
+  }
+
+  # Lifecycle rules on a versioned bucket apply to versions only once versioning is on.
+  depends_on = [aws_s3_bucket_versioning.main]
+}
+
+resource "aws_s3_bucket_cors_configuration" "main" {
+  count  = length(var.cors_allowed_origins) > 0 ? 1 : 0
+  bucket = aws_s3_bucket.main.id
+
+  cors_rule {
+    allowed_origins = var.cors_allowed_origins
+    allowed_methods = ["GET", "PUT", "POST", "HEAD"]
+    allowed_headers = ["*"]
+    # Browsers need ETag to complete a multipart upload, the version and
+    # checksum headers to verify it, Content-Range for ranged downloads.
+    expose_headers = [
+      "ETag",
+      "Content-Range",
+      "x-amz-version-id",
+      "x-amz-checksum-crc32",
+      "x-amz-checksum-crc32c",
+      "x-amz-checksum-crc64nvme",
+      "x-amz-checksum-sha1",
+      "x-amz-checksum-sha256",
+      "x-amz-checksum-type",
+    ]
+    max_age_seconds = 3000
+  }
+}
+
+resource "aws_s3_bucket_logging" "main" {
+  bucket        = aws_s3_bucket.main.id
+  target_bucket = aws_s3_bucket.access_logs.id
+  target_prefix = local.access_log_prefix
+
+  depends_on = [aws_s3_bucket_policy.access_logs]
+}
+
+################################################################################
+# Access-log bucket
+################################################################################
+
+resource "aws_s3_bucket" "access_logs" {
+  #checkov:skip=CKV_AWS_18:This bucket is the access-log target; logging it would log its own log deliveries.
+  #checkov:skip=CKV_AWS_144:Cross-region replication of access logs is left to the deployer.
+  #checkov:skip=CKV2_AWS_62:Event notifications for log deliveries would only be noise; the logs are read, not reacted to.
+  #checkov:skip=CKV_AWS_145:S3 server access logging delivers only to buckets with SSE-S3 default encryption, not SSE-KMS.
+  bucket        = local.access_log_bucket_name
+  force_destroy = var.force_destroy
+  tags          = local.tags
+}
+
+resource "aws_s3_bucket_public_access_block" "access_logs" {
+  bucket                  = aws_s3_bucket.access_logs.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+# SSE-S3, not the module's key: S3 server access logging cannot write to a
+# bucket whose default encryption is SSE-KMS.
+resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+  policy = local.access_log_bucket_policy
+
+  depends_on = [aws_s3_bucket_public_access_block.access_logs]
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  bucket = aws_s3_bucket.access_logs.id
+
+  rule {
+    id     = "expire-access-logs"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = var.access_log_retention_days
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 1
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.access_logs]
+}

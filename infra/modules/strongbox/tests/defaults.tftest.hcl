@@ -1,0 +1,343 @@
+# The module's security decisions with default inputs, checked on the plan.
+# Runs offline: the AWS provider is mocked, with the values the assertions use.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "eu-west-1" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:eu-west-1:111122223333:key/0b7e5c5e-1111-2222-3333-444455556666"
+      key_id = "0b7e5c5e-1111-2222-3333-444455556666"
+    }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mocked" }
+  }
+}
+
+variables {
+  role_principals = {
+    uploader = ["arn:aws:iam::111122223333:user/alice"]
+    viewer   = ["arn:aws:iam::111122223333:user/bob"]
+    admin    = ["arn:aws:iam::111122223333:role/security-admins"]
+  }
+  tags = { Owner = "tests" }
+}
+
+run "buckets_are_private_versioned_and_encrypted" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for pab in [aws_s3_bucket_public_access_block.main, aws_s3_bucket_public_access_block.access_logs] :
+      pab.block_public_acls && pab.block_public_policy && pab.ignore_public_acls && pab.restrict_public_buckets
+    ])
+    error_message = "Every bucket must have all four public access blocks on."
+  }
+
+  assert {
+    condition = alltrue([
+      for oc in [aws_s3_bucket_ownership_controls.main, aws_s3_bucket_ownership_controls.access_logs] :
+      one(oc.rule).object_ownership == "BucketOwnerEnforced"
+    ])
+    error_message = "Every bucket must disable ACLs (BucketOwnerEnforced)."
+  }
+
+  assert {
+    condition = alltrue([
+      for v in [aws_s3_bucket_versioning.main, aws_s3_bucket_versioning.access_logs] :
+      one(v.versioning_configuration).status == "Enabled"
+    ])
+    error_message = "Every bucket must be versioned."
+  }
+
+  assert {
+    condition = alltrue([
+      for rule in aws_s3_bucket_server_side_encryption_configuration.main.rule :
+      one(rule.apply_server_side_encryption_by_default).sse_algorithm == "aws:kms"
+      && one(rule.apply_server_side_encryption_by_default).kms_master_key_id == aws_kms_key.this.arn
+      && rule.bucket_key_enabled
+    ])
+    error_message = "The main bucket's default encryption must be SSE-KMS with the module's key and a bucket key."
+  }
+
+  assert {
+    condition = alltrue([
+      for rule in aws_s3_bucket_server_side_encryption_configuration.access_logs.rule :
+      one(rule.apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    ])
+    error_message = "The access-log bucket must use SSE-S3, the only encryption S3 server access logging delivers to."
+  }
+
+  assert {
+    condition     = !aws_s3_bucket.main.force_destroy && !aws_s3_bucket.access_logs.force_destroy
+    error_message = "Buckets must not be force-destroyed by default."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.main.bucket == "strongbox-111122223333-eu-west-1" && aws_s3_bucket.access_logs.bucket == "strongbox-access-logs-111122223333-eu-west-1"
+    error_message = "Bucket names derive from name_prefix, account and region."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_logging.main.target_bucket == aws_s3_bucket.access_logs.id
+    error_message = "The main bucket must log access to the access-log bucket."
+  }
+}
+
+run "key_rotates_and_is_used_only_via_s3" {
+  command = plan
+
+  assert {
+    condition     = aws_kms_key.this.enable_key_rotation && aws_kms_alias.this.name == "alias/strongbox"
+    error_message = "The key must rotate and carry the alias alias/<name_prefix>."
+  }
+
+  assert {
+    condition = length(setintersection(
+      toset(flatten([for s in jsondecode(aws_kms_key.this.policy).Statement : s.Action if s.Sid == "KeyAdministration"])),
+      toset(["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncrypt*", "kms:CreateGrant", "kms:*"]),
+    )) == 0
+    error_message = "Key administrators must not be able to use the key for data or grant it."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      s.Condition.StringEquals["kms:ViaService"] == "s3.eu-west-1.amazonaws.com"
+      && s.Condition.StringEquals["kms:CallerAccount"] == "111122223333"
+      if startswith(s.Sid, "RoleUseViaS3")
+    ])
+    error_message = "Roles may use the key only via S3 in this region."
+  }
+
+  assert {
+    condition = {
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s.Sid => sort(s.Action) if startswith(s.Sid, "RoleUseViaS3")
+      } == {
+      RoleUseViaS3Uploader = ["kms:Decrypt", "kms:GenerateDataKey"]
+      RoleUseViaS3Viewer   = ["kms:Decrypt"]
+      RoleUseViaS3Admin    = ["kms:Decrypt", "kms:GenerateDataKey"]
+    }
+    error_message = "Key use per role: uploader and admin GenerateDataKey+Decrypt, viewer Decrypt."
+  }
+}
+
+run "bucket_policy_denies_misuse" {
+  command = plan
+
+  assert {
+    condition = toset([for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Sid]) == toset([
+      "DenyInsecureTransport",
+      "DenyAnythingButSigV4",
+      "DenyWritesNamingAnotherKmsKey",
+      "DenyWritesNamingAnotherAlgorithm",
+      "DenyPresignedUrlsOlderThanMaxAge",
+      "DenyPermanentDeleteWithoutMfa",
+    ])
+    error_message = "The bucket policy must hold exactly the deny rules of the module."
+  }
+
+  assert {
+    condition     = alltrue([for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Effect == "Deny"])
+    error_message = "The bucket policy grants nothing; access comes from the roles' identity policies."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Condition.Bool["aws:SecureTransport"] if s.Sid == "DenyInsecureTransport"
+    ]) == "false"
+    error_message = "Plain HTTP must be denied."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Condition.StringNotEquals["s3:signatureversion"] if s.Sid == "DenyAnythingButSigV4"
+    ]) == "AWS4-HMAC-SHA256"
+    error_message = "Anything but SigV4 must be denied."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement :
+      s.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"] == aws_kms_key.this.arn
+      && s.Condition.Null["s3:x-amz-server-side-encryption-aws-kms-key-id"] == "false"
+      if s.Sid == "DenyWritesNamingAnotherKmsKey"
+    ])
+    error_message = "A write naming another KMS key must be denied, and only when a key is named."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement :
+      s.Condition.StringNotEquals["s3:x-amz-server-side-encryption"] == "aws:kms"
+      if s.Sid == "DenyWritesNamingAnotherAlgorithm"
+    ])
+    error_message = "A write naming another encryption algorithm must be denied."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement :
+      s.Condition.NumericGreaterThan["s3:signatureAge"] == "3600000" && s.Condition.StringEquals["s3:authType"] == "REST-QUERY-STRING"
+      if s.Sid == "DenyPresignedUrlsOlderThanMaxAge"
+    ])
+    error_message = "Pre-signed URLs older than max_signature_age_ms (default one hour) must be denied."
+  }
+
+  assert {
+    condition = toset([for s in jsondecode(aws_s3_bucket_policy.access_logs.policy).Statement : s.Sid]) == toset([
+      "DenyInsecureTransport", "AllowServerAccessLogsFromMainBucket",
+    ])
+    error_message = "The access-log bucket admits only TLS and S3's log delivery."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.access_logs.policy).Statement :
+      s.Principal.Service == "logging.s3.amazonaws.com"
+      && s.Condition.ArnLike["aws:SourceArn"] == "arn:aws:s3:::strongbox-111122223333-eu-west-1"
+      && s.Condition.StringEquals["aws:SourceAccount"] == "111122223333"
+      if s.Effect == "Allow"
+    ])
+    error_message = "Log delivery must be scoped to the main bucket and this account."
+  }
+}
+
+run "roles_follow_the_access_contract" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this["admin"].assume_role_policy).Statement[0].Condition.Bool["aws:MultiFactorAuthPresent"] == "true"
+    error_message = "Assuming Admin must require MFA by default."
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["uploader", "viewer"] : !can(jsondecode(aws_iam_role.this[role].assume_role_policy).Statement[0].Condition.Bool)
+    ])
+    error_message = "Only Admin demands MFA."
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["uploader", "viewer", "admin"] :
+      contains(jsondecode(aws_iam_role.this[role].assume_role_policy).Statement[0].Action, "sts:SetSourceIdentity")
+      && jsondecode(aws_iam_role.this[role].assume_role_policy).Statement[0].Condition.StringLike["sts:SourceIdentity"] == "*"
+    ])
+    error_message = "Every role must allow, and by default require, sts:SourceIdentity."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.this["viewer"].assume_role_policy).Statement[0].Principal.AWS == ["arn:aws:iam::111122223333:user/bob"]
+    error_message = "A role trusts exactly the principals given for it."
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["uploader", "viewer", "admin"] :
+      aws_iam_role.this[role].max_session_duration == 3600 && aws_iam_role.this[role].name == "strongbox-${role}"
+    ])
+    error_message = "Roles are named <prefix>-<role> with a one-hour session by default."
+  }
+
+  assert {
+    condition = {
+      for role in ["uploader", "viewer", "admin"] : role => sort(distinct(flatten([
+        for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement :
+        [for action in flatten([s.Action]) : action if startswith(action, "s3:")] if s.Effect == "Allow"
+      ])))
+      } == {
+      uploader = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"]
+      viewer   = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"]
+      admin = [
+        "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion",
+        "s3:ListBucket", "s3:ListBucketVersions", "s3:ListMultipartUploadParts", "s3:PutObject",
+      ]
+    }
+    error_message = "S3 permissions per role must match ARCHITECTURE §2 exactly."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_iam_role_policy.this["admin"].policy).Statement :
+      s.Condition.Bool["aws:MultiFactorAuthPresent"] if s.Effect == "Allow" && contains(flatten([s.Action]), "s3:DeleteObjectVersion")
+    ]) == "true"
+    error_message = "Admin may delete a version permanently only with MFA in the session."
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["uploader", "viewer", "admin"] : anytrue([
+        for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement :
+        s.Effect == "Deny" && length(setsubtract([
+          "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutEncryptionConfiguration", "s3:PutBucketVersioning",
+          "s3:PutBucketPublicAccessBlock", "s3:PutLifecycleConfiguration",
+        ], flatten([s.Action]))) == 0
+      ])
+    ])
+    error_message = "No role may change the bucket's policy, encryption, versioning, public access block or lifecycle."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for role in ["uploader", "viewer", "admin"] : [
+        for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement :
+        s.Resource == aws_kms_key.this.arn && s.Condition.StringEquals["kms:ViaService"] == "s3.eu-west-1.amazonaws.com"
+        if s.Effect == "Allow" && startswith(flatten([s.Action])[0], "kms:")
+      ]
+    ]))
+    error_message = "Identity policies grant KMS only on the module's key, only via S3 in this region."
+  }
+}
+
+run "tags_reach_every_taggable_resource" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for tags in concat(
+        [aws_kms_key.this.tags, aws_s3_bucket.main.tags, aws_s3_bucket.access_logs.tags],
+        [for r in aws_iam_role.this : r.tags],
+      ) : tags["Owner"] == "tests"
+    ])
+    error_message = "var.tags must be on the key, both buckets and every role."
+  }
+}
+
+run "lifecycle_and_cors_defaults" {
+  command = plan
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      one(r.abort_incomplete_multipart_upload).days_after_initiation if r.id == "abort-incomplete-multipart-uploads"
+    ]) == 7
+    error_message = "Incomplete multipart uploads are aborted after 7 days by default."
+  }
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      one(r.noncurrent_version_expiration).noncurrent_days if r.id == "noncurrent-versions"
+    ]) == 90
+    error_message = "Noncurrent versions expire after 90 days by default."
+  }
+
+  assert {
+    condition = alltrue([
+      for rule in aws_s3_bucket_cors_configuration.main[0].cors_rule :
+      contains(rule.expose_headers, "ETag") && contains(rule.expose_headers, "x-amz-version-id")
+      && toset(rule.allowed_origins) == toset(["http://127.0.0.1:8787", "http://localhost:8787"])
+      && toset(rule.allowed_methods) == toset(["GET", "PUT", "POST", "HEAD"])
+    ])
+    error_message = "CORS admits the local web page and exposes ETag and the version id."
+  }
+}

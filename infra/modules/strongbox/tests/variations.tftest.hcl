@@ -1,0 +1,251 @@
+# Inputs that change the module's decisions, and inputs it must refuse.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "eu-west-1" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:eu-west-1:111122223333:key/0b7e5c5e-1111-2222-3333-444455556666"
+      key_id = "0b7e5c5e-1111-2222-3333-444455556666"
+    }
+  }
+}
+
+variables {
+  role_principals = {
+    uploader = ["arn:aws:iam::111122223333:user/alice"]
+    viewer   = ["arn:aws:iam::111122223333:user/bob"]
+    admin    = ["arn:aws:iam::111122223333:role/security-admins"]
+  }
+}
+
+run "admin_mfa_can_be_relaxed_for_an_emulator" {
+  command = plan
+  variables {
+    admin_require_mfa       = false
+    require_source_identity = false
+  }
+
+  assert {
+    condition     = !can(jsondecode(aws_iam_role.this["admin"].assume_role_policy).Statement[0].Condition)
+    error_message = "With admin_require_mfa and require_source_identity off, the trust policy has no condition."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_iam_role_policy.this["admin"].policy).Statement :
+      s.Condition.Bool["aws:MultiFactorAuthPresent"] if s.Effect == "Allow" && contains(flatten([s.Action]), "s3:DeleteObjectVersion")
+    ]) == "true"
+    error_message = "Permanent version delete still needs MFA in the session, whatever the trust policy says."
+  }
+}
+
+run "signature_age_rule_is_optional" {
+  command = plan
+  variables {
+    max_signature_age_ms = null
+  }
+
+  assert {
+    condition     = !contains([for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Sid], "DenyPresignedUrlsOlderThanMaxAge")
+    error_message = "max_signature_age_ms = null drops the signature-age rule."
+  }
+
+  assert {
+    condition     = contains([for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Sid], "DenyInsecureTransport")
+    error_message = "Dropping the signature-age rule keeps the others."
+  }
+}
+
+run "custom_names_sessions_and_lifecycle" {
+  command = plan
+  variables {
+    name_prefix          = "vault"
+    bucket_name          = "my-vault-bucket"
+    max_session_duration = 43200
+    cors_allowed_origins = []
+    force_destroy        = true
+    object_lifecycle = {
+      abort_incomplete_multipart_days    = 2
+      noncurrent_version_expiration_days = 365
+      newer_noncurrent_versions_to_keep  = 3
+      noncurrent_version_transition      = { days = 30, storage_class = "GLACIER_IR" }
+    }
+  }
+
+  assert {
+    condition     = aws_s3_bucket.main.bucket == "my-vault-bucket" && aws_iam_role.this["admin"].name == "vault-admin" && aws_kms_alias.this.name == "alias/vault"
+    error_message = "Names follow bucket_name and name_prefix."
+  }
+
+  assert {
+    condition     = aws_iam_role.this["viewer"].max_session_duration == 43200
+    error_message = "max_session_duration reaches the roles."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_cors_configuration.main) == 0
+    error_message = "No origins, no CORS rule."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.main.force_destroy
+    error_message = "force_destroy reaches the bucket."
+  }
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      one(r.noncurrent_version_transition).storage_class == "GLACIER_IR"
+      && one(r.noncurrent_version_transition).noncurrent_days == 30
+      && one(r.noncurrent_version_expiration).noncurrent_days == 365
+      && one(r.noncurrent_version_expiration).newer_noncurrent_versions == 3
+      if r.id == "noncurrent-versions"
+    ])
+    error_message = "Noncurrent-version lifecycle follows object_lifecycle."
+  }
+}
+
+run "noncurrent_versions_can_be_kept_forever" {
+  command = plan
+  variables {
+    object_lifecycle = { noncurrent_version_expiration_days = null }
+  }
+
+  assert {
+    condition     = [for r in aws_s3_bucket_lifecycle_configuration.main.rule : r.id] == ["abort-incomplete-multipart-uploads"]
+    error_message = "Without expiration or transition there is no noncurrent-version rule."
+  }
+}
+
+run "rejects_a_principal_that_is_not_an_arn" {
+  command = plan
+  variables {
+    role_principals = { uploader = ["alice"], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
+  }
+  expect_failures = [var.role_principals]
+}
+
+run "rejects_a_wildcard_principal" {
+  command = plan
+  variables {
+    role_principals = { uploader = ["*"], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
+  }
+  expect_failures = [var.role_principals]
+}
+
+run "rejects_a_role_without_principals" {
+  command = plan
+  variables {
+    role_principals = { uploader = [], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
+  }
+  expect_failures = [var.role_principals]
+}
+
+run "rejects_a_session_shorter_than_an_hour" {
+  command = plan
+  variables {
+    max_session_duration = 900
+  }
+  expect_failures = [var.max_session_duration]
+}
+
+run "rejects_a_session_longer_than_twelve_hours" {
+  command = plan
+  variables {
+    max_session_duration = 43201
+  }
+  expect_failures = [var.max_session_duration]
+}
+
+run "rejects_a_signature_age_beyond_sigv4s_seven_days" {
+  command = plan
+  variables {
+    max_signature_age_ms = 604800001
+  }
+  expect_failures = [var.max_signature_age_ms]
+}
+
+run "rejects_a_wildcard_cors_origin" {
+  command = plan
+  variables {
+    cors_allowed_origins = ["*"]
+  }
+  expect_failures = [var.cors_allowed_origins]
+}
+
+run "rejects_a_cors_origin_with_a_path" {
+  command = plan
+  variables {
+    cors_allowed_origins = ["https://example.com/app"]
+  }
+  expect_failures = [var.cors_allowed_origins]
+}
+
+run "rejects_a_name_prefix_unfit_for_bucket_names" {
+  command = plan
+  variables {
+    name_prefix = "Strong_Box"
+  }
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_an_invalid_bucket_name" {
+  command = plan
+  variables {
+    bucket_name = "Not A Bucket"
+  }
+  expect_failures = [var.bucket_name]
+}
+
+run "rejects_a_transition_after_expiration" {
+  command = plan
+  variables {
+    object_lifecycle = {
+      noncurrent_version_expiration_days = 30
+      noncurrent_version_transition      = { days = 60, storage_class = "STANDARD_IA" }
+    }
+  }
+  expect_failures = [var.object_lifecycle]
+}
+
+run "rejects_an_unknown_storage_class" {
+  command = plan
+  variables {
+    object_lifecycle = {
+      noncurrent_version_transition = { days = 30, storage_class = "COLD" }
+    }
+  }
+  expect_failures = [var.object_lifecycle]
+}
+
+run "rejects_a_multipart_abort_of_zero_days" {
+  command = plan
+  variables {
+    object_lifecycle = { abort_incomplete_multipart_days = 0 }
+  }
+  expect_failures = [var.object_lifecycle]
+}
+
+run "rejects_a_kms_deletion_window_under_seven_days" {
+  command = plan
+  variables {
+    kms_deletion_window_in_days = 3
+  }
+  expect_failures = [var.kms_deletion_window_in_days]
+}
+
+run "rejects_a_kms_administrator_that_is_not_an_arn" {
+  command = plan
+  variables {
+    kms_administrator_arns = ["admin@example.com"]
+  }
+  expect_failures = [var.kms_administrator_arns]
+}

@@ -1,0 +1,191 @@
+variable "name_prefix" {
+  description = "Prefix of every name the module creates: roles (<prefix>-uploader, …), the key alias (alias/<prefix>) and, unless bucket_name is set, the buckets (<prefix>-<account>-<region>, <prefix>-access-logs-<account>-<region>)."
+  type        = string
+  default     = "strongbox"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,22}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-24 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen (it becomes part of bucket names)."
+  }
+}
+
+variable "bucket_name" {
+  description = "Name of the main bucket. Null derives a globally unique name from name_prefix, the account id and the region."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens."
+  }
+}
+
+variable "role_principals" {
+  description = "Who may assume each role: IAM principal ARNs (users, roles, or an account's root to delegate to its IAM policies) per role. Every role needs at least one principal, because a trust policy cannot be empty."
+  type = object({
+    uploader = list(string)
+    viewer   = list(string)
+    admin    = list(string)
+  })
+
+  validation {
+    condition = alltrue([
+      for arns in values(var.role_principals) : length(arns) > 0
+    ])
+    error_message = "role_principals needs at least one principal ARN for each of uploader, viewer and admin."
+  }
+
+  validation {
+    condition = alltrue(flatten([
+      for arns in values(var.role_principals) : [
+        for arn in arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|user/.+|role/.+)$", arn))
+      ]
+    ]))
+    error_message = "Each role principal must be an IAM ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>."
+  }
+}
+
+variable "admin_require_mfa" {
+  description = "Whether assuming the Admin role requires MFA (aws:MultiFactorAuthPresent). Keep true outside an emulator that cannot do MFA."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "require_source_identity" {
+  description = "Whether assuming any role requires sts:SourceIdentity, so CloudTrail names the person behind every role session."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "max_session_duration" {
+  description = "Longest role session in seconds (3600-43200). A pre-signed URL dies with the session that signed it."
+  type        = number
+  default     = 3600
+  nullable    = false
+
+  validation {
+    condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200 && floor(var.max_session_duration) == var.max_session_duration
+    error_message = "max_session_duration must be a whole number of seconds from 3600 to 43200."
+  }
+}
+
+variable "max_signature_age_ms" {
+  description = "Deny pre-signed requests whose signature is older than this many milliseconds (s3:signatureAge). Null lets a URL live as long as its signature and session allow (SigV4 caps at 7 days)."
+  type        = number
+  default     = 3600000
+
+  validation {
+    condition     = var.max_signature_age_ms == null || (try(var.max_signature_age_ms >= 1000 && var.max_signature_age_ms <= 604800000 && floor(var.max_signature_age_ms) == var.max_signature_age_ms, false))
+    error_message = "max_signature_age_ms must be null or a whole number of milliseconds from 1000 to 604800000 (7 days)."
+  }
+}
+
+variable "object_lifecycle" {
+  description = <<-EOT
+    Lifecycle of the main bucket's objects:
+    abort_incomplete_multipart_days: abort multipart uploads left incomplete this long;
+    noncurrent_version_expiration_days: delete versions this many days after they stop being current (null keeps them);
+    newer_noncurrent_versions_to_keep: keep this many newest noncurrent versions regardless of age (null: none);
+    noncurrent_version_transition: move noncurrent versions to a cheaper storage class after some days (null: never).
+  EOT
+  type = object({
+    abort_incomplete_multipart_days    = optional(number, 7)
+    noncurrent_version_expiration_days = optional(number, 90)
+    newer_noncurrent_versions_to_keep  = optional(number)
+    noncurrent_version_transition = optional(object({
+      days          = number
+      storage_class = string
+    }))
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.object_lifecycle.abort_incomplete_multipart_days >= 1 && var.object_lifecycle.abort_incomplete_multipart_days <= 365
+    error_message = "object_lifecycle.abort_incomplete_multipart_days must be from 1 to 365."
+  }
+
+  validation {
+    condition     = var.object_lifecycle.noncurrent_version_expiration_days == null || try(var.object_lifecycle.noncurrent_version_expiration_days >= 1, false)
+    error_message = "object_lifecycle.noncurrent_version_expiration_days must be null or at least 1."
+  }
+
+  validation {
+    condition     = var.object_lifecycle.newer_noncurrent_versions_to_keep == null || try(var.object_lifecycle.newer_noncurrent_versions_to_keep >= 1 && var.object_lifecycle.newer_noncurrent_versions_to_keep <= 100, false)
+    error_message = "object_lifecycle.newer_noncurrent_versions_to_keep must be null or from 1 to 100."
+  }
+
+  validation {
+    condition = var.object_lifecycle.noncurrent_version_transition == null || try(
+      contains(["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"], var.object_lifecycle.noncurrent_version_transition.storage_class)
+      && var.object_lifecycle.noncurrent_version_transition.days >= 1
+      && (var.object_lifecycle.noncurrent_version_expiration_days == null || var.object_lifecycle.noncurrent_version_transition.days < var.object_lifecycle.noncurrent_version_expiration_days),
+      false
+    )
+    error_message = "object_lifecycle.noncurrent_version_transition needs a storage_class of STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE and days >= 1, earlier than noncurrent_version_expiration_days."
+  }
+}
+
+variable "access_log_retention_days" {
+  description = "Days to keep S3 server access logs in the access-log bucket."
+  type        = number
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = var.access_log_retention_days >= 1 && floor(var.access_log_retention_days) == var.access_log_retention_days
+    error_message = "access_log_retention_days must be a whole number of at least 1."
+  }
+}
+
+variable "cors_allowed_origins" {
+  description = "Origins (scheme://host[:port], no path, no wildcard) allowed to call the bucket from a browser: the local web page by default. An empty list removes CORS."
+  type        = list(string)
+  default     = ["http://127.0.0.1:8787", "http://localhost:8787"]
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for origin in var.cors_allowed_origins : can(regex("^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$", origin))])
+    error_message = "Each CORS origin must be scheme://host[:port] with http or https, without a path or wildcard."
+  }
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Waiting period (7-30 days) before the key is deleted after `destroy`: the window to cancel a mistaken deletion."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30
+    error_message = "kms_deletion_window_in_days must be from 7 to 30."
+  }
+}
+
+variable "kms_administrator_arns" {
+  description = "Principals that administer the key (policy, rotation, deletion) but cannot use it to encrypt or decrypt. Empty delegates key administration to the account's IAM policies (the account root principal)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.kms_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|user/.+|role/.+)$", arn))])
+    error_message = "Each KMS administrator must be an IAM ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>."
+  }
+}
+
+variable "force_destroy" {
+  description = "Let `destroy` delete the buckets with every object version in them. Keep false for real data; an ephemeral demo may set true."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags added to every resource that takes tags."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
