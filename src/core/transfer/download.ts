@@ -1,0 +1,490 @@
+import { constants } from "node:fs";
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readFile,
+  realpath,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
+import { dirname, relative, resolve, sep } from "node:path";
+import { StrongboxError } from "../errors.js";
+import type { Presigner } from "../presign.js";
+import { compositeChecksum, digestOfRange, toBase64 } from "./checksum.js";
+import { type Clock, systemClock } from "./clock.js";
+import { createLimiter } from "./limiter.js";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MULTIPART_THRESHOLD,
+  DEFAULT_PART_SIZE,
+} from "./part-plan.js";
+import type { RetryOptions } from "./retry-policy.js";
+import { type CallContext, RetryableError, s3Call } from "./s3-call.js";
+import type { Operation } from "./s3-errors.js";
+import { safeKeyPath } from "./safe-path.js";
+import { sessionGuard } from "./session-guard.js";
+import type { Transport } from "./transport.js";
+import { classify, TransportError } from "./transport.js";
+import type { TransferEvent } from "./upload.js";
+import { runAll } from "./upload.js";
+
+export interface DownloadDeps {
+  presigner: Presigner;
+  transport: Transport;
+  clock?: Clock;
+  signal?: AbortSignal;
+  sessionExpiresAt?: Date;
+  onEvent?: (event: TransferEvent) => void;
+  retry?: RetryOptions;
+  random?: () => number;
+}
+
+export interface DownloadOptions {
+  bucket: string;
+  key: string;
+  versionId?: string;
+  /** A file, or a folder when it ends with "/" or is an existing directory. Default: the current folder. */
+  out?: string;
+  cwd?: string;
+  concurrency?: number;
+  /** Size of each ranged GET. */
+  chunkSize?: number;
+  /** Objects at least this large are fetched as parallel ranges. */
+  threshold?: number;
+}
+
+export type Verification = "sha256" | "composite-sha256" | "md5" | "composite-md5" | "none";
+
+export interface DownloadResult {
+  key: string;
+  versionId: string | null;
+  path: string;
+  size: number;
+  etag: string;
+  /** S3's stored checksum when it has one. */
+  checksum: string | null;
+  verified: Verification;
+  resumed: boolean;
+  seconds: number;
+}
+
+/** What HEAD tells us about the object. */
+export interface ObjectHead {
+  size: number;
+  etag: string;
+  versionId: string | null;
+  checksumSha256: string | null;
+  checksumType: string | null;
+  sse: string | null;
+}
+
+/** The sidecar that lets an interrupted download continue. */
+interface PartialRecord {
+  version: 1;
+  bucket: string;
+  key: string;
+  versionId: string | null;
+  etag: string;
+  size: number;
+  chunkSize: number;
+  done: number[];
+}
+
+const READ_ROLES = "viewer or admin";
+export const PARTIAL_SUFFIX = ".strongbox-partial";
+
+export async function downloadObject(
+  deps: DownloadDeps,
+  options: DownloadOptions,
+): Promise<DownloadResult> {
+  const clock = deps.clock ?? systemClock;
+  const started = clock.now();
+  const guard = sessionGuard(deps.sessionExpiresAt, () => clock.now());
+  guard.checkStart();
+  const ctx: CallContext = {
+    presigner: deps.presigner,
+    transport: deps.transport,
+    clock,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
+    checkSession: guard.check,
+  };
+  const { key } = options;
+  const head = await headObject(ctx, key, options.versionId);
+  const target = await resolveTarget(options.out, key, options.cwd ?? process.cwd());
+  const partialPath = `${target}${PARTIAL_SUFFIX}`;
+  const sidecarPath = `${partialPath}.json`;
+
+  const threshold = options.threshold ?? DEFAULT_MULTIPART_THRESHOLD;
+  const chunkSize =
+    head.size >= threshold ? (options.chunkSize ?? DEFAULT_PART_SIZE) : Math.max(1, head.size);
+  const chunkCount = head.size === 0 ? 0 : Math.ceil(head.size / chunkSize);
+  const ranged = chunkCount > 1 || head.size >= threshold;
+
+  const previous = await loadPartial(sidecarPath);
+  const resumable =
+    previous !== undefined &&
+    previous.bucket === options.bucket &&
+    previous.key === key &&
+    previous.versionId === head.versionId &&
+    previous.etag === head.etag &&
+    previous.size === head.size &&
+    previous.chunkSize === chunkSize &&
+    (await stat(partialPath).then(
+      (s) => s.size === head.size,
+      () => false,
+    ));
+  const done = new Set<number>(resumable ? previous.done : []);
+  if (!resumable) {
+    await rm(partialPath, { force: true });
+    await rm(sidecarPath, { force: true });
+  }
+
+  // O_NOFOLLOW: a symlink planted at the temp name must not redirect the write.
+  const fh = await open(
+    partialPath,
+    constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW,
+    0o644,
+  );
+  const emit = deps.onEvent ?? (() => {});
+  emit({ type: "file-start", path: target, key, size: head.size });
+  const onBytes = (delta: number) => emit({ type: "bytes", key, delta });
+  try {
+    if (!resumable) await fh.truncate(head.size);
+    const resumedBytes = [...done].reduce(
+      (sum, i) => sum + Math.min(chunkSize, head.size - i * chunkSize),
+      0,
+    );
+    if (resumedBytes > 0) onBytes(resumedBytes);
+
+    const record: PartialRecord = {
+      version: 1,
+      bucket: options.bucket,
+      key,
+      versionId: head.versionId,
+      etag: head.etag,
+      size: head.size,
+      chunkSize,
+      done: [...done],
+    };
+    let saving: Promise<void> = Promise.resolve();
+    const saveRecord = () => {
+      const snapshot = { ...record, done: [...done].sort((a, b) => a - b) };
+      // Data first, then the claim that it is there.
+      saving = saving.then(async () => {
+        await fh.datasync();
+        await writeFile(`${sidecarPath}.tmp`, JSON.stringify(snapshot), { mode: 0o600 });
+        await rename(`${sidecarPath}.tmp`, sidecarPath);
+      });
+      return saving;
+    };
+    if (!resumable && ranged) await saveRecord();
+
+    const limiter = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    const local = new AbortController();
+    const onUserAbort = () => local.abort(deps.signal?.reason);
+    deps.signal?.addEventListener("abort", onUserAbort, { once: true });
+    const chunkCtx: CallContext = { ...ctx, signal: local.signal };
+    try {
+      const todo: number[] = [];
+      for (let i = 0; i < chunkCount; i++) if (!done.has(i)) todo.push(i);
+      await runAll(
+        todo.map(
+          (index) => () =>
+            limiter.run(async () => {
+              const start = index * chunkSize;
+              const length = Math.min(chunkSize, head.size - start);
+              await getRange(
+                chunkCtx,
+                fh,
+                key,
+                head,
+                ranged ? { start, length } : undefined,
+                length,
+                onBytes,
+              );
+              done.add(index);
+              if (ranged) await saveRecord();
+            }),
+        ),
+        local.signal,
+        () => local.abort(),
+      );
+      await saving;
+    } catch (error) {
+      await saving.catch(() => {});
+      if (deps.signal?.aborted) {
+        throw new StrongboxError("interrupted", "The download was interrupted.", {
+          hint: ranged ? "Run the same command again to continue where it stopped." : undefined,
+        });
+      }
+      throw error;
+    } finally {
+      deps.signal?.removeEventListener("abort", onUserAbort);
+    }
+
+    const verified = await verify(ctx, partialPath, key, head);
+    await fh.sync();
+    await fh.close();
+    await rename(partialPath, target);
+    await rm(sidecarPath, { force: true });
+    await syncDir(dirname(target));
+    emit({ type: "file-done", path: target, key });
+    return {
+      key,
+      versionId: head.versionId,
+      path: target,
+      size: head.size,
+      etag: head.etag,
+      checksum: head.checksumSha256,
+      verified,
+      resumed: resumable && done.size > 0,
+      seconds: (clock.now() - started) / 1000,
+    };
+  } catch (error) {
+    await fh.close().catch(() => {});
+    if (error instanceof VerificationError) {
+      await rm(partialPath, { force: true });
+      await rm(sidecarPath, { force: true });
+    }
+    throw error;
+  }
+}
+
+class VerificationError extends StrongboxError {}
+
+/** --out FILE, --out FOLDER/ (or an existing folder), or the current folder: a key never escapes a folder. */
+export async function resolveTarget(
+  out: string | undefined,
+  key: string,
+  cwd: string,
+): Promise<string> {
+  let root: string;
+  if (out === undefined) root = cwd;
+  else if (out.endsWith("/") || out.endsWith(sep) || (await isDirectory(resolve(cwd, out))))
+    root = resolve(cwd, out);
+  else {
+    const file = resolve(cwd, out);
+    await mkdir(dirname(file), { recursive: true });
+    return file;
+  }
+  const target = safeKeyPath(root, key);
+  await mkdir(dirname(target), { recursive: true });
+  // A symlinked folder inside the root must not lead the file outside it.
+  const realRoot = await realpath(root);
+  const realParent = await realpath(dirname(target));
+  const rel = relative(realRoot, realParent);
+  if (rel.startsWith("..") || resolve(realRoot, rel) !== realParent) {
+    throw new StrongboxError(
+      "failed",
+      `Refusing to write "${key}": its folder leads outside ${root} (symlink).`,
+    );
+  }
+  return target;
+}
+
+const isDirectory = (path: string) =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+
+async function headObject(ctx: CallContext, key: string, versionId?: string, partNumber?: number) {
+  const op: Operation = { action: "read", key, roles: READ_ROLES };
+  const query: Record<string, string> = {
+    ...(versionId ? { versionId } : {}),
+    ...(partNumber ? { partNumber: String(partNumber) } : {}),
+  };
+  const headers = await s3Call(
+    ctx,
+    { op, method: "HEAD", key, query, headers: { "x-amz-checksum-mode": "ENABLED" } },
+    async (res) => {
+      await res.discard();
+      return res.headers;
+    },
+  );
+  const head: ObjectHead & { partsCount: number | null } = {
+    size: Number(headers["content-length"] ?? 0),
+    etag: headers.etag ?? "",
+    versionId: headers["x-amz-version-id"] ?? null,
+    checksumSha256: headers["x-amz-checksum-sha256"] ?? null,
+    checksumType: headers["x-amz-checksum-type"] ?? null,
+    sse: headers["x-amz-server-side-encryption"] ?? null,
+    partsCount: headers["x-amz-mp-parts-count"] ? Number(headers["x-amz-mp-parts-count"]) : null,
+  };
+  return head;
+}
+
+async function getRange(
+  ctx: CallContext,
+  fh: FileHandle,
+  key: string,
+  head: ObjectHead,
+  range: { start: number; length: number } | undefined,
+  length: number,
+  onBytes: (delta: number) => void,
+): Promise<void> {
+  const start = range?.start ?? 0;
+  const op: Operation = { action: "download", key, roles: READ_ROLES };
+  let reported = 0;
+  // Pinned to what HEAD saw: the version when there is one, else the ETag.
+  const query: Record<string, string> = head.versionId ? { versionId: head.versionId } : {};
+  const headers: Record<string, string> = {
+    ...(range ? { range: `bytes=${range.start}-${range.start + range.length - 1}` } : {}),
+    ...(head.versionId ? {} : head.etag ? { "if-match": head.etag } : {}),
+  };
+  await s3Call(ctx, { op, method: "GET", key, query, headers }, async (res) => {
+    if (reported > 0) onBytes(-reported);
+    reported = 0;
+    if (
+      range &&
+      res.status !== 206 &&
+      !(res.status === 200 && range.start === 0 && range.length === head.size)
+    ) {
+      await res.discard();
+      throw new StrongboxError("failed", `S3 ignored the byte range asked for "${key}".`);
+    }
+    let offset = start;
+    try {
+      for await (const chunk of res.body) {
+        if (offset + chunk.length > start + length)
+          throw new RetryableError("the server sent too many bytes");
+        await fh.write(chunk, 0, chunk.length, offset);
+        offset += chunk.length;
+        reported += chunk.length;
+        onBytes(chunk.length);
+      }
+    } catch (error) {
+      if (error instanceof RetryableError || error instanceof StrongboxError) throw error;
+      const classified = classify(error, ctx.signal);
+      if (classified instanceof TransportError) {
+        if (classified.kind === "aborted") throw classified;
+        throw new RetryableError(classified.message, { kind: classified.kind });
+      }
+      throw error;
+    }
+    if (offset !== start + length) throw new RetryableError("the download was cut short");
+  });
+}
+
+/** Compare the bytes on disk with what S3 knows about the object. */
+async function verify(
+  ctx: CallContext,
+  path: string,
+  key: string,
+  head: ObjectHead,
+): Promise<Verification> {
+  const mismatch = (what: string) =>
+    new VerificationError(
+      "failed",
+      `The downloaded bytes of "${key}" do not match S3's ${what}; the partial file was removed.`,
+      { hint: "Run the command again." },
+    );
+  const stored = head.checksumSha256;
+  if (stored && !stored.includes("-") && head.checksumType !== "COMPOSITE") {
+    if (toBase64(await digestOfRange("sha256", path, 0, head.size)) !== stored)
+      throw mismatch("SHA-256");
+    return "sha256";
+  }
+  if (stored?.includes("-")) {
+    const [digest, count] = stored.split("-");
+    const result = await checkComposite(
+      ctx,
+      path,
+      key,
+      head,
+      "sha256",
+      digest ?? "",
+      Number(count),
+    );
+    if (result === false) throw mismatch("composite SHA-256");
+    if (result === true) return "composite-sha256";
+  }
+  // With SSE-KMS the ETag is not an MD5 of the data: nothing to compare.
+  if (head.sse === "aws:kms" || head.sse === "aws:kms:dsse") return "none";
+  const etag = head.etag.replace(/"/g, "");
+  if (/^[0-9a-f]{32}$/.test(etag)) {
+    if ((await digestOfRange("md5", path, 0, head.size)).toString("hex") !== etag)
+      throw mismatch("ETag (MD5)");
+    return "md5";
+  }
+  const multipart = /^([0-9a-f]{32})-(\d+)$/.exec(etag);
+  if (multipart) {
+    const hex = Buffer.from(multipart[1] ?? "", "hex").toString("base64");
+    const result = await checkComposite(ctx, path, key, head, "md5", hex, Number(multipart[2]));
+    if (result === false) throw mismatch("ETag (MD5 of parts)");
+    if (result === true) return "composite-md5";
+  }
+  return "none";
+}
+
+/**
+ * A multipart checksum needs the part boundaries. Most uploaders use equal
+ * parts, so part 1's size usually tells them all; only when that guess fails
+ * are the parts' sizes asked one by one (so a wrong guess never condemns good bytes).
+ * Returns true (match), false (mismatch) or undefined (cannot tell).
+ */
+async function checkComposite(
+  ctx: CallContext,
+  path: string,
+  key: string,
+  head: ObjectHead,
+  algorithm: "sha256" | "md5",
+  expected: string,
+  count: number,
+): Promise<boolean | undefined> {
+  if (!Number.isInteger(count) || count < 1 || count > 10_000) return undefined;
+  const version = head.versionId ?? undefined;
+  const first = await headObject(ctx, key, version, 1).catch(() => undefined);
+  if (!first || first.size <= 0) return undefined;
+  const guess = Array.from({ length: count }, (_, i) =>
+    Math.min(first.size, head.size - i * first.size),
+  );
+  if (guess.every((s) => s > 0) && guess.reduce((a, b) => a + b, 0) === head.size) {
+    if ((await compositeOf(algorithm, path, guess)) === expected) return true;
+  }
+  const sizes = [first.size];
+  for (let n = 2; n <= count; n++) {
+    const part = await headObject(ctx, key, version, n).catch(() => undefined);
+    if (!part) return undefined;
+    sizes.push(part.size);
+  }
+  if (sizes.reduce((a, b) => a + b, 0) !== head.size) return undefined;
+  return (await compositeOf(algorithm, path, sizes)) === expected;
+}
+
+async function compositeOf(
+  algorithm: "sha256" | "md5",
+  path: string,
+  sizes: number[],
+): Promise<string> {
+  const digests: Buffer[] = [];
+  let start = 0;
+  for (const size of sizes) {
+    digests.push(await digestOfRange(algorithm, path, start, size));
+    start += size;
+  }
+  return toBase64(compositeChecksum(algorithm, digests));
+}
+
+async function loadPartial(path: string): Promise<PartialRecord | undefined> {
+  try {
+    const record = JSON.parse(await readFile(path, "utf8")) as PartialRecord;
+    return record.version === 1 && Array.isArray(record.done) ? record : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY).catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => {});
+  await handle.close();
+}
+
+export { READ_ROLES };

@@ -1,0 +1,49 @@
+import type { PlannedPart } from "./part-plan.js";
+import type { ServerPart } from "./s3-xml.js";
+import type { RecordedPart } from "./state-store.js";
+
+export interface Reconciliation {
+  /** Parts S3 holds that match the file: nothing to send. */
+  done: RecordedPart[];
+  /** Parts S3 holds whose checksum we must compare with the file before trusting them. */
+  verify: ServerPart[];
+  /** Parts to (re)send. */
+  todo: PlannedPart[];
+}
+
+/**
+ * Pure: S3's ListParts is the source of truth; the local record only vouches
+ * for a part S3 holds when sizes and checksums (or ETags) agree. A part S3
+ * doesn't have is sent, whatever the record says.
+ */
+export function reconcileParts(
+  planned: PlannedPart[],
+  serverParts: ServerPart[],
+  recorded: RecordedPart[],
+): Reconciliation {
+  const onServer = new Map(serverParts.map((p) => [p.number, p]));
+  const inRecord = new Map(recorded.map((p) => [p.number, p]));
+  const result: Reconciliation = { done: [], verify: [], todo: [] };
+  for (const part of planned) {
+    const server = onServer.get(part.number);
+    if (!server || server.size !== part.size) {
+      result.todo.push(part);
+      continue;
+    }
+    const local = inRecord.get(part.number);
+    if (server.checksumSha256 !== undefined) {
+      if (local && local.size === part.size && local.checksumSha256 === server.checksumSha256) {
+        result.done.push({ ...local, etag: server.etag });
+      } else {
+        result.verify.push(server);
+      }
+    } else if (local && local.size === part.size && sameEtag(local.etag, server.etag)) {
+      result.done.push({ ...local, etag: server.etag });
+    } else {
+      result.todo.push(part);
+    }
+  }
+  return result;
+}
+
+const sameEtag = (a: string, b: string) => a.replace(/"/g, "") === b.replace(/"/g, "");

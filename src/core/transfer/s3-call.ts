@@ -1,0 +1,133 @@
+import type { Readable } from "node:stream";
+import { StrongboxError } from "../errors.js";
+import type { Presigner, PresignMethod } from "../presign.js";
+import type { Clock } from "./clock.js";
+import {
+  type AttemptFailure,
+  DEFAULT_RETRY,
+  decideRetry,
+  type RetryOptions,
+} from "./retry-policy.js";
+import { type Operation, parseS3Error, S3RequestError, s3Failure } from "./s3-errors.js";
+import { type HttpResponse, type Transport, TransportError } from "./transport.js";
+
+/** Everything a request needs besides its own shape; shared by one transfer. */
+export interface CallContext {
+  presigner: Presigner;
+  transport: Transport;
+  clock: Clock;
+  signal?: AbortSignal;
+  retry?: RetryOptions;
+  random?: () => number;
+  /** Seconds each URL is signed for (just in time, so short is fine). */
+  urlLifetimeSeconds?: number;
+  /** Called before every attempt: throws to stop when the session is about to end. */
+  checkSession?: () => void;
+  /** Told about each retry (for --debug); never sees a URL. */
+  onRetry?: (info: { op: Operation; attempt: number; delayMs: number; reason: string }) => void;
+}
+
+export interface CallSpec {
+  op: Operation;
+  method: PresignMethod;
+  key: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** A fresh body for each attempt (a stream cannot be replayed). */
+  body?: () => Readable | Uint8Array | string;
+  /** Statuses that count as success (default 2xx). */
+  ok?: (status: number) => boolean;
+}
+
+/** Thrown by a response handler to have the attempt retried (e.g. a body cut short). */
+export class RetryableError extends Error {
+  readonly failure: AttemptFailure;
+  constructor(message: string, failure: AttemptFailure = { kind: "network" }) {
+    super(message);
+    this.failure = failure;
+  }
+}
+
+/**
+ * Sign just in time, send, and retry by the policy. Each attempt is signed
+ * afresh, so a retry after a long back-off never uses an expired URL.
+ */
+export async function s3Call<T>(
+  ctx: CallContext,
+  spec: CallSpec,
+  handle: (res: HttpResponse) => Promise<T>,
+): Promise<T> {
+  const ok = spec.ok ?? ((s: number) => s >= 200 && s < 300);
+  for (let attempt = 1; ; attempt++) {
+    throwIfAborted(ctx.signal);
+    ctx.checkSession?.();
+    const signed = await ctx.presigner.sign({
+      method: spec.method,
+      key: spec.key,
+      ...(spec.query ? { query: spec.query } : {}),
+      ...(spec.headers ? { headers: spec.headers } : {}),
+      expiresInSeconds: ctx.urlLifetimeSeconds ?? 900,
+    });
+    let failure: AttemptFailure;
+    let finalError: () => Error;
+    try {
+      const res = await ctx.transport.send({
+        method: spec.method,
+        url: signed.url,
+        headers: signed.headers,
+        ...(spec.body ? { body: spec.body() } : {}),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
+      if (ok(res.status)) return await handle(res);
+      const text = spec.method === "HEAD" ? "" : await res.text().catch(() => "");
+      const { code, message } = parseS3Error(text);
+      const expiredUrl =
+        res.status === 403 && /expired/i.test(message ?? "") && code === "AccessDenied";
+      failure = expiredUrl
+        ? { status: 403, kind: "url-expired" }
+        : { status: res.status, ...(code ? { code } : {}) };
+      finalError = () => s3Failure(spec.op, res.status, code, message);
+    } catch (error) {
+      if (error instanceof StrongboxError) throw error;
+      if (error instanceof TransportError) {
+        if (error.kind === "aborted") throw interrupted(error);
+        failure = { kind: error.kind };
+        finalError = () =>
+          new StrongboxError(
+            "failed",
+            `Could not ${spec.op.action} "${spec.op.key}": ${error.message}`,
+            {
+              cause: error,
+            },
+          );
+      } else if (error instanceof RetryableError) {
+        failure = error.failure;
+        finalError = () =>
+          new StrongboxError(
+            "failed",
+            `Could not ${spec.op.action} "${spec.op.key}": ${error.message}`,
+          );
+      } else {
+        throw error;
+      }
+    }
+    const decision = decideRetry(failure, attempt, ctx.retry ?? DEFAULT_RETRY, ctx.random);
+    if (!decision.retry) throw finalError();
+    ctx.onRetry?.({ op: spec.op, attempt, delayMs: decision.delayMs, reason: decision.reason });
+    try {
+      await ctx.clock.sleep(decision.delayMs, ctx.signal);
+    } catch (error) {
+      throw interrupted(error);
+    }
+  }
+}
+
+export function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw interrupted(signal.reason);
+}
+
+export function interrupted(cause?: unknown): StrongboxError {
+  return new StrongboxError("interrupted", "The transfer was interrupted.", { cause });
+}
+
+export { S3RequestError };

@@ -1,0 +1,111 @@
+import { isAbsolute, relative, resolve } from "node:path";
+import { StrongboxError } from "../errors.js";
+
+/**
+ * Object keys are untrusted input on download. A key becomes a path only if it
+ * is, segment by segment, a plain relative name — both as written and after
+ * Unicode NFKC normalisation, so look-alikes (U+FF0E "．", U+FF0F "／", U+2024 "․"…)
+ * can't smuggle in a "..", a separator or a drive letter. Anything else is
+ * refused with a reason; nothing is silently rewritten, so two keys can never
+ * collapse onto one file.
+ */
+export type SafePathResult =
+  | { ok: true; path: string; relative: string }
+  | { ok: false; reason: string };
+
+export interface SafePathOptions {
+  /** Windows adds reserved device names and bans ":" anywhere. Defaults to this platform. */
+  platform?: NodeJS.Platform;
+}
+
+/** Characters that some systems (Windows best-fit code pages, fonts) treat as a slash. */
+const SLASH_LOOKALIKES = /[\u2215\u2044\u29f8\u29f9\u2216\ufe68\uff0f\uff3c\u2571\u2572\u3033]/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing them is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/u;
+/** Invisible and bidirectional formatting characters (they disguise names in listings). */
+const FORMAT =
+  /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/u;
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+const MAX_SEGMENT_BYTES = 255;
+
+export function resolveKeyPath(
+  root: string,
+  key: string,
+  options: SafePathOptions = {},
+): SafePathResult {
+  const platform = options.platform ?? process.platform;
+  const refuse = (reason: string): SafePathResult => ({ ok: false, reason });
+  if (key.length === 0) return refuse("empty key");
+  if (CONTROL.test(key)) return refuse(key.includes("\u0000") ? "NUL byte" : "control character");
+  if (/\p{Cs}/u.test(key)) return refuse("invalid Unicode (lone surrogate)");
+  if (FORMAT.test(key)) return refuse("invisible or bidirectional formatting character");
+  if (SLASH_LOOKALIKES.test(key)) return refuse("Unicode look-alike of a slash");
+
+  const normalized = key.normalize("NFKC");
+  for (const [form, label] of [
+    [key, ""],
+    [normalized, " after Unicode normalisation (NFKC)"],
+  ] as const) {
+    const reason = structuralProblem(form, platform);
+    if (reason) return refuse(reason + label);
+  }
+  // A character that normalises into one of / \ . : is a disguise even where
+  // the result looks harmless (e.g. "a．txt" → "a.txt").
+  if (countSignificant(normalized) !== countSignificant(key)) {
+    return refuse("Unicode look-alike of '.', ':', '/' or '\\'");
+  }
+
+  const segments = key.split("/");
+  const rootAbs = resolve(root);
+  const target = resolve(rootAbs, ...segments);
+  const rel = relative(rootAbs, target);
+  if (rel === "" || rel.startsWith("..") || isAbsolute(rel))
+    return refuse("resolves outside the target folder");
+  return { ok: true, path: target, relative: rel };
+}
+
+function structuralProblem(key: string, platform: NodeJS.Platform): string | undefined {
+  if (key.includes("\\")) return "backslash (a Windows path separator)";
+  if (key.startsWith("/")) return "absolute path";
+  if (/^[a-z]:/i.test(key)) return "Windows drive letter";
+  if (platform === "win32" && key.includes(":"))
+    return "colon (drive or alternate data stream on Windows)";
+  for (const segment of key.split("/")) {
+    if (segment === "") return "empty path segment (// or a trailing /)";
+    if (segment === "." || segment === "..") return `"${segment}" path segment`;
+    if (/^[a-z]:/i.test(segment)) return "Windows drive letter";
+    if (/[. ]$/.test(segment)) return "segment ends with a dot or a space (Windows drops them)";
+    if (Buffer.byteLength(segment, "utf8") > MAX_SEGMENT_BYTES)
+      return "path segment longer than 255 bytes";
+    if (platform === "win32" && WINDOWS_RESERVED.test(segment))
+      return "reserved Windows device name";
+  }
+  return undefined;
+}
+
+const countSignificant = (text: string) => (text.match(/[./\\:]/g) ?? []).length;
+
+/** Throwing form, for the downloader; the key is quoted with escapes so it can't drive the terminal. */
+export function safeKeyPath(root: string, key: string, options: SafePathOptions = {}): string {
+  const result = resolveKeyPath(root, key, options);
+  if (!result.ok) {
+    throw new StrongboxError(
+      "failed",
+      `Refusing to write key ${quoteKey(key)}: ${result.reason}.`,
+      {
+        hint: "Pass --out FILE to choose the local name yourself.",
+      },
+    );
+  }
+  return result.path;
+}
+
+/** A key for a message: quoted, with control, format and non-printing characters escaped. */
+export function quoteKey(key: string): string {
+  const escaped = Array.from(key, (ch) =>
+    CONTROL.test(ch) || FORMAT.test(ch) || /\p{Cs}/u.test(ch) || ch === '"' || ch === "\\"
+      ? `\\u{${ch.codePointAt(0)?.toString(16)}}`
+      : ch,
+  ).join("");
+  return `"${escaped}"`;
+}

@@ -1,0 +1,624 @@
+import { type lstat, readdir, stat } from "node:fs/promises";
+import { basename, join, relative, resolve } from "node:path";
+import { StrongboxError } from "../errors.js";
+import type { Presigner } from "../presign.js";
+import { compositeChecksum, FileChangedError, sha256OfRange, toBase64 } from "./checksum.js";
+import { type Clock, systemClock } from "./clock.js";
+import { fileBodyFactory } from "./file-body.js";
+import { keyFor, validateKey } from "./keys.js";
+import { createLimiter, type Limiter } from "./limiter.js";
+import { DEFAULT_CONCURRENCY, type PlannedPart, planParts } from "./part-plan.js";
+import { reconcileParts } from "./resume.js";
+import type { RetryOptions } from "./retry-policy.js";
+import { type CallContext, interrupted, S3RequestError, s3Call } from "./s3-call.js";
+import type { Operation } from "./s3-errors.js";
+import { parseS3Error, s3Failure } from "./s3-errors.js";
+import { completeMultipartBody, parseListParts, type ServerPart, xmlText } from "./s3-xml.js";
+import { sessionGuard } from "./session-guard.js";
+import type { RecordedPart, ResumeIdentity, ResumeRecord, StateStore } from "./state-store.js";
+import type { Transport } from "./transport.js";
+
+export type TransferEvent =
+  | { type: "file-start"; path: string; key: string; size: number }
+  | { type: "bytes"; key: string; delta: number }
+  | { type: "file-done"; path: string; key: string }
+  | { type: "note"; message: string };
+
+/** What every transfer is given: signing, sending, time, resume storage, cancellation. */
+export interface TransferDeps {
+  presigner: Presigner;
+  transport: Transport;
+  stateStore: StateStore;
+  clock?: Clock;
+  signal?: AbortSignal;
+  /** End of the role session that signs the URLs (absent for static credentials). */
+  sessionExpiresAt?: Date;
+  onEvent?: (event: TransferEvent) => void;
+  retry?: RetryOptions;
+  random?: () => number;
+}
+
+export interface UploadOptions {
+  bucket: string;
+  partSize?: number;
+  threshold?: number;
+  concurrency?: number;
+  /** Continue an interrupted upload; keep its state when interrupted again. */
+  resume?: boolean;
+}
+
+export interface UploadResult {
+  path: string;
+  key: string;
+  versionId: string | null;
+  size: number;
+  /** S3's form: base64 SHA-256 of the file, or for multipart base64 SHA-256 of the part SHA-256s + "-N". */
+  checksum: string;
+  checksumType: "FULL_OBJECT" | "COMPOSITE";
+  parts: number;
+  seconds: number;
+}
+
+const UPLOAD_ROLES = "uploader or admin";
+
+/** Upload files and directories (recursively: key = prefix + relative POSIX path). */
+export async function uploadPaths(
+  deps: TransferDeps,
+  input: { paths: string[]; key?: string; prefix?: string } & UploadOptions,
+): Promise<UploadResult[]> {
+  const jobs = await expandPaths(input.paths, input.key, input.prefix ?? "");
+  const clock = deps.clock ?? systemClock;
+  sessionGuard(deps.sessionExpiresAt, () => clock.now()).checkStart();
+  const requests = createLimiter(input.concurrency ?? DEFAULT_CONCURRENCY);
+  // A few files at once helps many small files; parts still share one request limit.
+  const files = createLimiter(Math.min(4, input.concurrency ?? DEFAULT_CONCURRENCY));
+  return runAll(
+    jobs.map((job) => () => files.run(() => uploadFile(deps, { ...input, ...job }, requests))),
+    deps.signal,
+  );
+}
+
+export async function expandPaths(
+  paths: string[],
+  key: string | undefined,
+  prefix: string,
+): Promise<Array<{ path: string; key: string }>> {
+  if (paths.length === 0)
+    throw new StrongboxError("usage", "Nothing to upload: give at least one PATH.");
+  const jobs: Array<{ path: string; key: string }> = [];
+  for (const path of paths) {
+    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      throw new StrongboxError(
+        error.code === "ENOENT" ? "not-found" : "failed",
+        error.code === "ENOENT"
+          ? `No such file or directory: ${path}`
+          : `Cannot read ${path} (${error.code}).`,
+      );
+    });
+    if (info.isDirectory()) {
+      for (const file of await walk(path))
+        jobs.push({ path: file, key: keyFor(prefix, relative(path, file)) });
+    } else if (info.isFile()) {
+      jobs.push({ path, key: validateKey(key ?? `${prefix}${basename(path)}`) });
+    } else {
+      throw new StrongboxError("usage", `${path} is neither a file nor a directory.`);
+    }
+  }
+  if (key !== undefined && (jobs.length !== 1 || paths.length !== 1)) {
+    throw new StrongboxError(
+      "usage",
+      "--key names one object: use it with a single file (or use --prefix).",
+    );
+  }
+  const seen = new Set<string>();
+  for (const job of jobs) {
+    if (seen.has(job.key))
+      throw new StrongboxError("usage", `Two files would upload to the same key "${job.key}".`);
+    seen.add(job.key);
+  }
+  return jobs;
+}
+
+/** Regular files under `dir`, sorted; symbolic links are not followed (no loops, no escapes). */
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await walk(full)));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+/** One uploader per file: a single PUT below the threshold, else multipart. */
+export async function uploadFile(
+  deps: TransferDeps,
+  options: UploadOptions & { path: string; key: string },
+  requests: Limiter = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
+): Promise<UploadResult> {
+  const clock = deps.clock ?? systemClock;
+  const started = clock.now();
+  const path = resolve(options.path);
+  const key = validateKey(options.key);
+  const guard = sessionGuard(deps.sessionExpiresAt, () => clock.now());
+  guard.checkStart();
+  const info = await statFile(path);
+  const identity: ResumeIdentity = {
+    path,
+    size: info.size,
+    mtimeMs: info.mtimeMs,
+    bucket: options.bucket,
+    key,
+  };
+  const emit = deps.onEvent ?? (() => {});
+  emit({ type: "file-start", path, key, size: info.size });
+  const onBytes = (delta: number) => emit({ type: "bytes", key, delta });
+  const ctx: CallContext = {
+    presigner: deps.presigner,
+    transport: deps.transport,
+    clock,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(deps.retry ? { retry: deps.retry } : {}),
+    ...(deps.random ? { random: deps.random } : {}),
+    checkSession: guard.check,
+    urlLifetimeSeconds: 900,
+  };
+
+  // A resume record pins the part size it was started with.
+  const store = deps.stateStore;
+  const lock = await store.lock(identity);
+  let result: Omit<UploadResult, "seconds">;
+  try {
+    const existing = await store.load(identity);
+    const plan = planParts(info.size, {
+      ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+      ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+      ...(existing && options.resume ? { partSize: existing.partSize, threshold: 0 } : {}),
+    });
+    if (existing && (!options.resume || plan.kind === "single")) {
+      // A stale upload of this same file that the user did not ask to continue.
+      await abortQuietly(ctx, key, existing.uploadId);
+      await store.remove(identity);
+    }
+    if (plan.kind === "single") {
+      result = await requests.run(() => putSingle(ctx, identity, onBytes));
+    } else {
+      result = await multipart(ctx, deps, identity, plan.parts, plan.partSize, {
+        resume: options.resume === true,
+        existing: options.resume ? existing : undefined,
+        requests,
+        onBytes,
+      });
+    }
+  } finally {
+    await lock.release();
+  }
+  emit({ type: "file-done", path, key });
+  return { ...result, seconds: (clock.now() - started) / 1000 };
+}
+
+async function statFile(path: string) {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new StrongboxError("usage", `${path} is not a regular file.`);
+    return info;
+  } catch (error) {
+    if (error instanceof StrongboxError) throw error;
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new StrongboxError("not-found", `No such file: ${path}`);
+    }
+    throw error;
+  }
+}
+
+/** The file must still be what it was when the upload began. */
+async function assertUnchanged(identity: ResumeIdentity): Promise<void> {
+  let info: Awaited<ReturnType<typeof lstat>>;
+  try {
+    info = await stat(identity.path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new StrongboxError("failed", `The file ${identity.path} vanished during the upload.`);
+    }
+    throw error;
+  }
+  if (info.size !== identity.size || info.mtimeMs !== identity.mtimeMs) {
+    throw changed(identity.path);
+  }
+}
+
+const changed = (path: string) =>
+  new StrongboxError("failed", `The file ${path} changed during the upload; nothing was stored.`, {
+    hint: "Upload it again once it is no longer being written.",
+  });
+
+async function putSingle(
+  ctx: CallContext,
+  identity: ResumeIdentity,
+  onBytes: (delta: number) => void,
+): Promise<Omit<UploadResult, "seconds">> {
+  const { path, key, size } = identity;
+  const checksum = toBase64(await guardFile(path, () => sha256OfRange(path, 0, size, ctx.signal)));
+  const op: Operation = { action: "upload", key, roles: UPLOAD_ROLES };
+  const headers = await guardFile(path, () =>
+    s3Call(
+      ctx,
+      {
+        op,
+        method: "PUT",
+        key,
+        headers: { "content-length": String(size), "x-amz-checksum-sha256": checksum },
+        body: fileBodyFactory(path, 0, size, onBytes),
+      },
+      async (res) => {
+        await res.discard();
+        return res.headers;
+      },
+    ),
+  );
+  await assertUnchanged(identity);
+  const echoed = headers["x-amz-checksum-sha256"];
+  if (echoed !== undefined && echoed !== checksum) {
+    throw new StrongboxError(
+      "failed",
+      `S3 stored "${key}" with a different checksum than the file's.`,
+    );
+  }
+  return {
+    path,
+    key,
+    versionId: headers["x-amz-version-id"] ?? null,
+    size,
+    checksum,
+    checksumType: "FULL_OBJECT",
+    parts: 1,
+  };
+}
+
+async function multipart(
+  ctx: CallContext,
+  deps: TransferDeps,
+  identity: ResumeIdentity,
+  planned: PlannedPart[],
+  partSize: number,
+  opts: {
+    resume: boolean;
+    existing: ResumeRecord | undefined;
+    requests: Limiter;
+    onBytes: (d: number) => void;
+  },
+): Promise<Omit<UploadResult, "seconds">> {
+  const { path, key } = identity;
+  const store = deps.stateStore;
+  const done = new Map<number, RecordedPart>();
+  let record: ResumeRecord | undefined;
+
+  if (opts.existing) {
+    const server = await listAllParts(ctx, key, opts.existing.uploadId).catch((error: unknown) => {
+      if (
+        error instanceof S3RequestError &&
+        (error.code === "NoSuchUpload" || error.status === 404)
+      )
+        return undefined;
+      throw error;
+    });
+    if (server === undefined) {
+      await store.remove(identity);
+      deps.onEvent?.({
+        type: "note",
+        message: `The earlier upload of "${key}" is gone from S3; starting over.`,
+      });
+    } else {
+      record = opts.existing;
+      const plan = reconcileParts(planned, server, record.parts);
+      for (const part of plan.done) done.set(part.number, part);
+      for (const part of plan.verify) {
+        const local = planned[part.number - 1];
+        if (!local) continue;
+        const digest = toBase64(
+          await guardFile(path, () => sha256OfRange(path, local.start, local.size)),
+        );
+        if (digest === part.checksumSha256) {
+          done.set(part.number, {
+            number: part.number,
+            size: part.size,
+            etag: part.etag,
+            checksumSha256: digest,
+          });
+        }
+      }
+      record = { ...record, parts: [...done.values()] };
+      await store.save(record);
+    }
+  }
+
+  if (record === undefined) {
+    const uploadId = await createMultipart(ctx, key);
+    record = {
+      version: 1,
+      ...identity,
+      uploadId,
+      partSize,
+      parts: [],
+      createdAt: new Date(ctx.clock.now()).toISOString(),
+    };
+    await store.save(record);
+  }
+  const uploadId = record.uploadId;
+  const resumed = [...done.values()].reduce((sum, p) => sum + p.size, 0);
+  if (resumed > 0) opts.onBytes(resumed);
+
+  // Saves are chained so the record on disk only ever grows, one whole JSON at a time.
+  let saving: Promise<void> = Promise.resolve();
+  const saveRecord = () => {
+    const snapshot = {
+      ...(record as ResumeRecord),
+      parts: [...done.values()].sort((a, b) => a.number - b.number),
+    };
+    saving = saving.then(() => store.save(snapshot));
+    return saving;
+  };
+
+  // Our own controller: the first failed part stops the others.
+  const local = new AbortController();
+  const onUserAbort = () => local.abort(deps.signal?.reason);
+  deps.signal?.addEventListener("abort", onUserAbort, { once: true });
+  const partCtx: CallContext = { ...ctx, signal: local.signal };
+  try {
+    const todo = planned.filter((p) => !done.has(p.number));
+    await runAll(
+      todo.map(
+        (part) => () =>
+          opts.requests.run(async () => {
+            await assertUnchanged(identity);
+            const recorded = await sendPart(partCtx, identity, uploadId, part, opts.onBytes);
+            done.set(part.number, recorded);
+            await saveRecord();
+          }),
+      ),
+      local.signal,
+      () => local.abort(),
+    );
+    await saving;
+    await assertUnchanged(identity);
+    const parts = planned.map((p) => done.get(p.number) as RecordedPart);
+    const completed = await completeMultipart(ctx, key, uploadId, parts);
+    const digests = parts.map((p) => Buffer.from(p.checksumSha256, "base64"));
+    const checksum = `${toBase64(compositeChecksum("sha256", digests))}-${parts.length}`;
+    if (completed.checksum !== undefined && completed.checksum !== checksum) {
+      throw new StrongboxError(
+        "failed",
+        `S3 reports a different checksum for "${key}" than the parts sent.`,
+      );
+    }
+    await store.remove(identity);
+    return {
+      path,
+      key,
+      versionId: completed.versionId,
+      size: identity.size,
+      checksum,
+      checksumType: "COMPOSITE",
+      parts: parts.length,
+    };
+  } catch (error) {
+    await saving.catch(() => {});
+    const userInterrupted = deps.signal?.aborted === true;
+    const fileChanged =
+      error instanceof StrongboxError && /changed during|vanished/.test(error.message);
+    if ((userInterrupted && !opts.resume) || fileChanged) {
+      // Nothing to come back to: free the parts S3 is holding (and billing).
+      await abortQuietly(ctx, key, uploadId);
+      await store.remove(identity);
+    }
+    if (userInterrupted) {
+      throw new StrongboxError("interrupted", "The upload was interrupted.", {
+        hint: opts.resume
+          ? "Its state is kept: run the same command with --resume to continue."
+          : "The multipart upload was aborted; nothing was stored.",
+      });
+    }
+    if (
+      error instanceof StrongboxError &&
+      error.kind !== "usage" &&
+      !fileChanged &&
+      error.hint === undefined
+    ) {
+      throw new StrongboxError(error.kind, error.message, {
+        hint: "Run the same command with --resume to continue where it stopped.",
+        cause: error,
+      });
+    }
+    throw error;
+  } finally {
+    deps.signal?.removeEventListener("abort", onUserAbort);
+  }
+}
+
+async function createMultipart(ctx: CallContext, key: string): Promise<string> {
+  const op: Operation = { action: "start a multipart upload of", key, roles: UPLOAD_ROLES };
+  const body = await s3Call(
+    ctx,
+    {
+      op,
+      method: "POST",
+      key,
+      query: { uploads: "" },
+      headers: { "x-amz-checksum-algorithm": "SHA256" },
+    },
+    (res) => res.text(),
+  );
+  const uploadId = xmlText(body, "UploadId");
+  if (!uploadId) throw new StrongboxError("failed", `S3 did not return an upload id for "${key}".`);
+  return uploadId;
+}
+
+async function sendPart(
+  ctx: CallContext,
+  identity: ResumeIdentity,
+  uploadId: string,
+  part: PlannedPart,
+  onBytes: (delta: number) => void,
+): Promise<RecordedPart> {
+  const { path, key } = identity;
+  // First pass: the part's SHA-256, so S3 can check what it receives (signed header).
+  const checksum = toBase64(
+    await guardFile(path, () => sha256OfRange(path, part.start, part.size, ctx.signal)),
+  );
+  const op: Operation = { action: `upload part ${part.number} of`, key, roles: UPLOAD_ROLES };
+  const etag = await guardFile(path, () =>
+    s3Call(
+      ctx,
+      {
+        op,
+        method: "PUT",
+        key,
+        query: { partNumber: String(part.number), uploadId },
+        headers: { "content-length": String(part.size), "x-amz-checksum-sha256": checksum },
+        body: fileBodyFactory(path, part.start, part.size, onBytes),
+      },
+      async (res) => {
+        await res.discard();
+        const echoed = res.headers["x-amz-checksum-sha256"];
+        if (echoed !== undefined && echoed !== checksum) {
+          throw new StrongboxError(
+            "failed",
+            `S3 stored part ${part.number} of "${key}" with a different checksum.`,
+          );
+        }
+        const tag = res.headers.etag;
+        if (!tag)
+          throw new StrongboxError(
+            "failed",
+            `S3 returned no ETag for part ${part.number} of "${key}".`,
+          );
+        return tag;
+      },
+    ),
+  );
+  return { number: part.number, size: part.size, etag, checksumSha256: checksum };
+}
+
+async function listAllParts(
+  ctx: CallContext,
+  key: string,
+  uploadId: string,
+): Promise<ServerPart[]> {
+  const op: Operation = { action: "list the uploaded parts of", key, roles: UPLOAD_ROLES };
+  const parts: ServerPart[] = [];
+  let marker: string | undefined;
+  for (;;) {
+    const query: Record<string, string> = {
+      uploadId,
+      ...(marker ? { "part-number-marker": marker } : {}),
+    };
+    const page = parseListParts(
+      await s3Call(ctx, { op, method: "GET", key, query }, (res) => res.text()),
+    );
+    parts.push(...page.parts);
+    if (!page.truncated || !page.nextMarker || page.nextMarker === marker) return parts;
+    marker = page.nextMarker;
+  }
+}
+
+async function completeMultipart(
+  ctx: CallContext,
+  key: string,
+  uploadId: string,
+  parts: RecordedPart[],
+): Promise<{ versionId: string | null; checksum?: string }> {
+  const op: Operation = { action: "complete the upload of", key, roles: UPLOAD_ROLES };
+  const xml = completeMultipartBody(
+    parts.map((p) => ({ number: p.number, etag: p.etag, checksumSha256: p.checksumSha256 })),
+  );
+  const { text, headers } = await s3Call(
+    ctx,
+    {
+      op,
+      method: "POST",
+      key,
+      query: { uploadId },
+      headers: {
+        "content-type": "application/xml",
+        "content-length": String(Buffer.byteLength(xml)),
+      },
+      body: () => xml,
+    },
+    async (res) => ({ text: await res.text(), headers: res.headers }),
+  );
+  // S3 may answer 200 and still fail, with an <Error> body.
+  if (/<Error>/.test(text)) {
+    const { code, message } = parseS3Error(text);
+    throw s3Failure(op, 200, code, message);
+  }
+  const checksum = xmlText(text, "ChecksumSHA256");
+  return { versionId: headers["x-amz-version-id"] ?? null, ...(checksum ? { checksum } : {}) };
+}
+
+/** Best effort, with its own short deadline: it runs after a Ctrl-C, whose signal is already spent. */
+async function abortQuietly(ctx: CallContext, key: string, uploadId: string): Promise<void> {
+  const op: Operation = { action: "abort the upload of", key, roles: UPLOAD_ROLES };
+  const { signal: _spent, checkSession: _guard, ...rest } = ctx;
+  try {
+    await s3Call(
+      {
+        ...rest,
+        signal: AbortSignal.timeout(15_000),
+        retry: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1000 },
+      },
+      {
+        op,
+        method: "DELETE",
+        key,
+        query: { uploadId },
+        ok: (s) => (s >= 200 && s < 300) || s === 404,
+      },
+      (res) => res.discard(),
+    );
+  } catch {
+    // Left for the bucket's lifecycle rule (abort incomplete multipart uploads).
+  }
+}
+
+/** Reading the file failed because it changed or vanished: say so plainly. */
+async function guardFile<T>(path: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof FileChangedError) throw changed(path);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT")
+      throw new StrongboxError("failed", `The file ${path} vanished during the upload.`);
+    if (code === "ABORT_ERR") throw interrupted(error);
+    const cause = (error as { cause?: unknown }).cause;
+    if (cause instanceof FileChangedError) throw changed(path);
+    throw error;
+  }
+}
+
+/**
+ * Run tasks concurrently (their own limiter bounds them); on the first failure,
+ * call `stop` so the rest end early, wait for all to settle, and throw that first failure.
+ */
+export async function runAll<T>(
+  tasks: Array<() => Promise<T>>,
+  _signal?: AbortSignal,
+  stop?: () => void,
+): Promise<T[]> {
+  let first: { error: unknown } | undefined;
+  const results = await Promise.allSettled(
+    tasks.map((task) =>
+      task().catch((error: unknown) => {
+        if (first === undefined) {
+          first = { error };
+          stop?.();
+        }
+        throw error;
+      }),
+    ),
+  );
+  if (first !== undefined) throw first.error;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
