@@ -1,0 +1,183 @@
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { main } from "../../../src/cli/main.js";
+import { parseConfig, sessionsDirOf, writeConfig } from "../../../src/core/config.js";
+import { SessionCache } from "../../../src/core/session/cache.js";
+
+const T0 = Date.parse("2026-11-28T00:00:00Z");
+const arn = (role: string) => `arn:aws:iam::123456789012:role/sb-${role}`;
+const SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY";
+
+function fakeIO(opts: { env?: NodeJS.ProcessEnv; now?: number; aborted?: boolean } = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = new PassThrough();
+  stdout.on("data", (c) => out.push(String(c)));
+  const stderr = Object.assign(new PassThrough(), {
+    isTTY: false,
+  }) as unknown as NodeJS.WriteStream;
+  (stderr as unknown as PassThrough).on("data", (c) => err.push(String(c)));
+  const controller = new AbortController();
+  if (opts.aborted) controller.abort();
+  return {
+    io: {
+      stdout,
+      stderr,
+      stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+      env: opts.env ?? {},
+      now: () => opts.now ?? T0,
+      signal: controller.signal,
+    },
+    stdout: () => out.join(""),
+    stderr: () => err.join(""),
+  };
+}
+
+async function stackDir() {
+  const dir = await mkdtemp(join(tmpdir(), "sb-main-"));
+  const configPath = join(dir, "config.json");
+  const config = parseConfig(
+    {
+      version: 1,
+      region: "us-east-1",
+      bucket: "sb-data",
+      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+      roles: { uploader: arn("uploader"), viewer: arn("viewer"), admin: arn("admin") },
+      adminMfaRequired: true,
+      maxSessionSeconds: 3600,
+      endpoint: "http://127.0.0.1:1",
+      forcePathStyle: true,
+    },
+    "t",
+  );
+  await writeConfig(configPath, config);
+  const cache = new SessionCache(sessionsDirOf(configPath), () => T0);
+  return { configPath, cache };
+}
+
+async function writeSession(cache: SessionCache, role: "viewer" | "admin", expiresAt: number) {
+  await cache.write({
+    role,
+    roleArn: arn(role),
+    assumedRoleArn: `arn:aws:sts::123456789012:assumed-role/sb-${role}/alice`,
+    baseIdentityArn: "arn:aws:iam::123456789012:user/alice",
+    sourceIdentity: "alice",
+    mfaAuthenticated: false,
+    createdAt: new Date(T0),
+    credentials: {
+      accessKeyId: "ASIAEXAMPLEEXAMPLE01",
+      secretAccessKey: SECRET,
+      sessionToken: "FQoGZXIvYXdzEXAMPLESESSIONTOKEN",
+      expiration: new Date(expiresAt),
+    },
+  });
+}
+
+describe("main: exit codes and output channels", () => {
+  it("--help exits 0", async () => {
+    const f = fakeIO();
+    expect(await main(["--help"], f.io)).toBe(0);
+    expect(f.stdout()).toContain("Usage: strongbox");
+  });
+
+  it("an unknown option exits 2 and leaves stdout empty", async () => {
+    const f = fakeIO();
+    expect(await main(["ls", "--bogus"], f.io)).toBe(2);
+    expect(f.stdout()).toBe("");
+    expect(f.stderr()).toContain("unknown option '--bogus'");
+  });
+
+  it("a bad option value exits 2 with one sentence, no stack", async () => {
+    const f = fakeIO();
+    expect(await main(["presign", "get", "k", "--expires", "30d"], f.io)).toBe(2);
+    expect(f.stderr()).toBe("strongbox: --expires may be at most 7d (SigV4's limit)\n");
+  });
+
+  it("missing config: exit 2, hint on stderr; --json adds the error object on stdout", async () => {
+    const f = fakeIO({ env: { STRONGBOX_CONFIG: "/nonexistent/c.json" } });
+    expect(await main(["ls"], f.io)).toBe(2);
+    expect(f.stdout()).toBe("");
+    expect(f.stderr()).toMatch(
+      /no Strongbox config at \/nonexistent\/c\.json\n {2}hint: run `strongbox configure/,
+    );
+    const j = fakeIO({ env: { STRONGBOX_CONFIG: "/nonexistent/c.json" } });
+    expect(await main(["ls", "--json"], j.io)).toBe(2);
+    expect(JSON.parse(j.stdout())).toMatchObject({ error: { kind: "usage", exitCode: 2 } });
+  });
+
+  it("not logged in → exit 5 naming the login command", async () => {
+    const { configPath } = await stackDir();
+    const f = fakeIO();
+    expect(await main(["whoami", "--config", configPath], f.io)).toBe(5);
+    expect(f.stderr()).toMatch(
+      /not logged in; run `strongbox login --role uploader\|viewer\|admin`/,
+    );
+  });
+
+  it("expired session → exit 5 saying when it expired", async () => {
+    const { configPath, cache } = await stackDir();
+    await writeSession(cache, "viewer", T0 + 60_000);
+    const f = fakeIO({ now: T0 + 120_000 });
+    expect(await main(["whoami", "--role", "viewer", "--config", configPath], f.io)).toBe(5);
+    expect(f.stderr()).toContain(
+      "session for role viewer expired at 2026-11-28T00:01:00.000Z; run `strongbox login --role viewer`",
+    );
+  });
+
+  it("whoami --json: result on stdout, no credentials anywhere", async () => {
+    const { configPath, cache } = await stackDir();
+    await writeSession(cache, "viewer", T0 + 3600_000);
+    const f = fakeIO({ now: T0 + 600_000 });
+    expect(await main(["--json", "whoami", "--config", configPath], f.io)).toBe(0);
+    const result = JSON.parse(f.stdout());
+    expect(result).toMatchObject({
+      role: "viewer",
+      identity: "arn:aws:iam::123456789012:user/alice",
+      sourceIdentity: "alice",
+      expiration: "2026-11-28T01:00:00.000Z",
+      remainingSeconds: 3000,
+    });
+    expect(f.stdout() + f.stderr()).not.toContain(SECRET);
+    expect(f.stdout()).not.toContain("ASIAEXAMPLE");
+  });
+
+  it("whoami human text shows role, identity, expiry and time left", async () => {
+    const { configPath, cache } = await stackDir();
+    await writeSession(cache, "admin", T0 + 3600_000);
+    const f = fakeIO({ now: T0 });
+    expect(await main(["whoami", "--config", configPath], f.io)).toBe(0);
+    expect(f.stdout()).toMatch(/role {7}admin/);
+    expect(f.stdout()).toMatch(/expires {4}2026-11-28T01:00:00Z \(1h00m left\)/);
+  });
+
+  it("logout removes cached sessions", async () => {
+    const { configPath, cache } = await stackDir();
+    await writeSession(cache, "viewer", T0 + 3600_000);
+    await writeSession(cache, "admin", T0 + 3600_000);
+    const f = fakeIO();
+    expect(await main(["logout", "--role", "viewer", "--json", "--config", configPath], f.io)).toBe(
+      0,
+    );
+    expect(JSON.parse(f.stdout())).toEqual({ removed: ["viewer"] });
+    const g = fakeIO();
+    expect(await main(["logout", "--config", configPath], g.io)).toBe(0);
+    expect(g.stdout()).toBe("logged out: admin\n");
+  });
+
+  it("a failure while interrupted exits 130", async () => {
+    const f = fakeIO({ env: { STRONGBOX_CONFIG: "/nonexistent/c.json" }, aborted: true });
+    expect(await main(["ls"], f.io)).toBe(130);
+  });
+
+  it("stack traces appear only with --debug", async () => {
+    const quiet = fakeIO({ env: { STRONGBOX_CONFIG: "/nonexistent/c.json" } });
+    await main(["ls"], quiet.io);
+    expect(quiet.stderr()).not.toMatch(/\n\s+at /);
+    const loud = fakeIO({ env: { STRONGBOX_CONFIG: "/nonexistent/c.json" } });
+    await main(["ls", "--debug"], loud.io);
+    expect(loud.stderr()).toMatch(/\n\s+at /);
+  });
+});
