@@ -1,4 +1,11 @@
-import { type CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  type DescribeAlarmsCommandOutput,
+} from "@aws-sdk/client-cloudwatch";
+import { mapAwsError } from "./aws-errors.js";
+import { baseClientConfig, type Credentials } from "./clients.js";
+import type { StrongboxConfig } from "./config.js";
 import { StrongboxError } from "./errors.js";
 
 export type AlarmState = "OK" | "ALARM" | "INSUFFICIENT_DATA";
@@ -80,17 +87,35 @@ async function allPages(
   return all;
 }
 
+/** The deployment's alarms as `strongbox configure` recorded them (Terraform output alarm_names). */
+export function alarmSelectorOf(config: StrongboxConfig): AlarmSelector {
+  return { names: config.monitoring?.alarmNames ?? [] };
+}
+
+export function createCloudWatchClient(
+  config: StrongboxConfig,
+  credentials: Credentials,
+): CloudWatchClient {
+  return new CloudWatchClient(baseClientConfig(config, credentials));
+}
+
 /** AlarmsApi over the SDK's CloudWatch client. */
-export function alarmsApi(client: CloudWatchClient): AlarmsApi {
+export function alarmsApi(client: CloudWatchClient, signal?: AbortSignal): AlarmsApi {
   return {
     async describeAlarms(input, nextToken) {
-      const out = await client.send(
-        new DescribeAlarmsCommand({
-          ...("names" in input ? { AlarmNames: input.names } : { AlarmNamePrefix: input.prefix }),
-          AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
-          ...(nextToken === undefined ? {} : { NextToken: nextToken }),
-        }),
-      );
+      let out: DescribeAlarmsCommandOutput;
+      try {
+        out = await client.send(
+          new DescribeAlarmsCommand({
+            ...("names" in input ? { AlarmNames: input.names } : { AlarmNamePrefix: input.prefix }),
+            AlarmTypes: ["MetricAlarm", "CompositeAlarm"],
+            ...(nextToken === undefined ? {} : { NextToken: nextToken }),
+          }),
+          signal === undefined ? undefined : { abortSignal: signal },
+        );
+      } catch (err) {
+        throw mapAwsError(err, { action: "ReadAudit", role: "admin" });
+      }
       const metric = (out.MetricAlarms ?? []).map(
         (alarm): AlarmSummary => ({
           name: alarm.AlarmName ?? "",

@@ -1,3 +1,4 @@
+import type { StrongboxConfig } from "../config.js";
 import { StrongboxError, usageError } from "../errors.js";
 import type { Clock, InsightsApi, QueryDefinition, ResultField } from "./insights.js";
 import { narrowQuery, type QueryFilters } from "./query-text.js";
@@ -173,5 +174,14 @@ export async function runAudit(
     records,
     statistics: results.statistics ?? {},
     elapsedMs: results.elapsedMs,
+  };
+}
+
+/** The audit settings `strongbox configure` recorded (config.monitoring). */
+export function auditDeploymentOf(config: StrongboxConfig): AuditDeployment {
+  return {
+    region: config.region,
+    queryNames: config.monitoring?.queryNames ?? {},
+    logGroupName: config.monitoring?.logGroupName,
   };
 }

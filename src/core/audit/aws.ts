@@ -1,22 +1,67 @@
 import {
-  type CloudWatchLogsClient,
+  CloudWatchLogsClient,
   DescribeQueryDefinitionsCommand,
   GetQueryResultsCommand,
   StartQueryCommand,
   StopQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
+import { mapAwsError } from "../aws-errors.js";
+import { baseClientConfig, type Credentials } from "../clients.js";
+import type { StrongboxConfig } from "../config.js";
+import { StrongboxError } from "../errors.js";
 import type { InsightsApi, QueryStatus } from "./insights.js";
 
+export function createLogsClient(
+  config: StrongboxConfig,
+  credentials: Credentials,
+): CloudWatchLogsClient {
+  return new CloudWatchLogsClient(baseClientConfig(config, credentials));
+}
+
+/** SDK failures → StrongboxError; a missing log group is named, not a bare ResourceNotFound. */
+function mapLogsError(err: unknown, logGroupNames?: string[]): StrongboxError {
+  const name = (err as { name?: string } | undefined)?.name;
+  if (name === "ResourceNotFoundException" && logGroupNames !== undefined) {
+    return new StrongboxError(
+      "not-found",
+      `log group ${logGroupNames.join(", ")} does not exist (or is in another region)`,
+      {
+        hint: "check the deployment's output trail_log_group_name and run `strongbox configure --from-terraform DIR` again",
+        cause: err,
+      },
+    );
+  }
+  if (name === "MalformedQueryException") {
+    return new StrongboxError(
+      "failed",
+      `CloudWatch Logs Insights refused the saved query: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+  return mapAwsError(err, { action: "ReadAudit", role: "admin" });
+}
+
 /** InsightsApi over the SDK's CloudWatch Logs client. */
-export function insightsApi(client: CloudWatchLogsClient): InsightsApi {
+export function insightsApi(client: CloudWatchLogsClient, signal?: AbortSignal): InsightsApi {
+  const send = async <T>(run: () => Promise<T>, logGroupNames?: string[]): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw mapLogsError(err, logGroupNames);
+    }
+  };
+  const opts = signal === undefined ? undefined : { abortSignal: signal };
   return {
     async describeQueryDefinitions({ namePrefix, nextToken }) {
-      const out = await client.send(
-        new DescribeQueryDefinitionsCommand({
-          queryDefinitionNamePrefix: namePrefix,
-          maxResults: 1000,
-          ...(nextToken === undefined ? {} : { nextToken }),
-        }),
+      const out = await send(() =>
+        client.send(
+          new DescribeQueryDefinitionsCommand({
+            queryDefinitionNamePrefix: namePrefix,
+            maxResults: 1000,
+            ...(nextToken === undefined ? {} : { nextToken }),
+          }),
+          opts,
+        ),
       );
       return {
         definitions: (out.queryDefinitions ?? []).map((definition) => ({
@@ -29,20 +74,25 @@ export function insightsApi(client: CloudWatchLogsClient): InsightsApi {
       };
     },
     async startQuery(input) {
-      const out = await client.send(
-        new StartQueryCommand({
-          logGroupNames: input.logGroupNames,
-          queryString: input.queryString,
-          startTime: input.startTime,
-          endTime: input.endTime,
-          ...(input.limit === undefined ? {} : { limit: input.limit }),
-        }),
+      const out = await send(
+        () =>
+          client.send(
+            new StartQueryCommand({
+              logGroupNames: input.logGroupNames,
+              queryString: input.queryString,
+              startTime: input.startTime,
+              endTime: input.endTime,
+              ...(input.limit === undefined ? {} : { limit: input.limit }),
+            }),
+            opts,
+          ),
+        input.logGroupNames,
       );
       if (!out.queryId) throw new Error("StartQuery returned no queryId");
       return { queryId: out.queryId };
     },
     async getQueryResults(queryId) {
-      const out = await client.send(new GetQueryResultsCommand({ queryId }));
+      const out = await send(() => client.send(new GetQueryResultsCommand({ queryId }), opts));
       return {
         status: (out.status ?? "Unknown") as QueryStatus,
         results: (out.results ?? []).map((row) =>
@@ -66,7 +116,8 @@ export function insightsApi(client: CloudWatchLogsClient): InsightsApi {
       };
     },
     async stopQuery(queryId) {
-      await client.send(new StopQueryCommand({ queryId }));
+      // Not tied to the abort signal: stopping is what an abort needs.
+      await send(() => client.send(new StopQueryCommand({ queryId })));
     },
   };
 }
