@@ -53,10 +53,11 @@ export interface ContractTarget {
   kmsKeyArn: string;
   roleArns: Record<Role, string>;
   /**
-   * The bucket policy's cap on a pre-signed URL's signature age, if it has one
-   * (the module's variable). Adds the "old signature" denials.
+   * The bucket policy's cap on a pre-signed URL's signature age in milliseconds
+   * (`s3:signatureAge`; the module's `max_signature_age_ms`), if it has one.
+   * Adds the "old signature" denials.
    */
-  maxSignatureAgeSeconds?: number | undefined;
+  maxSignatureAgeMs?: number | undefined;
   /** Present once the monitoring half is deployed: adds the audit row. */
   monitoring?: { logGroupArn: string } | undefined;
 }
@@ -211,9 +212,9 @@ function sessionContext(t: ContractTarget, role: Role): RequestContext {
 
 function s3Context(t: ContractTarget, role: Role, op: S3Operation): RequestContext {
   const freshAgeMs =
-    t.maxSignatureAgeSeconds === undefined
+    t.maxSignatureAgeMs === undefined
       ? 60_000
-      : Math.min(60_000, Math.floor((t.maxSignatureAgeSeconds * 1000) / 2));
+      : Math.min(60_000, Math.floor(t.maxSignatureAgeMs / 2));
   return {
     ...sessionContext(t, role),
     "s3:signatureversion": "AWS4-HMAC-SHA256",
@@ -275,13 +276,13 @@ export function buildContract(t: ContractTarget): ContractCell[] {
         variant: "sigv2",
         context: { ...s3Context(t, role, op), "s3:signatureversion": "AWS" },
       });
-      if (op.presigned && t.maxSignatureAgeSeconds !== undefined) {
+      if (op.presigned && t.maxSignatureAgeMs !== undefined) {
         add({
           ...insecure,
           variant: "old-signature",
           context: {
             ...s3Context(t, role, op),
-            "s3:signatureAge": String(t.maxSignatureAgeSeconds * 1000 + 1000),
+            "s3:signatureAge": String(t.maxSignatureAgeMs + 1000),
           },
         });
       }

@@ -31,8 +31,8 @@ export interface PolicyMutation {
   statement: string;
   operator: MutationOperator;
   /**
-   * False for statements that do not govern the roles' requests (service
-   * principals such as CloudTrail in the key policy): the contract is not
+   * False for resource-policy statements addressed to other callers (key
+   * administrators, services such as CloudTrail): the contract is not
    * expected to see them.
    */
   inScope: boolean;
@@ -49,14 +49,25 @@ export interface MutationOutcome {
 const statementsOf = (document: PolicyDocument): PolicyStatement[] =>
   Array.isArray(document.Statement) ? document.Statement : [document.Statement];
 
-/** A statement governs role sessions unless every principal it names is a service. */
-function governsRoles(statement: PolicyStatement, isResourcePolicy: boolean): boolean {
+/**
+ * A statement is in the contract's scope when it speaks to the role sessions:
+ * every identity statement, and resource-policy statements whose principal is
+ * `*` or names one of the roles. Statements for key administrators (the
+ * account root) or services (CloudTrail, Logs, SNS) govern other callers.
+ */
+function governsRoles(
+  statement: PolicyStatement,
+  isResourcePolicy: boolean,
+  roleArns: readonly string[],
+): boolean {
   if (!isResourcePolicy) return true;
-  const principal = statement.Principal ?? statement.NotPrincipal;
-  if (principal === "*" || principal === undefined) return true;
-  if (typeof principal !== "object" || principal === null) return true;
-  const keys = Object.keys(principal as Record<string, unknown>);
-  return keys.some((k) => k !== "Service");
+  if (statement.NotPrincipal !== undefined) return true;
+  const principal = statement.Principal;
+  if (principal === "*") return true;
+  if (typeof principal !== "object" || principal === null) return false;
+  const aws = (principal as Record<string, unknown>).AWS;
+  const named = Array.isArray(aws) ? aws : [aws];
+  return named.some((p) => p === "*" || (typeof p === "string" && roleArns.includes(p)));
 }
 
 function mutateStatement(
@@ -103,7 +114,10 @@ const locationLabel = (l: PolicyLocation) =>
   l.kind === "identity" ? `identity:${l.role}:${l.name}` : `${l.kind}-policy`;
 
 /** Every single-statement mutation of every policy. */
-export function policyMutations(policies: AccessPolicies): PolicyMutation[] {
+export function policyMutations(
+  policies: AccessPolicies,
+  roleArns: readonly string[],
+): PolicyMutation[] {
   const documents: Array<[PolicyLocation, PolicyDocument | undefined]> = [
     [{ kind: "bucket" }, policies.bucketPolicy],
     [{ kind: "key" }, policies.keyPolicy],
@@ -130,7 +144,7 @@ export function policyMutations(policies: AccessPolicies): PolicyMutation[] {
           location,
           statement: label,
           operator,
-          inScope: governsRoles(statement, location.kind !== "identity"),
+          inScope: governsRoles(statement, location.kind !== "identity", roleArns),
           policies: withDocument(policies, location, { ...document, Statement }),
         });
       }
@@ -162,7 +176,10 @@ export async function runMutations(
 ): Promise<MutationOutcome[]> {
   const simulator = await loadIamSimulate();
   const outcomes: MutationOutcome[] = [];
-  for (const { policies: mutated, ...mutation } of policyMutations(policies)) {
+  const roleArns = [...new Set(cells.flatMap((c) => c.context["aws:PrincipalArn"]))].filter(
+    (arn): arn is string => typeof arn === "string",
+  );
+  for (const { policies: mutated, ...mutation } of policyMutations(policies, roleArns)) {
     const governed = cellsGovernedBy(mutation.location, cells);
     const results = await evaluateContract(governed, mutated, {
       simulator,

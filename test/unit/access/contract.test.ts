@@ -77,7 +77,7 @@ describe("the access contract table", () => {
   test("without a signature-age cap or monitoring, those cells are left out", () => {
     const bare = buildContract({
       ...TARGET,
-      maxSignatureAgeSeconds: undefined,
+      maxSignatureAgeMs: undefined,
       monitoring: undefined,
     });
     expect(bare.some((c) => c.variant === "old-signature")).toBe(false);

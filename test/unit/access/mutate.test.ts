@@ -5,7 +5,7 @@ import {
   runMutations,
   statementVerdicts,
 } from "../../../src/core/access/mutate.js";
-import { referencePolicies, TARGET } from "./reference-policies.js";
+import { ROLE_ARNS, referencePolicies, TARGET } from "./reference-policies.js";
 
 describe("mutation testing of the access contract", () => {
   test("every statement of the reference policies is seen by the contract", async () => {
@@ -35,10 +35,17 @@ describe("mutation testing of the access contract", () => {
       Action: "kms:GenerateDataKey*",
       Resource: "*",
     });
-    const mutations = policyMutations(policies).filter((m) => m.statement === "CloudTrailEncrypt");
+    const mutations = policyMutations(policies, Object.values(ROLE_ARNS)).filter(
+      (m) => m.statement === "CloudTrailEncrypt",
+    );
     expect(mutations.map((m) => [m.operator, m.inScope])).toEqual([
       ["drop", false],
       ["flip-effect", false],
     ]);
+    const scope = (sid: string) =>
+      policyMutations(policies, Object.values(ROLE_ARNS)).find((m) => m.statement === sid)?.inScope;
+    expect(scope("DenyRolesOutsideS3")).toBe(true); // names the roles
+    expect(scope("DenyInsecureTransport")).toBe(true); // Principal "*"
+    expect(scope("EnableIamPolicies")).toBe(false); // the account root: key administrators
   });
 });

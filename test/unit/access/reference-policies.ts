@@ -14,7 +14,7 @@ export const ROLE_ARNS = {
   viewer: `arn:aws:iam::${ACCOUNT}:role/strongbox-viewer`,
   admin: `arn:aws:iam::${ACCOUNT}:role/strongbox-admin`,
 };
-export const MAX_SIGNATURE_AGE_SECONDS = 3600;
+export const MAX_SIGNATURE_AGE_MS = 3_600_000;
 
 export const TARGET: ContractTarget = {
   accountId: ACCOUNT,
@@ -22,7 +22,7 @@ export const TARGET: ContractTarget = {
   bucketArn: BUCKET_ARN,
   kmsKeyArn: KEY_ARN,
   roleArns: ROLE_ARNS,
-  maxSignatureAgeSeconds: MAX_SIGNATURE_AGE_SECONDS,
+  maxSignatureAgeMs: MAX_SIGNATURE_AGE_MS,
   monitoring: { logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/strongbox/trail` },
 };
 
@@ -185,7 +185,7 @@ export function referencePolicies(): AccessPolicies {
         Action: "s3:*",
         Resource: [BUCKET_ARN, OBJECTS],
         Condition: {
-          NumericGreaterThan: { "s3:signatureAge": String(MAX_SIGNATURE_AGE_SECONDS * 1000) },
+          NumericGreaterThan: { "s3:signatureAge": String(MAX_SIGNATURE_AGE_MS) },
         },
       },
     ),

@@ -1,0 +1,153 @@
+import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { S3Client } from "@aws-sdk/client-s3";
+import { beforeAll, describe, expect, test } from "vitest";
+import { buildContract, type ContractCell } from "../../src/core/access/contract.js";
+import { readDeployedPolicies } from "../../src/core/access/deployed.js";
+import { type AccessPolicies, evaluateContract } from "../../src/core/access/evaluate.js";
+import {
+  type MutationOutcome,
+  runMutations,
+  statementVerdicts,
+} from "../../src/core/access/mutate.js";
+import type { Role } from "../../src/core/roles.js";
+import { loadTestStack, outputValue, type TestStack } from "./support/stack.js";
+
+/*
+ * The access contract (ARCHITECTURE §2), proven on what Terraform deployed:
+ * the roles' identity policies, the bucket policy and the key policy are read
+ * back from the emulator through the IAM, S3 and KMS APIs and every cell is
+ * evaluated with iam-simulate. Then each statement is broken in a copy to
+ * show the check can go red.
+ */
+
+/** The module's default `max_signature_age_ms` (envs/local keeps it). */
+const MODULE_DEFAULT_MAX_SIGNATURE_AGE_MS = 3_600_000;
+
+let stack: TestStack;
+let cells: ContractCell[];
+let policies: AccessPolicies;
+
+beforeAll(async () => {
+  stack = loadTestStack();
+  const region = outputValue<string>(stack, "region");
+  const client = {
+    region,
+    endpoint: stack.endpoint,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+  };
+  const roleArns = outputValue<Record<Role, string>>(stack, "role_arns");
+  const accountId = outputValue<string>(stack, "account_id");
+  const kmsKeyArn = outputValue<string>(stack, "kms_key_arn");
+  const maxAge = stack.outputs.max_signature_age_ms?.value as number | null | undefined;
+  const logGroup = stack.outputs.trail_log_group_name?.value as string | undefined;
+  cells = buildContract({
+    accountId,
+    region,
+    bucketArn: outputValue<string>(stack, "bucket_arn"),
+    kmsKeyArn,
+    roleArns,
+    maxSignatureAgeMs:
+      maxAge === null ? undefined : (maxAge ?? MODULE_DEFAULT_MAX_SIGNATURE_AGE_MS),
+    monitoring:
+      logGroup === undefined
+        ? undefined
+        : { logGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:${logGroup}` },
+  });
+  policies = await readDeployedPolicies(
+    {
+      iam: new IAMClient(client),
+      s3: new S3Client({ ...client, forcePathStyle: true }),
+      kms: new KMSClient(client),
+    },
+    {
+      accountId,
+      bucketName: outputValue<string>(stack, "bucket_name"),
+      kmsKeyArn,
+      roleArns,
+    },
+  );
+});
+
+describe("the access contract on the deployed policies", () => {
+  test("the policies were read back: identity, bucket and key", () => {
+    for (const role of ["uploader", "viewer", "admin"] as const) {
+      expect(policies.identityPolicies[role].length).toBeGreaterThan(0);
+    }
+    expect(policies.bucketPolicy).toBeDefined();
+    expect(policies.keyPolicy).toBeDefined();
+  });
+
+  test("every cell of ARCHITECTURE §2 holds", async () => {
+    const results = await evaluateContract(cells, policies);
+    const wrong = results
+      .filter((r) => !r.ok)
+      .map((r) => `${r.cell.id}: expected ${r.expected}, ${r.verdict} [${r.decidedBy.join(", ")}]`);
+    console.info(
+      `access contract: ${results.length} cells, ${results.length - wrong.length} hold (engine iam-simulate)`,
+    );
+    expect(wrong).toEqual([]);
+    expect(results.length).toBeGreaterThanOrEqual(100);
+    // Every context key given was applied to its action: nothing evaluated blind.
+    expect(results.filter((r) => r.ignoredContextKeys.length > 0).map((r) => r.cell.id)).toEqual(
+      [],
+    );
+  });
+
+  describe("mutation: breaking a deployed statement turns the check red", () => {
+    let outcomes: MutationOutcome[];
+    beforeAll(async () => {
+      outcomes = await runMutations(cells, policies);
+      const verdicts = statementVerdicts(outcomes);
+      const killed = outcomes.filter((o) => o.killed).length;
+      console.info(
+        `access mutations: ${outcomes.length} mutations of ${verdicts.length} statements, ${killed} killed, ${outcomes.length - killed} survived`,
+      );
+      for (const v of verdicts) {
+        console.info(
+          `  ${v.statement}${v.inScope ? "" : " (not addressed to the roles)"}: killed [${v.killed.join(", ")}] survived [${v.survived.join(", ")}]`,
+        );
+      }
+    }, 600_000);
+
+    test("every statement addressed to the roles is seen by at least one cell", () => {
+      const unseen = statementVerdicts(outcomes)
+        .filter((v) => v.inScope && v.killed.length === 0)
+        .map((v) => v.statement);
+      expect(unseen).toEqual([]);
+    });
+
+    test("for each policy kind, an Allow and a Deny statement (where it has any) go red", () => {
+      const kinds = ["identity", "bucket", "key"] as const;
+      for (const kind of kinds) {
+        const ofKind = outcomes.filter((o) => o.mutation.location.kind === kind);
+        expect(ofKind.length, `${kind} policy has statements`).toBeGreaterThan(0);
+        for (const effect of ["Allow", "Deny"] as const) {
+          const withEffect = ofKind.filter((o) => effectOf(o) === effect);
+          if (withEffect.length === 0) continue;
+          expect(
+            withEffect.some((o) => o.killed && o.mutation.operator === "drop"),
+            `dropping some ${effect} statement of the ${kind} policy is noticed`,
+          ).toBe(true);
+        }
+      }
+    });
+  });
+});
+
+/** The Effect of the statement a mutation broke, read from the unmutated policies. */
+function effectOf(outcome: MutationOutcome): "Allow" | "Deny" | undefined {
+  const { location, statement } = outcome.mutation;
+  const document =
+    location.kind === "bucket"
+      ? policies.bucketPolicy
+      : location.kind === "key"
+        ? policies.keyPolicy
+        : policies.identityPolicies[location.role].find((p) => p.name === location.name)?.document;
+  if (document === undefined) return undefined;
+  const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  const found = statement.startsWith("#")
+    ? statements[Number(statement.slice(1))]
+    : statements.find((s) => s.Sid === statement);
+  return found?.Effect;
+}
