@@ -140,8 +140,8 @@ locals {
   }
 
   # Hook for the monitoring files: the Admin's audit reads (Logs Insights on the
-  # trail's log group, alarm states). Kept empty here.
-  admin_extra_statements = []
+  # trail's log group, alarm states), from queries.tf.
+  admin_extra_statements = local.monitoring_admin_statements
 }
 
 resource "aws_iam_role" "this" {

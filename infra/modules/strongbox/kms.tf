@@ -76,8 +76,8 @@ locals {
   )
 
   # Hook for the monitoring files: CloudTrail, CloudWatch Logs and SNS publisher
-  # statements, each scoped by aws:SourceArn or encryption context. Kept empty here.
-  kms_service_statements = []
+  # statements, each scoped by aws:SourceArn or encryption context (trail.tf).
+  kms_service_statements = local.monitoring_kms_statements
 }
 
 resource "aws_kms_key" "this" {

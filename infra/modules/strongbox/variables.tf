@@ -189,3 +189,163 @@ variable "tags" {
   default     = {}
   nullable    = false
 }
+
+################################################################################
+# Monitoring (trail.tf, notifications.tf, alerts.tf, queries.tf)
+################################################################################
+
+variable "trail_log_retention_days" {
+  description = "Days the trail's CloudWatch log group keeps events (what alarms and Logs Insights queries see). One of the values CloudWatch Logs accepts."
+  type        = number
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.trail_log_retention_days)
+    error_message = "trail_log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "trail_log_bucket_retention_days" {
+  description = "Days the trail log bucket keeps CloudTrail's log files and digests before the lifecycle rule expires them."
+  type        = number
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = var.trail_log_bucket_retention_days >= 1 && floor(var.trail_log_bucket_retention_days) == var.trail_log_bucket_retention_days
+    error_message = "trail_log_bucket_retention_days must be a whole number of at least 1."
+  }
+}
+
+variable "alert_emails" {
+  description = "Email addresses subscribed to the admins' alert topic. Each must confirm the subscription from the message SNS sends."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for email in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
+    error_message = "Each alert email must look like name@domain.tld."
+  }
+}
+
+variable "alert_subscriptions" {
+  description = "Other subscriptions to the admins' alert topic: { protocol, endpoint } with protocol one of email, email-json, https, sqs, lambda, firehose, sms, application. Plain http is refused."
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for s in var.alert_subscriptions : contains(["email", "email-json", "https", "sqs", "lambda", "firehose", "sms", "application"], s.protocol)])
+    error_message = "alert_subscriptions protocols must be one of email, email-json, https, sqs, lambda, firehose, sms, application (http is refused: alerts would travel unencrypted)."
+  }
+
+  validation {
+    condition = alltrue([
+      for s in var.alert_subscriptions : length(trimspace(s.endpoint)) > 0 && (
+        s.protocol != "https" || startswith(s.endpoint, "https://")) && (
+        !contains(["sqs", "lambda", "firehose", "application"], s.protocol) || startswith(s.endpoint, "arn:")
+      )
+    ])
+    error_message = "Each alert subscription needs an endpoint: https://… for https, an ARN for sqs, lambda, firehose and application."
+  }
+}
+
+variable "notify_event_names" {
+  description = "CloudTrail event names on the main bucket (PutObject, GetObject, DeleteObject, PutBucketPolicy, …) that send a notice to the alert topic. Null notifies every API call the trail records on the bucket."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.notify_event_names == null || try(length(var.notify_event_names) > 0 && alltrue([for name in var.notify_event_names : can(regex("^[A-Z][A-Za-z0-9]+$", name))]), false)
+    error_message = "notify_event_names must be null (every call) or a non-empty list of CloudTrail event names such as PutObject."
+  }
+}
+
+variable "alarm_namespace" {
+  description = "CloudWatch metric namespace of the monitoring metrics. Null uses Strongbox/<name_prefix>, so two deployments in one account keep separate metrics."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_namespace == null || can(regex("^[A-Za-z0-9_./#:-]{1,255}$", var.alarm_namespace)) && !startswith(coalesce(var.alarm_namespace, "x"), "AWS/")
+    error_message = "alarm_namespace must be 1-255 characters of letters, digits and . _ / # : - and must not start with AWS/."
+  }
+}
+
+variable "alarm_name_prefix" {
+  description = "Prefix of every alarm name (the alert topic trusts alarms with this prefix only). Null uses \"<name_prefix>-\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_name_prefix == null || can(regex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", var.alarm_name_prefix))
+    error_message = "alarm_name_prefix must be 1-64 characters of letters, digits, '.', '_' and '-', starting with a letter or digit."
+  }
+}
+
+variable "alarm_settings" {
+  description = <<-EOT
+    When each alarm fires: it goes to ALARM when the count of matching events in `period` seconds reaches
+    `threshold` in `evaluation_periods` consecutive periods. Alarms: failed_uploads, access_denied,
+    bucket_config_changes, trail_changes, kms_key_changes, role_policy_changes, assume_role_failures.
+  EOT
+  type = object({
+    failed_uploads = optional(object({
+      threshold          = optional(number, 5)
+      period             = optional(number, 300)
+      evaluation_periods = optional(number, 1)
+    }), {})
+    access_denied = optional(object({
+      threshold          = optional(number, 5)
+      period             = optional(number, 300)
+      evaluation_periods = optional(number, 1)
+    }), {})
+    bucket_config_changes = optional(object({
+      threshold          = optional(number, 1)
+      period             = optional(number, 300)
+      evaluation_periods = optional(number, 1)
+    }), {})
+    trail_changes = optional(object({
+      threshold          = optional(number, 1)
+      period             = optional(number, 300)
+      evaluation_periods = optional(number, 1)
+    }), {})
+    kms_key_changes = optional(object({
+      threshold          = optional(number, 1)
+      period             = optional(number, 300)
+      evaluation_periods = optional(number, 1)
+    }), {})
+    role_policy_changes = optional(object({
+      threshold          = optional(number, 1)
+      period             = optional(number, 300)
+      evaluation_periods = optional(number, 1)
+    }), {})
+    assume_role_failures = optional(object({
+      threshold          = optional(number, 3)
+      period             = optional(number, 300)
+      evaluation_periods = optional(number, 1)
+    }), {})
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for s in values(var.alarm_settings) : s.threshold >= 1 && floor(s.threshold) == s.threshold])
+    error_message = "Every alarm threshold must be a whole number of events, at least 1."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.alarm_settings) : s.period >= 60 && s.period % 60 == 0])
+    error_message = "Every alarm period must be a multiple of 60 seconds (metric filters publish one-minute data)."
+  }
+
+  validation {
+    condition     = alltrue([for s in values(var.alarm_settings) : s.evaluation_periods >= 1 && floor(s.evaluation_periods) == s.evaluation_periods && s.period * s.evaluation_periods <= 86400])
+    error_message = "Every alarm needs at least 1 whole evaluation period, and period × evaluation_periods must not exceed one day (86400 seconds)."
+  }
+}

@@ -1,0 +1,121 @@
+# Metric filters on the trail's log group, one alarm each, all reporting to the
+# admins' topic both when they fire and when they clear.
+#
+# Each filter pattern is scoped to this deployment's resources (bucket names,
+# trail, key, roles), so a shared account's other activity does not page anyone.
+
+locals {
+  alarm_namespace = coalesce(var.alarm_namespace, "Strongbox/${var.name_prefix}")
+
+  # Pattern helpers: `($.field = "a") || ($.field = "b") ...`, parenthesised.
+  upload_event_names = ["PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"]
+  bucket_config_event_names = [
+    "PutBucketPolicy",
+    "DeleteBucketPolicy",
+    "PutBucketEncryption",
+    "DeleteBucketEncryption",
+    "PutBucketVersioning",
+    "PutBucketPublicAccessBlock",
+    "DeleteBucketPublicAccessBlock",
+    "PutBucketLifecycle",
+    "PutBucketLifecycleConfiguration",
+    "DeleteBucketLifecycle",
+  ]
+  trail_change_event_names = ["StopLogging", "DeleteTrail", "UpdateTrail", "PutEventSelectors"]
+  kms_change_event_names   = ["DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy"]
+  role_change_event_names  = ["PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy", "DetachRolePolicy", "UpdateAssumeRolePolicy"]
+
+  # The people's roles and the trail's delivery role: a changed policy on any
+  # of them changes who can read, write or hide what.
+  monitored_role_names = concat(values(local.role_names), ["${var.name_prefix}-trail-logs"])
+
+  # The three buckets whose configuration matters: the data and both log buckets.
+  monitored_bucket_names = [local.bucket_name, local.access_log_bucket_name, local.trail_log_bucket_name]
+
+  main_bucket_s3_clause = "($.eventSource = \"s3.amazonaws.com\") && ($.requestParameters.bucketName = \"${local.bucket_name}\")"
+
+  alarm_definitions = {
+    failed_uploads = {
+      metric      = "FailedUploads"
+      description = "Uploads to s3://${local.bucket_name} are failing (PutObject, CreateMultipartUpload, UploadPart or CompleteMultipartUpload returned an error)."
+      pattern     = "{ ${local.main_bucket_s3_clause} && (${join(" || ", [for n in local.upload_event_names : "($.eventName = \"${n}\")"])}) && ($.errorCode = \"*\") }"
+    }
+    access_denied = {
+      metric      = "AccessDenied"
+      description = "Requests on s3://${local.bucket_name} are being refused (AccessDenied)."
+      pattern     = "{ ${local.main_bucket_s3_clause} && ($.errorCode = \"AccessDenied*\") }"
+    }
+    bucket_config_changes = {
+      metric      = "BucketConfigurationChanges"
+      description = "A bucket's policy, encryption, versioning, public access block or lifecycle was changed (or a change was attempted)."
+      pattern = "{ ($.eventSource = \"s3.amazonaws.com\") && (${join(" || ", [for b in local.monitored_bucket_names : "($.requestParameters.bucketName = \"${b}\")"])}) && (${join(" || ", [for n in local.bucket_config_event_names : "($.eventName = \"${n}\")"])}) }"
+    }
+    trail_changes = {
+      metric      = "TrailChanges"
+      description = "The trail ${local.trail_name} was stopped, deleted, updated or had its event selectors changed (or an attempt was made)."
+      pattern = "{ ($.eventSource = \"cloudtrail.amazonaws.com\") && (($.requestParameters.name = \"${local.trail_name}\") || ($.requestParameters.name = \"${local.trail_arn}\") || ($.requestParameters.trailName = \"${local.trail_name}\") || ($.requestParameters.trailName = \"${local.trail_arn}\")) && (${join(" || ", [for n in local.trail_change_event_names : "($.eventName = \"${n}\")"])}) }"
+    }
+    kms_key_changes = {
+      metric      = "KmsKeyChanges"
+      description = "The bucket's KMS key was disabled, scheduled for deletion or given a new key policy (or an attempt was made)."
+      pattern = "{ ($.eventSource = \"kms.amazonaws.com\") && (($.requestParameters.keyId = \"${aws_kms_key.this.key_id}\") || ($.requestParameters.keyId = \"${aws_kms_key.this.arn}\") || ($.resources[0].ARN = \"${aws_kms_key.this.arn}\")) && (${join(" || ", [for n in local.kms_change_event_names : "($.eventName = \"${n}\")"])}) }"
+    }
+    role_policy_changes = {
+      metric      = "RolePolicyChanges"
+      description = "An IAM policy or trust policy of a Strongbox role was changed (or an attempt was made)."
+      pattern = "{ ($.eventSource = \"iam.amazonaws.com\") && (${join(" || ", [for r in local.monitored_role_names : "($.requestParameters.roleName = \"${r}\")"])}) && (${join(" || ", [for n in local.role_change_event_names : "($.eventName = \"${n}\")"])}) }"
+    }
+    assume_role_failures = {
+      metric      = "AssumeRoleFailures"
+      description = "Attempts to assume a Strongbox role are failing (wrong principal, missing MFA or SourceIdentity)."
+      pattern = "{ ($.eventSource = \"sts.amazonaws.com\") && ($.eventName = \"AssumeRole\") && ($.errorCode = \"*\") && (${join(" || ", [for arn in values(local.role_arns) : "($.requestParameters.roleArn = \"${arn}\")"])}) }"
+    }
+  }
+
+  alarm_names = { for key, _ in local.alarm_definitions : key => "${local.alarm_name_prefix}${replace(key, "_", "-")}" }
+}
+
+resource "aws_cloudwatch_log_metric_filter" "this" {
+  for_each = local.alarm_definitions
+
+  name           = "${var.name_prefix}-${replace(each.key, "_", "-")}"
+  log_group_name = aws_cloudwatch_log_group.trail.name
+  pattern        = each.value.pattern
+
+  metric_transformation {
+    name      = each.value.metric
+    namespace = local.alarm_namespace
+    value     = "1"
+    unit      = "Count"
+  }
+
+  lifecycle {
+    precondition {
+      condition     = length(each.value.pattern) <= 1024
+      error_message = "The ${each.key} filter pattern exceeds CloudWatch Logs' 1024-character limit; shorten the bucket or role names."
+    }
+  }
+}
+
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarm_definitions
+
+  alarm_name          = local.alarm_names[each.key]
+  alarm_description   = each.value.description
+  namespace           = local.alarm_namespace
+  metric_name         = each.value.metric
+  statistic           = "Sum"
+  unit                = "Count"
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = var.alarm_settings[each.key].threshold
+  period              = var.alarm_settings[each.key].period
+  evaluation_periods  = var.alarm_settings[each.key].evaluation_periods
+  # Periods without a matching event publish no data point: quiet, not broken.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = [aws_sns_topic.alerts.arn]
+  ok_actions         = [aws_sns_topic.alerts.arn]
+  tags               = local.tags
+
+  # The metric exists once its filter does.
+  depends_on = [aws_cloudwatch_log_metric_filter.this]
+}

@@ -1,0 +1,530 @@
+# The monitoring half's decisions (trail, key policy, topic, rule, alarms,
+# queries), checked on the plan. Offline: the AWS provider is mocked.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111122223333" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { region = "eu-west-1" }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:eu-west-1:111122223333:key/0b7e5c5e-1111-2222-3333-444455556666"
+      key_id = "0b7e5c5e-1111-2222-3333-444455556666"
+    }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mocked" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111122223333:strongbox-alerts" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/strongbox" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/mocked" }
+  }
+}
+
+variables {
+  role_principals = {
+    uploader = ["arn:aws:iam::111122223333:user/alice"]
+    viewer   = ["arn:aws:iam::111122223333:user/bob"]
+    admin    = ["arn:aws:iam::111122223333:role/security-admins"]
+  }
+  tags = { Owner = "tests" }
+}
+
+run "trail_logs_the_main_bucket_objects_only" {
+  command = plan
+
+  assert {
+    condition     = aws_cloudtrail.this.is_multi_region_trail && aws_cloudtrail.this.include_global_service_events && aws_cloudtrail.this.enable_log_file_validation
+    error_message = "The trail must be multi-region, include global services and validate its log files."
+  }
+
+  assert {
+    condition     = aws_cloudtrail.this.kms_key_id == aws_kms_key.this.arn && aws_cloudtrail.this.s3_bucket_name == aws_s3_bucket.trail_logs.id
+    error_message = "The trail encrypts with the module's key and delivers to the trail log bucket."
+  }
+
+  assert {
+    condition = [
+      for sel in aws_cloudtrail.this.advanced_event_selector : one([for f in sel.field_selector : f.starts_with if f.field == "resources.ARN"])
+      if contains(flatten([for f in sel.field_selector : f.equals if f.field == "eventCategory"]), "Data")
+    ] == [["arn:aws:s3:::strongbox-111122223333-eu-west-1/"]]
+    error_message = "Exactly one data-event selector, for the main bucket's objects (ARN prefix with the trailing slash)."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for sel in aws_cloudtrail.this.advanced_event_selector : [
+        for f in sel.field_selector : [
+          for v in concat(f.starts_with == null ? [] : f.starts_with, f.equals == null ? [] : f.equals) :
+          !strcontains(v, "trail-logs") && !strcontains(v, "access-logs")
+        ]
+      ]
+    ]))
+    error_message = "No selector may name a log bucket: logging the log bucket's data events loops."
+  }
+
+  assert {
+    condition = anytrue([
+      for sel in aws_cloudtrail.this.advanced_event_selector :
+      [for f in sel.field_selector : f.equals if f.field == "eventCategory"] == [["Management"]] && length(sel.field_selector) == 1
+    ])
+    error_message = "Management events (read and write) are logged."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.trail.kms_key_id == aws_kms_key.this.arn && aws_cloudwatch_log_group.trail.retention_in_days == 365
+    error_message = "The trail's log group is encrypted with the module's key and keeps events 365 days by default."
+  }
+
+  assert {
+    condition     = aws_cloudtrail.this.cloud_watch_logs_group_arn == "${aws_cloudwatch_log_group.trail.arn}:*" && aws_cloudtrail.this.cloud_watch_logs_role_arn == aws_iam_role.trail_logs.arn
+    error_message = "The trail delivers to its log group through its own role."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.trail_logs.policy).Statement == [{
+      Sid      = "WriteTrailLogStreams"
+      Effect   = "Allow"
+      Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      Resource = "${aws_cloudwatch_log_group.trail.arn}:log-stream:*"
+    }]
+    error_message = "The delivery role may only create streams and put events in the trail's log group."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.trail_logs.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceArn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
+    error_message = "Only this trail may assume the delivery role."
+  }
+}
+
+run "trail_log_bucket_is_locked_down" {
+  command = plan
+
+  assert {
+    condition = (
+      aws_s3_bucket_public_access_block.trail_logs.block_public_acls && aws_s3_bucket_public_access_block.trail_logs.block_public_policy
+      && aws_s3_bucket_public_access_block.trail_logs.ignore_public_acls && aws_s3_bucket_public_access_block.trail_logs.restrict_public_buckets
+      && one(aws_s3_bucket_ownership_controls.trail_logs.rule).object_ownership == "BucketOwnerEnforced"
+      && one(aws_s3_bucket_versioning.trail_logs.versioning_configuration).status == "Enabled"
+    )
+    error_message = "The trail log bucket is private, ACL-free and versioned."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.trail_logs.bucket == "strongbox-trail-logs-111122223333-eu-west-1" && !aws_s3_bucket.trail_logs.force_destroy
+    error_message = "The trail log bucket is named <prefix>-trail-logs-<account>-<region> and not force-destroyed by default."
+  }
+
+  assert {
+    condition = toset([for s in jsondecode(aws_s3_bucket_policy.trail_logs.policy).Statement : s.Sid]) == toset([
+      "DenyInsecureTransport", "DenyLogDeletion", "CloudTrailAclCheck", "CloudTrailWrite",
+    ])
+    error_message = "The trail log bucket policy holds TLS-only, no deletes, and CloudTrail's two grants."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_s3_bucket_policy.trail_logs.policy).Statement :
+      s.Principal.Service == "cloudtrail.amazonaws.com" && s.Condition.StringEquals["aws:SourceArn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
+      if s.Effect == "Allow"
+    ])
+    error_message = "Only this trail (aws:SourceArn) may write to the trail log bucket."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.trail_logs.policy).Statement : s.Resource if s.Sid == "CloudTrailWrite"
+    ]) == "arn:aws:s3:::strongbox-trail-logs-111122223333-eu-west-1/AWSLogs/111122223333/*"
+    error_message = "CloudTrail writes only under AWSLogs/<account>/."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.trail_logs.policy).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && toset(s.Action) == toset(["s3:DeleteObject", "s3:DeleteObjectVersion"])
+      if s.Sid == "DenyLogDeletion"
+    ])
+    error_message = "Nobody may delete a log file or a version of one."
+  }
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.trail_logs.rule : one(r.expiration).days if r.id == "expire-trail-logs"
+    ]) == 365
+    error_message = "Trail log files expire after trail_log_bucket_retention_days (365 by default)."
+  }
+
+  assert {
+    condition = alltrue([
+      for rule in aws_s3_bucket_server_side_encryption_configuration.trail_logs.rule :
+      one(rule.apply_server_side_encryption_by_default).kms_master_key_id == aws_kms_key.this.arn
+    ])
+    error_message = "The trail log bucket defaults to the module's key."
+  }
+}
+
+run "key_policy_admits_each_service_scoped" {
+  command = plan
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      s.Principal.Service == "cloudtrail.amazonaws.com"
+      && s.Action == "kms:GenerateDataKey*"
+      && s.Condition.StringEquals["kms:EncryptionContext:aws:cloudtrail:arn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
+      && s.Condition.StringEquals["aws:SourceArn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
+      if s.Sid == "CloudTrailEncryptLogs"
+    ])
+    error_message = "CloudTrail may generate data keys only for this trail."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      s.Principal.Service == "logs.eu-west-1.amazonaws.com"
+      && s.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/strongbox"
+      if s.Sid == "CloudWatchLogsEncryptTrailLogGroup"
+    ])
+    error_message = "CloudWatch Logs may use the key only for the trail's log group."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      s.Principal.Service == "cloudwatch.amazonaws.com"
+      && s.Condition.ArnLike["aws:SourceArn"] == "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:strongbox-*"
+      && s.Condition.StringEquals["aws:SourceAccount"] == "111122223333"
+      if s.Sid == "CloudWatchAlarmsPublishToEncryptedTopic"
+    ])
+    error_message = "CloudWatch may use the key for this deployment's alarms only."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      s.Principal.Service == "events.amazonaws.com"
+      && s.Condition.StringEquals["aws:SourceArn"] == "arn:aws:events:eu-west-1:111122223333:rule/strongbox-bucket-activity"
+      if s.Sid == "EventBridgePublishToEncryptedTopic"
+    ])
+    error_message = "EventBridge may use the key for this deployment's rule only."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : can(s.Condition)
+      if can(s.Principal.Service)
+    ])
+    error_message = "Every service statement in the key policy carries a scoping condition."
+  }
+}
+
+run "topic_is_encrypted_and_admits_only_this_deployment" {
+  command = plan
+
+  variables {
+    alert_emails        = ["security@example.com"]
+    alert_subscriptions = [{ protocol = "https", endpoint = "https://hooks.example.com/strongbox" }]
+  }
+
+  assert {
+    condition     = aws_sns_topic.alerts.kms_master_key_id == aws_kms_key.this.arn
+    error_message = "The alert topic is encrypted with the module's key."
+  }
+
+  assert {
+    condition = {
+      for s in jsondecode(aws_sns_topic_policy.alerts.policy).Statement : s.Principal.Service => s.Condition if s.Effect == "Allow"
+      } == {
+      "cloudwatch.amazonaws.com" = {
+        StringEquals = { "aws:SourceAccount" = "111122223333" }
+        ArnLike      = { "aws:SourceArn" = "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:strongbox-*" }
+      }
+      "events.amazonaws.com" = {
+        StringEquals = {
+          "aws:SourceAccount" = "111122223333"
+          "aws:SourceArn"     = "arn:aws:events:eu-west-1:111122223333:rule/strongbox-bucket-activity"
+        }
+      }
+    }
+    error_message = "Only this account's alarms (by name prefix) and this rule may publish."
+  }
+
+  assert {
+    condition = toset([for s in aws_sns_topic_subscription.alerts : "${s.protocol} ${s.endpoint}"]) == toset([
+      "email security@example.com", "https https://hooks.example.com/strongbox",
+    ])
+    error_message = "Email addresses and the generic subscriptions both subscribe to the topic."
+  }
+}
+
+run "rule_covers_every_call_on_the_main_bucket_by_default" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.bucket_activity.event_pattern) == {
+      source        = ["aws.s3"]
+      "detail-type" = ["AWS API Call via CloudTrail"]
+      detail = {
+        eventSource       = ["s3.amazonaws.com"]
+        requestParameters = { bucketName = ["strongbox-111122223333-eu-west-1"] }
+      }
+    }
+    error_message = "By default the rule matches every S3 API call CloudTrail records on the main bucket, and nothing else."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.bucket_activity_to_sns.arn == aws_sns_topic.alerts.arn
+    error_message = "The rule notifies the alert topic."
+  }
+
+  assert {
+    condition = alltrue([
+      for field in ["who", "person", "action", "key", "ip", "agent", "time", "error", "errormsg"] :
+      strcontains(one(aws_cloudwatch_event_target.bucket_activity_to_sns.input_transformer).input_template, "<${field}>")
+      && contains(keys(one(aws_cloudwatch_event_target.bucket_activity_to_sns.input_transformer).input_paths), field)
+    ])
+    error_message = "The notice says who (and the SourceIdentity behind a role), what, which key, from where, when and the error."
+  }
+
+  assert {
+    condition     = one(aws_cloudwatch_event_target.bucket_activity_to_sns.input_transformer).input_paths.person == "$.detail.userIdentity.sessionContext.sourceIdentity"
+    error_message = "The person behind a role session comes from sessionContext.sourceIdentity."
+  }
+}
+
+run "rule_narrows_to_notify_event_names" {
+  command = plan
+
+  variables {
+    notify_event_names = ["DeleteObject", "PutBucketPolicy"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.bucket_activity.event_pattern).detail.eventName == ["DeleteObject", "PutBucketPolicy"]
+    error_message = "notify_event_names narrows the rule to those event names."
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.bucket_activity.event_pattern).detail.requestParameters.bucketName == ["strongbox-111122223333-eu-west-1"]
+    error_message = "Narrowing keeps the rule on the main bucket."
+  }
+}
+
+run "every_alarm_reports_to_the_topic" {
+  command = plan
+
+  assert {
+    condition = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset([
+      "failed_uploads", "access_denied", "bucket_config_changes", "trail_changes", "kms_key_changes", "role_policy_changes", "assume_role_failures",
+    ])
+    error_message = "The seven alarms of issue 4 exist."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in aws_cloudwatch_metric_alarm.this :
+      a.alarm_actions == toset([aws_sns_topic.alerts.arn]) && a.ok_actions == toset([aws_sns_topic.alerts.arn])
+      && a.treat_missing_data == "notBreaching" && startswith(a.alarm_name, "strongbox-")
+      && a.namespace == "Strongbox/strongbox"
+    ])
+    error_message = "Every alarm sends ALARM and OK to the topic, treats missing data as not breaching and carries the name prefix the topic trusts."
+  }
+
+  assert {
+    condition = alltrue([
+      for key, a in aws_cloudwatch_metric_alarm.this :
+      a.metric_name == aws_cloudwatch_log_metric_filter.this[key].metric_transformation[0].name
+      && a.namespace == aws_cloudwatch_log_metric_filter.this[key].metric_transformation[0].namespace
+      && aws_cloudwatch_log_metric_filter.this[key].log_group_name == aws_cloudwatch_log_group.trail.name
+    ])
+    error_message = "Each alarm watches the metric its filter on the trail's log group publishes."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["failed_uploads"].threshold == 5 && aws_cloudwatch_metric_alarm.this["failed_uploads"].period == 300
+      && aws_cloudwatch_metric_alarm.this["trail_changes"].threshold == 1
+    )
+    error_message = "Default thresholds: 5 failed uploads in 5 minutes; any trail change."
+  }
+
+  assert {
+    condition = alltrue([
+      for key in ["failed_uploads", "access_denied"] :
+      strcontains(aws_cloudwatch_log_metric_filter.this[key].pattern, "($.requestParameters.bucketName = \"strongbox-111122223333-eu-west-1\")")
+      && strcontains(aws_cloudwatch_log_metric_filter.this[key].pattern, "$.errorCode")
+    ])
+    error_message = "Failure filters count errors on the main bucket only."
+  }
+
+  assert {
+    condition = alltrue([
+      for name in ["strongbox-uploader", "strongbox-viewer", "strongbox-admin"] :
+      strcontains(aws_cloudwatch_log_metric_filter.this["role_policy_changes"].pattern, "($.requestParameters.roleName = \"${name}\")")
+    ])
+    error_message = "IAM policy changes are watched on each of the three roles."
+  }
+
+  assert {
+    condition     = strcontains(aws_cloudwatch_log_metric_filter.this["kms_key_changes"].pattern, aws_kms_key.this.arn)
+    error_message = "Key changes are watched on the module's key."
+  }
+}
+
+run "alarm_settings_are_variables" {
+  command = plan
+
+  variables {
+    alarm_settings    = { failed_uploads = { threshold = 2, period = 60, evaluation_periods = 3 } }
+    alarm_namespace   = "Acme/Files"
+    alarm_name_prefix = "acme-files-"
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["failed_uploads"].threshold == 2
+      && aws_cloudwatch_metric_alarm.this["failed_uploads"].period == 60
+      && aws_cloudwatch_metric_alarm.this["failed_uploads"].evaluation_periods == 3
+      && aws_cloudwatch_metric_alarm.this["access_denied"].threshold == 5
+    )
+    error_message = "One alarm's settings change without touching the others' defaults."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["failed_uploads"].alarm_name == "acme-files-failed-uploads" && aws_cloudwatch_metric_alarm.this["failed_uploads"].namespace == "Acme/Files"
+    error_message = "alarm_name_prefix and alarm_namespace apply."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_sns_topic_policy.alerts.policy).Statement : s.Condition.ArnLike["aws:SourceArn"] if s.Sid == "PublishFromThisDeploymentsAlarms"
+    ]) == "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:acme-files-*"
+    error_message = "The topic trusts alarms by the configured prefix."
+  }
+}
+
+run "queries_read_the_trail_log_group" {
+  command = plan
+
+  assert {
+    condition = toset(keys(aws_cloudwatch_query_definition.this)) == toset([
+      "failed-uploads", "denied", "activity", "downloads", "sessions", "top-callers",
+    ])
+    error_message = "The six saved queries of issue 4 exist."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, q in aws_cloudwatch_query_definition.this :
+      q.log_group_names == [aws_cloudwatch_log_group.trail.name] && q.name == "strongbox/${name}"
+    ])
+    error_message = "Every query reads the trail's log group and is named <prefix>/<short name>."
+  }
+
+  assert {
+    condition = alltrue([
+      for q in aws_cloudwatch_query_definition.this :
+      strcontains(q.query_string, "requestParameters.bucketName = \"strongbox-111122223333-eu-west-1\"") || strcontains(q.query_string, "sts.amazonaws.com")
+    ])
+    error_message = "Every S3 query is scoped to the main bucket."
+  }
+
+  assert {
+    condition     = strcontains(aws_cloudwatch_query_definition.this["sessions"].query_string, "requestParameters.sourceIdentity as person")
+    error_message = "Role sessions are grouped by the person (SourceIdentity)."
+  }
+}
+
+run "only_admin_reads_the_audit_trail" {
+  command = plan
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.this["admin"].policy).Statement :
+      s.Effect == "Allow" && contains(flatten([s.Action]), "logs:StartQuery")
+      && toset(flatten([s.Resource])) == toset([
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/strongbox",
+        "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/strongbox:*",
+      ])
+    ])
+    error_message = "Admin may query the trail's log group, and only it."
+  }
+
+  assert {
+    condition = alltrue([
+      for a in ["logs:GetQueryResults", "logs:StopQuery", "logs:DescribeQueryDefinitions", "cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"] :
+      anytrue([for s in jsondecode(aws_iam_role_policy.this["admin"].policy).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), a)])
+    ])
+    error_message = "Admin may fetch query results and see alarm states."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for role in ["uploader", "viewer"] : [
+        for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement :
+        length([for a in flatten([s.Action]) : a if startswith(a, "logs:") || startswith(a, "cloudwatch:")]) == 0
+      ]
+    ]))
+    error_message = "Uploader and Viewer have no audit access."
+  }
+}
+
+run "rejects_plain_http_subscriptions" {
+  command = plan
+
+  variables {
+    alert_subscriptions = [{ protocol = "http", endpoint = "http://hooks.example.com/strongbox" }]
+  }
+
+  expect_failures = [var.alert_subscriptions]
+}
+
+run "rejects_bad_email" {
+  command = plan
+
+  variables {
+    alert_emails = ["not-an-address"]
+  }
+
+  expect_failures = [var.alert_emails]
+}
+
+run "rejects_retention_cloudwatch_does_not_accept" {
+  command = plan
+
+  variables {
+    trail_log_retention_days = 42
+  }
+
+  expect_failures = [var.trail_log_retention_days]
+}
+
+run "rejects_empty_notify_event_names" {
+  command = plan
+
+  variables {
+    notify_event_names = []
+  }
+
+  expect_failures = [var.notify_event_names]
+}
+
+run "rejects_sub_minute_alarm_period" {
+  command = plan
+
+  variables {
+    alarm_settings = { access_denied = { period = 30 } }
+  }
+
+  expect_failures = [var.alarm_settings]
+}
