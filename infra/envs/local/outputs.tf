@@ -69,3 +69,45 @@ output "demo_principals" {
     }
   }
 }
+
+# Monitoring (issue 4)
+
+output "trail_name" {
+  description = "Name of the CloudTrail trail."
+  value       = module.strongbox.trail_name
+}
+
+output "trail_arn" {
+  description = "ARN of the CloudTrail trail."
+  value       = module.strongbox.trail_arn
+}
+
+output "trail_log_group_name" {
+  description = "Log group the alarms and saved queries read."
+  value       = module.strongbox.trail_log_group_name
+}
+
+output "trail_log_bucket_name" {
+  description = "Bucket receiving the trail's log files."
+  value       = module.strongbox.trail_log_bucket_name
+}
+
+output "sns_topic_arn" {
+  description = "SNS topic for admins."
+  value       = module.strongbox.sns_topic_arn
+}
+
+output "event_rule_name" {
+  description = "EventBridge rule for per-call notices on the main bucket."
+  value       = module.strongbox.event_rule_name
+}
+
+output "alarm_names" {
+  description = "Names of every alarm of the deployment."
+  value       = module.strongbox.alarm_names
+}
+
+output "query_names" {
+  description = "Saved queries: short name → query definition name."
+  value       = module.strongbox.query_names
+}

@@ -52,3 +52,45 @@ output "cors_allowed_origins" {
   description = "Browser origins allowed by the main bucket's CORS rule."
   value       = var.cors_allowed_origins
 }
+
+# Monitoring (issue 4)
+
+output "trail_name" {
+  description = "Name of the CloudTrail trail (management events everywhere, the main bucket's data events)."
+  value       = aws_cloudtrail.this.name
+}
+
+output "trail_arn" {
+  description = "ARN of the CloudTrail trail."
+  value       = aws_cloudtrail.this.arn
+}
+
+output "trail_log_group_name" {
+  description = "CloudWatch log group receiving the trail's events: what the alarms and saved queries read."
+  value       = aws_cloudwatch_log_group.trail.name
+}
+
+output "trail_log_bucket_name" {
+  description = "Bucket receiving the trail's log files and digests."
+  value       = aws_s3_bucket.trail_logs.id
+}
+
+output "sns_topic_arn" {
+  description = "SNS topic for admins: alarm state changes and per-call notices."
+  value       = aws_sns_topic.alerts.arn
+}
+
+output "event_rule_name" {
+  description = "EventBridge rule sending a notice per API call on the main bucket to the topic."
+  value       = aws_cloudwatch_event_rule.bucket_activity.name
+}
+
+output "alarm_names" {
+  description = "Names of every alarm of the deployment."
+  value       = sort([for alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_name])
+}
+
+output "query_names" {
+  description = "Logs Insights saved queries: short name (failed-uploads, denied, activity, downloads, sessions, top-callers) → query definition name."
+  value       = { for name, query in aws_cloudwatch_query_definition.this : name => query.name }
+}
