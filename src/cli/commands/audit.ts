@@ -31,7 +31,10 @@ export async function audit(options: AuditOptions, deps: CommandDeps): Promise<A
   const config = await deps.config();
   const window = parseSince(options.since, deps.now());
   const session = await deps.session("admin");
-  const api = insightsApi(createLogsClient(config, session.credentials), deps.signal);
+  const api = insightsApi(createLogsClient(config, session.credentials), {
+    signal: deps.signal,
+    emulatorEndpoint: config.endpoint,
+  });
   const spinner = startSpinner(deps, `running the ${options.query} query`);
   try {
     return await runAudit(

@@ -128,6 +128,9 @@ export async function runAudit(
   if (request.limit !== undefined && (request.limit < 1 || request.limit > 10_000)) {
     throw usageError("--limit must be between 1 and 10000 (Logs Insights' maximum)");
   }
+  if (request.query === "sessions" && request.filters.key !== undefined) {
+    throw usageError("--key does not apply to the sessions query (role sessions name no object)");
+  }
   const definitionName = definitionNameFor(request.query, deployment);
   const definition = await findQueryDefinition(runtime.api, definitionName, deployment.region);
   const logGroupNames =

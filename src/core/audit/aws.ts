@@ -18,9 +18,43 @@ export function createLogsClient(
   return new CloudWatchLogsClient(baseClientConfig(config, credentials));
 }
 
+/**
+ * What an emulator answers for an operation it lacks: moto raises
+ * NotImplementedError, which reaches the SDK as an HTML 500 it cannot parse.
+ */
+function isUnimplemented(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } } | undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  return status === 501 || (status === 500 && e?.name === "SyntaxError");
+}
+
+export interface InsightsApiOptions {
+  signal?: AbortSignal | undefined;
+  /** The config's emulator endpoint, if any: unimplemented operations are named as the emulator's gaps. */
+  emulatorEndpoint?: string | undefined;
+}
+
 /** SDK failures → StrongboxError; a missing log group is named, not a bare ResourceNotFound. */
-function mapLogsError(err: unknown, logGroupNames?: string[]): StrongboxError {
+function mapLogsError(
+  err: unknown,
+  operation: string,
+  options: InsightsApiOptions,
+  logGroupNames?: string[],
+): StrongboxError {
   const name = (err as { name?: string } | undefined)?.name;
+  if (options.emulatorEndpoint !== undefined && isUnimplemented(err)) {
+    return new StrongboxError(
+      "failed",
+      `the local emulator at ${options.emulatorEndpoint} does not implement CloudWatch Logs ${operation}`,
+      {
+        hint:
+          operation === "DescribeQueryDefinitions"
+            ? "moto has no Logs Insights saved queries (nor their filter/stats language); run `strongbox audit` against a real AWS deployment"
+            : "run this against a real AWS deployment",
+        cause: err,
+      },
+    );
+  }
   if (name === "ResourceNotFoundException" && logGroupNames !== undefined) {
     return new StrongboxError(
       "not-found",
@@ -42,18 +76,25 @@ function mapLogsError(err: unknown, logGroupNames?: string[]): StrongboxError {
 }
 
 /** InsightsApi over the SDK's CloudWatch Logs client. */
-export function insightsApi(client: CloudWatchLogsClient, signal?: AbortSignal): InsightsApi {
-  const send = async <T>(run: () => Promise<T>, logGroupNames?: string[]): Promise<T> => {
+export function insightsApi(
+  client: CloudWatchLogsClient,
+  options: InsightsApiOptions = {},
+): InsightsApi {
+  const send = async <T>(
+    operation: string,
+    run: () => Promise<T>,
+    logGroupNames?: string[],
+  ): Promise<T> => {
     try {
       return await run();
     } catch (err) {
-      throw mapLogsError(err, logGroupNames);
+      throw mapLogsError(err, operation, options, logGroupNames);
     }
   };
-  const opts = signal === undefined ? undefined : { abortSignal: signal };
+  const opts = options.signal === undefined ? undefined : { abortSignal: options.signal };
   return {
     async describeQueryDefinitions({ namePrefix, nextToken }) {
-      const out = await send(() =>
+      const out = await send("DescribeQueryDefinitions", () =>
         client.send(
           new DescribeQueryDefinitionsCommand({
             queryDefinitionNamePrefix: namePrefix,
@@ -75,6 +116,7 @@ export function insightsApi(client: CloudWatchLogsClient, signal?: AbortSignal):
     },
     async startQuery(input) {
       const out = await send(
+        "StartQuery",
         () =>
           client.send(
             new StartQueryCommand({
@@ -92,7 +134,9 @@ export function insightsApi(client: CloudWatchLogsClient, signal?: AbortSignal):
       return { queryId: out.queryId };
     },
     async getQueryResults(queryId) {
-      const out = await send(() => client.send(new GetQueryResultsCommand({ queryId }), opts));
+      const out = await send("GetQueryResults", () =>
+        client.send(new GetQueryResultsCommand({ queryId }), opts),
+      );
       return {
         status: (out.status ?? "Unknown") as QueryStatus,
         results: (out.results ?? []).map((row) =>
@@ -117,7 +161,7 @@ export function insightsApi(client: CloudWatchLogsClient, signal?: AbortSignal):
     },
     async stopQuery(queryId) {
       // Not tied to the abort signal: stopping is what an abort needs.
-      await send(() => client.send(new StopQueryCommand({ queryId })));
+      await send("StopQuery", () => client.send(new StopQueryCommand({ queryId })));
     },
   };
 }

@@ -54,10 +54,15 @@ export interface QueryFilters {
   principal?: string | undefined;
 }
 
-/** CloudTrail fields a --principal may match: the ARN, the SourceIdentity behind a role, the session issuer. */
+/**
+ * CloudTrail fields a --principal may match: the caller's ARN, the SourceIdentity
+ * behind a role session, the role (session issuer), the principal id, and for
+ * AssumeRole records the SourceIdentity being requested.
+ */
 export const PRINCIPAL_FIELDS = [
   "userIdentity.arn",
   "userIdentity.sessionContext.sourceIdentity",
+  "requestParameters.sourceIdentity",
   "userIdentity.sessionContext.sessionIssuer.arn",
   "userIdentity.principalId",
 ] as const;

@@ -149,4 +149,15 @@ describe("runAudit", () => {
     ).rejects.toMatchObject({ kind: "usage" });
     expect(api.describeCalls).toEqual([]);
   });
+
+  it("refuses --key on the sessions query (role sessions name no object)", async () => {
+    const api = new ScriptedInsights([]);
+    await expect(
+      runAudit({ query: "sessions", window, filters: { key: "k" } }, deployment, {
+        api,
+        clock: new FakeClock(),
+      }),
+    ).rejects.toMatchObject({ kind: "usage" });
+    expect(api.started).toEqual([]);
+  });
 });

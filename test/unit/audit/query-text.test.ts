@@ -70,7 +70,7 @@ describe("filterClause", () => {
   });
   it("matches the key exactly and the principal on ARN, SourceIdentity, issuer or id", () => {
     expect(filterClause({ key: "a/b.txt", principal: "alice@example.com" })).toBe(
-      'filter requestParameters.key = "a/b.txt" and (userIdentity.arn = "alice@example.com" or userIdentity.sessionContext.sourceIdentity = "alice@example.com" or userIdentity.sessionContext.sessionIssuer.arn = "alice@example.com" or userIdentity.principalId = "alice@example.com")',
+      'filter requestParameters.key = "a/b.txt" and (userIdentity.arn = "alice@example.com" or userIdentity.sessionContext.sourceIdentity = "alice@example.com" or requestParameters.sourceIdentity = "alice@example.com" or userIdentity.sessionContext.sessionIssuer.arn = "alice@example.com" or userIdentity.principalId = "alice@example.com")',
     );
   });
 });
