@@ -455,3 +455,24 @@ export function buildContract(t: ContractTarget): ContractCell[] {
   }
   return cells;
 }
+
+/** The S3 actions the table grants a role, split by the resource they apply to. */
+export interface S3Grants {
+  /** On `bucket/*`. */
+  objectActions: string[];
+  /** On the bucket itself. */
+  bucketActions: string[];
+  /** Object actions granted only with MFA in the session. */
+  mfaObjectActions: string[];
+}
+
+export function s3GrantsOf(role: Role): S3Grants {
+  const grants: S3Grants = { objectActions: [], bucketActions: [], mfaObjectActions: [] };
+  for (const op of S3_OPERATIONS) {
+    if (!op.allowed[role]) continue;
+    if (op.capability === "deleteVersion") grants.mfaObjectActions.push(op.action);
+    else if (op.level === "object") grants.objectActions.push(op.action);
+    else grants.bucketActions.push(op.action);
+  }
+  return grants;
+}
