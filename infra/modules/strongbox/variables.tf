@@ -349,3 +349,10 @@ variable "alarm_settings" {
     error_message = "Every alarm needs at least 1 whole evaluation period, and period × evaluation_periods must not exceed one day (86400 seconds)."
   }
 }
+
+variable "create_query_definitions" {
+  description = "Create the Logs Insights saved queries. Keep true in AWS; false only for an emulator without PutQueryDefinition (moto), where `strongbox audit` cannot run anyway."
+  type        = bool
+  default     = true
+  nullable    = false
+}

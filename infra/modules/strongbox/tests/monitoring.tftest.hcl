@@ -528,3 +528,21 @@ run "rejects_sub_minute_alarm_period" {
 
   expect_failures = [var.alarm_settings]
 }
+
+run "query_definitions_can_be_left_out_for_an_emulator" {
+  command = plan
+
+  variables {
+    create_query_definitions = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_query_definition.this) == 0 && output.query_names == {}
+    error_message = "Without saved queries, query_names is empty rather than naming queries that do not exist."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 7
+    error_message = "Leaving out the saved queries leaves the alarms alone."
+  }
+}
