@@ -166,37 +166,31 @@ resource "aws_s3_bucket_policy" "main" {
 resource "aws_s3_bucket_lifecycle_configuration" "main" {
   bucket = aws_s3_bucket.main.id
 
+  # One rule for the whole bucket: stale multipart uploads are aborted, and
+  # versions that stopped being current move away and expire as configured.
   rule {
-    id     = "abort-incomplete-multipart-uploads"
+    id     = "housekeeping"
     status = "Enabled"
     filter {}
+
     abort_incomplete_multipart_upload {
       days_after_initiation = var.object_lifecycle.abort_incomplete_multipart_days
     }
-  }
 
-  dynamic "rule" {
-    for_each = var.object_lifecycle.noncurrent_version_expiration_days != null || var.object_lifecycle.noncurrent_version_transition != null ? [1] : []
-    content {
-      id     = "noncurrent-versions"
-      status = "Enabled"
-      filter {}
-
-      dynamic "noncurrent_version_transition" {
-        for_each = var.object_lifecycle.noncurrent_version_transition[*]
-        content {
-          noncurrent_days           = noncurrent_version_transition.value.days
-          storage_class             = noncurrent_version_transition.value.storage_class
-          newer_noncurrent_versions = var.object_lifecycle.newer_noncurrent_versions_to_keep
-        }
+    dynamic "noncurrent_version_transition" {
+      for_each = var.object_lifecycle.noncurrent_version_transition[*]
+      content {
+        noncurrent_days           = noncurrent_version_transition.value.days
+        storage_class             = noncurrent_version_transition.value.storage_class
+        newer_noncurrent_versions = var.object_lifecycle.newer_noncurrent_versions_to_keep
       }
+    }
 
-      dynamic "noncurrent_version_expiration" {
-        for_each = var.object_lifecycle.noncurrent_version_expiration_days[*]
-        content {
-          noncurrent_days           = noncurrent_version_expiration.value
-          newer_noncurrent_versions = var.object_lifecycle.newer_noncurrent_versions_to_keep
-        }
+    dynamic "noncurrent_version_expiration" {
+      for_each = var.object_lifecycle.noncurrent_version_expiration_days[*]
+      content {
+        noncurrent_days           = noncurrent_version_expiration.value
+        newer_noncurrent_versions = var.object_lifecycle.newer_noncurrent_versions_to_keep
       }
     }
   }

@@ -318,7 +318,7 @@ run "lifecycle_and_cors_defaults" {
   assert {
     condition = one([
       for r in aws_s3_bucket_lifecycle_configuration.main.rule :
-      one(r.abort_incomplete_multipart_upload).days_after_initiation if r.id == "abort-incomplete-multipart-uploads"
+      one(r.abort_incomplete_multipart_upload).days_after_initiation
     ]) == 7
     error_message = "Incomplete multipart uploads are aborted after 7 days by default."
   }
@@ -326,7 +326,7 @@ run "lifecycle_and_cors_defaults" {
   assert {
     condition = one([
       for r in aws_s3_bucket_lifecycle_configuration.main.rule :
-      one(r.noncurrent_version_expiration).noncurrent_days if r.id == "noncurrent-versions"
+      one(r.noncurrent_version_expiration).noncurrent_days
     ]) == 90
     error_message = "Noncurrent versions expire after 90 days by default."
   }

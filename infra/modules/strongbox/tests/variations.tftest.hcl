@@ -107,7 +107,7 @@ run "custom_names_sessions_and_lifecycle" {
       && one(r.noncurrent_version_transition).noncurrent_days == 30
       && one(r.noncurrent_version_expiration).noncurrent_days == 365
       && one(r.noncurrent_version_expiration).newer_noncurrent_versions == 3
-      if r.id == "noncurrent-versions"
+      && one(r.abort_incomplete_multipart_upload).days_after_initiation == 2
     ])
     error_message = "Noncurrent-version lifecycle follows object_lifecycle."
   }
@@ -120,8 +120,12 @@ run "noncurrent_versions_can_be_kept_forever" {
   }
 
   assert {
-    condition     = [for r in aws_s3_bucket_lifecycle_configuration.main.rule : r.id] == ["abort-incomplete-multipart-uploads"]
-    error_message = "Without expiration or transition there is no noncurrent-version rule."
+    condition = alltrue([
+      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      length(r.noncurrent_version_expiration) == 0 && length(r.noncurrent_version_transition) == 0
+      && one(r.abort_incomplete_multipart_upload).days_after_initiation == 7
+    ])
+    error_message = "Without expiration or transition, noncurrent versions are kept and stale uploads still aborted."
   }
 }
 
