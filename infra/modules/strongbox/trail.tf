@@ -73,7 +73,7 @@ locals {
 
   # Key-policy statements for the services that encrypt with the module's key,
   # each scoped to this deployment's resource. Plugged into kms.tf's hook.
-  monitoring_kms_statements = [
+  monitoring_kms_statements = concat([
     {
       Sid       = "CloudTrailEncryptLogs"
       Effect    = "Allow"
@@ -127,7 +127,20 @@ locals {
         }
       }
     },
-  ]
+    ],
+    # Who may decrypt the trail's log files in S3 (forensics, `aws cloudtrail
+    # validate-logs`), only under this trail's encryption context. Nobody by
+    # default: key administrators cannot use the key, and the roles read the
+    # audit through Logs Insights. They also need s3:GetObject on the bucket.
+    length(var.trail_log_reader_arns) == 0 ? [] : [{
+      Sid       = "CloudTrailLogFilesDecryptByReaders"
+      Effect    = "Allow"
+      Principal = { AWS = var.trail_log_reader_arns }
+      Action    = "kms:Decrypt"
+      Resource  = "*"
+      Condition = { StringEquals = { "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn } }
+    }],
+  )
 }
 
 ################################################################################
@@ -138,6 +151,7 @@ resource "aws_s3_bucket" "trail_logs" {
   #checkov:skip=CKV_AWS_18:The access-log bucket admits deliveries from the main bucket only (aws:SourceArn); here deletes are denied and log file validation (signed digests) proves every file unaltered.
   #checkov:skip=CKV_AWS_144:Cross-region replication of the audit trail is an account-level decision left to the deployer (an organization trail usually covers it).
   #checkov:skip=CKV2_AWS_62:Event notifications for every log delivery would only be noise; the same events reach the log group and EventBridge.
+  #checkov:skip=CKV_AWS_145:Log files are KMS-encrypted by CloudTrail with the module's key (aws_cloudtrail.this.kms_key_id); the SSE-S3 default covers only the digest files.
   bucket        = local.trail_log_bucket_name
   force_destroy = var.force_destroy
   tags          = local.tags
@@ -165,16 +179,16 @@ resource "aws_s3_bucket_versioning" "trail_logs" {
   }
 }
 
-# Log files arrive already encrypted with the key (the trail's kms_key_id);
-# the default covers digest files and anything else written here.
+# Log files arrive encrypted with the module's key by CloudTrail itself (the
+# trail's kms_key_id, encryption context = this trail). The bucket default only
+# covers the digest files, which CloudTrail writes with SSE-S3: a KMS default
+# here would make each digest write need a key grant CloudTrail does not have.
 resource "aws_s3_bucket_server_side_encryption_configuration" "trail_logs" {
   bucket = aws_s3_bucket.trail_logs.id
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm     = "aws:kms"
-      kms_master_key_id = aws_kms_key.this.arn
+      sse_algorithm = "AES256"
     }
-    bucket_key_enabled = true
   }
 }
 

@@ -356,3 +356,15 @@ variable "create_query_definitions" {
   default     = true
   nullable    = false
 }
+
+variable "trail_log_reader_arns" {
+  description = "Principals allowed to decrypt the trail's log files in the trail log bucket (forensics, `aws cloudtrail validate-logs`), only under this trail's encryption context. They also need s3:GetObject on that bucket from their own policies. Empty: nobody; Admins read the audit through Logs Insights."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.trail_log_reader_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|user/.+|role/.+)$", arn))])
+    error_message = "Each trail log reader must be an IAM ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>."
+  }
+}

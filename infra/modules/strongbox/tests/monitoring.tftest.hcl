@@ -167,9 +167,9 @@ run "trail_log_bucket_is_locked_down" {
   assert {
     condition = alltrue([
       for rule in aws_s3_bucket_server_side_encryption_configuration.trail_logs.rule :
-      one(rule.apply_server_side_encryption_by_default).kms_master_key_id == aws_kms_key.this.arn
+      one(rule.apply_server_side_encryption_by_default).sse_algorithm == "AES256"
     ])
-    error_message = "The trail log bucket defaults to the module's key."
+    error_message = "The trail log bucket defaults to SSE-S3, the encryption CloudTrail writes digest files with (log files carry the trail's KMS key)."
   }
 }
 
@@ -225,6 +225,29 @@ run "key_policy_admits_each_service_scoped" {
       if can(s.Principal.Service)
     ])
     error_message = "Every service statement in the key policy carries a scoping condition."
+  }
+
+  assert {
+    condition     = !contains([for s in jsondecode(aws_kms_key.this.policy).Statement : s.Sid], "CloudTrailLogFilesDecryptByReaders")
+    error_message = "Nobody may decrypt the trail's log files unless trail_log_reader_arns names them."
+  }
+}
+
+run "trail_log_readers_decrypt_only_this_trails_files" {
+  command = plan
+
+  variables {
+    trail_log_reader_arns = ["arn:aws:iam::111122223333:role/forensics"]
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      s.Principal.AWS == ["arn:aws:iam::111122223333:role/forensics"] && s.Action == "kms:Decrypt"
+      && s.Condition.StringEquals["kms:EncryptionContext:aws:cloudtrail:arn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
+      if s.Sid == "CloudTrailLogFilesDecryptByReaders"
+    ])
+    error_message = "A named reader may decrypt only under this trail's encryption context."
   }
 }
 
