@@ -6,9 +6,19 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-mkdir -p "$STRONGBOX_BIN" "$STRONGBOX_CACHE/logs" "$STRONGBOX_CACHE/src"
-exec 9>"$STRONGBOX_CACHE/bootstrap.lock"
-flock 9 # one bootstrap at a time: start and test may race on a fresh machine
+mkdir -p "$STRONGBOX_BIN" "$STRONGBOX_CACHE/logs" "$STRONGBOX_CACHE/src" "$STRONGBOX_CACHE/locks"
+
+# One lock per part: two bootstraps (say, `npm start` and `npm test` on a fresh
+# machine) never build the same tool twice, yet one waiting for MinIO does not
+# hold up another that only needs tofu.
+locked() {
+  local part=$1
+  shift
+  (
+    flock 9
+    "$@"
+  ) 9>"$STRONGBOX_CACHE/locks/$part.lock"
+}
 
 parts=("$@")
 selected() {
@@ -49,18 +59,18 @@ go_build() {
   step_done "$output"
 }
 
-if selected node; then
+install_node() {
   step "npm packages"
   if [[ ! -d $STRONGBOX_ROOT/node_modules/.bin || $STRONGBOX_ROOT/package-lock.json -nt $STRONGBOX_ROOT/node_modules/.package-lock.json ]]; then
     (cd "$STRONGBOX_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
   (cd "$STRONGBOX_ROOT" && npm run --silent build)
   step_done
-fi
+}
 
-if selected python; then
+install_python() {
   step "Python venv: moto[server] $MOTO_VERSION, checkov $CHECKOV_VERSION"
-  marker="$STRONGBOX_VENV/.strongbox-$MOTO_VERSION-$CHECKOV_VERSION"
+  local marker="$STRONGBOX_VENV/.strongbox-$MOTO_VERSION-$CHECKOV_VERSION"
   if [[ ! -f $marker ]]; then
     rm -rf "$STRONGBOX_VENV"
     python3 -m venv "$STRONGBOX_VENV"
@@ -69,22 +79,22 @@ if selected python; then
     touch "$marker"
   fi
   step_done
-fi
+}
 
-if selected tofu; then
+install_tofu() {
   go_build tofu "$STRONGBOX_BIN/tofu-$TOFU_VERSION" github.com/opentofu/opentofu "$TOFU_VERSION" ./cmd/tofu \
     "-X github.com/opentofu/opentofu/version.dev=no"
   ln -sf "tofu-$TOFU_VERSION" "$STRONGBOX_BIN/tofu"
-fi
+}
 
-if selected provider; then
+install_provider() {
   # An unpacked filesystem mirror, answering for both registries' names so the
   # module's `hashicorp/aws` resolves the same under tofu and terraform.
   for registry in registry.opentofu.org registry.terraform.io; do
-    dir="$PROVIDER_MIRROR/$registry/hashicorp/aws/$AWS_PROVIDER_VERSION/linux_amd64"
+    local dir="$PROVIDER_MIRROR/$registry/hashicorp/aws/$AWS_PROVIDER_VERSION/linux_amd64"
     mkdir -p "$dir"
   done
-  built="$STRONGBOX_BIN/terraform-provider-aws-$AWS_PROVIDER_MODULE_VERSION"
+  local built="$STRONGBOX_BIN/terraform-provider-aws-$AWS_PROVIDER_MODULE_VERSION"
   go_build aws-provider "$built" github.com/hashicorp/terraform-provider-aws "$AWS_PROVIDER_MODULE_VERSION" .
   for registry in registry.opentofu.org registry.terraform.io; do
     ln -sf "$built" "$PROVIDER_MIRROR/$registry/hashicorp/aws/$AWS_PROVIDER_VERSION/linux_amd64/terraform-provider-aws_v$AWS_PROVIDER_VERSION"
@@ -100,9 +110,13 @@ provider_installation {
   }
 }
 TOFURC
-fi
+}
 
-if selected minio; then
+install_minio() {
   go_build minio "$STRONGBOX_BIN/minio-$MINIO_VERSION" github.com/minio/minio "$MINIO_VERSION" .
   ln -sf "minio-$MINIO_VERSION" "$STRONGBOX_BIN/minio"
-fi
+}
+
+for part in node python tofu provider minio; do
+  if selected "$part"; then locked "$part" "install_$part"; fi
+done
