@@ -21,6 +21,11 @@ export function validateKey(key: string): string {
   if (/\p{Cs}/u.test(key)) {
     throw new StrongboxError("usage", "The key is not valid Unicode (a lone surrogate).");
   }
+  // WHATWG URLs (hence every HTTP client) collapse "/./" and "/../" in a path, so
+  // such a key cannot travel in a pre-signed URL intact; it is also hostile on download.
+  if (hasDotSegments(key)) {
+    throw new StrongboxError("usage", 'An object key cannot contain "." or ".." path segments.');
+  }
   return key;
 }
 
@@ -32,3 +37,5 @@ export function keyFor(prefix: string, relativePath: string): string {
     .join("/");
   return validateKey(`${prefix}${posix}`);
 }
+
+export const hasDotSegments = (key: string) => key.split("/").some((s) => s === "." || s === "..");

@@ -8,6 +8,13 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: Readable | Uint8Array | string;
   signal?: AbortSignal;
+  /**
+   * Bytes of response body to buffer before pausing the socket. Downloads set it
+   * to the range they expect: undici 7 crashes (an uncatchable assertion,
+   * nodejs/undici#5360, fixed only in undici 8) when a server closes a socket
+   * whose parser is paused by back-pressure, as moto does after each response.
+   */
+  responseBufferBytes?: number;
 }
 
 export interface HttpResponse {
@@ -62,6 +69,9 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Tra
           body: req.body ?? null,
           signal: req.signal,
           dispatcher: agent,
+          ...(req.responseBufferBytes
+            ? { highWaterMark: Math.max(64 * 1024, req.responseBufferBytes) }
+            : {}),
         });
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(res.headers)) {

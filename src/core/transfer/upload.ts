@@ -249,7 +249,12 @@ async function putSingle(
         op,
         method: "PUT",
         key,
-        headers: { "content-length": String(size), "x-amz-checksum-sha256": checksum },
+        headers: {
+          "content-length": String(size),
+          "x-amz-checksum-sha256": checksum,
+          // Names the algorithm; S3 ignores it beside x-amz-checksum-sha256, some emulators need it to keep the checksum.
+          "x-amz-sdk-checksum-algorithm": "SHA256",
+        },
         body: fileBodyFactory(path, 0, size, onBytes),
       },
       async (res) => {
