@@ -52,6 +52,11 @@ export interface MinioLane {
   root: LaneCredentials;
   /** Temporary credentials of a role session, limited by the role's session policy. */
   sessionFor(role: Role): Promise<LaneCredentials & { expiration: Date }>;
+  /** A session limited by another policy (a test's control case). */
+  sessionWithPolicy(
+    name: string,
+    policy: PolicyDocument,
+  ): Promise<LaneCredentials & { expiration: Date }>;
   /** A CLI configuration pointed at the lane. */
   config(): StrongboxConfig;
   stop(): Promise<void>;
@@ -163,32 +168,38 @@ export async function startMinioLane(options: { dir?: string } = {}): Promise<Mi
   };
   const sts = new STSClient({ region: LANE_REGION, endpoint, credentials: root });
   let stopped = false;
+  const session = async (name: string, policy: PolicyDocument) => {
+    const answer = await sts.send(
+      new AssumeRoleCommand({
+        // MinIO ignores the role ARN: the session policy alone limits the session.
+        RoleArn: `arn:aws:iam::000000000000:role/${name}`,
+        RoleSessionName: name,
+        Policy: JSON.stringify(policy),
+        DurationSeconds: 3600,
+      }),
+    );
+    const c = answer.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+      throw new Error(`MinIO's AssumeRole for ${name} returned no credentials`);
+    }
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
+  };
 
   return {
     dir,
     endpoint,
     bucket,
     root,
-    async sessionFor(role) {
-      const answer = await sts.send(
-        new AssumeRoleCommand({
-          // MinIO ignores the role ARN: the session policy alone limits the session.
-          RoleArn: `arn:aws:iam::000000000000:role/strongbox-${role}`,
-          RoleSessionName: `strongbox-${role}`,
-          Policy: JSON.stringify(laneRolePolicy(role, bucket)),
-          DurationSeconds: 3600,
-        }),
-      );
-      const c = answer.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
-        throw new Error(`MinIO's AssumeRole for ${role} returned no credentials`);
-      }
-      return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        sessionToken: c.SessionToken,
-        expiration: c.Expiration,
-      };
+    sessionFor(role) {
+      return session(`strongbox-${role}`, laneRolePolicy(role, bucket));
+    },
+    sessionWithPolicy(name, policy) {
+      return session(name, policy);
     },
     config() {
       return {
