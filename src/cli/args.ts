@@ -4,15 +4,6 @@ import { Argument, Command, type CommanderError, Option } from "commander";
 import { defaultConfigPath } from "../core/config.js";
 import { type StrongboxError, usageError } from "../core/errors.js";
 import { isRole, ROLES, type Role } from "../core/roles.js";
-import { configure, renderConfigure } from "./commands/configure.js";
-import { login, renderLogin } from "./commands/login.js";
-import { logout, renderLogout } from "./commands/logout.js";
-import { ls, renderLs } from "./commands/ls.js";
-import { presign, renderPresign } from "./commands/presign.js";
-import { renderRestore, restore } from "./commands/restore.js";
-import { renderRm, rm } from "./commands/rm.js";
-import { renderVersions, versions } from "./commands/versions.js";
-import { renderWhoami, whoami } from "./commands/whoami.js";
 import type { CommandContext, CommandDeps, GlobalOptions } from "./context.js";
 
 /**
@@ -102,6 +93,8 @@ export interface LsOptions {
   prefix: string;
   role: Role | undefined;
   limit: number | undefined;
+  /** Keys per ListObjectsV2 request (S3's default and maximum: 1000). */
+  pageSize: number | undefined;
 }
 export interface VersionsOptions {
   key: string;
@@ -178,7 +171,16 @@ export function buildProgram(
       "Terraform/OpenTofu root module directory, or a saved `output -json` file",
     )
     .action((raw: { fromTerraform: string }, cmd: Command) =>
-      run(ctx, cmd, "configure", configure, renderConfigure, { fromTerraform: raw.fromTerraform }),
+      run(
+        ctx,
+        cmd,
+        "configure",
+        async () => {
+          const m = await import("./commands/configure.js");
+          return { execute: m.configure, render: m.renderConfigure };
+        },
+        { fromTerraform: raw.fromTerraform },
+      ),
     );
 
   program
@@ -191,12 +193,21 @@ export function buildProgram(
       if (raw.mfaCode !== undefined && !/^\d{6}$/.test(raw.mfaCode)) {
         throw usageError("--mfa-code must be the 6 digits shown by your MFA device");
       }
-      return run(ctx, cmd, "login", login, renderLogin, {
-        role: parseRole(raw.role),
-        mfaCode: raw.mfaCode,
-        durationSeconds:
-          raw.duration === undefined ? undefined : parseDurationSeconds(raw.duration, "duration"),
-      });
+      return run(
+        ctx,
+        cmd,
+        "login",
+        async () => {
+          const m = await import("./commands/login.js");
+          return { execute: m.login, render: m.renderLogin };
+        },
+        {
+          role: parseRole(raw.role),
+          mfaCode: raw.mfaCode,
+          durationSeconds:
+            raw.duration === undefined ? undefined : parseDurationSeconds(raw.duration, "duration"),
+        },
+      );
     });
 
   program
@@ -204,9 +215,18 @@ export function buildProgram(
     .description("forget the cached role session (all roles unless --role)")
     .addOption(new Option("--role <role>", "only this role").choices(ROLES))
     .action((raw: { role?: string }, cmd: Command) =>
-      run(ctx, cmd, "logout", logout, renderLogout, {
-        role: raw.role === undefined ? undefined : parseRole(raw.role),
-      }),
+      run(
+        ctx,
+        cmd,
+        "logout",
+        async () => {
+          const m = await import("./commands/logout.js");
+          return { execute: m.logout, render: m.renderLogout };
+        },
+        {
+          role: raw.role === undefined ? undefined : parseRole(raw.role),
+        },
+      ),
     );
 
   program
@@ -214,7 +234,16 @@ export function buildProgram(
     .description("show the role session in use: role, identity, expiry")
     .addOption(roleOption())
     .action((raw: { role?: string }, cmd: Command) =>
-      run(ctx, cmd, "whoami", whoami, renderWhoami, { role: optionalRole(raw.role) }),
+      run(
+        ctx,
+        cmd,
+        "whoami",
+        async () => {
+          const m = await import("./commands/whoami.js");
+          return { execute: m.whoami, render: m.renderWhoami };
+        },
+        { role: optionalRole(raw.role) },
+      ),
     );
 
   program
@@ -222,13 +251,31 @@ export function buildProgram(
     .description("list objects (all pages) under PREFIX")
     .argument("[prefix]", "key prefix", "")
     .option("--limit <n>", "stop after N objects")
+    .option("--page-size <n>", "keys per list request (default and maximum 1000)")
     .addOption(roleOption())
-    .action((prefix: string, raw: { limit?: string; role?: string }, cmd: Command) =>
-      run(ctx, cmd, "ls", ls, renderLs, {
-        prefix,
-        limit: raw.limit === undefined ? undefined : parsePositiveInt(raw.limit, "limit"),
-        role: optionalRole(raw.role),
-      }),
+    .action(
+      (prefix: string, raw: { limit?: string; pageSize?: string; role?: string }, cmd: Command) => {
+        const pageSize =
+          raw.pageSize === undefined ? undefined : parsePositiveInt(raw.pageSize, "page-size");
+        if (pageSize !== undefined && pageSize > 1000) {
+          throw usageError("--page-size may be at most 1000 (S3's maximum)");
+        }
+        return run(
+          ctx,
+          cmd,
+          "ls",
+          async () => {
+            const m = await import("./commands/ls.js");
+            return { execute: m.ls, render: m.renderLs };
+          },
+          {
+            prefix,
+            limit: raw.limit === undefined ? undefined : parsePositiveInt(raw.limit, "limit"),
+            pageSize,
+            role: optionalRole(raw.role),
+          },
+        );
+      },
     );
 
   program
@@ -237,10 +284,19 @@ export function buildProgram(
     .argument("<key>", "object key")
     .addOption(roleOption())
     .action((key: string, raw: { role?: string }, cmd: Command) =>
-      run(ctx, cmd, "versions", versions, renderVersions, {
-        key: nonEmptyKey(key),
-        role: optionalRole(raw.role),
-      }),
+      run(
+        ctx,
+        cmd,
+        "versions",
+        async () => {
+          const m = await import("./commands/versions.js");
+          return { execute: m.versions, render: m.renderVersions };
+        },
+        {
+          key: nonEmptyKey(key),
+          role: optionalRole(raw.role),
+        },
+      ),
     );
 
   program
@@ -250,11 +306,20 @@ export function buildProgram(
     .requiredOption("--version-id <id>", "version to restore (see `strongbox versions KEY`)")
     .addOption(roleOption())
     .action((key: string, raw: { versionId: string; role?: string }, cmd: Command) =>
-      run(ctx, cmd, "restore", restore, renderRestore, {
-        key: nonEmptyKey(key),
-        versionId: raw.versionId,
-        role: optionalRole(raw.role),
-      }),
+      run(
+        ctx,
+        cmd,
+        "restore",
+        async () => {
+          const m = await import("./commands/restore.js");
+          return { execute: m.restore, render: m.renderRestore };
+        },
+        {
+          key: nonEmptyKey(key),
+          versionId: raw.versionId,
+          role: optionalRole(raw.role),
+        },
+      ),
     );
 
   program
@@ -266,11 +331,20 @@ export function buildProgram(
     .option("--version-id <id>", "permanently delete this version")
     .addOption(roleOption())
     .action((key: string, raw: { versionId?: string; role?: string }, cmd: Command) =>
-      run(ctx, cmd, "rm", rm, renderRm, {
-        key: nonEmptyKey(key),
-        versionId: raw.versionId,
-        role: optionalRole(raw.role),
-      }),
+      run(
+        ctx,
+        cmd,
+        "rm",
+        async () => {
+          const m = await import("./commands/rm.js");
+          return { execute: m.rm, render: m.renderRm };
+        },
+        {
+          key: nonEmptyKey(key),
+          versionId: raw.versionId,
+          role: optionalRole(raw.role),
+        },
+      ),
     );
 
   program
@@ -291,12 +365,21 @@ export function buildProgram(
         if (expiresInSeconds > MAX_PRESIGN_SECONDS) {
           throw usageError("--expires may be at most 7d (SigV4's limit)");
         }
-        return run(ctx, cmd, "presign", presign, renderPresign, {
-          method,
-          key: nonEmptyKey(key),
-          expiresInSeconds,
-          role: optionalRole(raw.role),
-        });
+        return run(
+          ctx,
+          cmd,
+          "presign",
+          async () => {
+            const m = await import("./commands/presign.js");
+            return { execute: m.presign, render: m.renderPresign };
+          },
+          {
+            method,
+            key: nonEmptyKey(key),
+            expiresInSeconds,
+            role: optionalRole(raw.role),
+          },
+        );
       },
     );
 
@@ -308,14 +391,29 @@ function optionalRole(raw: string | undefined): Role | undefined {
   return raw === undefined ? undefined : parseRole(raw);
 }
 
-/** Wraps a command function and its renderer into an Invocation for `ctx.run`. */
+/**
+ * Wraps a command into an Invocation for `ctx.run`. The command's module is
+ * imported only when it runs, so `--help` and usage errors never load the SDK.
+ */
 function run<Options, Result>(
   ctx: CommandContext,
   cmd: Command,
   command: string,
-  fn: (options: Options, deps: CommandDeps) => Promise<Result>,
-  render: (result: Result) => string,
+  load: () => Promise<{
+    execute: (options: Options, deps: CommandDeps) => Promise<Result>;
+    render: (result: Result) => string;
+  }>,
   options: Options,
 ): Promise<void> {
-  return ctx.run(cmd, { command, options, execute: (deps) => fn(options, deps), render });
+  let render: ((result: Result) => string) | undefined;
+  return ctx.run(cmd, {
+    command,
+    options,
+    execute: async (deps) => {
+      const loaded = await load();
+      render = loaded.render;
+      return loaded.execute(options, deps);
+    },
+    render: (result) => (render === undefined ? "" : render(result)),
+  });
 }

@@ -39,6 +39,10 @@ export async function main(argv: string[], io: RuntimeIO): Promise<ExitCode> {
 
 /** Process wiring: real streams, SIGINT → abort (second Ctrl-C exits at once), exit code. */
 async function runProcess(): Promise<void> {
+  const argv = process.argv.slice(2);
+  // The SDK warns on every run that a future release needs Node 22; Node 20.19 is supported here.
+  if (!argv.includes("--debug"))
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const controller = new AbortController();
   let interrupts = 0;
   process.on("SIGINT", () => {
@@ -47,7 +51,7 @@ async function runProcess(): Promise<void> {
     process.stderr.write("\ninterrupting… (Ctrl-C again to quit at once)\n");
     controller.abort(new StrongboxError("interrupted", "interrupted"));
   });
-  const code = await main(process.argv.slice(2), {
+  const code = await main(argv, {
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: process.stdin,

@@ -20,7 +20,7 @@ export async function ls(options: LsOptions, deps: CommandDeps): Promise<LsResul
   const { catalog } = await catalogFor(deps, options.role);
   const objects: ObjectEntry[] = [];
   let truncated = false;
-  for await (const entry of listObjects(catalog, options.prefix)) {
+  for await (const entry of listObjects(catalog, options.prefix, options.pageSize)) {
     if (options.limit !== undefined && objects.length >= options.limit) {
       truncated = true;
       break;

@@ -58,12 +58,17 @@ describe("argv → options", () => {
     ["logout all", ["logout"], "logout", { role: undefined }],
     ["logout one", ["logout", "--role", "uploader"], "logout", { role: "uploader" }],
     ["whoami", ["whoami"], "whoami", { role: undefined }],
-    ["ls no prefix", ["ls"], "ls", { prefix: "", limit: undefined, role: undefined }],
+    [
+      "ls no prefix",
+      ["ls"],
+      "ls",
+      { prefix: "", limit: undefined, pageSize: undefined, role: undefined },
+    ],
     [
       "ls prefix limit role",
-      ["ls", "docs/", "--limit", "10", "--role", "admin"],
+      ["ls", "docs/", "--limit", "10", "--page-size", "2", "--role", "admin"],
       "ls",
-      { prefix: "docs/", limit: 10, role: "admin" },
+      { prefix: "docs/", limit: 10, pageSize: 2, role: "admin" },
     ],
     ["versions", ["versions", "a/b.txt"], "versions", { key: "a/b.txt", role: undefined }],
     [
@@ -159,6 +164,7 @@ describe("usage errors", () => {
     ["bad duration", ["login", "--role", "viewer", "--duration", "soon"]],
     ["expires over 7 days", ["presign", "get", "k", "--expires", "8d"]],
     ["limit zero", ["ls", "--limit", "0"]],
+    ["page size over S3's maximum", ["ls", "--page-size", "1001"]],
     ["empty key", ["rm", ""]],
   ];
   it.each(invalid)("%s → StrongboxError usage", async (_n, argv) => {
