@@ -125,9 +125,10 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
     const simulator: IamSimulator = {
       async simulate(request) {
         requests.push(request);
+        const action = request.ActionNames?.[0] ?? "";
         return {
-          EvalActionName: request.ActionNames[0],
-          EvalDecision: request.ActionNames[0] === "s3:GetObject" ? "allowed" : "implicitDeny",
+          EvalActionName: action,
+          EvalDecision: action === "s3:GetObject" ? "allowed" : "implicitDeny",
           MatchedStatements: [
             { SourcePolicyId: "PolicyInputList.1", SourcePolicyType: "IAM Policy" },
           ],
