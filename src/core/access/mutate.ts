@@ -42,7 +42,7 @@ export interface PolicyMutation {
 export interface MutationOutcome {
   mutation: Omit<PolicyMutation, "policies">;
   killed: boolean;
-  /** The first cell whose decision changed (evaluation stops there). */
+  /** The first cell whose decision changed from the unmutated one (evaluation stops there). */
   killedBy: string[];
 }
 
@@ -166,21 +166,24 @@ function cellsGovernedBy(location: PolicyLocation, cells: ContractCell[]): Contr
 }
 
 /**
- * Runs every mutation. The unmutated policies must satisfy the contract
- * first, so that a killed mutation means "this statement is what made the
- * cell right".
+ * Runs every mutation. A mutation is killed when some cell's decision differs
+ * from the unmutated policies' decision, so a cell that is already wrong
+ * (reported by the plain evaluation) cannot make a mutation look noticed.
  */
 export async function runMutations(
   cells: ContractCell[],
   policies: AccessPolicies,
 ): Promise<MutationOutcome[]> {
   const simulator = await loadIamSimulate();
-  const outcomes: MutationOutcome[] = [];
+  const baseline = await evaluateContract(cells, policies, { simulator });
+  // The cells, each expecting what the unmutated policies decide.
+  const asDeployed = baseline.map((r) => ({ ...r.cell, expected: r.actual }));
   const roleArns = [...new Set(cells.flatMap((c) => c.context["aws:PrincipalArn"]))].filter(
     (arn): arn is string => typeof arn === "string",
   );
+  const outcomes: MutationOutcome[] = [];
   for (const { policies: mutated, ...mutation } of policyMutations(policies, roleArns)) {
-    const governed = cellsGovernedBy(mutation.location, cells);
+    const governed = cellsGovernedBy(mutation.location, asDeployed);
     const results = await evaluateContract(governed, mutated, {
       simulator,
       stopAtFirstMismatch: true,
