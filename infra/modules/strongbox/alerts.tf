@@ -48,27 +48,27 @@ locals {
     bucket_config_changes = {
       metric      = "BucketConfigurationChanges"
       description = "A bucket's policy, encryption, versioning, public access block or lifecycle was changed (or a change was attempted)."
-      pattern = "{ ($.eventSource = \"s3.amazonaws.com\") && (${join(" || ", [for b in local.monitored_bucket_names : "($.requestParameters.bucketName = \"${b}\")"])}) && (${join(" || ", [for n in local.bucket_config_event_names : "($.eventName = \"${n}\")"])}) }"
+      pattern     = "{ ($.eventSource = \"s3.amazonaws.com\") && (${join(" || ", [for b in local.monitored_bucket_names : "($.requestParameters.bucketName = \"${b}\")"])}) && (${join(" || ", [for n in local.bucket_config_event_names : "($.eventName = \"${n}\")"])}) }"
     }
     trail_changes = {
       metric      = "TrailChanges"
       description = "The trail ${local.trail_name} was stopped, deleted, updated or had its event selectors changed (or an attempt was made)."
-      pattern = "{ ($.eventSource = \"cloudtrail.amazonaws.com\") && (($.requestParameters.name = \"${local.trail_name}\") || ($.requestParameters.name = \"${local.trail_arn}\") || ($.requestParameters.trailName = \"${local.trail_name}\") || ($.requestParameters.trailName = \"${local.trail_arn}\")) && (${join(" || ", [for n in local.trail_change_event_names : "($.eventName = \"${n}\")"])}) }"
+      pattern     = "{ ($.eventSource = \"cloudtrail.amazonaws.com\") && (($.requestParameters.name = \"${local.trail_name}\") || ($.requestParameters.name = \"${local.trail_arn}\") || ($.requestParameters.trailName = \"${local.trail_name}\") || ($.requestParameters.trailName = \"${local.trail_arn}\")) && (${join(" || ", [for n in local.trail_change_event_names : "($.eventName = \"${n}\")"])}) }"
     }
     kms_key_changes = {
       metric      = "KmsKeyChanges"
       description = "The bucket's KMS key was disabled, scheduled for deletion or given a new key policy (or an attempt was made)."
-      pattern = "{ ($.eventSource = \"kms.amazonaws.com\") && (($.requestParameters.keyId = \"${aws_kms_key.this.key_id}\") || ($.requestParameters.keyId = \"${aws_kms_key.this.arn}\") || ($.resources[0].ARN = \"${aws_kms_key.this.arn}\")) && (${join(" || ", [for n in local.kms_change_event_names : "($.eventName = \"${n}\")"])}) }"
+      pattern     = "{ ($.eventSource = \"kms.amazonaws.com\") && (($.requestParameters.keyId = \"${aws_kms_key.this.key_id}\") || ($.requestParameters.keyId = \"${aws_kms_key.this.arn}\") || ($.resources[0].ARN = \"${aws_kms_key.this.arn}\")) && (${join(" || ", [for n in local.kms_change_event_names : "($.eventName = \"${n}\")"])}) }"
     }
     role_policy_changes = {
       metric      = "RolePolicyChanges"
       description = "An IAM policy or trust policy of a Strongbox role was changed (or an attempt was made)."
-      pattern = "{ ($.eventSource = \"iam.amazonaws.com\") && (${join(" || ", [for r in local.monitored_role_names : "($.requestParameters.roleName = \"${r}\")"])}) && (${join(" || ", [for n in local.role_change_event_names : "($.eventName = \"${n}\")"])}) }"
+      pattern     = "{ ($.eventSource = \"iam.amazonaws.com\") && (${join(" || ", [for r in local.monitored_role_names : "($.requestParameters.roleName = \"${r}\")"])}) && (${join(" || ", [for n in local.role_change_event_names : "($.eventName = \"${n}\")"])}) }"
     }
     assume_role_failures = {
       metric      = "AssumeRoleFailures"
       description = "Attempts to assume a Strongbox role are failing (wrong principal, missing MFA or SourceIdentity)."
-      pattern = "{ ($.eventSource = \"sts.amazonaws.com\") && ($.eventName = \"AssumeRole\") && ($.errorCode = \"*\") && (${join(" || ", [for arn in values(local.role_arns) : "($.requestParameters.roleArn = \"${arn}\")"])}) }"
+      pattern     = "{ ($.eventSource = \"sts.amazonaws.com\") && ($.eventName = \"AssumeRole\") && ($.errorCode = \"*\") && (${join(" || ", [for arn in values(local.role_arns) : "($.requestParameters.roleArn = \"${arn}\")"])}) }"
     }
   }
 

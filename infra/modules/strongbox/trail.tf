@@ -82,7 +82,7 @@ locals {
       Resource  = "*"
       Condition = {
         StringEquals = {
-          "aws:SourceArn"                           = local.trail_arn
+          "aws:SourceArn"                            = local.trail_arn
           "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn
         }
       }
