@@ -130,7 +130,7 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
           EvalActionName: action,
           EvalDecision: action === "s3:GetObject" ? "allowed" : "implicitDeny",
           MatchedStatements: [
-            { SourcePolicyId: "PolicyInputList.1", SourcePolicyType: "IAM Policy" },
+            { SourcePolicyId: "PolicyInputList.1", SourcePolicyType: "user" },
           ],
         };
       },
@@ -166,7 +166,7 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
       ["viewer/kms:Decrypt", "deny", "implicitDeny", "aws-iam-simulator"],
       ["admin/logs:StartQuery", "deny", "implicitDeny", "aws-iam-simulator"],
     ]);
-    expect(results[0]?.decidedBy).toEqual(["IAM Policy:PolicyInputList.1"]);
+    expect(results[0]?.decidedBy).toEqual(["user:PolicyInputList.1"]);
     // viewer/kms:Decrypt is allowed by the contract, so the report would flag it.
     expect(results[1]?.ok).toBe(false);
   });
