@@ -1,0 +1,213 @@
+import { createHash } from "node:crypto";
+import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import type { Presigner } from "../../../src/core/presign.js";
+import type { Clock } from "../../../src/core/transfer/clock.js";
+import { downloadObject, resolveTarget } from "../../../src/core/transfer/download.js";
+import { MiB } from "../../../src/core/transfer/part-plan.js";
+import type { HttpRequest, HttpResponse, Transport } from "../../../src/core/transfer/transport.js";
+
+const presigner: Presigner = {
+  async sign(req) {
+    const query = new URLSearchParams(req.query ?? {}).toString();
+    return {
+      url: `https://fake/${req.key}?${query}&m=${req.method}`,
+      headers: { ...(req.headers ?? {}) },
+      expiresAt: new Date(0),
+    };
+  },
+};
+const clock: Clock = { now: () => Date.now(), sleep: async () => {} };
+const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
+
+function response(
+  status: number,
+  body: Buffer,
+  headers: Record<string, string> = {},
+): HttpResponse {
+  return {
+    status,
+    headers,
+    body: Readable.from([body]),
+    text: async () => body.toString(),
+    discard: async () => {},
+  };
+}
+
+/** Serves one object: HEAD with its checksum, GET whole or by Range; `corrupt` flips a byte in what it sends. */
+function objectTransport(
+  data: Buffer,
+  opts: { checksum?: string; corrupt?: boolean; failRangeStart?: number } = {},
+): Transport & { requests: HttpRequest[] } {
+  const requests: HttpRequest[] = [];
+  return {
+    requests,
+    async send(req) {
+      requests.push(req);
+      const head = {
+        "content-length": String(data.length),
+        etag: '"0123456789abcdef0123456789abcdef"',
+        "x-amz-version-id": "v1",
+        "x-amz-server-side-encryption": "aws:kms",
+        ...(opts.checksum ? { "x-amz-checksum-sha256": opts.checksum } : {}),
+      };
+      if (req.method === "HEAD") return response(200, Buffer.alloc(0), head);
+      const range = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? "");
+      const start = range ? Number(range[1]) : 0;
+      const end = range ? Number(range[2]) + 1 : data.length;
+      if (opts.failRangeStart === start) {
+        opts.failRangeStart = undefined;
+        return response(500, Buffer.from("<Error><Code>InternalError</Code></Error>"));
+      }
+      const body = Buffer.from(data.subarray(start, end));
+      if (opts.corrupt && body.length > 0) body[0] = (body[0] ?? 0) ^ 0xff;
+      return response(range ? 206 : 200, body, head);
+    },
+    close: async () => {},
+  };
+}
+
+async function workdir() {
+  return mkdtemp(join(tmpdir(), "sb-download-"));
+}
+
+describe("downloader (fake transport)", () => {
+  it("fetches parallel ranges pinned to the version, verifies SHA-256 and renames into place", async () => {
+    const data = Buffer.alloc(10 * MiB + 3);
+    for (let i = 0; i < data.length; i += 4096) data[i] = i % 251;
+    const transport = objectTransport(data, { checksum: sha256(data), failRangeStart: 4 * MiB });
+    const dir = await workdir();
+    const result = await downloadObject(
+      { presigner, transport, clock },
+      {
+        bucket: "b",
+        key: "x/data.bin",
+        out: `${dir}/`,
+        chunkSize: 2 * MiB,
+        threshold: 5 * MiB,
+        concurrency: 3,
+      },
+    );
+    expect(result).toMatchObject({
+      path: join(dir, "x", "data.bin"),
+      size: data.length,
+      verified: "sha256",
+    });
+    expect((await readFile(result.path)).equals(data)).toBe(true);
+    const gets = transport.requests.filter((r) => r.method === "GET");
+    expect(gets.length).toBe(6 + 1); // 6 ranges, one retried after a 500
+    expect(gets.every((r) => r.url.includes("versionId=v1"))).toBe(true);
+    expect(await readdir(join(dir, "x"))).toEqual(["data.bin"]);
+  });
+
+  it("removes the partial file when the bytes don't match S3's checksum", async () => {
+    const data = Buffer.from("the real content");
+    const transport = objectTransport(data, { checksum: sha256(data), corrupt: true });
+    const dir = await workdir();
+    const attempt = downloadObject(
+      { presigner, transport, clock },
+      { bucket: "b", key: "f.txt", out: `${dir}/` },
+    );
+    await expect(attempt).rejects.toThrow(/do not match S3's SHA-256/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("says so when nothing can be compared (SSE-KMS ETag, no stored checksum)", async () => {
+    const data = Buffer.from("no checksum stored");
+    const dir = await workdir();
+    const result = await downloadObject(
+      { presigner, transport: objectTransport(data), clock },
+      { bucket: "b", key: "f.txt", out: join(dir, "f.txt") },
+    );
+    expect(result.verified).toBe("none");
+  });
+
+  it("resumes from the sidecar: only the missing ranges are fetched", async () => {
+    const data = Buffer.alloc(8 * MiB, 5);
+    const dir = await workdir();
+    const target = join(dir, "r.bin");
+    // A previous run fetched ranges 0 and 2 (of 4 × 2 MiB) before it was killed.
+    const partial = Buffer.alloc(data.length);
+    data.copy(partial, 0, 0, 2 * MiB);
+    data.copy(partial, 4 * MiB, 4 * MiB, 6 * MiB);
+    await writeFile(`${target}.strongbox-partial`, partial);
+    await writeFile(
+      `${target}.strongbox-partial.json`,
+      JSON.stringify({
+        version: 1,
+        bucket: "b",
+        key: "r.bin",
+        versionId: "v1",
+        etag: '"0123456789abcdef0123456789abcdef"',
+        size: data.length,
+        chunkSize: 2 * MiB,
+        done: [0, 2],
+      }),
+    );
+    const transport = objectTransport(data, { checksum: sha256(data) });
+    const result = await downloadObject(
+      { presigner, transport, clock },
+      { bucket: "b", key: "r.bin", out: target, chunkSize: 2 * MiB, threshold: 5 * MiB },
+    );
+    expect(result.resumed).toBe(true);
+    const ranges = transport.requests.filter((r) => r.method === "GET").map((r) => r.headers.range);
+    expect(ranges.sort()).toEqual([
+      `bytes=${2 * MiB}-${4 * MiB - 1}`,
+      `bytes=${6 * MiB}-${8 * MiB - 1}`,
+    ]);
+    expect((await readFile(target)).equals(data)).toBe(true);
+  });
+
+  it("starts over when the object changed since the interrupted run (ETag differs)", async () => {
+    const data = Buffer.alloc(6 * MiB, 8);
+    const dir = await workdir();
+    const target = join(dir, "c.bin");
+    await writeFile(`${target}.strongbox-partial`, Buffer.alloc(data.length, 1));
+    await writeFile(
+      `${target}.strongbox-partial.json`,
+      JSON.stringify({
+        version: 1,
+        bucket: "b",
+        key: "c.bin",
+        versionId: "v0",
+        etag: '"old"',
+        size: data.length,
+        chunkSize: 2 * MiB,
+        done: [0, 1],
+      }),
+    );
+    const transport = objectTransport(data, { checksum: sha256(data) });
+    const result = await downloadObject(
+      { presigner, transport, clock },
+      { bucket: "b", key: "c.bin", out: target, chunkSize: 2 * MiB, threshold: 5 * MiB },
+    );
+    expect(result.resumed).toBe(false);
+    expect(transport.requests.filter((r) => r.method === "GET")).toHaveLength(3);
+    expect((await readFile(target)).equals(data)).toBe(true);
+  });
+});
+
+describe("download target", () => {
+  it("--out ending in / or naming a folder puts the key's path inside it; else it is the file", async () => {
+    const dir = await workdir();
+    expect(await resolveTarget(`${dir}/new/`, "a/b.txt", "/")).toBe(join(dir, "new", "a", "b.txt"));
+    expect(await resolveTarget(dir, "b.txt", "/")).toBe(join(dir, "b.txt"));
+    expect(await resolveTarget(join(dir, "named.txt"), "../../weird", "/")).toBe(
+      join(dir, "named.txt"),
+    );
+    expect(await resolveTarget(undefined, "k.txt", dir)).toBe(join(dir, "k.txt"));
+  });
+
+  it("refuses a key whose folder is a symlink leading outside the target", async () => {
+    const dir = await workdir();
+    const outside = await workdir();
+    await mkdir(join(dir, "root"));
+    await symlink(outside, join(dir, "root", "link"));
+    await expect(resolveTarget(join(dir, "root"), "link/x.txt", "/")).rejects.toThrow(
+      /leads outside/,
+    );
+  });
+});
