@@ -17,9 +17,6 @@ mock_provider "aws" {
       key_id = "0b7e5c5e-1111-2222-3333-444455556666"
     }
   }
-  mock_resource "aws_s3_bucket" {
-    defaults = { arn = "arn:aws:s3:::mocked" }
-  }
 }
 
 variables {
