@@ -54,11 +54,21 @@ run "trail_logs_the_main_bucket_objects_only" {
   }
 
   assert {
-    condition = [
-      for sel in aws_cloudtrail.this.advanced_event_selector : one([for f in sel.field_selector : f.starts_with if f.field == "resources.ARN"])
+    condition = length([
+      for sel in aws_cloudtrail.this.advanced_event_selector : sel
       if contains(flatten([for f in sel.field_selector : f.equals if f.field == "eventCategory"]), "Data")
-    ] == [["arn:aws:s3:::strongbox-111122223333-eu-west-1/"]]
-    error_message = "Exactly one data-event selector, for the main bucket's objects (ARN prefix with the trailing slash)."
+    ]) == 1
+    error_message = "Exactly one data-event selector."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for sel in aws_cloudtrail.this.advanced_event_selector : [for f in sel.field_selector : f.starts_with if f.field == "resources.ARN"]
+      if contains(flatten([for f in sel.field_selector : f.equals if f.field == "eventCategory"]), "Data")
+      ])) == toset(["arn:aws:s3:::strongbox-111122223333-eu-west-1/"]) && toset(flatten([
+      for sel in aws_cloudtrail.this.advanced_event_selector : [for f in sel.field_selector : f.equals if f.field == "resources.type"]
+    ])) == toset(["AWS::S3::Object"])
+    error_message = "Data events are selected for the main bucket's objects only (ARN prefix with the trailing slash)."
   }
 
   assert {
@@ -76,7 +86,7 @@ run "trail_logs_the_main_bucket_objects_only" {
   assert {
     condition = anytrue([
       for sel in aws_cloudtrail.this.advanced_event_selector :
-      [for f in sel.field_selector : f.equals if f.field == "eventCategory"] == [["Management"]] && length(sel.field_selector) == 1
+      toset(flatten([for f in sel.field_selector : f.equals if f.field == "eventCategory"])) == toset(["Management"]) && length(sel.field_selector) == 1
     ])
     error_message = "Management events (read and write) are logged."
   }
@@ -449,7 +459,7 @@ run "queries_read_the_trail_log_group" {
   assert {
     condition = alltrue([
       for name, q in aws_cloudwatch_query_definition.this :
-      q.log_group_names == [aws_cloudwatch_log_group.trail.name] && q.name == "strongbox/${name}"
+      tolist(q.log_group_names) == tolist([aws_cloudwatch_log_group.trail.name]) && q.name == "strongbox/${name}"
     ])
     error_message = "Every query reads the trail's log group and is named <prefix>/<short name>."
   }
@@ -560,7 +570,7 @@ run "query_definitions_can_be_left_out_for_an_emulator" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_query_definition.this) == 0 && output.query_names == {}
+    condition     = length(aws_cloudwatch_query_definition.this) == 0 && length(output.query_names) == 0
     error_message = "Without saved queries, query_names is empty rather than naming queries that do not exist."
   }
 
