@@ -65,7 +65,7 @@ describe("safe paths for hostile keys", () => {
   it("never resolves outside the root, for any key in either table", () => {
     for (const [, key] of [...hostile, ...accepted]) {
       const result = resolveKeyPath(root, key, { platform: "linux" });
-      if (result.ok) expect(result.path.startsWith(root + "/")).toBe(true);
+      if (result.ok) expect(result.path.startsWith(`${root}/`)).toBe(true);
     }
   });
 
