@@ -6,8 +6,47 @@ import { ExitCode, StrongboxError } from "../core/errors.js";
 import { buildProgram, type Registrar, usageFromCommander } from "./args.js";
 import { Runtime, type RuntimeIO } from "./runtime.js";
 
-/** Commands that live in their own files and register themselves (transfer helper). */
-const transferCommands: Registrar[] = [];
+/**
+ * Commands that live in their own files and register themselves (§4 order).
+ * Their modules pull in the SDK and undici, so only the one being run is
+ * imported (all of them for help or an unknown word).
+ */
+const selfRegistered: Record<string, () => Promise<Registrar>> = {
+  upload: () => import("./commands/upload.js").then((m) => m.registerUpload),
+  download: () => import("./commands/download.js").then((m) => m.registerDownload),
+  audit: () => import("./commands/audit.js").then((m) => m.registerAudit),
+  alarms: () => import("./commands/alarms.js").then((m) => m.registerAlarms),
+  access: () => import("./commands/access.js").then((m) => m.registerAccess),
+};
+const OWN_COMMANDS = new Set([
+  "configure",
+  "login",
+  "logout",
+  "whoami",
+  "ls",
+  "versions",
+  "restore",
+  "rm",
+  "presign",
+]);
+const GLOBAL_WITH_VALUE = new Set(["--config", "--profile"]);
+
+/** The registrars this argv needs: none for our own commands, one, or all (help, unknown). */
+export async function registrarsFor(argv: string[]): Promise<Registrar[]> {
+  let word: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (GLOBAL_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith("-")) {
+      word = arg;
+      break;
+    }
+  }
+  if (word !== undefined && OWN_COMMANDS.has(word)) return [];
+  const one = word === undefined ? undefined : selfRegistered[word];
+  const loaders = one !== undefined ? [one] : Object.values(selfRegistered);
+  return Promise.all(loaders.map((load) => load()));
+}
 
 /**
  * The `strongbox` binary: parse argv, run one command, map the outcome to
@@ -15,7 +54,7 @@ const transferCommands: Registrar[] = [];
  */
 export async function main(argv: string[], io: RuntimeIO): Promise<ExitCode> {
   const runtime = new Runtime(io);
-  const program = buildProgram(runtime, transferCommands, {
+  const program = buildProgram(runtime, await registrarsFor(argv), {
     writeOut: (s) => io.stdout.write(s),
     writeErr: (s) => io.stderr.write(s),
   });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { main } from "../../../src/cli/main.js";
+import { main, registrarsFor } from "../../../src/cli/main.js";
 import { parseConfig, sessionsDirOf, writeConfig } from "../../../src/core/config.js";
 import { SessionCache } from "../../../src/core/session/cache.js";
 
@@ -179,5 +179,43 @@ describe("main: exit codes and output channels", () => {
     const loud = fakeIO({ env: { STRONGBOX_CONFIG: "/nonexistent/c.json" } });
     await main(["ls", "--debug"], loud.io);
     expect(loud.stderr()).toMatch(/\n\s+at /);
+  });
+});
+
+describe("registrarsFor: only the command being run is imported", () => {
+  it.each([
+    [["ls"], 0],
+    [["--config", "/x.json", "whoami"], 0],
+    [["--profile", "upload", "ls"], 0],
+    [["upload", "f"], 1],
+    [["--json", "download", "k"], 1],
+    [["--help"], 5],
+    [["help", "upload"], 5],
+    [["frobnicate"], 5],
+  ])("%j → %i registrars", async (argv, count) => {
+    expect(await registrarsFor(argv)).toHaveLength(count);
+  });
+
+  it("every §4 command is on the program for help", async () => {
+    const f = fakeIO();
+    await main(["--help"], f.io);
+    for (const name of [
+      "configure",
+      "login",
+      "logout",
+      "whoami",
+      "upload",
+      "download",
+      "ls",
+      "versions",
+      "restore",
+      "rm",
+      "presign",
+      "audit",
+      "alarms",
+      "access",
+    ]) {
+      expect(f.stdout()).toMatch(new RegExp(`^  ${name} `, "m"));
+    }
   });
 });
