@@ -167,7 +167,13 @@ export async function downloadObject(
       (sum, i) => sum + Math.min(chunkSize, head.size - i * chunkSize),
       0,
     );
-    if (resumedBytes > 0) onBytes(resumedBytes);
+    if (resumedBytes > 0) {
+      emit({
+        type: "note",
+        message: `Resuming "${key}": ${done.size} of ${chunkCount} ranges already on disk.`,
+      });
+      onBytes(resumedBytes);
+    }
 
     const record: PartialRecord = {
       version: 1,

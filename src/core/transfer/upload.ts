@@ -336,6 +336,10 @@ async function multipart(
       }
       record = { ...record, parts: [...done.values()] };
       await store.save(record);
+      deps.onEvent?.({
+        type: "note",
+        message: `Resuming "${key}": ${done.size} of ${planned.length} parts are already on S3.`,
+      });
     }
   }
 
