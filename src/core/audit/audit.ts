@@ -26,6 +26,8 @@ export interface AuditDeployment {
   queryNames: Record<string, string>;
   /** Terraform output trail_log_group_name, used when a definition names no log group. */
   logGroupName?: string | undefined;
+  /** Set when the config points at the local emulator (config.endpoint). */
+  emulatorEndpoint?: string | undefined;
 }
 
 /** One result row: column → value, without Insights' internal `@ptr`. */
@@ -69,6 +71,15 @@ export function definitionNameFor(query: AuditQuery, deployment: AuditDeployment
     if (name !== undefined && name !== "") return name;
   }
   const known = Object.keys(names);
+  if (known.length === 0 && deployment.emulatorEndpoint !== undefined) {
+    throw new StrongboxError(
+      "failed",
+      `the local emulator at ${deployment.emulatorEndpoint} has no Logs Insights saved queries, so "${query}" cannot run there`,
+      {
+        hint: "moto implements neither PutQueryDefinition nor the filter/stats query language (the local stack sets create_query_definitions = false); run `strongbox audit` against a real AWS deployment",
+      },
+    );
+  }
   throw new StrongboxError(
     "not-found",
     `the config names no saved Logs Insights query for "${query}"`,
@@ -186,5 +197,6 @@ export function auditDeploymentOf(config: StrongboxConfig): AuditDeployment {
     region: config.region,
     queryNames: config.monitoring?.queryNames ?? {},
     logGroupName: config.monitoring?.logGroupName,
+    emulatorEndpoint: config.endpoint,
   };
 }

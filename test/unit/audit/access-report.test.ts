@@ -129,9 +129,7 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
         return {
           EvalActionName: action,
           EvalDecision: action === "s3:GetObject" ? "allowed" : "implicitDeny",
-          MatchedStatements: [
-            { SourcePolicyId: "PolicyInputList.1", SourcePolicyType: "user" },
-          ],
+          MatchedStatements: [{ SourcePolicyId: "PolicyInputList.1", SourcePolicyType: "user" }],
         };
       },
     };

@@ -45,6 +45,25 @@ describe("definitionNameFor", () => {
     expect(error?.hint).toMatch(/query_names/);
     expect(error?.hint).toMatch(/configure --from-terraform/);
   });
+
+  it("on the emulator, says it has no saved queries rather than blaming the deployment", () => {
+    const error = (() => {
+      try {
+        definitionNameFor("denied", {
+          ...deployment,
+          queryNames: {},
+          emulatorEndpoint: "http://127.0.0.1:4566",
+        });
+      } catch (e) {
+        return e as StrongboxError;
+      }
+    })();
+    expect(error?.kind).toBe("failed");
+    expect(error?.message).toMatch(
+      /local emulator at http:\/\/127.0.0.1:4566 has no Logs Insights saved queries/,
+    );
+    expect(error?.hint).toMatch(/create_query_definitions/);
+  });
 });
 
 describe("toRecords", () => {
