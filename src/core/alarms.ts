@@ -3,6 +3,7 @@ import {
   DescribeAlarmsCommand,
   type DescribeAlarmsCommandOutput,
 } from "@aws-sdk/client-cloudwatch";
+import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
 import { mapAwsError } from "./aws-errors.js";
 import { baseClientConfig, type Credentials } from "./clients.js";
 import type { StrongboxConfig } from "./config.js";
@@ -92,11 +93,19 @@ export function alarmSelectorOf(config: StrongboxConfig): AlarmSelector {
   return { names: config.monitoring?.alarmNames ?? [] };
 }
 
+/**
+ * CloudWatch client. The SDK speaks CloudWatch's JSON protocol, which moto
+ * 5.2.5 refuses ("Unsupported protocol [json] for service cloudwatch"); the
+ * service still accepts the classic query protocol, so the emulator gets that.
+ */
 export function createCloudWatchClient(
   config: StrongboxConfig,
   credentials: Credentials,
 ): CloudWatchClient {
-  return new CloudWatchClient(baseClientConfig(config, credentials));
+  return new CloudWatchClient({
+    ...baseClientConfig(config, credentials),
+    ...(config.endpoint === undefined ? {} : { protocol: AwsQueryProtocol }),
+  });
 }
 
 /** AlarmsApi over the SDK's CloudWatch client. */

@@ -1,4 +1,5 @@
 import { CloudWatchClient, SetAlarmStateCommand } from "@aws-sdk/client-cloudwatch";
+import { AwsQueryProtocol } from "@aws-sdk/core/protocols";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cliSandbox } from "./cli-helpers.js";
 import { outputValue } from "./support/stack.js";
@@ -28,6 +29,8 @@ describe("strongbox alarms on the local stack", () => {
       region: outputValue<string>(sb.stack, "region"),
       endpoint: sb.stack.endpoint,
       credentials: { accessKeyId: admin.access_key_id, secretAccessKey: admin.secret_access_key },
+      // moto 5.2.5 refuses CloudWatch's JSON protocol (see src/core/alarms.ts).
+      protocol: AwsQueryProtocol,
     });
   });
 

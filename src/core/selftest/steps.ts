@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
-  CloudWatchClient,
+  type CloudWatchClient,
   DescribeAlarmHistoryCommand,
   DescribeAlarmsCommand,
 } from "@aws-sdk/client-cloudwatch";
@@ -12,10 +12,11 @@ import {
   PutBucketVersioningCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { createCloudWatchClient } from "../alarms.js";
 import { runAudit } from "../audit/audit.js";
 import { createLogsClient, insightsApi } from "../audit/aws.js";
 import type { Clock } from "../audit/insights.js";
-import { baseClientConfig, createS3Client } from "../clients.js";
+import { createS3Client } from "../clients.js";
 import type { StrongboxConfig } from "../config.js";
 import { createPresigner, type PresignMethod } from "../presign.js";
 import type { Role } from "../roles.js";
@@ -86,7 +87,7 @@ function s3For(env: SelftestEnv, session: RoleSession): S3Client {
 }
 
 function cloudWatchFor(env: SelftestEnv, session: RoleSession): CloudWatchClient {
-  return new CloudWatchClient(baseClientConfig(env.config, session.credentials));
+  return createCloudWatchClient(env.config, session.credentials);
 }
 
 /** One request through a pre-signed URL, as the CLI's data path makes it. */
