@@ -54,7 +54,7 @@ export interface SelftestEnv {
 
 /** What the emulator (moto) cannot show, said once and used by every step it affects. */
 export const EMULATOR_GAPS = {
-  iam: "the emulator (moto) does not enforce IAM, bucket or key policies, so no request is ever refused; the refusals are proven locally by `strongbox access` (policy evaluation) and the MinIO lane",
+  iam: "the emulator (moto) evaluates no IAM or key policy and no bucket-policy condition faithfully, so a refusal there would prove nothing; the refusals are proven locally by `strongbox access` (policy evaluation) and the MinIO lane",
   trail:
     "the emulator (moto) records no CloudTrail events into CloudWatch Logs, so no metric filter counts and no alarm can fire from real activity",
   insights:
