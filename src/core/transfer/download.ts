@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import {
   type FileHandle,
@@ -92,6 +93,8 @@ interface PartialRecord {
   size: number;
   chunkSize: number;
   done: number[];
+  /** SHA-256 (base64) of each fetched range, computed while it streamed in. */
+  digests?: Record<string, string>;
 }
 
 const READ_ROLES = "viewer or admin";
@@ -128,8 +131,12 @@ export async function downloadObject(
   const sidecarPath = `${partialPath}.json`;
 
   const threshold = options.threshold ?? DEFAULT_MULTIPART_THRESHOLD;
+  // When the ranges are the object's parts, each range's SHA-256 is computed as
+  // it streams in, and the composite check needs no second read of the file.
+  const aligned = await alignedPartSize(ctx, key, head);
   const chunkSize =
-    head.size >= threshold ? (options.chunkSize ?? DEFAULT_PART_SIZE) : Math.max(1, head.size);
+    aligned ??
+    (head.size >= threshold ? (options.chunkSize ?? DEFAULT_PART_SIZE) : Math.max(1, head.size));
   const chunkCount = head.size === 0 ? 0 : Math.ceil(head.size / chunkSize);
   const ranged = chunkCount > 1 || head.size >= threshold;
 
@@ -147,6 +154,9 @@ export async function downloadObject(
       () => false,
     ));
   const done = new Set<number>(resumable ? previous.done : []);
+  const digests = new Map<number, string>(
+    resumable ? Object.entries(previous.digests ?? {}).map(([i, d]) => [Number(i), d]) : [],
+  );
   if (!resumable) {
     await rm(partialPath, { force: true });
     await rm(sidecarPath, { force: true });
@@ -187,7 +197,11 @@ export async function downloadObject(
     };
     let saving: Promise<void> = Promise.resolve();
     const saveRecord = () => {
-      const snapshot = { ...record, done: [...done].sort((a, b) => a - b) };
+      const snapshot = {
+        ...record,
+        done: [...done].sort((a, b) => a - b),
+        digests: Object.fromEntries(digests),
+      };
       // Data first, then the claim that it is there.
       saving = saving.then(async () => {
         await fh.datasync();
@@ -212,7 +226,7 @@ export async function downloadObject(
             limiter.run(async () => {
               const start = index * chunkSize;
               const length = Math.min(chunkSize, head.size - start);
-              await getRange(
+              const digest = await getRange(
                 chunkCtx,
                 fh,
                 key,
@@ -221,6 +235,7 @@ export async function downloadObject(
                 length,
                 onBytes,
               );
+              digests.set(index, digest);
               done.add(index);
               if (ranged) await saveRecord();
             }),
@@ -241,7 +256,9 @@ export async function downloadObject(
       deps.signal?.removeEventListener("abort", onUserAbort);
     }
 
-    const verified = await verify(ctx, partialPath, key, head);
+    const verified =
+      (await verifyStreamed(head, aligned, chunkCount, digests, key)) ??
+      (await verify(ctx, partialPath, key, head));
     await fh.sync();
     await fh.close();
     await rename(partialPath, target);
@@ -341,7 +358,7 @@ async function getRange(
   range: { start: number; length: number } | undefined,
   length: number,
   onBytes: (delta: number) => void,
-): Promise<void> {
+): Promise<string> {
   const start = range?.start ?? 0;
   const op: Operation = { action: "download", key, roles: READ_ROLES };
   let reported = 0;
@@ -360,7 +377,7 @@ async function getRange(
     headers,
     responseBufferBytes: length + 64 * 1024,
   };
-  await s3Call(ctx, spec, async (res) => {
+  return s3Call(ctx, spec, async (res) => {
     if (reported > 0) onBytes(-reported);
     reported = 0;
     if (
@@ -371,16 +388,32 @@ async function getRange(
       await res.discard();
       throw new StrongboxError("failed", `S3 ignored the byte range asked for "${key}".`);
     }
+    const hash = createHash("sha256");
     let offset = start;
+    // Writes are batched (≈1 MiB per call) so the disk keeps up with the socket.
+    let batch: Buffer[] = [];
+    let batched = 0;
+    const flush = async () => {
+      if (batched === 0) return;
+      await fh.writev(batch, offset - batched);
+      batch = [];
+      batched = 0;
+    };
     try {
       for await (const chunk of res.body) {
-        if (offset + chunk.length > start + length)
+        const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        if (offset + bytes.length > start + length) {
           throw new RetryableError("the server sent too many bytes");
-        await fh.write(chunk, 0, chunk.length, offset);
-        offset += chunk.length;
-        reported += chunk.length;
-        onBytes(chunk.length);
+        }
+        hash.update(bytes);
+        batch.push(bytes);
+        batched += bytes.length;
+        offset += bytes.length;
+        reported += bytes.length;
+        onBytes(bytes.length);
+        if (batched >= 1024 * 1024) await flush();
       }
+      await flush();
     } catch (error) {
       if (error instanceof RetryableError || error instanceof StrongboxError) throw error;
       const classified = classify(error, ctx.signal);
@@ -391,7 +424,73 @@ async function getRange(
       throw error;
     }
     if (offset !== start + length) throw new RetryableError("the download was cut short");
+    return hash.digest("base64");
   });
+}
+
+/** The part size, when S3's checksum is composite and the parts are equal (the usual case), else undefined. */
+async function alignedPartSize(
+  ctx: CallContext,
+  key: string,
+  head: ObjectHead,
+): Promise<number | undefined> {
+  const count = compositeParts(head);
+  if (count === undefined || count < 2) return undefined;
+  const first = await headObject(ctx, key, head.versionId ?? undefined, 1).catch(() => undefined);
+  if (!first || first.size <= 0 || first.size > MAX_ALIGNED_PART) return undefined;
+  return Math.ceil(head.size / first.size) === count ? first.size : undefined;
+}
+
+/** Ranges bigger than this are not worth aligning (each is buffered up to its size). */
+const MAX_ALIGNED_PART = 64 * 1024 * 1024;
+
+/** Parts behind a composite checksum ("…-N", or a multipart ETag when the server omits the -N). */
+function compositeParts(head: ObjectHead): number | undefined {
+  const stored = head.checksumSha256;
+  if (!stored) return undefined;
+  const fromChecksum = /-(\d+)$/.exec(stored)?.[1];
+  const fromEtag = /-(\d+)"?$/.exec(head.etag)?.[1];
+  const count = Number(
+    fromChecksum ?? (head.checksumType === "FULL_OBJECT" ? undefined : fromEtag),
+  );
+  return Number.isInteger(count) && count > 0 ? count : undefined;
+}
+
+/**
+ * Verification from the digests taken while the bytes streamed in. Returns
+ * undefined when they can't decide (then the file is read again): a resumed
+ * range without a digest, or parts that were not equal after all.
+ */
+async function verifyStreamed(
+  head: ObjectHead,
+  aligned: number | undefined,
+  chunkCount: number,
+  digests: Map<number, string>,
+  key: string,
+): Promise<Verification | undefined> {
+  const stored = head.checksumSha256;
+  if (!stored) return undefined;
+  const all: Buffer[] = [];
+  for (let i = 0; i < chunkCount; i++) {
+    const digest = digests.get(i);
+    if (digest === undefined) return undefined;
+    all.push(Buffer.from(digest, "base64"));
+  }
+  if (aligned !== undefined) {
+    const expected = stored.split("-")[0];
+    return toBase64(compositeChecksum("sha256", all)) === expected ? "composite-sha256" : undefined;
+  }
+  if (chunkCount === 1 && compositeParts(head) === undefined) {
+    if (all[0]?.toString("base64") !== stored) {
+      throw new VerificationError(
+        "failed",
+        `The downloaded bytes of "${key}" do not match S3's SHA-256; the partial file was removed.`,
+        { hint: "Run the command again." },
+      );
+    }
+    return "sha256";
+  }
+  return undefined;
 }
 
 /** Compare the bytes on disk with what S3 knows about the object. */

@@ -40,7 +40,7 @@ function response(
 /** Serves one object: HEAD with its checksum, GET whole or by Range; `corrupt` flips a byte in what it sends. */
 function objectTransport(
   data: Buffer,
-  opts: { checksum?: string; corrupt?: boolean; failRangeStart?: number } = {},
+  opts: { checksum?: string; corrupt?: boolean; failRangeStart?: number; partSize?: number } = {},
 ): Transport & { requests: HttpRequest[] } {
   const requests: HttpRequest[] = [];
   return {
@@ -54,6 +54,11 @@ function objectTransport(
         "x-amz-server-side-encryption": "aws:kms",
         ...(opts.checksum ? { "x-amz-checksum-sha256": opts.checksum } : {}),
       };
+      const partNumber = Number(new URL(req.url).searchParams.get("partNumber") ?? 0);
+      if (req.method === "HEAD" && partNumber > 0 && opts.partSize) {
+        const size = Math.min(opts.partSize, data.length - (partNumber - 1) * opts.partSize);
+        return response(200, Buffer.alloc(0), { ...head, "content-length": String(size) });
+      }
       if (req.method === "HEAD") return response(200, Buffer.alloc(0), head);
       const range = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? "");
       const start = range ? Number(range[1]) : 0;
@@ -101,6 +106,63 @@ describe("downloader (fake transport)", () => {
     expect(gets.length).toBe(6 + 1); // 6 ranges, one retried after a 500
     expect(gets.every((r) => r.url.includes("versionId=v1"))).toBe(true);
     expect(await readdir(join(dir, "x"))).toEqual(["data.bin"]);
+  });
+
+  it("multipart object: ranges follow the parts and the composite SHA-256 is checked as they stream", async () => {
+    const part = 3 * MiB;
+    const data = Buffer.alloc(8 * MiB);
+    for (let i = 0; i < data.length; i += 1000) data[i] = (i / 1000) % 256;
+    const digests = [0, 1, 2].map((i) =>
+      createHash("sha256")
+        .update(data.subarray(i * part, Math.min(data.length, (i + 1) * part)))
+        .digest(),
+    );
+    const composite = `${createHash("sha256").update(Buffer.concat(digests)).digest("base64")}-3`;
+    const transport = objectTransport(data, { checksum: composite, partSize: part });
+    const dir = await workdir();
+    const result = await downloadObject(
+      { presigner, transport, clock },
+      {
+        bucket: "b",
+        key: "mp.bin",
+        out: join(dir, "mp.bin"),
+        chunkSize: 2 * MiB,
+        threshold: 5 * MiB,
+      },
+    );
+    expect(result.verified).toBe("composite-sha256");
+    const ranges = transport.requests.filter((r) => r.method === "GET").map((r) => r.headers.range);
+    expect(ranges.sort()).toEqual(
+      [
+        `bytes=0-${part - 1}`,
+        `bytes=${part}-${2 * part - 1}`,
+        `bytes=${2 * part}-${8 * MiB - 1}`,
+      ].sort(),
+    );
+    // Only part 1 was asked for its size: equal parts were enough.
+    expect(transport.requests.filter((r) => r.method === "HEAD")).toHaveLength(2);
+  });
+
+  it("multipart object with a corrupted range: the file is read again, then refused", async () => {
+    const data = Buffer.alloc(6 * MiB, 4);
+    const digests = [0, 1].map((i) =>
+      createHash("sha256")
+        .update(data.subarray(i * 3 * MiB, (i + 1) * 3 * MiB))
+        .digest(),
+    );
+    const composite = `${createHash("sha256").update(Buffer.concat(digests)).digest("base64")}-2`;
+    const transport = objectTransport(data, {
+      checksum: composite,
+      partSize: 3 * MiB,
+      corrupt: true,
+    });
+    const dir = await workdir();
+    const attempt = downloadObject(
+      { presigner, transport, clock },
+      { bucket: "b", key: "bad.bin", out: `${dir}/` },
+    );
+    await expect(attempt).rejects.toThrow(/do not match S3's composite SHA-256/);
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it("removes the partial file when the bytes don't match S3's checksum", async () => {
