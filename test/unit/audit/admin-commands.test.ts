@@ -3,9 +3,14 @@ import { describe, expect, it } from "vitest";
 import { buildProgram } from "../../../src/cli/args.js";
 import { registerAccess, renderAccess } from "../../../src/cli/commands/access.js";
 import { registerAlarms, renderAlarms } from "../../../src/cli/commands/alarms.js";
-import { type AuditOptions, registerAudit, renderAudit } from "../../../src/cli/commands/audit.js";
+import {
+  type AuditOptions,
+  registerAudit,
+  renderAudit,
+  startSpinner,
+} from "../../../src/cli/commands/audit.js";
 import { registerSelftest, renderSelftest } from "../../../src/cli/commands/selftest.js";
-import type { CommandContext, Invocation } from "../../../src/cli/context.js";
+import type { CommandContext, CommandDeps, Invocation } from "../../../src/cli/context.js";
 import { buildContract } from "../../../src/core/access/contract.js";
 import { buildAccessReport, type EvaluatedCell } from "../../../src/core/access/report.js";
 import type { AuditResult } from "../../../src/core/audit/audit.js";
@@ -205,5 +210,33 @@ describe("renderers", () => {
       "SKIPPED  b     emulator",
       "1 passed, 0 failed, 1 skipped",
     ]);
+  });
+});
+
+describe("spinner", () => {
+  const depsWith = (interactive: boolean) => {
+    const written: string[] = [];
+    const deps = {
+      interactive,
+      now: () => 5_000,
+      stderr: { write: (s: string) => written.push(s) },
+    } as unknown as CommandDeps;
+    return { deps, written };
+  };
+
+  it("draws nothing when stderr is not a TTY or --json is on", () => {
+    const { deps, written } = depsWith(false);
+    const spinner = startSpinner(deps, "running");
+    spinner.update("running");
+    spinner.stop();
+    expect(written).toEqual([]);
+  });
+
+  it("draws one self-erasing line on a TTY and clears it when done", () => {
+    const { deps, written } = depsWith(true);
+    const spinner = startSpinner(deps, "running the denied query");
+    spinner.stop();
+    expect(written[0]).toBe("\r\u001b[2K⠋ running the denied query (starting, 0s)");
+    expect(written.at(-1)).toBe("\r\u001b[2K");
   });
 });
