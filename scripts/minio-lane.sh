@@ -79,7 +79,7 @@ ENV
   ((ready)) || { minio_stop; die "MinIO did not become ready within 30s (log: $dir/minio.log)"; }
   s3 PUT "/$bucket" ||
     { minio_stop; die "could not create bucket $bucket"; }
-  s3 PUT "/$bucket?versioning" \
+  s3 PUT "/$bucket?versioning=" \
     '<VersioningConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Status>Enabled</Status></VersioningConfiguration>' ||
     { minio_stop; die "could not enable versioning on $bucket"; }
   printf 'minio lane ready: %s bucket %s (env: %s)\n' "$STRONGBOX_MINIO_ENDPOINT" "$bucket" "$dir/lane.env"

@@ -157,6 +157,7 @@ export async function startMinioLane(options: { dir?: string } = {}): Promise<Mi
     });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? "";
+    if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
     throw new Error(`the MinIO lane did not start: ${stderr.trim()}`);
   }
   const env = readLaneEnv(dir);
