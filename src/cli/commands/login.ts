@@ -48,6 +48,7 @@ export async function login(options: LoginOptions, deps: CommandDeps): Promise<L
     },
     now: deps.now,
     onDecision: deps.log.debug,
+    signal: deps.signal,
   });
   const cache = new SessionCache(sessionsDirOf(deps.globals.configPath), deps.now);
   const cachePath = await cache.write(session);

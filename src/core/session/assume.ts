@@ -53,6 +53,8 @@ export interface AssumeRoleRequest {
   baseCredentials?: Credentials;
   now?: () => number;
   onDecision?: (reason: string) => void;
+  /** Aborts the STS calls (Ctrl-C). */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -83,10 +85,11 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
     req.baseCredentials ??
     fromNodeProviderChain(req.profile === undefined ? {} : { profile: req.profile });
   const sts = createStsClient(config, base);
+  const sendOptions = req.signal === undefined ? undefined : { abortSignal: req.signal };
 
   let callerArn: string;
   try {
-    const me = await sts.send(new GetCallerIdentityCommand({}));
+    const me = await sts.send(new GetCallerIdentityCommand({}), sendOptions);
     callerArn = me.Arn ?? "";
   } catch (err) {
     throw mapAwsError(err, { action: "AssumeRole" });
@@ -127,6 +130,7 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
         DurationSeconds: duration,
         ...(mfa ?? {}),
       }),
+      sendOptions,
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
