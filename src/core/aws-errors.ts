@@ -61,7 +61,7 @@ export interface ErrorContext {
 const SIGNED_QUERY =
   /([?&](?:X-Amz-(?:Signature|Credential|Security-Token)|Signature|AWSAccessKeyId|x-amz-security-token)=)[^&\s"'<>]*/gi;
 const ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g;
-const AUTH_HEADER = /(Authorization:?\s*)(AWS4-HMAC-SHA256\s+)?[^\n]*/gi;
+const AUTH_HEADER = /(\bAuthorization["']?\s*[:=]\s*["']?)[^\n"']*/gi;
 
 /**
  * Removes secrets from text bound for a log or an error: signature, credential
@@ -348,8 +348,11 @@ export function mapAwsError(err: unknown, ctx: ErrorContext & { now?: number }):
     );
   }
   const status = e.$metadata?.httpStatusCode;
-  const s3ErrorCode = e.Code ?? (name !== "" && name !== "Error" ? name : undefined);
-  if (status === undefined && s3ErrorCode === undefined) {
+  // Only a service exception's name is an S3 error code; a TypeError is not.
+  const isServiceError = e.$metadata !== undefined || e.Code !== undefined;
+  const s3ErrorCode =
+    e.Code ?? (isServiceError && name !== "" && name !== "Error" ? name : undefined);
+  if (!isServiceError || (status === undefined && s3ErrorCode === undefined)) {
     return new StrongboxError(
       "failed",
       `${ctx.action}${target(ctx)} failed: ${redact(e.message ?? String(err))}`,

@@ -130,6 +130,12 @@ describe("mapAwsError: SDK errors → kind and exit code", () => {
     expect(mapped.message).toMatch(/could not reach AWS for ListObjectsV2/);
   });
 
+  it("a programming error is not mistaken for an S3 code", () => {
+    const mapped = mapAwsError(new TypeError("x is not a function"), ctx);
+    expect(mapped.kind).toBe("failed");
+    expect(mapped.message).toBe("PutObject on s3://b/docs/a.txt failed: x is not a function");
+  });
+
   it("a StrongboxError passes through unchanged", () => {
     const e = new StrongboxError("not-found", "x");
     expect(mapAwsError(e, ctx)).toBe(e);
@@ -231,6 +237,15 @@ describe("redact", () => {
     expect(redact("key AKIAIOSFODNN7EXAMPLE used")).toBe("key [REDACTED-KEY-ID] used");
     expect(redact("Authorization: AWS4-HMAC-SHA256 Credential=x, Signature=y")).toBe(
       "Authorization: [REDACTED]",
+    );
+  });
+
+  it("leaves prose that mentions authorization alone", () => {
+    expect(redact("missing authorization for s3:GetObject")).toBe(
+      "missing authorization for s3:GetObject",
+    );
+    expect(redact('{"Authorization":"AWS4-HMAC-SHA256 Credential=AKIA"}')).toBe(
+      '{"Authorization":"[REDACTED]"}',
     );
   });
 
