@@ -1,6 +1,9 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { login } from "../../src/cli/commands/login.js";
+import type { CommandDeps } from "../../src/cli/context.js";
+import { loadConfig } from "../../src/core/config.js";
 import { cliSandbox } from "./cli-helpers.js";
 
 /**
@@ -155,6 +158,57 @@ describe("strongbox login / whoami / logout (local stack)", () => {
     );
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ role: "admin", mfa: true });
+  });
+
+  it("a role that demands MFA: no TTY → exit 5 asking for --mfa-code; a TTY prompt is used (device from the config)", async () => {
+    const mfaConfig = join(sb.dir, "config-mfa.json");
+    const config = JSON.parse(await readFile(sb.configPath, "utf8"));
+    const serial = "arn:aws:iam::123456789012:mfa/from-config";
+    await writeFile(
+      mfaConfig,
+      JSON.stringify({ ...config, adminMfaRequired: true, mfaSerial: serial }),
+    );
+
+    const noTty = await sb.run([
+      "login",
+      "--role",
+      "admin",
+      "--profile",
+      "local-admin",
+      "--config",
+      mfaConfig,
+    ]);
+    expect(noTty.code).toBe(5);
+    expect(noTty.stderr).toContain("role admin needs MFA: pass --mfa-code NNNNNN");
+
+    // In-process, as main would run it on a terminal: the prompt callback supplies the code.
+    const questions: string[] = [];
+    const saved = { ...process.env };
+    Object.assign(process.env, sb.env);
+    try {
+      const deps: CommandDeps = {
+        globals: { json: false, configPath: mfaConfig, profile: "local-admin", debug: false },
+        config: () => loadConfig(mfaConfig),
+        session: () => Promise.reject(new Error("login must not read a session")),
+        log: { info: () => {}, warn: () => {}, debug: () => {} },
+        stderr: process.stderr,
+        interactive: true,
+        prompt: async (question) => {
+          questions.push(question);
+          return "654321\n";
+        },
+        signal: new AbortController().signal,
+        now: Date.now,
+      };
+      const result = await login(
+        { role: "admin", mfaCode: undefined, durationSeconds: undefined },
+        deps,
+      );
+      expect(questions).toEqual([`MFA code for ${serial}: `]);
+      expect(result).toMatchObject({ role: "admin", mfa: true });
+    } finally {
+      process.env = saved;
+    }
   });
 
   it("a profile with no credentials → exit 5 with a way out", async () => {
