@@ -67,11 +67,9 @@ export async function main(argv: string[], io: RuntimeIO): Promise<ExitCode> {
     if (err instanceof CommanderError) {
       const usage = usageFromCommander(err);
       if (usage === undefined) return ExitCode.ok;
-      // Commander already printed its message on stderr.
-      if (globals.json) return runtime.report(usage, globals);
-      return ExitCode.usage;
+      // Commander already printed its message on stderr; --json still gets the error object.
+      return runtime.report(usage, globals, true);
     }
-    if (err instanceof StrongboxError) return runtime.report(err, globals);
     return runtime.report(err, globals);
   }
 }

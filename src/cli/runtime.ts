@@ -44,18 +44,21 @@ export class Runtime implements CommandContext {
   }
 
   /** Prints a failure (one sentence + hint; stack only with --debug) and returns its exit code. */
-  report(err: unknown, globals: Pick<GlobalOptions, "json" | "debug">): ExitCode {
-    const error = this.io.signal.aborted
-      ? new StrongboxError("interrupted", "interrupted", { cause: err })
-      : err instanceof StrongboxError
+  report(
+    err: unknown,
+    globals: Pick<GlobalOptions, "json" | "debug">,
+    alreadyOnStderr = false,
+  ): ExitCode {
+    const error =
+      err instanceof StrongboxError && (err.kind === "interrupted" || !this.io.signal.aborted)
         ? err
-        : new StrongboxError(
-            "failed",
-            `unexpected error: ${(err as Error)?.message ?? String(err)}`,
-            {
-              cause: err,
-            },
-          );
+        : this.io.signal.aborted
+          ? new StrongboxError("interrupted", "interrupted (Ctrl-C)", { cause: err })
+          : new StrongboxError(
+              "failed",
+              `unexpected error: ${(err as Error)?.message ?? String(err)}`,
+              { cause: err },
+            );
     const message = redact(error.message);
     const hint = error.hint === undefined ? undefined : redact(error.hint);
     if (globals.json) {
@@ -63,8 +66,10 @@ export class Runtime implements CommandContext {
         `${JSON.stringify({ error: { kind: error.kind, exitCode: error.exitCode, message, hint } }, null, 2)}\n`,
       );
     }
-    this.io.stderr.write(`strongbox: ${message}\n`);
-    if (hint !== undefined) this.io.stderr.write(`  hint: ${hint}\n`);
+    if (!alreadyOnStderr) {
+      this.io.stderr.write(`strongbox: ${message}\n`);
+      if (hint !== undefined) this.io.stderr.write(`  hint: ${hint}\n`);
+    }
     if (globals.debug) {
       let cause: unknown = error;
       while (cause instanceof Error) {

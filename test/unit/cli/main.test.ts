@@ -90,6 +90,13 @@ describe("main: exit codes and output channels", () => {
     expect(f.stderr()).toContain("unknown option '--bogus'");
   });
 
+  it("a usage error with --json: error object on stdout, commander's sentence once on stderr", async () => {
+    const f = fakeIO();
+    expect(await main(["--json", "login", "--role", "root"], f.io)).toBe(2);
+    expect(JSON.parse(f.stdout())).toMatchObject({ error: { kind: "usage", exitCode: 2 } });
+    expect(f.stderr().match(/is invalid/g)).toHaveLength(1);
+  });
+
   it("a bad option value exits 2 with one sentence, no stack", async () => {
     const f = fakeIO();
     expect(await main(["presign", "get", "k", "--expires", "30d"], f.io)).toBe(2);
