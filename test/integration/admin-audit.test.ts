@@ -126,6 +126,8 @@ describe("strongbox audit on the local stack", () => {
     expect(columns).not.toContain("@ptr");
     const ours = records.filter((r) => r["@logStream"] === stream);
     expect(ours).toHaveLength(5);
+    // moto prints @timestamp as epoch ms; the records carry ISO-8601 like on AWS.
+    expect(ours[0]?.["@timestamp"]).toBe(new Date(lastMs).toISOString());
     // Newest first: the last five fixtures, in reverse.
     expect(ours.map((r) => JSON.parse(r["@message"] ?? "{}").eventID)).toEqual(
       fixtures

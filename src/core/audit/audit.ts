@@ -116,7 +116,22 @@ export async function findQueryDefinition(
   );
 }
 
-/** Insights rows → records in column order, dropping the internal `@ptr`. */
+const INSIGHTS_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?)$/;
+
+/**
+ * Times as ISO-8601 UTC: Logs Insights prints them as "2026-11-28 10:15:00.123"
+ * (UTC, no zone), and the emulator prints @timestamp as epoch milliseconds.
+ */
+export function normaliseValue(field: string, value: string): string {
+  const insights = INSIGHTS_TIME.exec(value);
+  if (insights) return `${insights[1]}T${insights[2]}Z`;
+  if (field === "@timestamp" && /^\d{12,14}$/.test(value)) {
+    return new Date(Number(value)).toISOString();
+  }
+  return value;
+}
+
+/** Insights rows → records in column order, dropping the internal `@ptr`, times in ISO-8601. */
 export function toRecords(rows: ResultField[][]): { columns: string[]; records: AuditRecord[] } {
   const columns: string[] = [];
   const records = rows.map((row) => {
@@ -124,7 +139,7 @@ export function toRecords(rows: ResultField[][]): { columns: string[]; records: 
     for (const { field, value } of row) {
       if (field === "@ptr") continue;
       if (!columns.includes(field)) columns.push(field);
-      record[field] = value;
+      record[field] = normaliseValue(field, value);
     }
     return record;
   });

@@ -67,6 +67,24 @@ describe("definitionNameFor", () => {
 });
 
 describe("toRecords", () => {
+  it("writes times as ISO-8601 UTC (Insights' own format, and the emulator's epoch ms)", () => {
+    const { records } = toRecords([
+      [
+        { field: "@timestamp", value: "2026-11-28 10:15:00.123" },
+        { field: "lastSeen", value: "2026-11-28 10:16:00.000" },
+        { field: "failures", value: "1795860900123" },
+      ],
+      [{ field: "@timestamp", value: "1795860900123" }],
+    ]);
+    expect(records[0]).toEqual({
+      "@timestamp": "2026-11-28T10:15:00.123Z",
+      lastSeen: "2026-11-28T10:16:00.000Z",
+      // Only @timestamp is read as epoch milliseconds; a count stays a count.
+      failures: "1795860900123",
+    });
+    expect(records[1]?.["@timestamp"]).toBe("2026-11-28T10:15:00.123Z");
+  });
+
   it("keeps column order, drops @ptr, tolerates ragged rows", () => {
     const { columns, records } = toRecords([
       [
