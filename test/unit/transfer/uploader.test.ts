@@ -311,4 +311,38 @@ describe("uploader (fake transport)", () => {
       ),
     ).toBe(true);
   });
+
+  it("stops cleanly, keeping the state for --resume, when the role session runs out mid-upload", async () => {
+    const path = await file(Buffer.alloc(20 * MiB, 6));
+    let t = 1_000_000;
+    // Every look at the clock costs 10 s: the 90 s session ends after a few parts.
+    const tickingClock: Clock = { now: () => (t += 10_000), sleep: async () => {} };
+    const transport = scriptedTransport((req) => {
+      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
+        return response(
+          200,
+          "<InitiateMultipartUploadResult><UploadId>up-3</UploadId></InitiateMultipartUploadResult>",
+        );
+      }
+      if (req.method === "PUT") return response(200, "", { etag: '"e"' });
+      return response(500);
+    });
+    const store = memoryStore();
+    const attempt = uploadFile(
+      {
+        presigner: presigner([]),
+        transport,
+        stateStore: store,
+        clock: tickingClock,
+        sessionExpiresAt: new Date(t + 90_000),
+      },
+      { path, key: "long.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB, concurrency: 1 },
+    );
+    await expect(attempt).rejects.toMatchObject({ kind: "credentials" });
+    await expect(attempt).rejects.toThrow(/about to expire/);
+    expect(transport.seen.some((r) => r.method === "DELETE")).toBe(false);
+    const [record] = [...store.records.values()];
+    expect(record?.uploadId).toBe("up-3");
+    expect(transport.seen.filter((r) => r.method === "PUT").length).toBeLessThan(4);
+  });
 });
