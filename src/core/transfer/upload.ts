@@ -166,12 +166,12 @@ export async function uploadFile(
     urlLifetimeSeconds: 900,
   };
 
-  // A resume record pins the part size it was started with.
   const store = deps.stateStore;
   const lock = await store.lock(identity);
   let result: Omit<UploadResult, "seconds">;
   try {
     const existing = await store.load(identity);
+    // A resume record pins the part size it was started with.
     const plan = planParts(info.size, {
       ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
       ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
