@@ -1,10 +1,19 @@
-import { CopyObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
-import { mapAwsError } from "../aws-errors.js";
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  UploadPartCopyCommand,
+} from "@aws-sdk/client-s3";
+import { type ErrorContext, mapAwsError } from "../aws-errors.js";
 import { StrongboxError } from "../errors.js";
 import { type CatalogContext, sendOptions } from "./context.js";
 
-/** CopyObject's limit; larger objects would need a multipart copy. */
+/** CopyObject's limit; larger versions are copied part by part (UploadPartCopy). */
 export const MAX_COPY_BYTES = 5 * 1024 ** 3;
+/** Part size of a multipart copy: 10,000 parts of 1 GiB cover S3's 5 TiB maximum. */
+export const COPY_PART_BYTES = 1024 ** 3;
 
 export interface RestoreResult {
   key: string;
@@ -12,19 +21,34 @@ export interface RestoreResult {
   /** The new latest version (a copy of the restored one). */
   newVersionId: string | undefined;
   size: number | undefined;
+  /** "copy" (one CopyObject) or "multipart-copy" (above 5 GiB). */
+  method: "copy" | "multipart-copy";
+}
+
+export interface RestoreTuning {
+  /** Above this size, copy in parts (default 5 GiB, S3's CopyObject limit). */
+  singleCopyLimit?: number;
+  partSize?: number;
 }
 
 /**
  * Makes `versionId` of `key` the latest again by copying it onto the key
- * (a control-plane call with the role's credentials; the bytes stay in S3).
+ * (control-plane calls with the role's credentials; the bytes stay in S3).
  * The copy is encrypted by the bucket's default key, like every other write.
  */
 export async function restoreVersion(
   ctx: CatalogContext,
   key: string,
   versionId: string,
+  tuning: RestoreTuning = {},
 ): Promise<RestoreResult> {
-  const where = { role: ctx.role, bucket: ctx.bucket, key, versionId };
+  const where: ErrorContext = {
+    action: "RestoreVersion",
+    role: ctx.role,
+    bucket: ctx.bucket,
+    key,
+    versionId,
+  };
   let size: number | undefined;
   try {
     const head = await ctx.s3.send(
@@ -50,28 +74,82 @@ export async function restoreVersion(
         cause: err,
       });
     }
-    throw mapAwsError(err, { action: "RestoreVersion", ...where });
+    throw mapAwsError(err, where);
   }
-  if (size !== undefined && size > MAX_COPY_BYTES) {
-    throw new StrongboxError(
-      "failed",
-      `version ${versionId} of ${key} is larger than 5 GiB: restore copies with CopyObject, which stops at 5 GiB`,
-      {
-        hint: "download that version (`strongbox download KEY --version-id V`) and upload it again",
-      },
+  const copySource = `${ctx.bucket}/${encodeURIComponent(key).replace(/%2F/g, "/")}?versionId=${encodeURIComponent(versionId)}`;
+  const limit = tuning.singleCopyLimit ?? MAX_COPY_BYTES;
+  if (size !== undefined && size > limit) {
+    const newVersionId = await multipartCopy(
+      ctx,
+      key,
+      copySource,
+      size,
+      tuning.partSize ?? COPY_PART_BYTES,
+      where,
     );
+    return { key, restoredVersionId: versionId, newVersionId, size, method: "multipart-copy" };
   }
   try {
     const out = await ctx.s3.send(
-      new CopyObjectCommand({
+      new CopyObjectCommand({ Bucket: ctx.bucket, Key: key, CopySource: copySource }),
+      sendOptions(ctx),
+    );
+    return { key, restoredVersionId: versionId, newVersionId: out.VersionId, size, method: "copy" };
+  } catch (err) {
+    throw mapAwsError(err, where);
+  }
+}
+
+/** CreateMultipartUpload → UploadPartCopy per range → Complete; aborted on any failure. */
+async function multipartCopy(
+  ctx: CatalogContext,
+  key: string,
+  copySource: string,
+  size: number,
+  partSize: number,
+  where: ErrorContext,
+): Promise<string | undefined> {
+  let uploadId: string | undefined;
+  try {
+    const created = await ctx.s3.send(
+      new CreateMultipartUploadCommand({ Bucket: ctx.bucket, Key: key }),
+      sendOptions(ctx),
+    );
+    uploadId = created.UploadId;
+    if (uploadId === undefined) throw new StrongboxError("failed", "S3 returned no upload id");
+    const parts: { PartNumber: number; ETag: string | undefined }[] = [];
+    for (let start = 0, n = 1; start < size; start += partSize, n++) {
+      const end = Math.min(start + partSize, size) - 1;
+      const out = await ctx.s3.send(
+        new UploadPartCopyCommand({
+          Bucket: ctx.bucket,
+          Key: key,
+          UploadId: uploadId,
+          PartNumber: n,
+          CopySource: copySource,
+          CopySourceRange: `bytes=${start}-${end}`,
+        }),
+        sendOptions(ctx),
+      );
+      parts.push({ PartNumber: n, ETag: out.CopyPartResult?.ETag });
+    }
+    const done = await ctx.s3.send(
+      new CompleteMultipartUploadCommand({
         Bucket: ctx.bucket,
         Key: key,
-        CopySource: `${ctx.bucket}/${encodeURIComponent(key).replace(/%2F/g, "/")}?versionId=${encodeURIComponent(versionId)}`,
+        UploadId: uploadId,
+        MultipartUpload: { Parts: parts },
       }),
       sendOptions(ctx),
     );
-    return { key, restoredVersionId: versionId, newVersionId: out.VersionId, size };
+    return done.VersionId;
   } catch (err) {
-    throw mapAwsError(err, { action: "RestoreVersion", ...where });
+    if (uploadId !== undefined) {
+      // Best effort: an abandoned upload only costs storage until the lifecycle rule removes it.
+      await ctx.s3
+        .send(new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }))
+        .catch(() => undefined);
+    }
+    throw mapAwsError(err, where);
   }
 }
