@@ -117,7 +117,8 @@ if check "tofu apply infra/envs/local to moto" stack_apply "$stack" "$endpoint" 
   }
   check "second plan shows no changes" second_plan
   check "CLI configuration written from terraform outputs" stack_write_env "$stack" "$endpoint"
-  export STRONGBOX_TEST_STACK_DIR="$stack" STRONGBOX_TEST_ENDPOINT="$endpoint"
+  # dist/ was built by the bootstrap; the tests run that very binary.
+  export STRONGBOX_TEST_STACK_DIR="$stack" STRONGBOX_TEST_ENDPOINT="$endpoint" STRONGBOX_TEST_CLI="$STRONGBOX_ROOT/dist/cli/main.js"
   vitest_check "integration tests (moto stack, MinIO lane, access contract)" integration
   check "tofu destroy" stack_destroy "$stack" "$endpoint"
   check "destroy leaves nothing behind" python3 scripts/lib/leftovers.py "$endpoint"
