@@ -64,6 +64,8 @@ locals {
   query_names = { for name, _ in local.queries : name => "${var.name_prefix}/${name}" }
 
   # Appended to the Admin role's policy: read the audit trail, see the alarms.
+  # Every statement has the same shape (lists for Action and Resource), so
+  # iam.tf's `role == "admin" ? these : []` has one element type.
   monitoring_admin_statements = [
     {
       Sid    = "AuditQueryTrailLogGroup"
@@ -77,14 +79,14 @@ locals {
       Effect = "Allow"
       # These actions take no resource: a query id, or the account's definitions.
       Action   = ["logs:GetQueryResults", "logs:StopQuery", "logs:DescribeQueries", "logs:DescribeQueryDefinitions"]
-      Resource = "*"
+      Resource = ["*"]
     },
     {
       Sid    = "AuditAlarmStates"
       Effect = "Allow"
       # List calls are authorised against "alarm:*", so a name prefix cannot scope them.
       Action   = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]
-      Resource = "*"
+      Resource = ["*"]
     },
   ]
 }
