@@ -71,8 +71,8 @@ locals {
       Action    = "s3:DeleteObjectVersion"
       Resource  = "${local.bucket_arn}/*"
       Condition = {
-        ArnEquals        = { "aws:PrincipalArn" = values(local.role_arns) }
-        BoolIfExists     = { "aws:MultiFactorAuthPresent" = "false" }
+        ArnEquals    = { "aws:PrincipalArn" = values(local.role_arns) }
+        BoolIfExists = { "aws:MultiFactorAuthPresent" = "false" }
       }
     }]
   }
@@ -187,7 +187,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "main" {
     }
 
     dynamic "noncurrent_version_expiration" {
-      for_each = var.object_lifecycle.noncurrent_version_expiration_days[*]
+      for_each = var.object_lifecycle.noncurrent_version_expiration_days > 0 ? [var.object_lifecycle.noncurrent_version_expiration_days] : []
       content {
         noncurrent_days           = noncurrent_version_expiration.value
         newer_noncurrent_versions = var.object_lifecycle.newer_noncurrent_versions_to_keep

@@ -86,7 +86,7 @@ variable "object_lifecycle" {
   description = <<-EOT
     Lifecycle of the main bucket's objects:
     abort_incomplete_multipart_days: abort multipart uploads left incomplete this long;
-    noncurrent_version_expiration_days: delete versions this many days after they stop being current (null keeps them);
+    noncurrent_version_expiration_days: delete versions this many days after they stop being current (0 keeps them forever);
     newer_noncurrent_versions_to_keep: keep this many newest noncurrent versions regardless of age (null: none);
     noncurrent_version_transition: move noncurrent versions to a cheaper storage class after some days (null: never).
   EOT
@@ -108,8 +108,8 @@ variable "object_lifecycle" {
   }
 
   validation {
-    condition     = var.object_lifecycle.noncurrent_version_expiration_days == null || try(var.object_lifecycle.noncurrent_version_expiration_days >= 1, false)
-    error_message = "object_lifecycle.noncurrent_version_expiration_days must be null or at least 1."
+    condition     = var.object_lifecycle.noncurrent_version_expiration_days >= 0 && floor(var.object_lifecycle.noncurrent_version_expiration_days) == var.object_lifecycle.noncurrent_version_expiration_days
+    error_message = "object_lifecycle.noncurrent_version_expiration_days must be a whole number of days, or 0 to keep noncurrent versions forever."
   }
 
   validation {
@@ -121,7 +121,7 @@ variable "object_lifecycle" {
     condition = var.object_lifecycle.noncurrent_version_transition == null || try(
       contains(["STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"], var.object_lifecycle.noncurrent_version_transition.storage_class)
       && var.object_lifecycle.noncurrent_version_transition.days >= 1
-      && (var.object_lifecycle.noncurrent_version_expiration_days == null || var.object_lifecycle.noncurrent_version_transition.days < var.object_lifecycle.noncurrent_version_expiration_days),
+      && (var.object_lifecycle.noncurrent_version_expiration_days == 0 || var.object_lifecycle.noncurrent_version_transition.days < var.object_lifecycle.noncurrent_version_expiration_days),
       false
     )
     error_message = "object_lifecycle.noncurrent_version_transition needs a storage_class of STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE and days >= 1, earlier than noncurrent_version_expiration_days."

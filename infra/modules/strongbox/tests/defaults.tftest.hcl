@@ -17,6 +17,16 @@ mock_provider "aws" {
       key_id = "0b7e5c5e-1111-2222-3333-444455556666"
     }
   }
+  # ARNs the provider validates when other resources reference them.
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111122223333:strongbox-alerts" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/strongbox" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/mocked" }
+  }
 }
 
 variables {
@@ -116,13 +126,13 @@ run "key_rotates_and_is_used_only_via_s3" {
   }
 
   assert {
-    condition = {
+    condition = jsonencode({
       for s in jsondecode(aws_kms_key.this.policy).Statement : s.Sid => sort(s.Action) if startswith(s.Sid, "RoleUseViaS3")
-      } == {
+      }) == jsonencode({
       RoleUseViaS3Uploader = ["kms:Decrypt", "kms:GenerateDataKey"]
       RoleUseViaS3Viewer   = ["kms:Decrypt"]
       RoleUseViaS3Admin    = ["kms:Decrypt", "kms:GenerateDataKey"]
-    }
+    })
     error_message = "Key use per role: uploader and admin GenerateDataKey+Decrypt, viewer Decrypt."
   }
 }
@@ -246,19 +256,19 @@ run "roles_follow_the_access_contract" {
   }
 
   assert {
-    condition = {
+    condition = jsonencode({
       for role in ["uploader", "viewer", "admin"] : role => sort(distinct(flatten([
         for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement :
         [for action in flatten([s.Action]) : action if startswith(action, "s3:")] if s.Effect == "Allow"
       ])))
-      } == {
+      }) == jsonencode({
       uploader = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"]
       viewer   = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"]
       admin = [
         "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion",
         "s3:ListBucket", "s3:ListBucketVersions", "s3:ListMultipartUploadParts", "s3:PutObject",
       ]
-    }
+    })
     error_message = "S3 permissions per role must match ARCHITECTURE §2 exactly."
   }
 

@@ -16,6 +16,16 @@ mock_provider "aws" {
       key_id = "0b7e5c5e-1111-2222-3333-444455556666"
     }
   }
+  # ARNs the provider validates when other resources reference them.
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:111122223333:strongbox-alerts" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/strongbox" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::111122223333:role/mocked" }
+  }
 }
 
 variables {
@@ -116,7 +126,7 @@ run "custom_names_sessions_and_lifecycle" {
 run "noncurrent_versions_can_be_kept_forever" {
   command = plan
   variables {
-    object_lifecycle = { noncurrent_version_expiration_days = null }
+    object_lifecycle = { noncurrent_version_expiration_days = 0 }
   }
 
   assert {
@@ -226,6 +236,14 @@ run "rejects_an_unknown_storage_class" {
     object_lifecycle = {
       noncurrent_version_transition = { days = 30, storage_class = "COLD" }
     }
+  }
+  expect_failures = [var.object_lifecycle]
+}
+
+run "rejects_a_negative_noncurrent_expiration" {
+  command = plan
+  variables {
+    object_lifecycle = { noncurrent_version_expiration_days = -1 }
   }
   expect_failures = [var.object_lifecycle]
 }
