@@ -27,7 +27,7 @@ locals {
 
   # The people's roles and the trail's delivery role: a changed policy on any
   # of them changes who can read, write or hide what.
-  monitored_role_names = concat(values(local.role_names), ["${var.name_prefix}-trail-logs"])
+  monitored_role_names = concat(values(local.role_names), [local.trail_logs_role_name])
 
   # The three buckets whose configuration matters: the data and both log buckets.
   monitored_bucket_names = [local.bucket_name, local.access_log_bucket_name, local.trail_log_bucket_name]
@@ -112,10 +112,11 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   evaluation_periods  = var.alarm_settings[each.key].evaluation_periods
   # Periods without a matching event publish no data point: quiet, not broken.
   treat_missing_data = "notBreaching"
-  alarm_actions      = [aws_sns_topic.alerts.arn]
-  ok_actions         = [aws_sns_topic.alerts.arn]
+  alarm_actions      = [local.sns_topic_arn]
+  ok_actions         = [local.sns_topic_arn]
   tags               = local.tags
 
-  # The metric exists once its filter does.
-  depends_on = [aws_cloudwatch_log_metric_filter.this]
+  # The metric exists once its filter does; the topic accepts alarms once its
+  # policy does (its ARN is built from names, like every ARN the policies use).
+  depends_on = [aws_cloudwatch_log_metric_filter.this, aws_sns_topic_policy.alerts]
 }

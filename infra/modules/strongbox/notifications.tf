@@ -123,7 +123,7 @@ resource "aws_cloudwatch_event_rule" "bucket_activity" {
 resource "aws_cloudwatch_event_target" "bucket_activity_to_sns" {
   rule      = aws_cloudwatch_event_rule.bucket_activity.name
   target_id = "admins-topic"
-  arn       = aws_sns_topic.alerts.arn
+  arn       = local.sns_topic_arn
 
   input_transformer {
     input_paths    = local.event_message_paths

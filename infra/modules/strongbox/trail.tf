@@ -19,6 +19,9 @@ locals {
   trail_log_group_name = "/aws/cloudtrail/${var.name_prefix}"
   trail_log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.trail_log_group_name}"
 
+  trail_logs_role_name = "${var.name_prefix}-trail-logs"
+  trail_logs_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.trail_logs_role_name}"
+
   # The data-event selector: objects of the main bucket, nothing else.
   trail_data_resource_prefix = "${local.bucket_arn}/"
 
@@ -78,7 +81,7 @@ locals {
       Sid       = "CloudTrailEncryptLogs"
       Effect    = "Allow"
       Principal = { Service = "cloudtrail.amazonaws.com" }
-      Action    = "kms:GenerateDataKey*"
+      Action    = ["kms:GenerateDataKey*"]
       Resource  = "*"
       Condition = {
         StringEquals = {
@@ -91,7 +94,7 @@ locals {
       Sid       = "CloudTrailDescribeKey"
       Effect    = "Allow"
       Principal = { Service = "cloudtrail.amazonaws.com" }
-      Action    = "kms:DescribeKey"
+      Action    = ["kms:DescribeKey"]
       Resource  = "*"
       Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
     },
@@ -136,7 +139,7 @@ locals {
       Sid       = "CloudTrailLogFilesDecryptByReaders"
       Effect    = "Allow"
       Principal = { AWS = var.trail_log_reader_arns }
-      Action    = "kms:Decrypt"
+      Action    = ["kms:Decrypt"]
       Resource  = "*"
       Condition = { StringEquals = { "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn } }
     }],
@@ -235,7 +238,7 @@ resource "aws_cloudwatch_log_group" "trail" {
 # CloudTrail writes to the log group through a role of its own, trusted only
 # by this trail and allowed only to write this group's streams.
 resource "aws_iam_role" "trail_logs" {
-  name        = "${var.name_prefix}-trail-logs"
+  name        = local.trail_logs_role_name
   description = "CloudTrail ${local.trail_name} delivering to ${local.trail_log_group_name}"
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -264,7 +267,7 @@ resource "aws_iam_role_policy" "trail_logs" {
       Sid      = "WriteTrailLogStreams"
       Effect   = "Allow"
       Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = "${aws_cloudwatch_log_group.trail.arn}:log-stream:*"
+      Resource = "${local.trail_log_group_arn}:log-stream:*"
     }]
   })
 }
@@ -281,8 +284,8 @@ resource "aws_cloudtrail" "this" {
   include_global_service_events = true
   enable_log_file_validation    = true
   kms_key_id                    = aws_kms_key.this.arn
-  cloud_watch_logs_group_arn    = "${aws_cloudwatch_log_group.trail.arn}:*"
-  cloud_watch_logs_role_arn     = aws_iam_role.trail_logs.arn
+  cloud_watch_logs_group_arn    = "${local.trail_log_group_arn}:*"
+  cloud_watch_logs_role_arn     = local.trail_logs_role_arn
   tags                          = local.tags
 
   advanced_event_selector {
@@ -309,10 +312,12 @@ resource "aws_cloudtrail" "this" {
     }
   }
 
-  # CloudTrail validates the bucket policy, the key policy and the delivery role on create.
+  # CloudTrail validates the bucket policy, the key policy, the log group and
+  # the delivery role on create (their ARNs above are built from names).
   depends_on = [
     aws_s3_bucket_policy.trail_logs,
     aws_kms_key.this,
+    aws_cloudwatch_log_group.trail,
     aws_iam_role_policy.trail_logs,
   ]
 }

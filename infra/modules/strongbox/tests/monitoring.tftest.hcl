@@ -97,7 +97,7 @@ run "trail_logs_the_main_bucket_objects_only" {
   }
 
   assert {
-    condition     = aws_cloudtrail.this.cloud_watch_logs_group_arn == "${aws_cloudwatch_log_group.trail.arn}:*" && aws_cloudtrail.this.cloud_watch_logs_role_arn == aws_iam_role.trail_logs.arn
+    condition     = aws_cloudtrail.this.cloud_watch_logs_group_arn == "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/strongbox:*" && aws_cloudtrail.this.cloud_watch_logs_role_arn == "arn:aws:iam::111122223333:role/strongbox-trail-logs" && aws_iam_role.trail_logs.name == "strongbox-trail-logs"
     error_message = "The trail delivers to its log group through its own role."
   }
 
@@ -106,7 +106,7 @@ run "trail_logs_the_main_bucket_objects_only" {
       Sid      = "WriteTrailLogStreams"
       Effect   = "Allow"
       Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-      Resource = "${aws_cloudwatch_log_group.trail.arn}:log-stream:*"
+      Resource = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/strongbox:log-stream:*"
     }]
     error_message = "The delivery role may only create streams and put events in the trail's log group."
   }
@@ -190,7 +190,7 @@ run "key_policy_admits_each_service_scoped" {
     condition = one([
       for s in jsondecode(aws_kms_key.this.policy).Statement :
       s.Principal.Service == "cloudtrail.amazonaws.com"
-      && s.Action == "kms:GenerateDataKey*"
+      && s.Action == ["kms:GenerateDataKey*"]
       && s.Condition.StringEquals["kms:EncryptionContext:aws:cloudtrail:arn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
       && s.Condition.StringEquals["aws:SourceArn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
       if s.Sid == "CloudTrailEncryptLogs"
@@ -253,7 +253,7 @@ run "trail_log_readers_decrypt_only_this_trails_files" {
   assert {
     condition = one([
       for s in jsondecode(aws_kms_key.this.policy).Statement :
-      s.Principal.AWS == ["arn:aws:iam::111122223333:role/forensics"] && s.Action == "kms:Decrypt"
+      s.Principal.AWS == ["arn:aws:iam::111122223333:role/forensics"] && s.Action == ["kms:Decrypt"]
       && s.Condition.StringEquals["kms:EncryptionContext:aws:cloudtrail:arn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
       if s.Sid == "CloudTrailLogFilesDecryptByReaders"
     ])
@@ -316,7 +316,7 @@ run "rule_covers_every_call_on_the_main_bucket_by_default" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_target.bucket_activity_to_sns.arn == aws_sns_topic.alerts.arn
+    condition     = aws_cloudwatch_event_target.bucket_activity_to_sns.arn == "arn:aws:sns:eu-west-1:111122223333:strongbox-alerts" && aws_sns_topic.alerts.name == "strongbox-alerts"
     error_message = "The rule notifies the alert topic."
   }
 
@@ -366,7 +366,7 @@ run "every_alarm_reports_to_the_topic" {
   assert {
     condition = alltrue([
       for a in aws_cloudwatch_metric_alarm.this :
-      a.alarm_actions == toset([aws_sns_topic.alerts.arn]) && a.ok_actions == toset([aws_sns_topic.alerts.arn])
+      a.alarm_actions == toset(["arn:aws:sns:eu-west-1:111122223333:strongbox-alerts"]) && a.ok_actions == toset(["arn:aws:sns:eu-west-1:111122223333:strongbox-alerts"])
       && a.treat_missing_data == "notBreaching" && startswith(a.alarm_name, "strongbox-")
       && a.namespace == "Strongbox/strongbox"
     ])
