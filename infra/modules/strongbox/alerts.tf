@@ -98,7 +98,7 @@ resource "aws_cloudwatch_log_metric_filter" "this" {
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
-  for_each = local.alarm_definitions
+  for_each = var.create_metric_alarms ? local.alarm_definitions : {}
 
   alarm_name          = local.alarm_names[each.key]
   alarm_description   = each.value.description

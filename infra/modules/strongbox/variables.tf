@@ -368,3 +368,10 @@ variable "trail_log_reader_arns" {
     error_message = "Each trail log reader must be an IAM ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>."
   }
 }
+
+variable "create_metric_alarms" {
+  description = "Create the CloudWatch alarms on the metric filters. Keep true in AWS; false only for an emulator that cannot answer the CloudWatch API's current wire protocol (moto 5.2.5 lacks Smithy RPCv2 CBOR, which the provider's CloudWatch client speaks). The metric filters are created either way."
+  type        = bool
+  default     = true
+  nullable    = false
+}

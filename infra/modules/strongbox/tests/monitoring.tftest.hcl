@@ -579,3 +579,21 @@ run "query_definitions_can_be_left_out_for_an_emulator" {
     error_message = "Leaving out the saved queries leaves the alarms alone."
   }
 }
+
+run "alarms_can_be_left_out_for_an_emulator" {
+  command = plan
+
+  variables {
+    create_metric_alarms = false
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.this) == 0 && length(output.alarm_names) == 0
+    error_message = "Without alarms, alarm_names is empty rather than naming alarms that do not exist."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_metric_filter.this) == 7
+    error_message = "Leaving out the alarms keeps the metric filters."
+  }
+}
