@@ -27,5 +27,6 @@ locals {
   # KMS may be used by the roles only through S3 in this region, for this bucket.
   s3_via_service = "s3.${local.region}.amazonaws.com"
 
-  tags = merge({ "strongbox:module" = "strongbox" }, var.tags)
+  tags        = merge({ "strongbox:module" = "strongbox" }, var.tags)
+  bucket_tags = var.tag_buckets ? local.tags : {}
 }

@@ -84,17 +84,11 @@ locals {
 
   access_log_prefix = "s3/${local.bucket_name}/"
 
+  # The log-delivery grant comes first: moto 5.2.5 checks it statement by statement
+  # and fails on a string Principal ("*") met before it.
   access_log_bucket_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [local.access_log_bucket_arn, "${local.access_log_bucket_arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
       {
         Sid       = "AllowServerAccessLogsFromMainBucket"
         Effect    = "Allow"
@@ -105,6 +99,14 @@ locals {
           ArnLike      = { "aws:SourceArn" = local.bucket_arn }
           StringEquals = { "aws:SourceAccount" = local.account_id }
         }
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [local.access_log_bucket_arn, "${local.access_log_bucket_arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
       },
     ]
   })
@@ -119,7 +121,7 @@ resource "aws_s3_bucket" "main" {
   #checkov:skip=CKV2_AWS_62:Object events reach admins through CloudTrail data events and EventBridge (the monitoring part of the module), not S3 event notifications.
   bucket        = local.bucket_name
   force_destroy = var.force_destroy
-  tags          = local.tags
+  tags          = local.bucket_tags
 }
 
 resource "aws_s3_bucket_public_access_block" "main" {
@@ -243,7 +245,7 @@ resource "aws_s3_bucket" "access_logs" {
   #checkov:skip=CKV_AWS_145:S3 server access logging delivers only to buckets with SSE-S3 default encryption, not SSE-KMS.
   bucket        = local.access_log_bucket_name
   force_destroy = var.force_destroy
-  tags          = local.tags
+  tags          = local.bucket_tags
 }
 
 resource "aws_s3_bucket_public_access_block" "access_logs" {

@@ -157,7 +157,7 @@ resource "aws_s3_bucket" "trail_logs" {
   #checkov:skip=CKV_AWS_145:Log files are KMS-encrypted by CloudTrail with the module's key (aws_cloudtrail.this.kms_key_id); the SSE-S3 default covers only the digest files.
   bucket        = local.trail_log_bucket_name
   force_destroy = var.force_destroy
-  tags          = local.tags
+  tags          = local.bucket_tags
 }
 
 resource "aws_s3_bucket_public_access_block" "trail_logs" {

@@ -183,6 +183,13 @@ variable "force_destroy" {
   nullable    = false
 }
 
+variable "tag_buckets" {
+  description = "Tag the buckets with var.tags. Keep true in AWS; false only for an emulator whose CreateBucket drops tags (moto 5.2.5), which would otherwise leave a permanent diff."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "tags" {
   description = "Tags added to every resource that takes tags."
   type        = map(string)
