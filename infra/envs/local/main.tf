@@ -75,6 +75,10 @@ module "strongbox" {
   # moto gap: CreateBucket drops the tags the provider sends with it, so tagged
   # buckets never converge (the second plan would re-add them).
   tag_buckets = false
+  # moto gap: it treats every conditional Deny of a bucket policy as matching, so
+  # the attached policy would refuse every object request. The rendered policy is
+  # proven instead by iam-simulate (access-contract test) and MinIO (strict lane).
+  attach_bucket_policy = false
 
   # The demo stack is torn down on Ctrl-C with whatever was uploaded into it.
   force_destroy = true

@@ -18,6 +18,21 @@ output "bucket_arn" {
   value       = module.strongbox.bucket_arn
 }
 
+output "bucket_policy_json" {
+  description = "The main bucket's policy as rendered by the module."
+  value       = module.strongbox.bucket_policy_json
+}
+
+output "bucket_policy_attached" {
+  description = "Whether bucket_policy_json is attached to the main bucket."
+  value       = module.strongbox.bucket_policy_attached
+}
+
+output "max_signature_age_ms" {
+  description = "Oldest pre-signed URL signature the bucket policy accepts, in milliseconds."
+  value       = module.strongbox.max_signature_age_ms
+}
+
 output "kms_key_arn" {
   description = "ARN of the bucket's KMS key."
   value       = module.strongbox.kms_key_arn

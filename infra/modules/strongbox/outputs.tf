@@ -18,6 +18,21 @@ output "bucket_arn" {
   value       = aws_s3_bucket.main.arn
 }
 
+output "bucket_policy_json" {
+  description = "The main bucket's policy as rendered, attached or not (see attach_bucket_policy)."
+  value       = local.bucket_policy
+}
+
+output "bucket_policy_attached" {
+  description = "Whether bucket_policy_json is attached to the main bucket."
+  value       = var.attach_bucket_policy
+}
+
+output "max_signature_age_ms" {
+  description = "Oldest pre-signed URL signature the bucket policy accepts, in milliseconds (null: no limit)."
+  value       = var.max_signature_age_ms
+}
+
 output "kms_key_arn" {
   description = "ARN of the customer-managed key that encrypts the main bucket."
   value       = aws_kms_key.this.arn

@@ -48,6 +48,18 @@ locals {
           StringNotEquals = { "s3:x-amz-server-side-encryption" = "aws:kms" }
         }
       },
+      {
+        # Naming aws:kms without a key id makes S3 use the AWS-managed aws/s3 key.
+        Sid       = "DenyWritesNamingKmsWithoutThisKey"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:PutObject"
+        Resource  = "${local.bucket_arn}/*"
+        Condition = {
+          StringEquals = { "s3:x-amz-server-side-encryption" = "aws:kms" }
+          Null         = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "true" }
+        }
+      },
     ]
 
     deny_old_signature = var.max_signature_age_ms == null ? [] : [{
@@ -158,6 +170,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "main" {
 }
 
 resource "aws_s3_bucket_policy" "main" {
+  count = var.attach_bucket_policy ? 1 : 0
+
   bucket = aws_s3_bucket.main.id
   policy = local.bucket_policy
 

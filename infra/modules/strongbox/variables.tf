@@ -183,6 +183,13 @@ variable "force_destroy" {
   nullable    = false
 }
 
+variable "attach_bucket_policy" {
+  description = "Attach the main bucket's policy (TLS-only, SigV4-only, this key only, signature age, MFA deletes). Keep true in AWS. False only for an emulator that cannot evaluate conditions: moto 5.2.5 treats every conditional Deny as matching and refuses all object requests. The rendered policy stays in the output bucket_policy_json either way."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "tag_buckets" {
   description = "Tag the buckets with var.tags. Keep true in AWS; false only for an emulator whose CreateBucket drops tags (moto 5.2.5), which would otherwise leave a permanent diff."
   type        = bool

@@ -141,11 +141,12 @@ run "bucket_policy_denies_misuse" {
   command = plan
 
   assert {
-    condition = toset([for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Sid]) == toset([
+    condition = toset([for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s.Sid]) == toset([
       "DenyInsecureTransport",
       "DenyAnythingButSigV4",
       "DenyWritesNamingAnotherKmsKey",
       "DenyWritesNamingAnotherAlgorithm",
+      "DenyWritesNamingKmsWithoutThisKey",
       "DenyPresignedUrlsOlderThanMaxAge",
       "DenyPermanentDeleteWithoutMfa",
     ])
@@ -153,27 +154,27 @@ run "bucket_policy_denies_misuse" {
   }
 
   assert {
-    condition     = alltrue([for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Effect == "Deny"])
+    condition     = alltrue([for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s.Effect == "Deny"])
     error_message = "The bucket policy grants nothing; access comes from the roles' identity policies."
   }
 
   assert {
     condition = one([
-      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Condition.Bool["aws:SecureTransport"] if s.Sid == "DenyInsecureTransport"
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s.Condition.Bool["aws:SecureTransport"] if s.Sid == "DenyInsecureTransport"
     ]) == "false"
     error_message = "Plain HTTP must be denied."
   }
 
   assert {
     condition = one([
-      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Condition.StringNotEquals["s3:signatureversion"] if s.Sid == "DenyAnythingButSigV4"
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s.Condition.StringNotEquals["s3:signatureversion"] if s.Sid == "DenyAnythingButSigV4"
     ]) == "AWS4-HMAC-SHA256"
     error_message = "Anything but SigV4 must be denied."
   }
 
   assert {
     condition = one([
-      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement :
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement :
       s.Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"] == aws_kms_key.this.arn
       && s.Condition.Null["s3:x-amz-server-side-encryption-aws-kms-key-id"] == "false"
       if s.Sid == "DenyWritesNamingAnotherKmsKey"
@@ -183,7 +184,7 @@ run "bucket_policy_denies_misuse" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement :
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement :
       s.Condition.StringNotEquals["s3:x-amz-server-side-encryption"] == "aws:kms"
       if s.Sid == "DenyWritesNamingAnotherAlgorithm"
     ])
@@ -192,7 +193,7 @@ run "bucket_policy_denies_misuse" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement :
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement :
       s.Condition.NumericGreaterThan["s3:signatureAge"] == "3600000" && s.Condition.StringEquals["s3:authType"] == "REST-QUERY-STRING"
       if s.Sid == "DenyPresignedUrlsOlderThanMaxAge"
     ])

@@ -64,12 +64,12 @@ run "signature_age_rule_is_optional" {
   }
 
   assert {
-    condition     = !contains([for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Sid], "DenyPresignedUrlsOlderThanMaxAge")
+    condition     = !contains([for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s.Sid], "DenyPresignedUrlsOlderThanMaxAge")
     error_message = "max_signature_age_ms = null drops the signature-age rule."
   }
 
   assert {
-    condition     = contains([for s in jsondecode(aws_s3_bucket_policy.main.policy).Statement : s.Sid], "DenyInsecureTransport")
+    condition     = contains([for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s.Sid], "DenyInsecureTransport")
     error_message = "Dropping the signature-age rule keeps the others."
   }
 }
@@ -270,4 +270,22 @@ run "rejects_a_kms_administrator_that_is_not_an_arn" {
     kms_administrator_arns = ["admin@example.com"]
   }
   expect_failures = [var.kms_administrator_arns]
+}
+
+run "bucket_policy_can_be_left_unattached_for_an_emulator" {
+  command = plan
+
+  variables {
+    attach_bucket_policy = false
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_policy.main) == 0
+    error_message = "attach_bucket_policy = false must not attach the bucket policy."
+  }
+
+  assert {
+    condition     = contains([for s in jsondecode(output.bucket_policy_json).Statement : s.Sid], "DenyInsecureTransport")
+    error_message = "The rendered bucket policy must still be output when it is not attached."
+  }
 }
