@@ -196,9 +196,9 @@ describe("registrarsFor: only the command being run is imported", () => {
     [["--profile", "upload", "ls"], 0],
     [["upload", "f"], 1],
     [["--json", "download", "k"], 1],
-    [["--help"], 5],
-    [["help", "upload"], 5],
-    [["frobnicate"], 5],
+    [["--help"], 6],
+    [["help", "upload"], 6],
+    [["frobnicate"], 6],
   ])("%j → %i registrars", async (argv, count) => {
     expect(await registrarsFor(argv)).toHaveLength(count);
   });
