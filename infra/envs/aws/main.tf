@@ -23,5 +23,6 @@ module "strongbox" {
   object_lifecycle        = var.object_lifecycle
   cors_allowed_origins    = var.cors_allowed_origins
   kms_administrator_arns  = var.kms_administrator_arns
+  alert_emails            = var.alert_emails
   tags                    = var.tags
 }

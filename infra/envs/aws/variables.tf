@@ -85,3 +85,10 @@ variable "tags" {
   type        = map(string)
   default     = { Project = "strongbox" }
 }
+
+variable "alert_emails" {
+  description = "Email addresses that receive the admins' alerts (alarms and per-call notices). Each must confirm the subscription SNS sends."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
