@@ -4,8 +4,13 @@ import {
   ListRolePoliciesCommand,
   PutRolePolicyCommand,
 } from "@aws-sdk/client-iam";
-import { GetBucketPolicyCommand, PutBucketPolicyCommand, S3Client } from "@aws-sdk/client-s3";
-import { beforeAll, describe, expect, it } from "vitest";
+import {
+  DeleteBucketPolicyCommand,
+  GetBucketPolicyCommand,
+  PutBucketPolicyCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../../src/core/roles.js";
 import { cliSandbox } from "./cli-helpers.js";
 import { outputValue } from "./support/stack.js";
@@ -16,6 +21,9 @@ import { outputValue } from "./support/stack.js";
  * with the local engine. Then the deployment is broken on purpose, once in a
  * role policy and once in the bucket policy, and the command must flag exactly
  * the cells that broke; each break is undone before the test ends.
+ * envs/local leaves the bucket policy unattached (moto would refuse every
+ * object request under it), so this file attaches Terraform's rendered policy
+ * for its own duration and removes it afterwards.
  */
 
 interface MatrixEntry {
@@ -62,6 +70,16 @@ describe("strongbox access on the local stack", () => {
     bucket = outputValue<string>(sb.stack, "bucket_name");
     const roleArn = outputValue<Record<Role, string>>(sb.stack, "role_arns").viewer;
     viewerRole = roleArn.slice(roleArn.lastIndexOf("/") + 1);
+    if (!outputValue<boolean>(sb.stack, "bucket_policy_attached")) {
+      const Policy = outputValue<string>(sb.stack, "bucket_policy_json");
+      await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy }));
+    }
+  });
+
+  afterAll(async () => {
+    if (!outputValue<boolean>(sb.stack, "bucket_policy_attached")) {
+      await s3.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
+    }
   });
 
   it("the applied stack gives the contract's matrix, nothing flagged, answered by the local engine", async () => {
