@@ -122,7 +122,7 @@ if check "tofu apply infra/envs/local to moto" stack_apply "$stack" "$endpoint" 
   export STRONGBOX_TEST_STACK_DIR="$stack" STRONGBOX_TEST_ENDPOINT="$endpoint" STRONGBOX_TEST_CLI="$STRONGBOX_ROOT/dist/cli/main.js"
   vitest_check "integration tests (moto stack, MinIO lane, access contract)" integration
   check "tofu destroy" stack_destroy "$stack" "$endpoint"
-  check "destroy leaves nothing behind" python3 scripts/lib/leftovers.py "$endpoint"
+  check "destroy leaves nothing behind" "$STRONGBOX_VENV/bin/python3" scripts/lib/leftovers.py "$endpoint"
 fi
 moto_stop "$stack"
 

@@ -47,6 +47,8 @@ stack_apply() {
 
 stack_destroy() {
   local dir=$1 endpoint=$2
+  "$STRONGBOX_VENV/bin/python3" "$STRONGBOX_ROOT/scripts/lib/empty-buckets.py" "$endpoint" >"$dir/empty.log" 2>&1 ||
+    { cat "$dir/empty.log" >&2; return 1; }
   stack_tofu "$dir" destroy -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/destroy.log" ||
     { tail -40 "$dir/destroy.log" >&2; return 1; }
 }
