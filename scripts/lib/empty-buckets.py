@@ -19,7 +19,15 @@ for bucket in [b["Name"] for b in s3.list_buckets().get("Buckets", [])]:
         s3.abort_multipart_upload(Bucket=bucket, Key=upload["Key"], UploadId=upload["UploadId"])
     for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
         versions = page.get("Versions", []) + page.get("DeleteMarkers", [])
-        for v in versions:
-            s3.delete_object(Bucket=bucket, Key=v["Key"], VersionId=v["VersionId"])
-        removed += len(versions)
+        if not versions:
+            continue
+        # DeleteObjects, as the provider does: moto applies the log buckets'
+        # conditional Deny statements to a single DeleteObject and refuses it.
+        result = s3.delete_objects(
+            Bucket=bucket,
+            Delete={"Objects": [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions], "Quiet": True},
+        )
+        for error in result.get("Errors", []):
+            print(f"could not delete {error['Key']!r} from {bucket}: {error['Code']}", file=sys.stderr)
+        removed += len(versions) - len(result.get("Errors", []))
 print(f"removed {removed} object versions")
