@@ -1,21 +1,13 @@
 import { sessionsDirOf } from "../../core/config.js";
 import { StrongboxError } from "../../core/errors.js";
-import type { Role } from "../../core/roles.js";
 import { assumeRoleSession } from "../../core/session/assume.js";
 import { SessionCache } from "../../core/session/cache.js";
+import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import type { LoginOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
 
-export interface LoginResult {
-  role: Role;
-  roleArn: string;
-  assumedRoleArn: string;
-  identity: string;
-  sourceIdentity: string;
-  mfa: boolean;
-  expiration: Date;
-  remainingSeconds: number;
+export interface LoginResult extends SessionSummary {
   cachePath: string;
 }
 
@@ -53,17 +45,7 @@ export async function login(options: LoginOptions, deps: CommandDeps): Promise<L
   const cache = new SessionCache(sessionsDirOf(deps.globals.configPath), deps.now);
   const cachePath = await cache.write(session);
   deps.log.debug(`session cached in ${cachePath}`);
-  return {
-    role: session.role,
-    roleArn: session.roleArn,
-    assumedRoleArn: session.assumedRoleArn,
-    identity: session.baseIdentityArn,
-    sourceIdentity: session.sourceIdentity,
-    mfa: session.mfaAuthenticated,
-    expiration: session.credentials.expiration,
-    remainingSeconds: Math.floor((session.credentials.expiration.getTime() - deps.now()) / 1000),
-    cachePath,
-  };
+  return { ...summarizeSession(session, deps.now()), cachePath };
 }
 
 export const renderLogin = (r: LoginResult): string =>

@@ -1,20 +1,12 @@
 import { sessionsDirOf } from "../../core/config.js";
 import type { Role } from "../../core/roles.js";
 import { SessionCache } from "../../core/session/cache.js";
+import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import type { WhoamiOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
 
-export interface WhoamiResult {
-  role: Role;
-  roleArn: string;
-  assumedRoleArn: string;
-  /** The person behind the session (base identity ARN). */
-  identity: string;
-  sourceIdentity: string;
-  mfa: boolean;
-  expiration: Date;
-  remainingSeconds: number;
+export interface WhoamiResult extends SessionSummary {
   /** Every cached session and whether it is usable. */
   sessions: { role: Role; usable: boolean; reason: string }[];
 }
@@ -26,14 +18,7 @@ export async function whoami(options: WhoamiOptions, deps: CommandDeps): Promise
   const cache = new SessionCache(sessionsDirOf(deps.globals.configPath), deps.now);
   const all = await cache.lookupAll(config.roles);
   return {
-    role: session.role,
-    roleArn: session.roleArn,
-    assumedRoleArn: session.assumedRoleArn,
-    identity: session.baseIdentityArn,
-    sourceIdentity: session.sourceIdentity,
-    mfa: session.mfaAuthenticated,
-    expiration: session.credentials.expiration,
-    remainingSeconds: Math.floor((session.credentials.expiration.getTime() - deps.now()) / 1000),
+    ...summarizeSession(session, deps.now()),
     sessions: all.map((d) => ({ role: d.role, usable: d.use, reason: d.reason })),
   };
 }

@@ -26,3 +26,29 @@ export interface RoleSession {
   createdAt: Date;
   credentials: RoleCredentials;
 }
+
+/** What `login` and `whoami` report of a session: never its credentials. */
+export interface SessionSummary {
+  role: Role;
+  roleArn: string;
+  assumedRoleArn: string;
+  /** The person behind the session (base identity ARN). */
+  identity: string;
+  sourceIdentity: string;
+  mfa: boolean;
+  expiration: Date;
+  remainingSeconds: number;
+}
+
+export function summarizeSession(session: RoleSession, nowMs: number): SessionSummary {
+  return {
+    role: session.role,
+    roleArn: session.roleArn,
+    assumedRoleArn: session.assumedRoleArn,
+    identity: session.baseIdentityArn,
+    sourceIdentity: session.sourceIdentity,
+    mfa: session.mfaAuthenticated,
+    expiration: session.credentials.expiration,
+    remainingSeconds: Math.floor((session.credentials.expiration.getTime() - nowMs) / 1000),
+  };
+}

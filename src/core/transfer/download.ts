@@ -13,9 +13,8 @@ import {
 } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { StrongboxError } from "../errors.js";
-import type { Presigner } from "../presign.js";
 import { compositeChecksum, digestOfRange, toBase64 } from "./checksum.js";
-import { type Clock, systemClock } from "./clock.js";
+import { systemClock } from "./clock.js";
 import { hasDotSegments } from "./keys.js";
 import { createLimiter } from "./limiter.js";
 import {
@@ -23,26 +22,16 @@ import {
   DEFAULT_MULTIPART_THRESHOLD,
   DEFAULT_PART_SIZE,
 } from "./part-plan.js";
-import type { RetryOptions } from "./retry-policy.js";
 import { type CallContext, RetryableError, s3Call } from "./s3-call.js";
 import type { Operation } from "./s3-errors.js";
 import { quoteKey, safeKeyPath } from "./safe-path.js";
 import { sessionGuard } from "./session-guard.js";
-import type { Transport } from "./transport.js";
 import { classify, TransportError } from "./transport.js";
-import type { TransferEvent } from "./upload.js";
+import type { TransferDeps } from "./upload.js";
 import { runAll } from "./upload.js";
 
-export interface DownloadDeps {
-  presigner: Presigner;
-  transport: Transport;
-  clock?: Clock;
-  signal?: AbortSignal;
-  sessionExpiresAt?: Date;
-  onEvent?: (event: TransferEvent) => void;
-  retry?: RetryOptions;
-  random?: () => number;
-}
+/** A download resumes from its sidecar record, so it needs no upload state store. */
+export type DownloadDeps = Omit<TransferDeps, "stateStore">;
 
 export interface DownloadOptions {
   bucket: string;
