@@ -56,18 +56,13 @@ vitest_check() {
   step_done "exit $status"
 }
 
-tofu_validate() {
+# tofu_offline DIR COMMAND: init DIR without a backend in a throwaway data dir, then run COMMAND there.
+tofu_offline() {
   local dir=$1 data
+  shift
   data=$(mktemp -d)
   TF_DATA_DIR="$data" tofu -chdir="$dir" init -backend=false -input=false -no-color >/dev/null &&
-    TF_DATA_DIR="$data" tofu -chdir="$dir" validate -no-color
-}
-
-tofu_module_tests() {
-  local data
-  data=$(mktemp -d)
-  TF_DATA_DIR="$data" tofu -chdir=infra/modules/strongbox init -backend=false -input=false -no-color >/dev/null &&
-    TF_DATA_DIR="$data" tofu -chdir=infra/modules/strongbox test -no-color
+    TF_DATA_DIR="$data" tofu -chdir="$dir" "$@" -no-color
 }
 
 checkov_scan() {
@@ -96,9 +91,9 @@ vitest_check "unit tests" unit
 
 check "tofu fmt -check" tofu fmt -check -recursive -diff infra
 for dir in infra/modules/strongbox infra/envs/aws infra/envs/local; do
-  check "tofu validate $dir" tofu_validate "$dir"
+  check "tofu validate $dir" tofu_offline "$dir" validate
 done
-check "tofu test (module plan-level tests)" tofu_module_tests
+check "tofu test (module plan-level tests)" tofu_offline infra/modules/strongbox test
 check "checkov over infra/ (zero failures)" checkov_scan
 
 # The local stack: moto, apply, a clean second plan, integration tests, destroy, nothing left.
