@@ -39,7 +39,7 @@ vitest_check() {
   local name=$1 project=$2 report="$results/vitest-$2.json"
   step "$name"
   vitest run --project "$project" --reporter=default --reporter=json --outputFile="$report"
-  local status=$?
+  local status=$? p=0 f=0 s=0
   if [[ -f $report ]]; then
     local counts
     counts=$(node -e 'const r=require(process.argv[1]);console.log(r.numPassedTests, r.numFailedTests + (r.numRuntimeErrorCount ?? 0), r.numPendingTests)' "$report")
@@ -51,7 +51,8 @@ vitest_check() {
   fi
   if ((status != 0)); then
     failures+=("$name")
-    [[ -f $report ]] || failed=$((failed + 1))
+    # A non-zero exit with no failed test is an unhandled error (vitest "Errors"): it fails too.
+    if [[ ! -f $report ]] || ((f == 0)); then failed=$((failed + 1)); fi
   fi
   step_done "exit $status"
 }
