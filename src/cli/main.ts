@@ -8,7 +8,7 @@ import { Runtime, type RuntimeIO } from "./runtime.js";
 
 /**
  * Commands that live in their own files and register themselves (§4 order).
- * Their modules pull in the SDK and undici, so only the one being run is
+ * Their modules pull in the AWS SDK, so only the one being run is
  * imported (all of them for help or an unknown word).
  */
 const selfRegistered: Record<string, () => Promise<Registrar>> = {

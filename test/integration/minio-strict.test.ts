@@ -4,7 +4,6 @@ import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mapAwsError, mapS3HttpError } from "../../src/core/aws-errors.js";
 import { StrongboxError } from "../../src/core/errors.js";
@@ -12,7 +11,7 @@ import { createPresigner, type PresignedRequest, type Presigner } from "../../sr
 import type { Role } from "../../src/core/roles.js";
 import { downloadObject } from "../../src/core/transfer/download.js";
 import { createFileStateStore } from "../../src/core/transfer/state-store.js";
-import { createUndiciTransport, type Transport } from "../../src/core/transfer/transport.js";
+import { createHttpTransport, type Transport } from "../../src/core/transfer/transport.js";
 import { uploadFile } from "../../src/core/transfer/upload.js";
 import {
   LANE_MAX_SIGNATURE_AGE_MS,
@@ -53,17 +52,22 @@ async function send(
   extra: Record<string, string> = {},
   headersOverride?: Record<string, string>,
 ): Promise<Answer> {
-  const res = await request(signed.url, {
+  const res = await raw.send({
     method,
+    url: signed.url,
     headers: headersOverride ?? { ...signed.headers, ...extra },
-    body: body ?? null,
+    ...(body === undefined ? {} : { body }),
   });
-  const text = await res.body.text();
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(res.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return { status: res.statusCode, headers, text, code: xml(text, "Code") };
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, code: xml(text, "Code") };
+}
+
+/** GET with exactly the given headers; the whole body. */
+async function getBytes(url: string, headers: Record<string, string> = {}) {
+  const res = await raw.send({ method: "GET", url, headers });
+  const chunks: Buffer[] = [];
+  for await (const chunk of res.body) chunks.push(Buffer.from(chunk));
+  return { status: res.status, body: Buffer.concat(chunks) };
 }
 
 const presignerFor = (credentials: LaneCredentials, now?: () => number) =>
@@ -84,6 +88,9 @@ async function putObject(key: string, data: Buffer): Promise<Answer> {
   return send(signed, "PUT", data);
 }
 
+/** Raw requests go through the CLI's own transport, so "exactly its headers" holds. */
+const raw = createHttpTransport({ connections: 4 });
+
 beforeAll(async () => {
   lane = await startMinioLane();
   work = mkdtempSync(join(tmpdir(), "strongbox-minio-test-"));
@@ -94,6 +101,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await raw.close();
   await lane?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
@@ -206,11 +214,11 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
   });
 
   test("GET, ranged GET, HEAD with checksum mode, GET of a version", async () => {
-    const get = await request(
+    const get = await getBytes(
       (await presigners.viewer.sign({ method: "GET", key, expiresInSeconds: 300 })).url,
     );
-    expect(get.statusCode).toBe(200);
-    expect(Buffer.from(await get.body.arrayBuffer()).equals(data)).toBe(true);
+    expect(get.status).toBe(200);
+    expect(get.body.equals(data)).toBe(true);
 
     const ranged = await presigners.viewer.sign({
       method: "GET",
@@ -218,11 +226,9 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
       headers: { range: "bytes=100-1099" },
       expiresInSeconds: 300,
     });
-    const rangedRes = await request(ranged.url, { headers: ranged.headers });
-    expect(rangedRes.statusCode).toBe(206);
-    expect(Buffer.from(await rangedRes.body.arrayBuffer()).equals(data.subarray(100, 1100))).toBe(
-      true,
-    );
+    const rangedRes = await getBytes(ranged.url, ranged.headers);
+    expect(rangedRes.status).toBe(206);
+    expect(rangedRes.body.equals(data.subarray(100, 1100))).toBe(true);
 
     const head = await send(
       await presigners.viewer.sign({
@@ -372,15 +378,17 @@ describe("MinIO refuses tampered, expired and header-changed requests", () => {
       const signature = createHmac("sha1", credentials.secretAccessKey)
         .update(stringToSign)
         .digest("base64");
-      const res = await request(`${lane.endpoint}${resource}`, {
+      const res = await raw.send({
+        method: "GET",
+        url: `${lane.endpoint}${resource}`,
         headers: {
           date,
           "x-amz-security-token": credentials.sessionToken as string,
           authorization: `AWS ${credentials.accessKeyId}:${signature}`,
         },
       });
-      const text = await res.body.text();
-      return { status: res.statusCode, code: xml(text, "Code") };
+      const text = await res.text();
+      return { status: res.status, code: xml(text, "Code") };
     };
     const refused = await sigV2Get(sessions.viewer);
     expect(refused).toEqual({ status: 403, code: "AccessDenied" });
@@ -473,7 +481,7 @@ describe("the server refuses what a role may not do, and the CLI says so (exit 3
 describe("the transfer engine against MinIO", () => {
   let transport: Transport;
   beforeAll(() => {
-    transport = createUndiciTransport();
+    transport = createHttpTransport();
   });
   afterAll(async () => {
     await transport?.close();

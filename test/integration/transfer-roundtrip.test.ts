@@ -19,7 +19,7 @@ import type { Role } from "../../src/core/roles.js";
 import { downloadObject } from "../../src/core/transfer/download.js";
 import { MiB } from "../../src/core/transfer/part-plan.js";
 import { createFileStateStore } from "../../src/core/transfer/state-store.js";
-import { createUndiciTransport, type Transport } from "../../src/core/transfer/transport.js";
+import { createHttpTransport, type Transport } from "../../src/core/transfer/transport.js";
 import { type TransferEvent, uploadFile, uploadPaths } from "../../src/core/transfer/upload.js";
 import { loadTestStack, type TestStack } from "./support/stack.js";
 
@@ -66,7 +66,7 @@ async function deps(
   extra: { signal?: AbortSignal; onEvent?: (e: TransferEvent) => void } = {},
 ) {
   const credentials = await roleCredentials(role);
-  const transport = createUndiciTransport({ connections: 10 });
+  const transport = createHttpTransport({ connections: 10 });
   transports.push(transport);
   return {
     presigner: createPresigner({ config, credentials }),

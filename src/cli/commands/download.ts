@@ -3,7 +3,7 @@ import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
 import { type DownloadResult, downloadObject } from "../../core/transfer/download.js";
 import { DEFAULT_CONCURRENCY } from "../../core/transfer/part-plan.js";
-import { createUndiciTransport } from "../../core/transfer/transport.js";
+import { createHttpTransport } from "../../core/transfer/transport.js";
 import { parsePositiveInt, parseRole, roleOption } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
 import { formatBytes } from "../render.js";
@@ -36,7 +36,7 @@ export async function download(
   const config = await deps.config();
   const session = await deps.session(options.role);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const transport = createUndiciTransport({ connections: concurrency + 2 });
+  const transport = createHttpTransport({ connections: concurrency + 2 });
   const progress = createProgress(deps);
   try {
     const r = await downloadObject(

@@ -6,7 +6,7 @@ import { ROLES, type Role } from "../../core/roles.js";
 import { runSteps, type SelftestReport } from "../../core/selftest/runner.js";
 import { type SelftestEnv, selftestSteps } from "../../core/selftest/steps.js";
 import type { RoleSession } from "../../core/session/types.js";
-import { createUndiciTransport } from "../../core/transfer/transport.js";
+import { createHttpTransport } from "../../core/transfer/transport.js";
 import { parseDurationSeconds, parsePositiveInt } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
 import { table } from "../render.js";
@@ -40,7 +40,7 @@ export async function selftest(
       sessionProblems[role] = err instanceof StrongboxError ? err.message : `no ${role} session`;
     }
   }
-  const http = createUndiciTransport({ connections: 4 });
+  const http = createHttpTransport({ connections: 4 });
   const env: SelftestEnv = {
     config,
     emulator: config.endpoint !== undefined,

@@ -7,7 +7,7 @@ import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
 import { DEFAULT_CONCURRENCY, parseByteSize } from "../../core/transfer/part-plan.js";
 import { createFileStateStore } from "../../core/transfer/state-store.js";
-import { createUndiciTransport, type Transport } from "../../core/transfer/transport.js";
+import { createHttpTransport, type Transport } from "../../core/transfer/transport.js";
 import { type TransferEvent, type UploadResult, uploadPaths } from "../../core/transfer/upload.js";
 import { parsePositiveInt, parseRole, roleOption } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
@@ -42,7 +42,7 @@ export async function upload(
   const config = await deps.config();
   const session = await deps.session(options.role);
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const transport = createUndiciTransport({ connections: concurrency + 2 });
+  const transport = createHttpTransport({ connections: concurrency + 2 });
   const progress = createProgress(deps);
   const first = options.paths[0];
   const singleFile = options.paths.length === 1 && first !== undefined && (await isFile(first));

@@ -119,7 +119,6 @@ async function presigned(
     },
     ...(options.body === undefined ? {} : { body: options.body }),
     ...(env.signal === undefined ? {} : { signal: env.signal }),
-    responseBufferBytes: 1 << 20,
   });
   const chunks: Buffer[] = [];
   for await (const chunk of response.body) chunks.push(Buffer.from(chunk));

@@ -357,17 +357,7 @@ async function getRange(
     ...(range ? { range: `bytes=${range.start}-${range.start + range.length - 1}` } : {}),
     ...(head.versionId ? {} : head.etag ? { "if-match": head.etag } : {}),
   };
-  // Room for the socket to run ahead of the disk without pausing undici's parser
-  // (see transport.ts, undici#5360); measured on MinIO, 2 MiB is also faster and
-  // leaner than buffering whole ranges (bench/README.md).
-  const spec = {
-    op,
-    method: "GET" as const,
-    key,
-    query,
-    headers,
-    responseBufferBytes: Math.min(length + 64 * 1024, RESPONSE_BUFFER_CAP),
-  };
+  const spec = { op, method: "GET" as const, key, query, headers };
   return s3Call(ctx, spec, async (res) => {
     if (reported > 0) onBytes(-reported);
     reported = 0;
@@ -432,7 +422,6 @@ async function alignedPartSize(
   return Math.ceil(head.size / first.size) === count ? first.size : undefined;
 }
 
-const RESPONSE_BUFFER_CAP = 2 * 1024 * 1024;
 
 /** Ranges bigger than this are not worth aligning (each is buffered up to its size). */
 const MAX_ALIGNED_PART = 64 * 1024 * 1024;

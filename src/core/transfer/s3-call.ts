@@ -35,8 +35,6 @@ export interface CallSpec {
   headers?: Record<string, string>;
   /** A fresh body for each attempt (a stream cannot be replayed). */
   body?: () => Readable | Uint8Array | string;
-  /** Expected size of the response body (see HttpRequest.responseBufferBytes). */
-  responseBufferBytes?: number;
   /** Statuses that count as success (default 2xx). */
   ok?: (status: number) => boolean;
 }
@@ -78,7 +76,6 @@ export async function s3Call<T>(
         url: signed.url,
         headers: signed.headers,
         ...(spec.body ? { body: spec.body() } : {}),
-        ...(spec.responseBufferBytes ? { responseBufferBytes: spec.responseBufferBytes } : {}),
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       if (ok(res.status)) return await handle(res);

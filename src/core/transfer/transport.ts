@@ -1,5 +1,8 @@
-import type { Readable } from "node:stream";
-import { Agent, request } from "undici";
+import http from "node:http";
+import https from "node:https";
+import type { Socket } from "node:net";
+import { pipeline, type Readable } from "node:stream";
+import { finished } from "node:stream/promises";
 
 /** One HTTP exchange; the URL is pre-signed, so the transport holds no secret. */
 export interface HttpRequest {
@@ -8,19 +11,13 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: Readable | Uint8Array | string;
   signal?: AbortSignal;
-  /**
-   * Bytes of response body to buffer before pausing the socket. Downloads set it
-   * to the range they expect: undici 7 crashes (an uncatchable assertion,
-   * nodejs/undici#5360, fixed only in undici 8) when a server closes a socket
-   * whose parser is paused by back-pressure, as moto does after each response.
-   */
-  responseBufferBytes?: number;
 }
 
 export interface HttpResponse {
   status: number;
   /** Lower-case names; repeated headers joined with ", ". */
   headers: Record<string, string>;
+  /** Fails with a TransportError when the connection drops mid-body. */
   body: AsyncIterable<Uint8Array>;
   text(): Promise<string>;
   /** Drain and discard the body (frees the connection). */
@@ -42,70 +39,176 @@ export class TransportError extends Error {
   }
 }
 
-export interface UndiciTransportOptions {
+export interface HttpTransportOptions {
   /** Connections kept per origin (≥ the number of requests in flight). */
   connections?: number;
   connectTimeoutMs?: number;
-  /** Time without a byte of response headers / body before an attempt fails. */
+  /** Time without a byte sent or received before an attempt fails. */
   idleTimeoutMs?: number;
 }
 
-/** The real transport: undici with a keep-alive pool. */
-export function createUndiciTransport(options: UndiciTransportOptions = {}): Transport {
-  const idle = options.idleTimeoutMs ?? 120_000;
-  const agent = new Agent({
-    connections: options.connections ?? 16,
-    keepAliveTimeout: 30_000,
-    connect: { timeout: options.connectTimeoutMs ?? 15_000 },
-    headersTimeout: idle,
-    bodyTimeout: idle,
-  });
+/** Bodies larger than this are cut off (connection dropped) rather than drained by `discard`. */
+const DRAIN_LIMIT_BYTES = 1024 * 1024;
+
+/**
+ * The real transport: node:http(s) with a keep-alive pool per protocol.
+ *
+ * Not undici: undici 7 crashes the process with an uncatchable assertion when
+ * a server closes a connection whose response is waiting for a slow reader
+ * (nodejs/undici#5360, fixed only in undici 8, which needs Node 22). Node's
+ * own client buffers the rest of such a response and ends it normally.
+ */
+export function createHttpTransport(options: HttpTransportOptions = {}): Transport {
+  const agentOptions: http.AgentOptions = {
+    keepAlive: true,
+    maxSockets: options.connections ?? 16,
+    // Idle pooled sockets are closed after this long, as S3 would close them anyway.
+    timeout: 30_000,
+    scheduling: "lifo",
+  };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  const timeouts = {
+    connectMs: options.connectTimeoutMs ?? 15_000,
+    idleMs: options.idleTimeoutMs ?? 120_000,
+  };
   return {
-    async send(req) {
-      try {
-        const res = await request(req.url, {
-          method: req.method,
-          headers: req.headers,
-          body: req.body ?? null,
-          signal: req.signal,
-          dispatcher: agent,
-          ...(req.responseBufferBytes
-            ? { highWaterMark: Math.max(64 * 1024, req.responseBufferBytes) }
-            : {}),
-        });
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(res.headers)) {
-          if (value === undefined) continue;
-          headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-        }
-        return {
-          status: res.statusCode,
-          headers,
-          body: res.body,
-          text: () => res.body.text().catch((e) => Promise.reject(classify(e, req.signal))),
-          discard: () => res.body.dump().then(() => undefined),
-        };
-      } catch (error) {
-        throw classify(error, req.signal);
-      }
+    send: (req) => send(req, agents, timeouts),
+    async close() {
+      agents.http.destroy();
+      agents.https.destroy();
     },
-    close: () => agent.close(),
   };
 }
 
-/** Maps undici / socket errors to a TransportError, never echoing the (signed) URL. */
+function send(
+  req: HttpRequest,
+  agents: { http: http.Agent; https: http.Agent },
+  timeouts: { connectMs: number; idleMs: number },
+): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    if (req.signal?.aborted) {
+      reject(new TransportError("aborted", "The transfer was interrupted.", req.signal.reason));
+      return;
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch (error) {
+      reject(new TransportError("network", "The request URL is not valid.", error));
+      return;
+    }
+    const secure = url.protocol === "https:";
+    if (!secure && url.protocol !== "http:") {
+      reject(new TransportError("network", `Unsupported protocol ${url.protocol}`));
+      return;
+    }
+    // An error from the request body (the file being read) is the caller's to
+    // interpret (vanished, changed), not a network failure.
+    let bodyError: unknown;
+    // Why the transport itself cut the exchange (a timeout), once the response
+    // has begun: the body then only sees the socket's "aborted".
+    let cutShort: TransportError | undefined;
+    const request = (secure ? https : http).request(url, {
+      method: req.method,
+      headers: req.headers,
+      agent: secure ? agents.https : agents.http,
+      timeout: timeouts.idleMs,
+      ...(req.signal ? { signal: req.signal } : {}),
+    });
+    request.on("timeout", () => {
+      const seconds = Math.round(timeouts.idleMs / 1000);
+      cutShort = new TransportError(
+        "timeout",
+        `The server sent nothing for ${seconds} s (timed out).`,
+      );
+      request.destroy(cutShort);
+    });
+    request.on("socket", (socket: Socket) => limitConnectTime(request, socket, timeouts.connectMs));
+    request.on("error", (error) => reject(bodyError ?? classify(error, req.signal)));
+    request.on("response", (res) => resolve(wrapResponse(res, () => cutShort, req.signal)));
+
+    const body = req.body;
+    if (body === undefined) request.end();
+    else if (typeof body === "string" || body instanceof Uint8Array) request.end(body);
+    else {
+      body.once("error", (error) => {
+        bodyError ??= error;
+      });
+      // pipeline destroys the request when the body fails (and vice versa);
+      // both outcomes reach the caller through the request's "error" above.
+      pipeline(body, request, () => {});
+    }
+  });
+}
+
+function limitConnectTime(request: http.ClientRequest, socket: Socket, connectMs: number): void {
+  if (!socket.connecting) return;
+  const timer = setTimeout(() => {
+    request.destroy(
+      new TransportError("timeout", `Could not connect within ${Math.round(connectMs / 1000)} s.`),
+    );
+  }, connectMs);
+  timer.unref();
+  const clear = () => clearTimeout(timer);
+  socket.once("connect", clear);
+  socket.once("close", clear);
+}
+
+function wrapResponse(
+  res: http.IncomingMessage,
+  cutShort: () => TransportError | undefined,
+  signal?: AbortSignal,
+): HttpResponse {
+  // Errors surface through iteration; this keeps an unread response that fails
+  // from becoming an unhandled "error" event.
+  res.on("error", () => {});
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  async function* body(): AsyncGenerator<Uint8Array> {
+    try {
+      for await (const chunk of res) yield chunk as Buffer;
+    } catch (error) {
+      throw cutShort() ?? classify(error, signal);
+    }
+  }
+  return {
+    status: res.statusCode ?? 0,
+    headers,
+    body: body(),
+    async text() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body()) chunks.push(Buffer.from(chunk));
+      return Buffer.concat(chunks).toString("utf8");
+    },
+    async discard() {
+      if (res.complete) return;
+      if (Number(headers["content-length"] ?? 0) > DRAIN_LIMIT_BYTES) {
+        res.destroy();
+        return;
+      }
+      res.resume();
+      await finished(res).catch(() => undefined);
+    },
+  };
+}
+
+/** Maps socket / HTTP errors to a TransportError, never echoing the (signed) URL. */
 export function classify(error: unknown, signal?: AbortSignal): Error {
   if (error instanceof TransportError) return error;
   if (signal?.aborted) return new TransportError("aborted", "The transfer was interrupted.", error);
   const code = (error as { code?: string } | undefined)?.code ?? "";
   const name = (error as { name?: string } | undefined)?.name ?? "";
-  if (name === "AbortError")
+  if (name === "AbortError" || code === "ABORT_ERR")
     return new TransportError("aborted", "The transfer was interrupted.", error);
   if (/TIMEOUT|ETIMEDOUT/.test(code)) {
     return new TransportError("timeout", `The server did not answer in time (${code}).`, error);
   }
-  if (code !== "" || name === "SocketError" || error instanceof TypeError) {
-    return new TransportError("network", `Network error (${code || name}).`, error);
+  if (code === "ECONNRESET" && (error as Error).message === "aborted") {
+    return new TransportError("network", "The connection closed before the body ended.", error);
   }
+  if (code !== "") return new TransportError("network", `Network error (${code}).`, error);
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,0 +1,198 @@
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import { createServer as createHttpServer } from "node:http";
+import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, test } from "vitest";
+import {
+  createHttpTransport,
+  type Transport,
+  TransportError,
+} from "../../../src/core/transfer/transport.js";
+
+const servers: Array<{ close(): unknown }> = [];
+const transports: Transport[] = [];
+
+afterEach(async () => {
+  for (const t of transports.splice(0)) await t.close();
+  for (const s of servers.splice(0)) s.close();
+});
+
+function transport(options?: Parameters<typeof createHttpTransport>[0]): Transport {
+  const t = createHttpTransport(options);
+  transports.push(t);
+  return t;
+}
+
+/** A raw TCP server: `onRequest` gets the socket once the request head has arrived. */
+async function rawServer(onRequest: (socket: Socket) => void): Promise<string> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    socket.once("data", () => onRequest(socket));
+  });
+  servers.push({
+    close: () => {
+      for (const s of sockets) s.destroy();
+      server.close();
+    },
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/object`;
+}
+
+async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+async function failure(work: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await work();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected a failure");
+}
+
+describe("the HTTP transport", () => {
+  // 64 KiB is undici 7's default high-water mark: its parser paused exactly at
+  // the end of the body, then the FIN crashed the process.
+  test.each([64 * 1024, 2 * 1024 * 1024, 8 * 1024 * 1024])(
+    "a server closing the connection while a %i-byte body waits for a slow reader loses nothing (nodejs/undici#5360)",
+    async (size) => {
+      const payload = Buffer.alloc(size, 0x61);
+      const url = await rawServer((socket) => {
+        socket.write(
+          `HTTP/1.1 200 OK\r\nContent-Length: ${payload.length}\r\nConnection: close\r\n\r\n`,
+        );
+        socket.end(payload);
+      });
+      const res = await transport().send({ method: "GET", url, headers: {} });
+      // The reader stalls long enough for the server's FIN to arrive behind a full buffer.
+      await sleep(300);
+      const body = await readAll(res.body);
+      expect(body.length).toBe(payload.length);
+      expect(createHash("sha256").update(body).digest("hex")).toBe(
+        createHash("sha256").update(payload).digest("hex"),
+      );
+    },
+  );
+
+  test("a body cut short by the server fails as a network error, not as a short success", async () => {
+    const url = await rawServer((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n");
+      socket.end(Buffer.alloc(100_000));
+    });
+    const res = await transport().send({ method: "GET", url, headers: {} });
+    const error = await failure(() => readAll(res.body));
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).kind).toBe("network");
+  });
+
+  test("a server that stops sending mid-body fails as a timeout", async () => {
+    const url = await rawServer((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhalf");
+    });
+    const res = await transport({ idleTimeoutMs: 200 }).send({ method: "GET", url, headers: {} });
+    const error = await failure(() => readAll(res.body));
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).kind).toBe("timeout");
+  });
+
+  test("a server that never answers fails as a timeout", async () => {
+    const url = await rawServer(() => {});
+    const error = await failure(() =>
+      transport({ idleTimeoutMs: 200 }).send({ method: "GET", url, headers: {} }),
+    );
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).kind).toBe("timeout");
+  });
+
+  test("a refused connection is a network error that names no URL", async () => {
+    const url = await rawServer(() => {});
+    servers.splice(0).forEach((s) => {
+      s.close();
+    });
+    await sleep(50);
+    const error = await failure(() =>
+      transport().send({ method: "GET", url: `${url}?X-Amz-Signature=secret`, headers: {} }),
+    );
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).kind).toBe("network");
+    expect((error as Error).message).not.toContain("secret");
+  });
+
+  test("aborting mid-body fails as aborted", async () => {
+    const url = await rawServer((socket) => {
+      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nsome");
+    });
+    const controller = new AbortController();
+    const res = await transport().send({
+      method: "GET",
+      url,
+      headers: {},
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 50);
+    const error = await failure(() => readAll(res.body));
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).kind).toBe("aborted");
+  });
+
+  test("an error reading the request body reaches the caller unchanged", async () => {
+    const url = await rawServer(() => {});
+    const vanished = Object.assign(new Error("file gone"), { code: "ENOENT" });
+    async function* chunks() {
+      yield Buffer.alloc(1024);
+      throw vanished;
+    }
+    const error = await failure(() =>
+      transport().send({
+        method: "PUT",
+        url,
+        headers: { "content-length": "4096" },
+        body: Readable.from(chunks()),
+      }),
+    );
+    expect(error).toBe(vanished);
+  });
+
+  test("a streamed PUT arrives whole with its content-length, and the connection is reused", async () => {
+    const received: Array<{ length: string | undefined; bytes: number; port: number }> = [];
+    const server = createHttpServer(async (req, res) => {
+      const body = await readAll(req);
+      received.push({
+        length: req.headers["content-length"],
+        bytes: body.length,
+        port: req.socket.remotePort ?? 0,
+      });
+      res.end("ok");
+    });
+    servers.push(server);
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/k`;
+    const t = transport({ connections: 1 });
+    for (let i = 0; i < 2; i++) {
+      const res = await t.send({
+        method: "PUT",
+        url,
+        headers: { "content-length": String(3 * 65536) },
+        body: Readable.from([Buffer.alloc(65536), Buffer.alloc(65536), Buffer.alloc(65536)]),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe("ok");
+    }
+    expect(received.map((r) => [r.length, r.bytes])).toEqual([
+      ["196608", 196608],
+      ["196608", 196608],
+    ]);
+    expect(received[0]?.port).toBe(received[1]?.port);
+    server.closeAllConnections();
+  });
+});
