@@ -297,6 +297,25 @@ export function mapS3HttpError(failure: S3HttpFailure, cause?: unknown): Strongb
   );
 }
 
+/** A refusal S3 sent to a pre-signed request, keeping its status and code for the caller to react to. */
+export class S3RequestError extends StrongboxError {
+  readonly status: number;
+  readonly code: string | undefined;
+  constructor(mapped: StrongboxError, status: number, code: string | undefined) {
+    super(mapped.kind, mapped.message, {
+      ...(mapped.hint === undefined ? {} : { hint: mapped.hint }),
+      ...(mapped.cause === undefined ? {} : { cause: mapped.cause }),
+    });
+    this.name = "S3RequestError";
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function s3RequestError(failure: S3HttpFailure, cause?: unknown): S3RequestError {
+  return new S3RequestError(mapS3HttpError(failure, cause), failure.status, failure.s3ErrorCode);
+}
+
 export const loginHint = (role: Role | undefined) =>
   `log in again: \`strongbox login --role ${role ?? "uploader|viewer|admin"}\``;
 

@@ -489,6 +489,7 @@ describe("the transfer engine against MinIO", () => {
 
   const deps = (role: Role) => ({
     presigner: presigners[role],
+    role,
     transport,
     stateStore: createFileStateStore(join(work, "transfers")),
     sessionExpiresAt: sessions[role].expiration,
@@ -536,6 +537,12 @@ describe("the transfer engine against MinIO", () => {
     }).catch((e: unknown) => e);
     expect(upload).toBeInstanceOf(StrongboxError);
     expect((upload as StrongboxError).exitCode).toBe(3);
+    expect((upload as StrongboxError).message).toBe(
+      `access denied: role viewer may not PutObject on s3://${lane.bucket}/engine/denied.bin; uploader or admin can.`,
+    );
+    expect((upload as StrongboxError).hint).toBe(
+      "run `strongbox login --role uploader` and retry with --role uploader",
+    );
 
     const download = await downloadObject(deps("uploader"), {
       bucket: lane.bucket,
@@ -544,5 +551,8 @@ describe("the transfer engine against MinIO", () => {
     }).catch((e: unknown) => e);
     expect(download).toBeInstanceOf(StrongboxError);
     expect((download as StrongboxError).exitCode).toBe(3);
+    expect((download as StrongboxError).message).toBe(
+      `access denied: role uploader may not HeadObject on s3://${lane.bucket}/engine/twelve-mib.bin; viewer or admin can.`,
+    );
   });
 });

@@ -42,6 +42,7 @@ export async function download(
     const r = await downloadObject(
       {
         presigner: createPresigner({ config, credentials: session.credentials, now: deps.now }),
+        role: session.role,
         transport,
         signal: deps.signal,
         sessionExpiresAt: session.credentials.expiration,

@@ -50,6 +50,7 @@ export async function upload(
     const results = await uploadPaths(
       {
         presigner: createPresigner({ config, credentials: session.credentials, now: deps.now }),
+        role: session.role,
         transport,
         stateStore: createFileStateStore(join(dirname(deps.globals.configPath), "transfers")),
         signal: deps.signal,

@@ -22,8 +22,7 @@ import {
   DEFAULT_MULTIPART_THRESHOLD,
   DEFAULT_PART_SIZE,
 } from "./part-plan.js";
-import { type CallContext, RetryableError, s3Call } from "./s3-call.js";
-import type { Operation } from "./s3-errors.js";
+import { type CallContext, type Operation, RetryableError, s3Call } from "./s3-call.js";
 import { quoteKey, safeKeyPath } from "./safe-path.js";
 import { sessionGuard } from "./session-guard.js";
 import { classify, TransportError } from "./transport.js";
@@ -86,7 +85,6 @@ interface PartialRecord {
   digests?: Record<string, string>;
 }
 
-const READ_ROLES = "viewer or admin";
 export const PARTIAL_SUFFIX = ".strongbox-partial";
 
 export async function downloadObject(
@@ -99,6 +97,8 @@ export async function downloadObject(
   guard.checkStart();
   const ctx: CallContext = {
     presigner: deps.presigner,
+    ...(deps.role ? { role: deps.role } : {}),
+    bucket: options.bucket,
     transport: deps.transport,
     clock,
     ...(deps.signal ? { signal: deps.signal } : {}),
@@ -314,7 +314,12 @@ const isDirectory = (path: string) =>
   );
 
 async function headObject(ctx: CallContext, key: string, versionId?: string, partNumber?: number) {
-  const op: Operation = { action: "read", key, roles: READ_ROLES };
+  const op: Operation = {
+    action: "HeadObject",
+    key,
+    ...(versionId ? { versionId } : {}),
+    doing: "read",
+  };
   const query: Record<string, string> = {
     ...(versionId ? { versionId } : {}),
     ...(partNumber ? { partNumber: String(partNumber) } : {}),
@@ -349,7 +354,12 @@ async function getRange(
   onBytes: (delta: number) => void,
 ): Promise<string> {
   const start = range?.start ?? 0;
-  const op: Operation = { action: "download", key, roles: READ_ROLES };
+  const op: Operation = {
+    action: "GetObject",
+    key,
+    ...(head.versionId ? { versionId: head.versionId } : {}),
+    doing: "download",
+  };
   let reported = 0;
   // Pinned to what HEAD saw: the version when there is one, else the ETag.
   const query: Record<string, string> = head.versionId ? { versionId: head.versionId } : {};
@@ -421,7 +431,6 @@ async function alignedPartSize(
   if (!first || first.size <= 0 || first.size > MAX_ALIGNED_PART) return undefined;
   return Math.ceil(head.size / first.size) === count ? first.size : undefined;
 }
-
 
 /** Ranges bigger than this are not worth aligning (each is buffered up to its size). */
 const MAX_ALIGNED_PART = 64 * 1024 * 1024;
@@ -589,5 +598,3 @@ async function syncDir(dir: string): Promise<void> {
   await handle.sync().catch(() => {});
   await handle.close();
 }
-
-export { READ_ROLES };

@@ -1,6 +1,8 @@
 import type { Readable } from "node:stream";
+import { S3RequestError, type StrongboxAction, s3RequestError } from "../aws-errors.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner, PresignMethod } from "../presign.js";
+import type { Role } from "../roles.js";
 import type { Clock } from "./clock.js";
 import {
   type AttemptFailure,
@@ -8,12 +10,25 @@ import {
   decideRetry,
   type RetryOptions,
 } from "./retry-policy.js";
-import { type Operation, parseS3Error, S3RequestError, s3Failure } from "./s3-errors.js";
+import { parseS3Error } from "./s3-xml.js";
 import { type HttpResponse, type Transport, TransportError } from "./transport.js";
+
+/** What a request does, for its error messages. */
+export interface Operation {
+  /** As the access contract names it: AccessDenied then says which role could. */
+  action: StrongboxAction;
+  key: string;
+  versionId?: string;
+  /** In words, for failures without an S3 answer: "upload part 3 of". */
+  doing: string;
+}
 
 /** Everything a request needs besides its own shape; shared by one transfer. */
 export interface CallContext {
   presigner: Presigner;
+  /** The role whose session signs the URLs, and the bucket: both named in refusals. */
+  role?: Role;
+  bucket?: string;
   transport: Transport;
   clock: Clock;
   signal?: AbortSignal;
@@ -86,7 +101,20 @@ export async function s3Call<T>(
       failure = expiredUrl
         ? { status: 403, kind: "url-expired" }
         : { status: res.status, ...(code ? { code } : {}) };
-      finalError = () => s3Failure(spec.op, res.status, code, message);
+      const serverDate = res.headers.date;
+      finalError = () =>
+        s3RequestError({
+          status: res.status,
+          s3ErrorCode: code,
+          s3Message: message,
+          ...(serverDate === undefined ? {} : { serverDate }),
+          now: ctx.clock.now(),
+          action: spec.op.action,
+          role: ctx.role,
+          bucket: ctx.bucket,
+          key: spec.op.key,
+          versionId: spec.op.versionId,
+        });
     } catch (error) {
       if (error instanceof StrongboxError) throw error;
       if (error instanceof TransportError) {
@@ -95,17 +123,15 @@ export async function s3Call<T>(
         finalError = () =>
           new StrongboxError(
             "failed",
-            `Could not ${spec.op.action} "${spec.op.key}": ${error.message}`,
-            {
-              cause: error,
-            },
+            `Could not ${spec.op.doing} "${spec.op.key}": ${error.message}`,
+            { cause: error },
           );
       } else if (error instanceof RetryableError) {
         failure = error.failure;
         finalError = () =>
           new StrongboxError(
             "failed",
-            `Could not ${spec.op.action} "${spec.op.key}": ${error.message}`,
+            `Could not ${spec.op.doing} "${spec.op.key}": ${error.message}`,
           );
       } else {
         throw error;

@@ -5,6 +5,13 @@ export function xmlText(xml: string, tag: string): string | undefined {
   return match?.[1] === undefined ? undefined : decodeXml(match[1]);
 }
 
+/** `<Code>` and `<Message>` of an S3 error body. */
+export function parseS3Error(body: string): { code?: string; message?: string } {
+  const code = xmlText(body, "Code");
+  const message = xmlText(body, "Message");
+  return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
+}
+
 export function xmlBlocks(xml: string, tag: string): string[] {
   const out: string[] = [];
   const re = new RegExp(`<${tag}(?:\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, "g");

@@ -1,7 +1,9 @@
 import { type lstat, readdir, stat } from "node:fs/promises";
 import { basename, join, relative, resolve } from "node:path";
+import { s3RequestError } from "../aws-errors.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner } from "../presign.js";
+import type { Role } from "../roles.js";
 import { compositeChecksum, FileChangedError, sha256OfRange, toBase64 } from "./checksum.js";
 import { type Clock, systemClock } from "./clock.js";
 import { fileBodyFactory } from "./file-body.js";
@@ -10,10 +12,20 @@ import { createLimiter, type Limiter } from "./limiter.js";
 import { DEFAULT_CONCURRENCY, type PlannedPart, planParts } from "./part-plan.js";
 import { reconcileParts } from "./resume.js";
 import type { RetryOptions } from "./retry-policy.js";
-import { type CallContext, interrupted, S3RequestError, s3Call } from "./s3-call.js";
-import type { Operation } from "./s3-errors.js";
-import { parseS3Error, s3Failure } from "./s3-errors.js";
-import { completeMultipartBody, parseListParts, type ServerPart, xmlText } from "./s3-xml.js";
+import {
+  type CallContext,
+  interrupted,
+  type Operation,
+  S3RequestError,
+  s3Call,
+} from "./s3-call.js";
+import {
+  completeMultipartBody,
+  parseListParts,
+  parseS3Error,
+  type ServerPart,
+  xmlText,
+} from "./s3-xml.js";
 import { sessionGuard } from "./session-guard.js";
 import type { RecordedPart, ResumeIdentity, ResumeRecord, StateStore } from "./state-store.js";
 import type { Transport } from "./transport.js";
@@ -27,6 +39,8 @@ export type TransferEvent =
 /** What every transfer is given: signing, sending, time, resume storage, cancellation. */
 export interface TransferDeps {
   presigner: Presigner;
+  /** The role whose session signs the URLs (named when S3 refuses one). */
+  role?: Role;
   transport: Transport;
   stateStore: StateStore;
   clock?: Clock;
@@ -58,8 +72,6 @@ export interface UploadResult {
   parts: number;
   seconds: number;
 }
-
-const UPLOAD_ROLES = "uploader or admin";
 
 /** Upload files and directories (recursively: key = prefix + relative POSIX path). */
 export async function uploadPaths(
@@ -157,6 +169,8 @@ export async function uploadFile(
   const onBytes = (delta: number) => emit({ type: "bytes", key, delta });
   const ctx: CallContext = {
     presigner: deps.presigner,
+    ...(deps.role ? { role: deps.role } : {}),
+    bucket: options.bucket,
     transport: deps.transport,
     clock,
     ...(deps.signal ? { signal: deps.signal } : {}),
@@ -241,7 +255,7 @@ async function putSingle(
 ): Promise<Omit<UploadResult, "seconds">> {
   const { path, key, size } = identity;
   const checksum = toBase64(await guardFile(path, () => sha256OfRange(path, 0, size, ctx.signal)));
-  const op: Operation = { action: "upload", key, roles: UPLOAD_ROLES };
+  const op: Operation = { action: "PutObject", key, doing: "upload" };
   const headers = await guardFile(path, () =>
     s3Call(
       ctx,
@@ -447,7 +461,11 @@ async function multipart(
 }
 
 async function createMultipart(ctx: CallContext, key: string): Promise<string> {
-  const op: Operation = { action: "start a multipart upload of", key, roles: UPLOAD_ROLES };
+  const op: Operation = {
+    action: "CreateMultipartUpload",
+    key,
+    doing: "start a multipart upload of",
+  };
   const body = await s3Call(
     ctx,
     {
@@ -476,7 +494,7 @@ async function sendPart(
   const checksum = toBase64(
     await guardFile(path, () => sha256OfRange(path, part.start, part.size, ctx.signal)),
   );
-  const op: Operation = { action: `upload part ${part.number} of`, key, roles: UPLOAD_ROLES };
+  const op: Operation = { action: "UploadPart", key, doing: `upload part ${part.number} of` };
   const etag = await guardFile(path, () =>
     s3Call(
       ctx,
@@ -515,7 +533,7 @@ async function listAllParts(
   key: string,
   uploadId: string,
 ): Promise<ServerPart[]> {
-  const op: Operation = { action: "list the uploaded parts of", key, roles: UPLOAD_ROLES };
+  const op: Operation = { action: "ListParts", key, doing: "list the uploaded parts of" };
   const parts: ServerPart[] = [];
   let marker: string | undefined;
   for (;;) {
@@ -538,7 +556,11 @@ async function completeMultipart(
   uploadId: string,
   parts: RecordedPart[],
 ): Promise<{ versionId: string | null; checksum?: string }> {
-  const op: Operation = { action: "complete the upload of", key, roles: UPLOAD_ROLES };
+  const op: Operation = {
+    action: "CompleteMultipartUpload",
+    key,
+    doing: "complete the upload of",
+  };
   const xml = completeMultipartBody(
     parts.map((p) => ({ number: p.number, etag: p.etag, checksumSha256: p.checksumSha256 })),
   );
@@ -560,7 +582,15 @@ async function completeMultipart(
   // S3 may answer 200 and still fail, with an <Error> body.
   if (/<Error>/.test(text)) {
     const { code, message } = parseS3Error(text);
-    throw s3Failure(op, 200, code, message);
+    throw s3RequestError({
+      status: 200,
+      s3ErrorCode: code,
+      s3Message: message,
+      action: op.action,
+      role: ctx.role,
+      bucket: ctx.bucket,
+      key,
+    });
   }
   const checksum = xmlText(text, "ChecksumSHA256");
   return { versionId: headers["x-amz-version-id"] ?? null, ...(checksum ? { checksum } : {}) };
@@ -568,7 +598,7 @@ async function completeMultipart(
 
 /** Best effort, with its own short deadline: it runs after a Ctrl-C, whose signal is already spent. */
 async function abortQuietly(ctx: CallContext, key: string, uploadId: string): Promise<void> {
-  const op: Operation = { action: "abort the upload of", key, roles: UPLOAD_ROLES };
+  const op: Operation = { action: "AbortMultipartUpload", key, doing: "abort the upload of" };
   const { signal: _spent, checkSession: _guard, ...rest } = ctx;
   try {
     await s3Call(

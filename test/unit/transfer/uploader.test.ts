@@ -149,12 +149,14 @@ describe("uploader (fake transport)", () => {
       response(403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"),
     );
     const error = await uploadFile(
-      { presigner: presigner([]), transport, stateStore: memoryStore(), clock },
+      { presigner: presigner([]), role: "viewer", transport, stateStore: memoryStore(), clock },
       { path, key: "k", bucket: "b" },
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StrongboxError);
     expect(error).toMatchObject({ kind: "access-denied", exitCode: 3 });
-    expect((error as StrongboxError).hint).toMatch(/uploader or admin/);
+    expect((error as StrongboxError).message).toBe(
+      "access denied: role viewer may not PutObject on s3://b/k; uploader or admin can.",
+    );
     expect(transport.seen).toHaveLength(1);
   });
 
