@@ -39,6 +39,11 @@ export class Runtime implements CommandContext {
       }
       this.exitCode = ExitCode.ok;
     } catch (err) {
+      const partial = err instanceof StrongboxError ? err.partial : undefined;
+      if (partial !== undefined && !globals.json) {
+        const text = invocation.render(partial as Result);
+        if (text !== "") this.io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+      }
       this.exitCode = this.report(err, globals);
     }
   }
@@ -62,9 +67,12 @@ export class Runtime implements CommandContext {
     const message = redact(error.message);
     const hint = error.hint === undefined ? undefined : redact(error.hint);
     if (globals.json) {
-      this.io.stdout.write(
-        `${JSON.stringify({ error: { kind: error.kind, exitCode: error.exitCode, message, hint } }, null, 2)}\n`,
-      );
+      const failure = { kind: error.kind, exitCode: error.exitCode, message, hint };
+      const body =
+        error.partial === undefined
+          ? { error: failure }
+          : { result: error.partial, error: failure };
+      this.io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
     }
     if (!alreadyOnStderr) {
       this.io.stderr.write(`strongbox: ${message}\n`);

@@ -35,6 +35,8 @@ const exitCodeOf: Record<ErrorKind, ExitCode> = {
 export class StrongboxError extends Error {
   readonly kind: ErrorKind;
   readonly hint: string | undefined;
+  /** What was done before the failure (say, the files of a batch that did upload): shown beside it. */
+  partial: unknown;
   constructor(kind: ErrorKind, message: string, options?: { hint?: string; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "StrongboxError";

@@ -20,7 +20,8 @@ import { downloadObject } from "../../src/core/transfer/download.js";
 import { MiB } from "../../src/core/transfer/part-plan.js";
 import { createFileStateStore } from "../../src/core/transfer/state-store.js";
 import { createHttpTransport, type Transport } from "../../src/core/transfer/transport.js";
-import { type TransferEvent, uploadFile, uploadPaths } from "../../src/core/transfer/upload.js";
+import { type TransferEvent, uploadFile } from "../../src/core/transfer/upload.js";
+import { uploadPaths } from "../../src/core/transfer/upload-many.js";
 import { loadTestStack, type TestStack } from "./support/stack.js";
 
 /**

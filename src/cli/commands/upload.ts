@@ -8,7 +8,8 @@ import type { Role } from "../../core/roles.js";
 import { DEFAULT_CONCURRENCY, parseByteSize } from "../../core/transfer/part-plan.js";
 import { createFileStateStore } from "../../core/transfer/state-store.js";
 import { createHttpTransport, type Transport } from "../../core/transfer/transport.js";
-import { type TransferEvent, type UploadResult, uploadPaths } from "../../core/transfer/upload.js";
+import type { TransferEvent, UploadResult } from "../../core/transfer/upload.js";
+import { BatchUploadError, uploadPaths } from "../../core/transfer/upload-many.js";
 import { parsePositiveInt, parseRole, roleOption } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
 import { formatBytes } from "../render.js";
@@ -69,6 +70,9 @@ export async function upload(
     );
     const files = results.map(toJson);
     return singleFile && files.length === 1 ? (files[0] as UploadedFile) : files;
+  } catch (error) {
+    if (error instanceof BatchUploadError) error.partial = error.uploaded.map(toJson);
+    throw error;
   } finally {
     progress.stop();
     await closeQuietly(transport);

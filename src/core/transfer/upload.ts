@@ -1,5 +1,5 @@
-import { type lstat, readdir, stat } from "node:fs/promises";
-import { basename, join, relative, resolve } from "node:path";
+import { type lstat, stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { s3RequestError } from "../aws-errors.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner } from "../presign.js";
@@ -7,7 +7,7 @@ import type { Role } from "../roles.js";
 import { compositeChecksum, FileChangedError, sha256OfRange, toBase64 } from "./checksum.js";
 import { type Clock, systemClock } from "./clock.js";
 import { fileBodyFactory } from "./file-body.js";
-import { keyFor, validateKey } from "./keys.js";
+import { validateKey } from "./keys.js";
 import { createLimiter, type Limiter } from "./limiter.js";
 import { DEFAULT_CONCURRENCY, type PlannedPart, planParts } from "./part-plan.js";
 import { reconcileParts } from "./resume.js";
@@ -71,77 +71,6 @@ export interface UploadResult {
   checksumType: "FULL_OBJECT" | "COMPOSITE";
   parts: number;
   seconds: number;
-}
-
-/** Upload files and directories (recursively: key = prefix + relative POSIX path). */
-export async function uploadPaths(
-  deps: TransferDeps,
-  input: { paths: string[]; key?: string; prefix?: string } & UploadOptions,
-): Promise<UploadResult[]> {
-  const jobs = await expandPaths(input.paths, input.key, input.prefix ?? "");
-  const clock = deps.clock ?? systemClock;
-  sessionGuard(deps.sessionExpiresAt, () => clock.now()).checkStart();
-  const requests = createLimiter(input.concurrency ?? DEFAULT_CONCURRENCY);
-  // A few files at once helps many small files; parts still share one request limit.
-  const files = createLimiter(Math.min(4, input.concurrency ?? DEFAULT_CONCURRENCY));
-  return runAll(
-    jobs.map((job) => () => files.run(() => uploadFile(deps, { ...input, ...job }, requests))),
-    deps.signal,
-  );
-}
-
-export async function expandPaths(
-  paths: string[],
-  key: string | undefined,
-  prefix: string,
-): Promise<Array<{ path: string; key: string }>> {
-  if (paths.length === 0)
-    throw new StrongboxError("usage", "Nothing to upload: give at least one PATH.");
-  const jobs: Array<{ path: string; key: string }> = [];
-  for (const path of paths) {
-    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-      throw new StrongboxError(
-        error.code === "ENOENT" ? "not-found" : "failed",
-        error.code === "ENOENT"
-          ? `No such file or directory: ${path}`
-          : `Cannot read ${path} (${error.code}).`,
-      );
-    });
-    if (info.isDirectory()) {
-      for (const file of await walk(path))
-        jobs.push({ path: file, key: keyFor(prefix, relative(path, file)) });
-    } else if (info.isFile()) {
-      jobs.push({ path, key: validateKey(key ?? `${prefix}${basename(path)}`) });
-    } else {
-      throw new StrongboxError("usage", `${path} is neither a file nor a directory.`);
-    }
-  }
-  if (key !== undefined && (jobs.length !== 1 || paths.length !== 1)) {
-    throw new StrongboxError(
-      "usage",
-      "--key names one object: use it with a single file (or use --prefix).",
-    );
-  }
-  const seen = new Set<string>();
-  for (const job of jobs) {
-    if (seen.has(job.key))
-      throw new StrongboxError("usage", `Two files would upload to the same key "${job.key}".`);
-    seen.add(job.key);
-  }
-  return jobs;
-}
-
-/** Regular files under `dir`, sorted; symbolic links are not followed (no loops, no escapes). */
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const entries = await readdir(dir, { withFileTypes: true });
-  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const full = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(full)));
-    else if (entry.isFile()) out.push(full);
-  }
-  return out;
 }
 
 /** One uploader per file: a single PUT below the threshold, else multipart. */
