@@ -32,11 +32,12 @@ minio_stop() {
 }
 
 # s3 METHOD PATH [BODY]: one request signed by the root user (curl's SigV4).
+# Retried: a MinIO that just reported ready can still answer 503 for a moment on a busy machine.
 s3() {
   local method=$1 path=$2 body=${3:-}
   local hash
   hash=$(printf '%s' "$body" | sha256sum | cut -d' ' -f1)
-  curl -fsS -X "$method" --aws-sigv4 "aws:amz:us-east-1:s3" \
+  curl -fsS --retry 10 --retry-delay 1 -X "$method" --aws-sigv4 "aws:amz:us-east-1:s3" \
     --user "$STRONGBOX_MINIO_ROOT_USER:$STRONGBOX_MINIO_ROOT_PASSWORD" \
     -H "x-amz-content-sha256: $hash" ${body:+--data-binary "$body"} \
     "$STRONGBOX_MINIO_ENDPOINT$path" >/dev/null
