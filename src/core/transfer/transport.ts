@@ -113,8 +113,8 @@ function send(
       headers: req.headers,
       agent: secure ? agents.https : agents.http,
       timeout: timeouts.idleMs,
-      ...(req.signal ? { signal: req.signal } : {}),
     });
+    if (req.signal) cancelOnAbort(req.signal, request);
     request.on("timeout", () => {
       const seconds = Math.round(timeouts.idleMs / 1000);
       cutShort = new TransportError(
@@ -139,6 +139,33 @@ function send(
       pipeline(body, request, () => {});
     }
   });
+}
+
+/**
+ * One "abort" listener per signal, however many requests share it (a transfer
+ * runs many at once on one signal; a listener each would pile up past Node's
+ * warning threshold).
+ */
+const requestsBySignal = new WeakMap<AbortSignal, Set<http.ClientRequest>>();
+
+function cancelOnAbort(signal: AbortSignal, request: http.ClientRequest): void {
+  let requests = requestsBySignal.get(signal);
+  if (requests === undefined) {
+    const live = new Set<http.ClientRequest>();
+    requests = live;
+    requestsBySignal.set(signal, live);
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const r of live)
+          r.destroy(new TransportError("aborted", "The transfer was interrupted.", signal.reason));
+        live.clear();
+      },
+      { once: true },
+    );
+  }
+  requests.add(request);
+  request.once("close", () => requests.delete(request));
 }
 
 function limitConnectTime(request: http.ClientRequest, socket: Socket, connectMs: number): void {
@@ -184,11 +211,12 @@ function wrapResponse(
       return Buffer.concat(chunks).toString("utf8");
     },
     async discard() {
-      if (res.complete) return;
       if (Number(headers["content-length"] ?? 0) > DRAIN_LIMIT_BYTES) {
         res.destroy();
         return;
       }
+      // Even an empty, complete body must be read to its end: only then does
+      // the socket go back to the pool (else the next request waits for it).
       res.resume();
       await finished(res).catch(() => undefined);
     },

@@ -162,6 +162,56 @@ describe("the HTTP transport", () => {
     expect(error).toBe(vanished);
   });
 
+  test("discarding an empty response gives its connection back to the pool at once", async () => {
+    const ports: number[] = [];
+    const server = createHttpServer((req, res) => {
+      ports.push(req.socket.remotePort ?? 0);
+      req.resume();
+      req.on("end", () => res.end());
+    });
+    servers.push({
+      close: () => {
+        server.closeAllConnections();
+        server.close();
+      },
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/part`;
+    // One connection: the second request can only go once the first one's socket is free.
+    const t = transport({ connections: 1 });
+    for (let i = 0; i < 3; i++) {
+      const res = await t.send({ method: "PUT", url, headers: {}, body: "x" });
+      await res.discard();
+    }
+    expect(ports).toHaveLength(3);
+    expect(new Set(ports).size).toBe(1);
+  });
+
+  test("one abort cancels every request sharing the signal, with one listener on it", async () => {
+    const url = await rawServer(() => {});
+    const controller = new AbortController();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      const t = transport({ connections: 32 });
+      const pending = Array.from({ length: 20 }, () =>
+        failure(() => t.send({ method: "GET", url, headers: {}, signal: controller.signal })),
+      );
+      await sleep(100);
+      controller.abort();
+      for (const error of await Promise.all(pending)) {
+        expect(error).toBeInstanceOf(TransportError);
+        expect((error as TransportError).kind).toBe("aborted");
+      }
+      await sleep(10);
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   test("a streamed PUT arrives whole with its content-length, and the connection is reused", async () => {
     const received: Array<{ length: string | undefined; bytes: number; port: number }> = [];
     const server = createHttpServer(async (req, res) => {
