@@ -24,7 +24,7 @@ import {
 } from "./part-plan.js";
 import { type CallContext, type Operation, RetryableError, s3Call } from "./s3-call.js";
 import { quoteKey, safeKeyPath } from "./safe-path.js";
-import { sessionGuard } from "./session-guard.js";
+import { transferContext } from "./transfer-context.js";
 import { classify, TransportError } from "./transport.js";
 import type { TransferDeps } from "./upload.js";
 import { runAll } from "./upload.js";
@@ -93,19 +93,7 @@ export async function downloadObject(
 ): Promise<DownloadResult> {
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
-  const guard = sessionGuard(deps.sessionExpiresAt, () => clock.now());
-  guard.checkStart();
-  const ctx: CallContext = {
-    presigner: deps.presigner,
-    ...(deps.role ? { role: deps.role } : {}),
-    bucket: options.bucket,
-    transport: deps.transport,
-    clock,
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(deps.retry ? { retry: deps.retry } : {}),
-    ...(deps.random ? { random: deps.random } : {}),
-    checkSession: guard.check,
-  };
+  const ctx = transferContext(deps, options.bucket, clock);
   const { key } = options;
   // A hostile key is refused before any request is made.
   const target = await resolveTarget(options.out, key, options.cwd ?? process.cwd());

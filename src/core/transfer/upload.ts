@@ -26,8 +26,8 @@ import {
   type ServerPart,
   xmlText,
 } from "./s3-xml.js";
-import { sessionGuard } from "./session-guard.js";
 import type { RecordedPart, ResumeIdentity, ResumeRecord, StateStore } from "./state-store.js";
+import { transferContext } from "./transfer-context.js";
 import type { Transport } from "./transport.js";
 
 export type TransferEvent =
@@ -83,8 +83,7 @@ export async function uploadFile(
   const started = clock.now();
   const path = resolve(options.path);
   const key = validateKey(options.key);
-  const guard = sessionGuard(deps.sessionExpiresAt, () => clock.now());
-  guard.checkStart();
+  const ctx = transferContext(deps, options.bucket, clock);
   const info = await statFile(path);
   const identity: ResumeIdentity = {
     path,
@@ -96,18 +95,6 @@ export async function uploadFile(
   const emit = deps.onEvent ?? (() => {});
   emit({ type: "file-start", path, key, size: info.size });
   const onBytes = (delta: number) => emit({ type: "bytes", key, delta });
-  const ctx: CallContext = {
-    presigner: deps.presigner,
-    ...(deps.role ? { role: deps.role } : {}),
-    bucket: options.bucket,
-    transport: deps.transport,
-    clock,
-    ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(deps.retry ? { retry: deps.retry } : {}),
-    ...(deps.random ? { random: deps.random } : {}),
-    checkSession: guard.check,
-    urlLifetimeSeconds: 900,
-  };
 
   const store = deps.stateStore;
   const lock = await store.lock(identity);
