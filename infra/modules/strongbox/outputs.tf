@@ -45,7 +45,7 @@ output "kms_key_alias" {
 
 output "access_log_bucket_name" {
   description = "Name of the bucket receiving the main bucket's server access logs."
-  value       = aws_s3_bucket.access_logs.id
+  value       = module.access_log_bucket.id
 }
 
 output "role_arns" {
@@ -87,7 +87,7 @@ output "trail_log_group_name" {
 
 output "trail_log_bucket_name" {
   description = "Bucket receiving the trail's log files and digests."
-  value       = aws_s3_bucket.trail_logs.id
+  value       = module.trail_log_bucket.id
 }
 
 output "sns_topic_arn" {

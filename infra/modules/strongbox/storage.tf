@@ -242,83 +242,30 @@ resource "aws_s3_bucket_cors_configuration" "main" {
 
 resource "aws_s3_bucket_logging" "main" {
   bucket        = aws_s3_bucket.main.id
-  target_bucket = aws_s3_bucket.access_logs.id
+  target_bucket = module.access_log_bucket.id
   target_prefix = local.access_log_prefix
 
-  depends_on = [aws_s3_bucket_policy.access_logs]
+  # Logging points at the access-log bucket only once all of it, its policy
+  # admitting the delivery included, is in place.
+  depends_on = [module.access_log_bucket]
 }
 
 ################################################################################
 # Access-log bucket
 ################################################################################
 
-resource "aws_s3_bucket" "access_logs" {
-  #checkov:skip=CKV_AWS_18:This bucket is the access-log target; logging it would log its own log deliveries.
-  #checkov:skip=CKV_AWS_144:Cross-region replication of access logs is left to the deployer.
-  #checkov:skip=CKV2_AWS_62:Event notifications for log deliveries would only be noise; the logs are read, not reacted to.
-  #checkov:skip=CKV_AWS_145:S3 server access logging delivers only to buckets with SSE-S3 default encryption, not SSE-KMS.
-  bucket        = local.access_log_bucket_name
-  force_destroy = var.force_destroy
-  tags          = local.bucket_tags
-}
+# The shared log-bucket hardening (modules/log-bucket): private, ACL-free,
+# versioned, SSE-S3 (S3 server access logging cannot write to a bucket whose
+# default encryption is SSE-KMS, so not the module's key), logs expiring after
+# access_log_retention_days. The policy admits S3's log delivery for the main
+# bucket only, over TLS.
+module "access_log_bucket" {
+  source = "./modules/log-bucket"
 
-resource "aws_s3_bucket_public_access_block" "access_logs" {
-  bucket                  = aws_s3_bucket.access_logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-# SSE-S3, not the module's key: S3 server access logging cannot write to a
-# bucket whose default encryption is SSE-KMS.
-resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_policy" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  policy = local.access_log_bucket_policy
-
-  depends_on = [aws_s3_bucket_public_access_block.access_logs]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    id     = "expire-access-logs"
-    status = "Enabled"
-    filter {}
-    expiration {
-      days = var.access_log_retention_days
-    }
-    noncurrent_version_expiration {
-      noncurrent_days = 1
-    }
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.access_logs]
+  bucket_name       = local.access_log_bucket_name
+  force_destroy     = var.force_destroy
+  tags              = local.bucket_tags
+  policy_json       = local.access_log_bucket_policy
+  retention_days    = var.access_log_retention_days
+  lifecycle_rule_id = "expire-access-logs"
 }

@@ -150,78 +150,24 @@ locals {
 # Trail log bucket
 ################################################################################
 
-resource "aws_s3_bucket" "trail_logs" {
-  #checkov:skip=CKV_AWS_18:The access-log bucket admits deliveries from the main bucket only (aws:SourceArn); here deletes are denied and log file validation (signed digests) proves every file unaltered.
-  #checkov:skip=CKV_AWS_144:Cross-region replication of the audit trail is an account-level decision left to the deployer (an organization trail usually covers it).
-  #checkov:skip=CKV2_AWS_62:Event notifications for every log delivery would only be noise; the same events reach the log group and EventBridge.
-  #checkov:skip=CKV_AWS_145:Log files are KMS-encrypted by CloudTrail with the module's key (aws_cloudtrail.this.kms_key_id); the SSE-S3 default covers only the digest files.
-  bucket        = local.trail_log_bucket_name
-  force_destroy = var.force_destroy
-  tags          = local.bucket_tags
-}
-
-resource "aws_s3_bucket_public_access_block" "trail_logs" {
-  bucket                  = aws_s3_bucket.trail_logs.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_ownership_controls" "trail_logs" {
-  bucket = aws_s3_bucket.trail_logs.id
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_versioning" "trail_logs" {
-  bucket = aws_s3_bucket.trail_logs.id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
+# The shared log-bucket hardening (modules/log-bucket): private, ACL-free,
+# versioned, log files expiring after trail_log_bucket_retention_days; a
+# version only becomes noncurrent through expiration (deletes are denied).
+#
 # Log files arrive encrypted with the module's key by CloudTrail itself (the
-# trail's kms_key_id, encryption context = this trail). The bucket default only
-# covers the digest files, which CloudTrail writes with SSE-S3: a KMS default
-# here would make each digest write need a key grant CloudTrail does not have.
-resource "aws_s3_bucket_server_side_encryption_configuration" "trail_logs" {
-  bucket = aws_s3_bucket.trail_logs.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
+# trail's kms_key_id, encryption context = this trail). The bucket default
+# (SSE-S3) only covers the digest files, which CloudTrail writes with SSE-S3: a
+# KMS default here would make each digest write need a key grant CloudTrail
+# does not have.
+module "trail_log_bucket" {
+  source = "./modules/log-bucket"
 
-resource "aws_s3_bucket_policy" "trail_logs" {
-  bucket = aws_s3_bucket.trail_logs.id
-  policy = local.trail_log_bucket_policy
-
-  depends_on = [aws_s3_bucket_public_access_block.trail_logs]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "trail_logs" {
-  bucket = aws_s3_bucket.trail_logs.id
-
-  rule {
-    id     = "expire-trail-logs"
-    status = "Enabled"
-    filter {}
-    expiration {
-      days = var.trail_log_bucket_retention_days
-    }
-    # A version only becomes noncurrent through expiration (deletes are denied).
-    noncurrent_version_expiration {
-      noncurrent_days = 1
-    }
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 1
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.trail_logs]
+  bucket_name       = local.trail_log_bucket_name
+  force_destroy     = var.force_destroy
+  tags              = local.bucket_tags
+  policy_json       = local.trail_log_bucket_policy
+  retention_days    = var.trail_log_bucket_retention_days
+  lifecycle_rule_id = "expire-trail-logs"
 }
 
 ################################################################################
@@ -279,7 +225,7 @@ resource "aws_iam_role_policy" "trail_logs" {
 resource "aws_cloudtrail" "this" {
   #checkov:skip=CKV_AWS_252:CloudTrail's SNS topic fires once per log file delivered, not per API call; per-call notices come from the EventBridge rule (notifications.tf).
   name                          = local.trail_name
-  s3_bucket_name                = aws_s3_bucket.trail_logs.id
+  s3_bucket_name                = module.trail_log_bucket.id
   is_multi_region_trail         = true
   include_global_service_events = true
   enable_log_file_validation    = true
@@ -313,9 +259,10 @@ resource "aws_cloudtrail" "this" {
   }
 
   # CloudTrail validates the bucket policy, the key policy, the log group and
-  # the delivery role on create (their ARNs above are built from names).
+  # the delivery role on create (their ARNs above are built from names). The
+  # bucket policy is inside the log-bucket module: the trail waits for all of it.
   depends_on = [
-    aws_s3_bucket_policy.trail_logs,
+    module.trail_log_bucket,
     aws_kms_key.this,
     aws_cloudwatch_log_group.trail,
     aws_iam_role_policy.trail_logs,

@@ -43,7 +43,7 @@ run "buckets_are_private_versioned_and_encrypted" {
 
   assert {
     condition = alltrue([
-      for pab in [aws_s3_bucket_public_access_block.main, aws_s3_bucket_public_access_block.access_logs] :
+      for pab in [aws_s3_bucket_public_access_block.main, module.access_log_bucket.public_access_block] :
       pab.block_public_acls && pab.block_public_policy && pab.ignore_public_acls && pab.restrict_public_buckets
     ])
     error_message = "Every bucket must have all four public access blocks on."
@@ -51,16 +51,16 @@ run "buckets_are_private_versioned_and_encrypted" {
 
   assert {
     condition = alltrue([
-      for oc in [aws_s3_bucket_ownership_controls.main, aws_s3_bucket_ownership_controls.access_logs] :
-      one(oc.rule).object_ownership == "BucketOwnerEnforced"
+      for ownership in [one(aws_s3_bucket_ownership_controls.main.rule).object_ownership, module.access_log_bucket.object_ownership] :
+      ownership == "BucketOwnerEnforced"
     ])
     error_message = "Every bucket must disable ACLs (BucketOwnerEnforced)."
   }
 
   assert {
     condition = alltrue([
-      for v in [aws_s3_bucket_versioning.main, aws_s3_bucket_versioning.access_logs] :
-      one(v.versioning_configuration).status == "Enabled"
+      for status in [one(aws_s3_bucket_versioning.main.versioning_configuration).status, module.access_log_bucket.versioning_status] :
+      status == "Enabled"
     ])
     error_message = "Every bucket must be versioned."
   }
@@ -77,24 +77,23 @@ run "buckets_are_private_versioned_and_encrypted" {
 
   assert {
     condition = alltrue([
-      for rule in aws_s3_bucket_server_side_encryption_configuration.access_logs.rule :
-      one(rule.apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+      for sse_algorithm in module.access_log_bucket.sse_algorithms : sse_algorithm == "AES256"
     ])
     error_message = "The access-log bucket must use SSE-S3, the only encryption S3 server access logging delivers to."
   }
 
   assert {
-    condition     = !aws_s3_bucket.main.force_destroy && !aws_s3_bucket.access_logs.force_destroy
+    condition     = !aws_s3_bucket.main.force_destroy && !module.access_log_bucket.force_destroy
     error_message = "Buckets must not be force-destroyed by default."
   }
 
   assert {
-    condition     = aws_s3_bucket.main.bucket == "strongbox-111122223333-eu-west-1" && aws_s3_bucket.access_logs.bucket == "strongbox-access-logs-111122223333-eu-west-1"
+    condition     = aws_s3_bucket.main.bucket == "strongbox-111122223333-eu-west-1" && module.access_log_bucket.bucket == "strongbox-access-logs-111122223333-eu-west-1"
     error_message = "Bucket names derive from name_prefix, account and region."
   }
 
   assert {
-    condition     = aws_s3_bucket_logging.main.target_bucket == aws_s3_bucket.access_logs.id
+    condition     = aws_s3_bucket_logging.main.target_bucket == module.access_log_bucket.id
     error_message = "The main bucket must log access to the access-log bucket."
   }
 }
@@ -201,7 +200,7 @@ run "bucket_policy_denies_misuse" {
   }
 
   assert {
-    condition = toset([for s in jsondecode(aws_s3_bucket_policy.access_logs.policy).Statement : s.Sid]) == toset([
+    condition = toset([for s in jsondecode(module.access_log_bucket.policy).Statement : s.Sid]) == toset([
       "DenyInsecureTransport", "AllowServerAccessLogsFromMainBucket",
     ])
     error_message = "The access-log bucket admits only TLS and S3's log delivery."
@@ -209,7 +208,7 @@ run "bucket_policy_denies_misuse" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_s3_bucket_policy.access_logs.policy).Statement :
+      for s in jsondecode(module.access_log_bucket.policy).Statement :
       s.Principal.Service == "logging.s3.amazonaws.com"
       && s.Condition.ArnLike["aws:SourceArn"] == "arn:aws:s3:::strongbox-111122223333-eu-west-1"
       && s.Condition.StringEquals["aws:SourceAccount"] == "111122223333"
@@ -312,7 +311,7 @@ run "tags_reach_every_taggable_resource" {
   assert {
     condition = alltrue([
       for tags in concat(
-        [aws_kms_key.this.tags, aws_s3_bucket.main.tags, aws_s3_bucket.access_logs.tags],
+        [aws_kms_key.this.tags, aws_s3_bucket.main.tags, module.access_log_bucket.tags],
         [for r in aws_iam_role.this : r.tags],
       ) : tags["Owner"] == "tests"
     ])

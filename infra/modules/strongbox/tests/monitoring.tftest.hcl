@@ -49,7 +49,7 @@ run "trail_logs_the_main_bucket_objects_only" {
   }
 
   assert {
-    condition     = aws_cloudtrail.this.kms_key_id == aws_kms_key.this.arn && aws_cloudtrail.this.s3_bucket_name == aws_s3_bucket.trail_logs.id
+    condition     = aws_cloudtrail.this.kms_key_id == aws_kms_key.this.arn && aws_cloudtrail.this.s3_bucket_name == module.trail_log_bucket.id
     error_message = "The trail encrypts with the module's key and delivers to the trail log bucket."
   }
 
@@ -122,21 +122,21 @@ run "trail_log_bucket_is_locked_down" {
 
   assert {
     condition = (
-      aws_s3_bucket_public_access_block.trail_logs.block_public_acls && aws_s3_bucket_public_access_block.trail_logs.block_public_policy
-      && aws_s3_bucket_public_access_block.trail_logs.ignore_public_acls && aws_s3_bucket_public_access_block.trail_logs.restrict_public_buckets
-      && one(aws_s3_bucket_ownership_controls.trail_logs.rule).object_ownership == "BucketOwnerEnforced"
-      && one(aws_s3_bucket_versioning.trail_logs.versioning_configuration).status == "Enabled"
+      module.trail_log_bucket.public_access_block.block_public_acls && module.trail_log_bucket.public_access_block.block_public_policy
+      && module.trail_log_bucket.public_access_block.ignore_public_acls && module.trail_log_bucket.public_access_block.restrict_public_buckets
+      && module.trail_log_bucket.object_ownership == "BucketOwnerEnforced"
+      && module.trail_log_bucket.versioning_status == "Enabled"
     )
     error_message = "The trail log bucket is private, ACL-free and versioned."
   }
 
   assert {
-    condition     = aws_s3_bucket.trail_logs.bucket == "strongbox-trail-logs-111122223333-eu-west-1" && !aws_s3_bucket.trail_logs.force_destroy
+    condition     = module.trail_log_bucket.bucket == "strongbox-trail-logs-111122223333-eu-west-1" && !module.trail_log_bucket.force_destroy
     error_message = "The trail log bucket is named <prefix>-trail-logs-<account>-<region> and not force-destroyed by default."
   }
 
   assert {
-    condition = toset([for s in jsondecode(aws_s3_bucket_policy.trail_logs.policy).Statement : s.Sid]) == toset([
+    condition = toset([for s in jsondecode(module.trail_log_bucket.policy).Statement : s.Sid]) == toset([
       "DenyInsecureTransport", "DenyLogDeletion", "CloudTrailAclCheck", "CloudTrailWrite",
     ])
     error_message = "The trail log bucket policy holds TLS-only, no deletes, and CloudTrail's two grants."
@@ -144,7 +144,7 @@ run "trail_log_bucket_is_locked_down" {
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_s3_bucket_policy.trail_logs.policy).Statement :
+      for s in jsondecode(module.trail_log_bucket.policy).Statement :
       s.Principal.Service == "cloudtrail.amazonaws.com" && s.Condition.StringEquals["aws:SourceArn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
       if s.Effect == "Allow"
     ])
@@ -153,14 +153,14 @@ run "trail_log_bucket_is_locked_down" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_s3_bucket_policy.trail_logs.policy).Statement : s.Resource if s.Sid == "CloudTrailWrite"
+      for s in jsondecode(module.trail_log_bucket.policy).Statement : s.Resource if s.Sid == "CloudTrailWrite"
     ]) == "arn:aws:s3:::strongbox-trail-logs-111122223333-eu-west-1/AWSLogs/111122223333/*"
     error_message = "CloudTrail writes only under AWSLogs/<account>/."
   }
 
   assert {
     condition = one([
-      for s in jsondecode(aws_s3_bucket_policy.trail_logs.policy).Statement :
+      for s in jsondecode(module.trail_log_bucket.policy).Statement :
       s.Effect == "Deny" && s.Principal == "*" && toset(s.Action) == toset(["s3:DeleteObject", "s3:DeleteObjectVersion"])
       if s.Sid == "DenyLogDeletion"
     ])
@@ -168,16 +168,13 @@ run "trail_log_bucket_is_locked_down" {
   }
 
   assert {
-    condition = one([
-      for r in aws_s3_bucket_lifecycle_configuration.trail_logs.rule : one(r.expiration).days if r.id == "expire-trail-logs"
-    ]) == 365
+    condition     = module.trail_log_bucket.lifecycle_expiration_days["expire-trail-logs"] == 365
     error_message = "Trail log files expire after trail_log_bucket_retention_days (365 by default)."
   }
 
   assert {
     condition = alltrue([
-      for rule in aws_s3_bucket_server_side_encryption_configuration.trail_logs.rule :
-      one(rule.apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+      for sse_algorithm in module.trail_log_bucket.sse_algorithms : sse_algorithm == "AES256"
     ])
     error_message = "The trail log bucket defaults to SSE-S3, the encryption CloudTrail writes digest files with (log files carry the trail's KMS key)."
   }

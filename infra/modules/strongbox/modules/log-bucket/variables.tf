@@ -1,0 +1,57 @@
+variable "bucket_name" {
+  description = "Name of the log bucket. Must be globally unique; the parent derives it from name_prefix, the account id and the region."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.bucket_name))
+    error_message = "bucket_name must be a valid S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens."
+  }
+}
+
+variable "force_destroy" {
+  description = "Let `destroy` delete the bucket with every log file (and version) in it. Keep false for real logs; an ephemeral demo may set true."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "tags" {
+  description = "Tags on the bucket."
+  type        = map(string)
+  default     = {}
+  nullable    = false
+}
+
+variable "policy_json" {
+  description = "The bucket policy, as JSON: who may deliver logs here, and the denies that keep them safe. Built by the parent from names, so it is known at plan time."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = can(jsondecode(var.policy_json).Statement)
+    error_message = "policy_json must be a JSON IAM policy document with a Statement."
+  }
+}
+
+variable "retention_days" {
+  description = "Days a log file stays current before the lifecycle rule expires it."
+  type        = number
+  nullable    = false
+
+  validation {
+    condition     = var.retention_days >= 1 && floor(var.retention_days) == var.retention_days
+    error_message = "retention_days must be a whole number of at least 1."
+  }
+}
+
+variable "lifecycle_rule_id" {
+  description = "Id of the bucket's one lifecycle rule (what the console and CloudTrail events show), e.g. expire-access-logs."
+  type        = string
+  nullable    = false
+
+  validation {
+    condition     = length(var.lifecycle_rule_id) >= 1 && length(var.lifecycle_rule_id) <= 255
+    error_message = "lifecycle_rule_id must be 1-255 characters (the S3 limit for a rule id)."
+  }
+}

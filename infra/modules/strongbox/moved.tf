@@ -1,0 +1,75 @@
+# The two log buckets used to be seven resources each in storage.tf and
+# trail.tf; they are now the log-bucket module, called twice. These blocks move
+# an existing deployment's state to the new addresses, so `apply` keeps the
+# buckets (and the logs in them) instead of destroying and recreating them.
+# Keep them as long as a deployment from before the move may still exist.
+
+moved {
+  from = aws_s3_bucket.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket.this
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_versioning.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_versioning.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_policy.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.access_logs
+  to   = module.access_log_bucket.aws_s3_bucket_lifecycle_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket.trail_logs
+  to   = module.trail_log_bucket.aws_s3_bucket.this
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.trail_logs
+  to   = module.trail_log_bucket.aws_s3_bucket_public_access_block.this
+}
+
+moved {
+  from = aws_s3_bucket_ownership_controls.trail_logs
+  to   = module.trail_log_bucket.aws_s3_bucket_ownership_controls.this
+}
+
+moved {
+  from = aws_s3_bucket_versioning.trail_logs
+  to   = module.trail_log_bucket.aws_s3_bucket_versioning.this
+}
+
+moved {
+  from = aws_s3_bucket_server_side_encryption_configuration.trail_logs
+  to   = module.trail_log_bucket.aws_s3_bucket_server_side_encryption_configuration.this
+}
+
+moved {
+  from = aws_s3_bucket_policy.trail_logs
+  to   = module.trail_log_bucket.aws_s3_bucket_policy.this
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.trail_logs
+  to   = module.trail_log_bucket.aws_s3_bucket_lifecycle_configuration.this
+}
