@@ -31,21 +31,20 @@ export class Runtime implements CommandContext {
     log.debug(`${invocation.command} ${JSON.stringify(invocation.options)}`);
     try {
       const result = await invocation.execute(deps);
-      if (globals.json) {
-        this.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      } else {
-        const text = invocation.render(result);
-        if (text !== "") this.io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
-      }
+      if (globals.json) this.io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else this.writeText(invocation.render(result));
       this.exitCode = ExitCode.ok;
     } catch (err) {
+      // --json carries the partial result inside the error object (see report).
       const partial = err instanceof StrongboxError ? err.partial : undefined;
-      if (partial !== undefined && !globals.json) {
-        const text = invocation.render(partial as Result);
-        if (text !== "") this.io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
-      }
+      if (partial !== undefined && !globals.json)
+        this.writeText(invocation.render(partial as Result));
       this.exitCode = this.report(err, globals);
     }
+  }
+
+  private writeText(text: string): void {
+    if (text !== "") this.io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
   /** Prints a failure (one sentence + hint; stack only with --debug) and returns its exit code. */

@@ -101,20 +101,8 @@ export async function s3Call<T>(
       failure = expiredUrl
         ? { status: 403, kind: "url-expired" }
         : { status: res.status, ...(code ? { code } : {}) };
-      const serverDate = res.headers.date;
       finalError = () =>
-        s3RequestError({
-          status: res.status,
-          s3ErrorCode: code,
-          s3Message: message,
-          ...(serverDate === undefined ? {} : { serverDate }),
-          now: ctx.clock.now(),
-          action: spec.op.action,
-          role: ctx.role,
-          bucket: ctx.bucket,
-          key: spec.op.key,
-          versionId: spec.op.versionId,
-        });
+        refusal(ctx, spec.op, { status: res.status, code, message, date: res.headers.date });
     } catch (error) {
       if (error instanceof StrongboxError) throw error;
       if (error instanceof TransportError) {
@@ -146,6 +134,26 @@ export async function s3Call<T>(
       throw interrupted(error);
     }
   }
+}
+
+/** S3's refusal of one request, worded with the session's role, the action and the object. */
+export function refusal(
+  ctx: CallContext,
+  op: Operation,
+  answer: { status: number; code?: string; message?: string; date?: string },
+): S3RequestError {
+  return s3RequestError({
+    status: answer.status,
+    s3ErrorCode: answer.code,
+    s3Message: answer.message,
+    ...(answer.date === undefined ? {} : { serverDate: answer.date }),
+    now: ctx.clock.now(),
+    action: op.action,
+    role: ctx.role,
+    bucket: ctx.bucket,
+    key: op.key,
+    versionId: op.versionId,
+  });
 }
 
 export function throwIfAborted(signal?: AbortSignal): void {

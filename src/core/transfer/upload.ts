@@ -1,6 +1,5 @@
 import { type lstat, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { s3RequestError } from "../aws-errors.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner } from "../presign.js";
 import type { Role } from "../roles.js";
@@ -16,6 +15,7 @@ import {
   type CallContext,
   interrupted,
   type Operation,
+  refusal,
   S3RequestError,
   s3Call,
 } from "./s3-call.js";
@@ -497,16 +497,7 @@ async function completeMultipart(
   );
   // S3 may answer 200 and still fail, with an <Error> body.
   if (/<Error>/.test(text)) {
-    const { code, message } = parseS3Error(text);
-    throw s3RequestError({
-      status: 200,
-      s3ErrorCode: code,
-      s3Message: message,
-      action: op.action,
-      role: ctx.role,
-      bucket: ctx.bucket,
-      key,
-    });
+    throw refusal(ctx, op, { status: 200, ...parseS3Error(text) });
   }
   const checksum = xmlText(text, "ChecksumSHA256");
   return { versionId: headers["x-amz-version-id"] ?? null, ...(checksum ? { checksum } : {}) };
