@@ -1,79 +1,20 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { main, registrarsFor } from "../../../src/cli/main.js";
-import { parseConfig, sessionsDirOf, writeConfig } from "../../../src/core/config.js";
+import { sessionsDirOf } from "../../../src/core/config.js";
 import { SessionCache } from "../../../src/core/session/cache.js";
-
-const T0 = Date.parse("2026-11-28T00:00:00Z");
-const arn = (role: string) => `arn:aws:iam::123456789012:role/sb-${role}`;
-const SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY";
-
-function fakeIO(opts: { env?: NodeJS.ProcessEnv; now?: number; aborted?: boolean } = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdout = new PassThrough();
-  stdout.on("data", (c) => out.push(String(c)));
-  const stderr = Object.assign(new PassThrough(), {
-    isTTY: false,
-  }) as unknown as NodeJS.WriteStream;
-  (stderr as unknown as PassThrough).on("data", (c) => err.push(String(c)));
-  const controller = new AbortController();
-  if (opts.aborted) controller.abort();
-  return {
-    io: {
-      stdout,
-      stderr,
-      stdin: new PassThrough() as unknown as NodeJS.ReadStream,
-      env: opts.env ?? {},
-      now: () => opts.now ?? T0,
-      signal: controller.signal,
-    },
-    stdout: () => out.join(""),
-    stderr: () => err.join(""),
-  };
-}
+import { fakeIO, SECRET, T0, testSession, writeTestConfig } from "./cli-fixtures.js";
 
 async function stackDir() {
-  const dir = await mkdtemp(join(tmpdir(), "sb-main-"));
-  const configPath = join(dir, "config.json");
-  const config = parseConfig(
-    {
-      version: 1,
-      region: "us-east-1",
-      bucket: "sb-data",
-      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
-      roles: { uploader: arn("uploader"), viewer: arn("viewer"), admin: arn("admin") },
-      adminMfaRequired: true,
-      maxSessionSeconds: 3600,
-      endpoint: "http://127.0.0.1:1",
-      forcePathStyle: true,
-    },
-    "t",
-  );
-  await writeConfig(configPath, config);
+  const configPath = await writeTestConfig(await mkdtemp(join(tmpdir(), "sb-main-")));
   const cache = new SessionCache(sessionsDirOf(configPath), () => T0);
   return { configPath, cache };
 }
 
 async function writeSession(cache: SessionCache, role: "viewer" | "admin", expiresAt: number) {
-  await cache.write({
-    role,
-    roleArn: arn(role),
-    assumedRoleArn: `arn:aws:sts::123456789012:assumed-role/sb-${role}/alice`,
-    baseIdentityArn: "arn:aws:iam::123456789012:user/alice",
-    sourceIdentity: "alice",
-    mfaAuthenticated: false,
-    createdAt: new Date(T0),
-    credentials: {
-      accessKeyId: "ASIAEXAMPLEEXAMPLE01",
-      secretAccessKey: SECRET,
-      sessionToken: "FQoGZXIvYXdzEXAMPLESESSIONTOKEN",
-      expiration: new Date(expiresAt),
-    },
-  });
+  await cache.write(testSession(role, expiresAt));
 }
 
 describe("main: exit codes and output channels", () => {
@@ -127,7 +68,7 @@ describe("main: exit codes and output channels", () => {
   it("expired session → exit 5 saying when it expired", async () => {
     const { configPath, cache } = await stackDir();
     await writeSession(cache, "viewer", T0 + 60_000);
-    const f = fakeIO({ now: T0 + 120_000 });
+    const f = fakeIO({ now: () => T0 + 120_000 });
     expect(await main(["whoami", "--role", "viewer", "--config", configPath], f.io)).toBe(5);
     expect(f.stderr()).toContain(
       "session for role viewer expired at 2026-11-28T00:01:00.000Z; run `strongbox login --role viewer`",
@@ -137,7 +78,7 @@ describe("main: exit codes and output channels", () => {
   it("whoami --json: result on stdout, no credentials anywhere", async () => {
     const { configPath, cache } = await stackDir();
     await writeSession(cache, "viewer", T0 + 3600_000);
-    const f = fakeIO({ now: T0 + 600_000 });
+    const f = fakeIO({ now: () => T0 + 600_000 });
     expect(await main(["--json", "whoami", "--config", configPath], f.io)).toBe(0);
     const result = JSON.parse(f.stdout());
     expect(result).toMatchObject({
@@ -154,7 +95,7 @@ describe("main: exit codes and output channels", () => {
   it("whoami human text shows role, identity, expiry and time left", async () => {
     const { configPath, cache } = await stackDir();
     await writeSession(cache, "admin", T0 + 3600_000);
-    const f = fakeIO({ now: T0 });
+    const f = fakeIO({ now: () => T0 });
     expect(await main(["whoami", "--config", configPath], f.io)).toBe(0);
     expect(f.stdout()).toMatch(/role {7}admin/);
     expect(f.stdout()).toMatch(/expires {4}2026-11-28T01:00:00Z \(1h00m left\)/);

@@ -1,0 +1,82 @@
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { parseConfig, writeConfig } from "../../../src/core/config.js";
+import type { Role } from "../../../src/core/roles.js";
+import type { RoleSession } from "../../../src/core/session/types.js";
+
+/** Shared by the CLI tests that run `main` end to end: streams, a config, a cached session. */
+export const T0 = Date.parse("2026-11-28T00:00:00Z");
+export const SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY";
+export const roleArn = (role: string) => `arn:aws:iam::123456789012:role/sb-${role}`;
+
+/** In-memory stdout/stderr (stderr not a TTY); `now` defaults to T0. */
+export function fakeIO(
+  opts: { env?: NodeJS.ProcessEnv; now?: () => number; aborted?: boolean } = {},
+) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = new PassThrough();
+  stdout.on("data", (c) => out.push(String(c)));
+  const stderr = Object.assign(new PassThrough(), { isTTY: false });
+  stderr.on("data", (c) => err.push(String(c)));
+  const controller = new AbortController();
+  if (opts.aborted) controller.abort();
+  return {
+    io: {
+      stdout,
+      stderr: stderr as unknown as NodeJS.WriteStream,
+      stdin: new PassThrough() as unknown as NodeJS.ReadStream,
+      env: opts.env ?? {},
+      now: opts.now ?? (() => T0),
+      signal: controller.signal,
+    },
+    stdout: () => out.join(""),
+    stderr: () => err.join(""),
+  };
+}
+
+/** Writes `dir/config.json` for a stack at `endpoint` and returns its path. */
+export async function writeTestConfig(dir: string, endpoint = "http://127.0.0.1:1") {
+  const configPath = join(dir, "config.json");
+  await writeConfig(
+    configPath,
+    parseConfig(
+      {
+        version: 1,
+        region: "us-east-1",
+        bucket: "sb-data",
+        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+        roles: {
+          uploader: roleArn("uploader"),
+          viewer: roleArn("viewer"),
+          admin: roleArn("admin"),
+        },
+        adminMfaRequired: true,
+        maxSessionSeconds: 3600,
+        endpoint,
+        forcePathStyle: true,
+      },
+      "t",
+    ),
+  );
+  return configPath;
+}
+
+/** A role session as `login` caches it, for alice, with fake credentials. */
+export function testSession(role: Role, expiresAt: number, createdAt = T0): RoleSession {
+  return {
+    role,
+    roleArn: roleArn(role),
+    assumedRoleArn: `arn:aws:sts::123456789012:assumed-role/sb-${role}/alice`,
+    baseIdentityArn: "arn:aws:iam::123456789012:user/alice",
+    sourceIdentity: "alice",
+    mfaAuthenticated: false,
+    createdAt: new Date(createdAt),
+    credentials: {
+      accessKeyId: "ASIAEXAMPLEEXAMPLE01",
+      secretAccessKey: SECRET,
+      sessionToken: "FQoGZXIvYXdzEXAMPLESESSIONTOKEN",
+      expiration: new Date(expiresAt),
+    },
+  };
+}
