@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Strongbox's local stack and tests need, idempotently:
 # npm packages, a Python venv (moto server, checkov), and Go-built tools
-# (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository.
-# Usage: scripts/bootstrap.sh [node] [python] [engine] [tofu] [terraform] [provider] [minio]
+# (OpenTofu, the hashicorp/aws provider, MinIO, toxiproxy) cached outside the repository.
+# Usage: scripts/bootstrap.sh [node] [python] [engine] [tofu] [terraform] [provider] [minio] [toxiproxy]
 #   (default: all). `engine` is the one engine `npm start` needs (one already on
 #   PATH when there is one); `tofu` and `terraform` are both, for `npm test`.
 set -euo pipefail
@@ -239,6 +239,14 @@ install_minio() {
   ln -sf "minio-$MINIO_VERSION" "$STRONGBOX_BIN/minio"
 }
 
-for part in node python engine tofu terraform provider minio; do
+# Shopify's toxiproxy: the fault-injecting TCP proxy the fault-table tests put
+# between the CLI and MinIO (resets, stalls, slow links, refused connections).
+install_toxiproxy() {
+  go_build toxiproxy "$STRONGBOX_BIN/toxiproxy-server-$TOXIPROXY_VERSION" github.com/Shopify/toxiproxy/v2 "$TOXIPROXY_VERSION" ./cmd/server \
+    "-X github.com/Shopify/toxiproxy/v2.Version=${TOXIPROXY_VERSION#v}"
+  ln -sf "toxiproxy-server-$TOXIPROXY_VERSION" "$STRONGBOX_BIN/toxiproxy-server"
+}
+
+for part in node python engine tofu terraform provider minio toxiproxy; do
   if selected "$part"; then locked "$part" "install_$part"; fi
 done
