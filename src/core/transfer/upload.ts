@@ -359,11 +359,16 @@ async function multipart(
           : "The multipart upload was aborted; nothing was stored.",
       });
     }
+    // S3 still failing (5xx, SlowDown) after the retry budget: the parts it has are
+    // kept, so "retry later" means "with --resume".
+    const transient =
+      error instanceof S3RequestError &&
+      (error.status >= 500 || error.code === "SlowDown" || error.code === "RequestTimeout");
     if (
       error instanceof StrongboxError &&
       error.kind !== "usage" &&
       !fileChanged &&
-      error.hint === undefined
+      (error.hint === undefined || transient)
     ) {
       throw new StrongboxError(error.kind, error.message, {
         hint: "Run the same command with --resume to continue where it stopped.",
