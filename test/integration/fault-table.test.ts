@@ -627,3 +627,86 @@ describe("fault table: connection refused for a while, then back", () => {
     });
   });
 });
+
+describe("completion is idempotent: a lost Complete answer, a 200 carrying <Error>", () => {
+  const complete = (r: { method: string; query: URLSearchParams }) =>
+    r.method === "POST" && r.query.has("uploadId");
+
+  test("admin: the answer to Complete is lost, its retry gets NoSuchUpload; HEAD's composite checksum shows the object landed", async () => {
+    const key = "faults/lost-complete-admin.bin";
+    shim.setRules([{ match: complete, times: 1, action: { kind: "lose-answer" } }]);
+    const r = await upload({ endpoint: shim.endpoint, role: "admin" }, key);
+    expect(shim.hits()).toEqual([1]);
+    expect(shim.seen().filter(complete)).toHaveLength(2);
+    expect(r.result.versionId).toBeTruthy();
+    expect(r.t.events.some((e) => e.type === "note" && /answer .*lost/i.test(e.message))).toBe(
+      true,
+    );
+    expect(await storedSha(key)).toBe(sourceSha);
+    record("lost Complete answer (admin: HEAD + composite checksum)", "upload", {
+      identical: true,
+      seconds: r.seconds,
+    });
+  });
+
+  test("uploader: the answer to Complete is lost; the upload id's absence (ListParts: NoSuchUpload) shows S3 completed it", async () => {
+    const key = "faults/lost-complete-uploader.bin";
+    shim.setRules([{ match: complete, times: 1, action: { kind: "lose-answer" } }]);
+    const r = await upload({ endpoint: shim.endpoint, role: "uploader" }, key);
+    expect(shim.hits()).toEqual([1]);
+    // The Uploader may not HEAD: it asked for the upload's parts instead.
+    expect(shim.seen().some((q) => q.method === "GET" && q.query.has("uploadId"))).toBe(true);
+    expect(shim.seen().some((q) => q.method === "HEAD")).toBe(false);
+    expect(r.t.events.some((e) => e.type === "note" && /upload id is gone/i.test(e.message))).toBe(
+      true,
+    );
+    expect(await storedSha(key)).toBe(sourceSha);
+    record("lost Complete answer (uploader: upload id gone)", "upload", {
+      identical: true,
+      seconds: r.seconds,
+    });
+  });
+
+  test("a 200 answer to Complete carrying <Error>InternalError is retried, as S3 documents", async () => {
+    const key = "faults/complete-200-error.bin";
+    shim.setRules([
+      {
+        match: complete,
+        times: 1,
+        action: {
+          kind: "error-in-200",
+          code: "InternalError",
+          message: "We encountered an internal error. Please try again.",
+        },
+      },
+    ]);
+    const r = await upload({ endpoint: shim.endpoint, role: "uploader" }, key);
+    expect(shim.hits()).toEqual([1]);
+    expect(shim.seen().filter(complete)).toHaveLength(2);
+    expect(await storedSha(key)).toBe(sourceSha);
+    record("200 with <Error> on Complete", "upload", { identical: true, seconds: r.seconds });
+  });
+
+  test("a 200 answer to Complete carrying a final <Error> (InvalidPart) is not retried and names S3's reason", async () => {
+    const key = "faults/complete-200-invalid.bin";
+    shim.setRules([
+      {
+        match: complete,
+        times: 1,
+        action: {
+          kind: "error-in-200",
+          code: "InvalidPart",
+          message: "One or more of the specified parts could not be found.",
+        },
+      },
+    ]);
+    const failure = await upload({ endpoint: shim.endpoint, role: "uploader" }, key).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(StrongboxError);
+    expect((failure as Error).message).toMatch(/InvalidPart/);
+    expect(shim.seen().filter(complete)).toHaveLength(1);
+    expect(await objectExists(key)).toBe(false);
+  });
+});

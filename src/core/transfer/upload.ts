@@ -5,6 +5,7 @@ import type { Presigner } from "../presign.js";
 import type { Role } from "../roles.js";
 import { compositeChecksum, FileChangedError, sha256OfRange, toBase64 } from "./checksum.js";
 import { type Clock, systemClock } from "./clock.js";
+import { completeMultipart } from "./complete.js";
 import { fileBodyFactory } from "./file-body.js";
 import { validateKey } from "./keys.js";
 import { createLimiter, type Limiter } from "./limiter.js";
@@ -15,17 +16,10 @@ import {
   type CallContext,
   interrupted,
   type Operation,
-  refusal,
   S3RequestError,
   s3Call,
 } from "./s3-call.js";
-import {
-  completeMultipartBody,
-  parseListParts,
-  parseS3Error,
-  type ServerPart,
-  xmlText,
-} from "./s3-xml.js";
+import { parseListParts, type ServerPart, xmlText } from "./s3-xml.js";
 import type { RecordedPart, ResumeIdentity, ResumeRecord, StateStore } from "./state-store.js";
 import { transferContext } from "./transfer-context.js";
 import type { Transport } from "./transport.js";
@@ -323,9 +317,16 @@ async function multipart(
     await saving;
     await assertUnchanged(identity);
     const parts = planned.map((p) => done.get(p.number) as RecordedPart);
-    const completed = await completeMultipart(ctx, key, uploadId, parts);
     const digests = parts.map((p) => Buffer.from(p.checksumSha256, "base64"));
     const checksum = `${toBase64(compositeChecksum("sha256", digests))}-${parts.length}`;
+    const completed = await completeMultipart(
+      ctx,
+      key,
+      uploadId,
+      parts,
+      { checksum, size: identity.size },
+      (message) => deps.onEvent?.({ type: "note", message }),
+    );
     if (completed.checksum !== undefined && completed.checksum !== checksum) {
       throw new StrongboxError(
         "failed",
@@ -469,43 +470,6 @@ async function listAllParts(
     if (!page.truncated || !page.nextMarker || page.nextMarker === marker) return parts;
     marker = page.nextMarker;
   }
-}
-
-async function completeMultipart(
-  ctx: CallContext,
-  key: string,
-  uploadId: string,
-  parts: RecordedPart[],
-): Promise<{ versionId: string | null; checksum?: string }> {
-  const op: Operation = {
-    action: "CompleteMultipartUpload",
-    key,
-    doing: "complete the upload of",
-  };
-  const xml = completeMultipartBody(
-    parts.map((p) => ({ number: p.number, etag: p.etag, checksumSha256: p.checksumSha256 })),
-  );
-  const { text, headers } = await s3Call(
-    ctx,
-    {
-      op,
-      method: "POST",
-      key,
-      query: { uploadId },
-      headers: {
-        "content-type": "application/xml",
-        "content-length": String(Buffer.byteLength(xml)),
-      },
-      body: () => xml,
-    },
-    async (res) => ({ text: await res.text(), headers: res.headers }),
-  );
-  // S3 may answer 200 and still fail, with an <Error> body.
-  if (/<Error>/.test(text)) {
-    throw refusal(ctx, op, { status: 200, ...parseS3Error(text) });
-  }
-  const checksum = xmlText(text, "ChecksumSHA256");
-  return { versionId: headers["x-amz-version-id"] ?? null, ...(checksum ? { checksum } : {}) };
 }
 
 /** Best effort, with its own short deadline: it runs after a Ctrl-C, whose signal is already spent. */

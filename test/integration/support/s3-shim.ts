@@ -31,7 +31,7 @@ export interface ShimRule {
 
 export interface S3Shim {
   endpoint: string;
-  /** Replaces the rules; `hits` counts the requests each rule answered. */
+  /** Replaces the rules and forgets the requests seen; `hits` counts the requests each rule answered. */
   setRules(rules: ShimRule[]): void;
   hits(): number[];
   /** Every request seen, in order (method and query, never a signature). */
@@ -107,6 +107,7 @@ export async function startS3Shim(upstream: string): Promise<S3Shim> {
     setRules(next) {
       rules = next;
       hits = next.map(() => 0);
+      seen.length = 0;
     },
     hits: () => [...hits],
     seen: () => [...seen],
