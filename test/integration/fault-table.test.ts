@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { StrongboxError } from "../../src/core/errors.js";
 import { createPresigner } from "../../src/core/presign.js";
 import type { Role } from "../../src/core/roles.js";
+import { createCrc } from "../../src/core/transfer/crc.js";
 import { downloadObject, PARTIAL_SUFFIX } from "../../src/core/transfer/download.js";
 import type { RetryOptions } from "../../src/core/transfer/retry-policy.js";
 import { createFileStateStore } from "../../src/core/transfer/state-store.js";
@@ -709,4 +710,52 @@ describe("completion is idempotent: a lost Complete answer, a 200 carrying <Erro
     expect(shim.seen().filter(complete)).toHaveLength(1);
     expect(await objectExists(key)).toBe(false);
   });
+});
+
+describe("downloads verify with the checksum an object carries (written by another tool)", () => {
+  test.each(["crc64nvme", "crc32c", "crc32"] as const)(
+    "an object PUT with only x-amz-checksum-%s (MinIO checks it against the bytes) downloads verified by it",
+    async (algorithm) => {
+      const key = `faults/other-tool-${algorithm}.bin`;
+      const data = randomBytes(3 * MiB + 5);
+      const crc = createCrc(algorithm);
+      crc.update(data);
+      const presigner = createPresigner({ config: lane.config(), credentials: sessions.admin });
+      const signed = await presigner.sign({
+        method: "PUT",
+        key,
+        headers: {
+          "content-length": String(data.length),
+          [`x-amz-checksum-${algorithm}`]: crc.digest().toString("base64"),
+        },
+        expiresInSeconds: 300,
+      });
+      const transport = createHttpTransport();
+      try {
+        const put = await transport.send({
+          method: "PUT",
+          url: signed.url,
+          headers: signed.headers,
+          body: data,
+        });
+        expect(put.status, await put.text()).toBe(200);
+      } finally {
+        await transport.close();
+      }
+      const out = outPath(`other-tool-${algorithm}`);
+      const t = depsFor({ endpoint: lane.endpoint, role: "viewer" });
+      try {
+        const result = await downloadObject(t.deps, {
+          bucket: lane.bucket,
+          key,
+          out,
+          requireChecksum: true,
+        });
+        expect(result.verified).toBe(algorithm);
+        expect(sha256(await readFile(out))).toBe(sha256(data));
+      } finally {
+        await t.finish();
+      }
+    },
+  );
 });

@@ -15,6 +15,8 @@ export interface DownloadCommandOptions {
   versionId: string | undefined;
   concurrency: number | undefined;
   role: Role | undefined;
+  /** Fail when S3 holds no checksum the bytes can be compared with. */
+  requireChecksum?: boolean;
 }
 
 export interface DownloadedFile {
@@ -54,11 +56,12 @@ export async function download(
         concurrency,
         ...(options.out !== undefined ? { out: options.out } : {}),
         ...(options.versionId !== undefined ? { versionId: options.versionId } : {}),
+        ...(options.requireChecksum ? { requireChecksum: true } : {}),
       },
     );
     if (r.verified === "none") {
       deps.log.warn(
-        `S3 holds no checksum for ${r.key} that can be compared (SSE-KMS ETag): size checked only.`,
+        `S3 holds no checksum for ${r.key} that can be compared (SSE-KMS ETag): size checked only (--require-checksum makes this a failure).`,
       );
     }
     return {
@@ -92,11 +95,18 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
     )
     .option("--version-id <id>", "a specific version")
     .option("--concurrency <n>", `ranged requests in flight (default ${DEFAULT_CONCURRENCY})`)
+    .option("--require-checksum", "fail when S3 holds no checksum the bytes can be compared with")
     .addOption(roleOption())
     .action(
       (
         key: string,
-        raw: { out?: string; versionId?: string; concurrency?: string; role?: string },
+        raw: {
+          out?: string;
+          versionId?: string;
+          concurrency?: string;
+          role?: string;
+          requireChecksum?: boolean;
+        },
         cmd: Command,
       ) => {
         const options: DownloadCommandOptions = {
@@ -108,6 +118,7 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
               ? undefined
               : parsePositiveInt(raw.concurrency, "concurrency"),
           role: raw.role === undefined ? undefined : parseRole(raw.role),
+          ...(raw.requireChecksum === true ? { requireChecksum: true } : {}),
         };
         return ctx.run(cmd, {
           command: "download",

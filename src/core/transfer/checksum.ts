@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { type CrcAlgorithm, createCrc } from "./crc.js";
 
 /** SHA-256 (raw bytes) of `size` bytes of a file from `start`, read as a stream. */
 export async function sha256OfRange(
@@ -25,18 +26,31 @@ export async function sha256OfRange(
   return hash.digest();
 }
 
+/** Every checksum S3 may hold for an object (and MD5, which its plain ETags are). */
+export type ChecksumAlgorithm = "sha256" | "md5" | CrcAlgorithm;
+
+function hasher(algorithm: ChecksumAlgorithm): {
+  update(data: Uint8Array): void;
+  digest(): Buffer;
+} {
+  return algorithm === "sha256" || algorithm === "md5"
+    ? createHash(algorithm)
+    : createCrc(algorithm);
+}
+
 export async function digestOfRange(
-  algorithm: "sha256" | "md5",
+  algorithm: ChecksumAlgorithm,
   path: string,
   start: number,
   size: number,
 ): Promise<Buffer> {
   if (algorithm === "sha256") return sha256OfRange(path, start, size);
-  const hash = createHash("md5");
+  const hash = hasher(algorithm);
   if (size > 0) {
     for await (const chunk of createReadStream(path, {
       start,
       end: start + size - 1,
+      highWaterMark: 1024 * 1024,
     }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
     }
@@ -48,8 +62,8 @@ export async function digestOfRange(
  * S3's checksum of a multipart object: the hash of the concatenated part
  * hashes, base64, then "-N" (the part count).
  */
-export function compositeChecksum(algorithm: "sha256" | "md5", partDigests: Buffer[]): Buffer {
-  const hash = createHash(algorithm);
+export function compositeChecksum(algorithm: ChecksumAlgorithm, partDigests: Buffer[]): Buffer {
+  const hash = hasher(algorithm);
   for (const digest of partDigests) hash.update(digest);
   return hash.digest();
 }
