@@ -73,10 +73,9 @@ export function createCrc(algorithm: CrcAlgorithm): Crc {
       },
     };
   }
-  const table =
-    algorithm === "crc32"
-      ? (tables.crc32 ??= table32(0xedb88320))
-      : (tables.crc32c ??= table32(0x82f63b78));
+  if (algorithm === "crc32") tables.crc32 ??= table32(0xedb88320);
+  else tables.crc32c ??= table32(0x82f63b78);
+  const table = (algorithm === "crc32" ? tables.crc32 : tables.crc32c) as Uint32Array;
   let crc = 0xffffffff;
   return {
     update(data) {
