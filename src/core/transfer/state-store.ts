@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import { link, mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { StrongboxError } from "../errors.js";
 
@@ -69,23 +69,39 @@ export function createFileStateStore(dir: string): StateStore {
     async lock(identity) {
       await ensureDir();
       const lockPath = `${file(identity)}.lock`;
-      for (let tries = 0; tries < 2; tries++) {
-        try {
-          const handle = await open(lockPath, "wx", 0o600);
-          await handle.writeFile(String(process.pid));
-          await handle.close();
-          return { release: () => rm(lockPath, { force: true }) };
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-          const owner = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
-          if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-            throw new StrongboxError(
-              "failed",
-              `Another strongbox process (pid ${owner}) is already uploading this file to "${identity.key}".`,
-            );
+      // The lock appears with its owner's pid already in it: written to a private
+      // file, then hard-linked into place (atomic, fails if the lock exists). So no
+      // one can ever see an empty lock and take it for a dead one.
+      const mine = `${lockPath}.${process.pid}.${randomBytes(6).toString("hex")}`;
+      await writeDurably(mine, String(process.pid));
+      try {
+        for (let tries = 0; tries < 2; tries++) {
+          try {
+            await link(mine, lockPath);
+            return { release: () => rm(lockPath, { force: true }) };
+          } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+            const text = (await readFile(lockPath, "utf8").catch(() => "")).trim();
+            const owner = Number(text);
+            if (!/^\d+$/.test(text) || !Number.isInteger(owner) || owner <= 0) {
+              throw new StrongboxError(
+                "failed",
+                `The resume lock of "${identity.key}" is held but unreadable (${lockPath}).`,
+                { hint: "If no other strongbox is running, remove that file and retry." },
+              );
+            }
+            if (isAlive(owner)) {
+              throw new StrongboxError(
+                "failed",
+                `Another strongbox process (pid ${owner}) is already uploading this file to "${identity.key}".`,
+              );
+            }
+            // Its owner is gone (killed): the lock is stale.
+            await rm(lockPath, { force: true });
           }
-          await rm(lockPath, { force: true });
         }
+      } finally {
+        await rm(mine, { force: true });
       }
       throw new StrongboxError("failed", `Could not lock the resume record for "${identity.key}".`);
     },
@@ -109,13 +125,33 @@ export function createFileStateStore(dir: string): StateStore {
       await ensureDir();
       const target = file(record);
       const temp = `${target}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify(record), { mode: 0o600 });
+      // fsynced before the rename and the folder after it: after a crash the record
+      // is the old one or the new one, whole, never an empty file.
+      await writeDurably(temp, JSON.stringify(record), "w");
       await rename(temp, target);
+      await syncFolder(dir);
     },
     async remove(identity) {
       await rm(file(identity), { force: true });
     },
   };
+}
+
+async function writeDurably(path: string, text: string, flags = "wx"): Promise<void> {
+  const handle = await open(path, flags, 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function syncFolder(path: string): Promise<void> {
+  const handle = await open(path, "r").catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => {});
+  await handle.close();
 }
 
 function isAlive(pid: number): boolean {
