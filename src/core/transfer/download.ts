@@ -13,6 +13,7 @@ import {
 } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { StrongboxError } from "../errors.js";
+import { quoteKey } from "../text/printable.js";
 import { compositeChecksum, digestOfRange, toBase64 } from "./checksum.js";
 import { systemClock } from "./clock.js";
 import { hasDotSegments } from "./keys.js";
@@ -23,7 +24,7 @@ import {
   DEFAULT_PART_SIZE,
 } from "./part-plan.js";
 import { type CallContext, type Operation, RetryableError, s3Call } from "./s3-call.js";
-import { quoteKey, safeKeyPath } from "./safe-path.js";
+import { safeKeyPath } from "./safe-path.js";
 import { transferContext } from "./transfer-context.js";
 import { classify, TransportError } from "./transport.js";
 import type { TransferDeps } from "./upload.js";
