@@ -1,10 +1,10 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { redact } from "../core/aws-errors.js";
-import { loadConfig, type StrongboxConfig, sessionsDirOf } from "../core/config.js";
+import { loadConfig, type StrongboxConfig } from "../core/config.js";
 import { ExitCode, StrongboxError } from "../core/errors.js";
 import type { Role } from "../core/roles.js";
-import { SessionCache } from "../core/session/cache.js";
+import { sessionCacheOf } from "../core/session/cache.js";
 import { sessionForCommand } from "../core/session/index.js";
 import { printable, terminalJson } from "../core/text/printable.js";
 import { resolveGlobals } from "./args.js";
@@ -106,7 +106,7 @@ export class Runtime implements CommandContext {
       config: loadOnce,
       session: async (role?: Role) =>
         sessionForCommand({
-          cache: new SessionCache(sessionsDirOf(globals.configPath), io.now),
+          cache: sessionCacheOf(globals, io.now),
           config: await loadOnce(),
           role,
           onDecision: log.debug,

@@ -134,3 +134,44 @@ export async function readOwnFile(
     await handle.close();
   }
 }
+
+/**
+ * A folder that holds credentials must be ours and closed to others (0700).
+ * false when it does not exist; a symlink, a non-folder, another user's folder
+ * or one with group/other bits is refused with the command that fixes it.
+ */
+export async function checkPrivateDir(
+  dir: string,
+  what: string,
+  options: OwnerOptions = {},
+): Promise<boolean> {
+  let stats: Stats;
+  try {
+    stats = await lstat(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+  const refuse = (problem: string, hint: string) =>
+    new StrongboxError("failed", `Refusing to use the ${what} ${dir}: ${problem}.`, { hint });
+  const elsewhere = "or set STRONGBOX_STATE_DIR to a folder of your own";
+  if (stats.isSymbolicLink())
+    throw refuse(
+      "it is a symbolic link",
+      `Replace it with a real folder (mkdir -m 700), ${elsewhere}.`,
+    );
+  if (!stats.isDirectory()) throw refuse("it is not a folder", `Move it away, ${elsewhere}.`);
+  const uid = uidOf(options);
+  if (uid === undefined) return true; // Windows: per-user %LOCALAPPDATA%, ACLs instead of modes
+  if (stats.uid !== uid)
+    throw refuse(
+      `it belongs to uid ${stats.uid}, not to you (uid ${uid})`,
+      `Remove it (its sessions are not yours to use), ${elsewhere}; then log in again.`,
+    );
+  if ((stats.mode & 0o077) !== 0)
+    throw refuse(
+      `others may read or change it (mode ${octal(stats.mode)})`,
+      `Credentials stay 0600 in a 0700 folder: run \`chmod 700 ${JSON.stringify(dir)}\` and \`chmod 600 ${JSON.stringify(dir)}/*.json\`, then retry.`,
+    );
+  return true;
+}
