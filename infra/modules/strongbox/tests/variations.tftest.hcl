@@ -1,4 +1,5 @@
 # Inputs that change the module's decisions, and inputs it must refuse.
+# Offline: the AWS provider is mocked; see defaults.tftest.hcl on apply runs.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -37,7 +38,7 @@ variables {
 }
 
 run "admin_mfa_can_be_relaxed_for_an_emulator" {
-  command = plan
+  command = apply
   variables {
     admin_require_mfa       = false
     require_source_identity = false
@@ -58,7 +59,7 @@ run "admin_mfa_can_be_relaxed_for_an_emulator" {
 }
 
 run "signature_age_rule_is_optional" {
-  command = plan
+  command = apply
   variables {
     max_signature_age_ms = null
   }
@@ -75,7 +76,7 @@ run "signature_age_rule_is_optional" {
 }
 
 run "custom_names_sessions_and_lifecycle" {
-  command = plan
+  command = apply
   variables {
     name_prefix          = "vault"
     bucket_name          = "my-vault-bucket"
@@ -124,7 +125,7 @@ run "custom_names_sessions_and_lifecycle" {
 }
 
 run "noncurrent_versions_can_be_kept_forever" {
-  command = plan
+  command = apply
   variables {
     object_lifecycle = { noncurrent_version_expiration_days = 0 }
   }
@@ -273,7 +274,7 @@ run "rejects_a_kms_administrator_that_is_not_an_arn" {
 }
 
 run "bucket_policy_can_be_left_unattached_for_an_emulator" {
-  command = plan
+  command = apply
 
   variables {
     attach_bucket_policy = false
