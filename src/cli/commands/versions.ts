@@ -1,5 +1,4 @@
 import { listVersions, type VersionEntry } from "../../core/catalog/versions.js";
-import { displayKey } from "../../core/text/printable.js";
 import type { VersionsOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatBytes, formatTime, table } from "../render.js";
@@ -25,5 +24,5 @@ export function renderVersions(r: VersionsResult): string {
     v.deleteMarker ? "(delete marker)" : formatBytes(v.size),
     formatTime(v.lastModified),
   ]);
-  return `versions of ${displayKey(r.key)}\n${table([["VERSION", "", "SIZE", "MODIFIED"], ...rows])}`;
+  return table([["VERSION", "", "SIZE", "MODIFIED"], ...rows]);
 }

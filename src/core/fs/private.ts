@@ -45,7 +45,7 @@ const refusal = (path: string, problem: string) =>
     },
   );
 
-export const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
+const octal = (mode: number) => `0${(mode & 0o777).toString(8)}`;
 
 const looseFile = (path: string, mode: number) =>
   new StrongboxError(
