@@ -96,8 +96,8 @@ function trustPolicy(role: keyof typeof ROLE_ARNS): PolicyDocument {
     Condition: { StringEquals: { "sts:SourceIdentity": value }, ...mfa },
   });
   return doc(
-    statement("ByUserName", "${aws:username}"),
-    statement("ByPrincipalTag", "${aws:PrincipalTag/strongbox-user}"),
+    statement("ByUserName", "$" + "{aws:username}"),
+    statement("ByPrincipalTag", "$" + "{aws:PrincipalTag/strongbox-user}"),
   );
 }
 
