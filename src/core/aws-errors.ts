@@ -101,8 +101,8 @@ export function accessDenied(ctx: ErrorContext, cause?: unknown): StrongboxError
     if (entry.mfa === true) {
       return new StrongboxError(
         "access-denied",
-        `${base}: ${ctx.action} needs MFA in the ${ctx.role} session.`,
-        opts(`run \`strongbox login --role ${ctx.role} --mfa-code NNNNNN\``),
+        `${base}: ${ctx.action} needs a fresh MFA in the ${ctx.role} session.`,
+        opts(`log in again with a new MFA code: \`strongbox login --role ${ctx.role}\``),
       );
     }
     return new StrongboxError(

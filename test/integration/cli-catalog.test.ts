@@ -186,9 +186,11 @@ describe("strongbox catalog commands (local stack)", () => {
     const denied = await run(["rm", key, "--version-id", victim, "--role", "admin"]);
     expect(denied.code).toBe(3);
     expect(denied.stderr).toMatch(
-      /access denied: role admin may not DeleteObjectVersion .*needs MFA in the admin session/,
+      /access denied: role admin may not DeleteObjectVersion .*needs a fresh MFA in the admin session/,
     );
-    expect(denied.stderr).toMatch(/hint: run `strongbox login --role admin --mfa-code NNNNNN`/);
+    expect(denied.stderr).toMatch(
+      /hint: log in again with a new MFA code: `strongbox login --role admin`/,
+    );
 
     const awsConfig = join(sb.dir, "aws-config-mfa");
     await writeFile(
