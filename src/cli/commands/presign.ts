@@ -1,6 +1,6 @@
 import { createPresigner } from "../../core/presign.js";
-import { CREATE_ONLY_HEADERS } from "../../core/transfer/upload.js";
 import type { Role } from "../../core/roles.js";
+import { CREATE_ONLY_HEADERS } from "../../core/transfer/upload.js";
 import type { PresignOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
