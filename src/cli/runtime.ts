@@ -125,10 +125,26 @@ export class Runtime implements CommandContext {
               }
             }
           : undefined,
+      env: io.env,
+      readStdin: () => readSmall(io.stdin, io.signal),
       signal: io.signal,
       now: io.now,
     };
   }
+}
+
+/** Reads a short input (a code, a line) to its end; refuses anything longer than 4 KiB. */
+async function readSmall(stream: NodeJS.ReadableStream, signal: AbortSignal): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    if (signal.aborted) throw new StrongboxError("interrupted", "interrupted (Ctrl-C)");
+    const buffer = Buffer.from(chunk as Buffer);
+    size += buffer.length;
+    if (size > 4096) throw new StrongboxError("usage", "stdin holds more than a short code");
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 export function createLogger(stderr: NodeJS.WritableStream, debug: boolean): Logger {

@@ -20,6 +20,10 @@ export const configSchema = z.object({
     },
   ),
   adminMfaRequired: z.boolean(),
+  /** Oldest MFA (seconds) the Admin may act with; a permanent delete past it needs a new login. */
+  adminMfaMaxAgeSeconds: z.number().int().positive().optional(),
+  /** The deployment lets the Uploader replace keys; absent or false: its uploads are create-only. */
+  uploaderCanOverwrite: z.boolean().optional(),
   maxSessionSeconds: z.number().int().positive(),
   /** Set only for the local emulator: one endpoint for every AWS service. */
   endpoint: z.url().optional(),

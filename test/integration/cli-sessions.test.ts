@@ -180,7 +180,8 @@ describe("strongbox login / whoami / logout (local stack)", () => {
       mfaConfig,
     ]);
     expect(noTty.code).toBe(5);
-    expect(noTty.stderr).toContain("role admin needs MFA: pass --mfa-code NNNNNN");
+    expect(noTty.stderr).toContain("role admin needs MFA: no code was given");
+    expect(noTty.stderr).toMatch(/hint: .*--mfa-code -.*STRONGBOX_MFA_CODE/);
 
     // In-process, as main would run it on a terminal: the prompt callback supplies the code.
     const questions: string[] = [];
@@ -204,11 +205,13 @@ describe("strongbox login / whoami / logout (local stack)", () => {
           questions.push(question);
           return "654321\n";
         },
+        env: {},
+        readStdin: () => Promise.reject(new Error("login must not read stdin here")),
         signal: new AbortController().signal,
         now: Date.now,
       };
       const result = await login(
-        { role: "admin", mfaCode: undefined, durationSeconds: undefined },
+        { role: "admin", mfa: undefined, durationSeconds: undefined },
         deps,
       );
       expect(questions).toEqual([`MFA code for ${serial}: `]);

@@ -9,7 +9,16 @@ export type { RemoveResult } from "../../core/catalog/remove.js";
 
 export async function rm(options: RmOptions, deps: CommandDeps): Promise<RemoveResult> {
   const { catalog, session } = await catalogFor(deps, options.role);
-  if (options.versionId !== undefined && session.role === "admin" && !session.mfaAuthenticated) {
+  const config = await deps.config();
+  // The session's MFA dates from its login; the policies refuse one older than the window.
+  const window = config.adminMfaMaxAgeSeconds;
+  const staleMfa =
+    window !== undefined && deps.now() - session.createdAt.getTime() >= window * 1000;
+  if (
+    options.versionId !== undefined &&
+    session.role === "admin" &&
+    (!session.mfaAuthenticated || staleMfa)
+  ) {
     // The bucket policy refuses it anyway; say why before asking.
     throw accessDenied({
       action: "DeleteObjectVersion",

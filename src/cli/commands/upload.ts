@@ -67,6 +67,8 @@ export async function upload(
         ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
         concurrency,
         resume: options.resume,
+        // The Uploader only creates keys (If-None-Match: *) unless the deployment lets it replace them.
+        createOnly: session.role === "uploader" && config.uploaderCanOverwrite !== true,
       },
     );
     const files = results.map(toJson);
