@@ -9,7 +9,8 @@ import { StrongboxError } from "../../src/core/errors.js";
 import { createPresigner } from "../../src/core/presign.js";
 import type { Role } from "../../src/core/roles.js";
 import { createCrc } from "../../src/core/transfer/crc.js";
-import { downloadObject, PARTIAL_SUFFIX } from "../../src/core/transfer/download.js";
+import { downloadObject } from "../../src/core/transfer/download.js";
+import { PARTIAL_SUFFIX } from "../../src/core/transfer/partial-file.js";
 import type { RetryOptions } from "../../src/core/transfer/retry-policy.js";
 import { createFileStateStore } from "../../src/core/transfer/state-store.js";
 import {

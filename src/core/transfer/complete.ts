@@ -10,6 +10,9 @@ import {
 import { completeMultipartBody, parseS3Error, xmlText } from "./s3-xml.js";
 import type { RecordedPart } from "./state-store.js";
 
+/** The signed header that makes a write create-only. */
+export const CREATE_ONLY_HEADERS: Readonly<Record<string, string>> = { "if-none-match": "*" };
+
 /** S3 codes in a 200 answer's <Error> body that its documentation says to retry. */
 const RETRYABLE_IN_200 = new Set([
   "InternalError",
@@ -43,7 +46,7 @@ export async function completeMultipart(
   key: string,
   uploadId: string,
   parts: RecordedPart[],
-  expected: { checksum: string; size: number },
+  expected: { checksum: string; size: number; createOnly?: boolean },
   note: (message: string) => void,
 ): Promise<Completed> {
   const op: Operation = { action: "CompleteMultipartUpload", key, doing: "complete the upload of" };
@@ -61,6 +64,7 @@ export async function completeMultipart(
         headers: {
           "content-type": "application/xml",
           "content-length": String(Buffer.byteLength(xml)),
+          ...(expected.createOnly ? CREATE_ONLY_HEADERS : {}),
         },
         body: () => xml,
       },
@@ -83,8 +87,19 @@ export async function completeMultipart(
     const checksum = xmlText(text, "ChecksumSHA256");
     return { versionId: headers["x-amz-version-id"] ?? null, ...(checksum ? { checksum } : {}) };
   } catch (error) {
-    if (!(error instanceof S3RequestError && error.code === "NoSuchUpload")) throw error;
-    const landed = await confirmLanded(ctx, key, uploadId, expected);
+    // A create-only retry after a lost answer may meet our own object: 412.
+    const preconditionFailed =
+      expected.createOnly === true && error instanceof S3RequestError && error.status === 412;
+    if (!(error instanceof S3RequestError && error.code === "NoSuchUpload") && !preconditionFailed)
+      throw error;
+    const landed = await confirmLanded(ctx, key, uploadId, expected).catch(
+      (checkError: unknown) => {
+        // The refusal itself is the clearer message when the check can't be made.
+        if (preconditionFailed) throw error;
+        throw checkError;
+      },
+    );
+    if (landed === undefined && preconditionFailed) throw error; // someone else's object: "already exists"
     if (landed === undefined) {
       throw new StrongboxError(
         "failed",

@@ -1,11 +1,12 @@
 import { type lstat, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { isAlreadyExists } from "../aws-errors.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner } from "../presign.js";
 import type { Role } from "../roles.js";
 import { compositeChecksum, FileChangedError, sha256OfRange, toBase64 } from "./checksum.js";
 import { type Clock, systemClock } from "./clock.js";
-import { completeMultipart } from "./complete.js";
+import { CREATE_ONLY_HEADERS, completeMultipart } from "./complete.js";
 import { fileBodyFactory } from "./file-body.js";
 import { validateKey } from "./keys.js";
 import { createLimiter, type Limiter } from "./limiter.js";
@@ -53,7 +54,15 @@ export interface UploadOptions {
   concurrency?: number;
   /** Continue an interrupted upload; keep its state when interrupted again. */
   resume?: boolean;
+  /**
+   * Create new keys only (the Uploader's rule): the single PUT and the
+   * Complete carry a signed `If-None-Match: *`, so S3 refuses to replace an
+   * existing key (412) and the refusal reads "already exists".
+   */
+  createOnly?: boolean;
 }
+
+export { CREATE_ONLY_HEADERS } from "./complete.js";
 
 export interface UploadResult {
   path: string;
@@ -106,10 +115,12 @@ export async function uploadFile(
       await abortQuietly(ctx, key, existing.uploadId);
       await store.remove(identity);
     }
+    const createOnly = options.createOnly === true;
     if (plan.kind === "single") {
-      result = await requests.run(() => putSingle(ctx, identity, onBytes));
+      result = await requests.run(() => putSingle(ctx, identity, onBytes, createOnly));
     } else {
       result = await multipart(ctx, deps, identity, plan.parts, plan.partSize, {
+        createOnly,
         resume: options.resume === true,
         existing: options.resume ? existing : undefined,
         requests,
@@ -162,6 +173,7 @@ async function putSingle(
   ctx: CallContext,
   identity: ResumeIdentity,
   onBytes: (delta: number) => void,
+  createOnly: boolean,
 ): Promise<Omit<UploadResult, "seconds">> {
   const { path, key, size } = identity;
   const checksum = toBase64(await guardFile(path, () => sha256OfRange(path, 0, size, ctx.signal)));
@@ -178,6 +190,7 @@ async function putSingle(
           "x-amz-checksum-sha256": checksum,
           // Names the algorithm; S3 ignores it beside x-amz-checksum-sha256, some emulators need it to keep the checksum.
           "x-amz-sdk-checksum-algorithm": "SHA256",
+          ...(createOnly ? CREATE_ONLY_HEADERS : {}),
         },
         body: fileBodyFactory(path, 0, size, onBytes),
       },
@@ -213,6 +226,7 @@ async function multipart(
   planned: PlannedPart[],
   partSize: number,
   opts: {
+    createOnly: boolean;
     resume: boolean;
     existing: ResumeRecord | undefined;
     requests: Limiter;
@@ -324,7 +338,7 @@ async function multipart(
       key,
       uploadId,
       parts,
-      { checksum, size: identity.size },
+      { checksum, size: identity.size, createOnly: opts.createOnly },
       (message) => deps.onEvent?.({ type: "note", message }),
     );
     if (completed.checksum !== undefined && completed.checksum !== checksum) {
@@ -348,7 +362,9 @@ async function multipart(
     const userInterrupted = deps.signal?.aborted === true;
     const fileChanged =
       error instanceof StrongboxError && /changed during|vanished/.test(error.message);
-    if ((userInterrupted && !opts.resume) || fileChanged) {
+    // The key exists and this role may not replace it: a resume would meet the same refusal.
+    const refused = isAlreadyExists(error);
+    if ((userInterrupted && !opts.resume) || fileChanged || refused) {
       // Nothing to come back to: free the parts S3 is holding (and billing).
       await abortQuietly(ctx, key, uploadId);
       await store.remove(identity);

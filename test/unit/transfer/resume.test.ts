@@ -160,7 +160,7 @@ describe("file state store", () => {
     const first = await store.lock(identity(dir));
     const [lockFile] = (await readdir(join(dir, "transfers"))).filter((f) => f.endsWith(".lock"));
     await writeFile(join(dir, "transfers", lockFile ?? ""), "");
-    await expect(store.lock(identity(dir))).rejects.toThrow(/held but unreadable/);
+    await expect(store.lock(identity(dir))).rejects.toThrow(/held but holds no pid/);
     await first.release();
   });
 
