@@ -760,3 +760,44 @@ describe("downloads verify with the checksum an object carries (written by anoth
     },
   );
 });
+
+describe("concurrency: several clients, one key", () => {
+  test("three Uploaders race to create one key (create-only): exactly one wins, the others are told it exists", async () => {
+    const key = "faults/race.bin";
+    const files = [0, 1, 2].map((i) => {
+      const path = join(work, `race-${i}.bin`);
+      const data = randomBytes(PART + 1024 * (i + 1));
+      writeFileSync(path, data);
+      return { path, sha: sha256(data) };
+    });
+    const started = Date.now();
+    const outcomes = await Promise.allSettled(
+      files.map(async (f) => {
+        const t = depsFor({ endpoint: lane.endpoint, role: "uploader" });
+        try {
+          return await uploadFile(t.deps, {
+            bucket: lane.bucket,
+            path: f.path,
+            key,
+            partSize: PART,
+            threshold: PART,
+            concurrency: 2,
+            createOnly: true,
+          });
+        } finally {
+          await t.finish();
+        }
+      }),
+    );
+    const winners = outcomes.flatMap((o, i) => (o.status === "fulfilled" ? [i] : []));
+    expect(winners).toHaveLength(1);
+    for (const o of outcomes)
+      if (o.status === "rejected") expect((o.reason as Error).message).toMatch(/already exists/);
+    expect(await storedSha(key)).toBe(files[winners[0] as number]?.sha);
+    record("3 Uploaders, one key (create-only)", "upload", {
+      winners: winners.length,
+      refused: outcomes.length - winners.length,
+      seconds: (Date.now() - started) / 1000,
+    });
+  });
+});
