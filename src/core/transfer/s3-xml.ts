@@ -111,7 +111,6 @@ export function parseListParts(xml: string): {
   truncated: boolean;
   nextMarker?: string;
 } {
-  if (!xml.includes("<ListPartsResult")) throw new S3XmlError("no <ListPartsResult> in ListParts");
   const parts = xmlBlocks(xml, "Part").map((block) => {
     const number = Number(xmlText(block, "PartNumber"));
     const size = Number(xmlText(block, "Size"));
