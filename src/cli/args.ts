@@ -1,7 +1,7 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { Argument, Command, type CommanderError, Option } from "commander";
-import { defaultConfigPath } from "../core/config.js";
+import { defaultConfigPath, sessionsDirFor } from "../core/config.js";
 import { type StrongboxError, usageError } from "../core/errors.js";
 import { isRole, ROLES, type Role } from "../core/roles.js";
 import type { CommandContext, CommandDeps, GlobalOptions } from "./context.js";
@@ -66,10 +66,12 @@ export function resolveGlobals(
     profile?: string;
     debug?: boolean;
   }>();
+  const configPath =
+    raw.config !== undefined ? resolve(raw.config) : resolve(defaultConfigPath(env, home));
   return {
     json: raw.json === true,
-    configPath:
-      raw.config !== undefined ? resolve(raw.config) : resolve(defaultConfigPath(env, home)),
+    configPath,
+    sessionsDir: sessionsDirFor(configPath, env, home),
     profile: raw.profile ?? env.AWS_PROFILE ?? undefined,
     debug: raw.debug === true || env.STRONGBOX_DEBUG === "1",
   };

@@ -8,6 +8,8 @@ export interface GlobalOptions {
   json: boolean;
   /** --config PATH, else $STRONGBOX_CONFIG, else ~/.config/strongbox/config.json (resolved). */
   configPath: string;
+  /** This config's role sessions: under the user's state folder (sessionsDirFor), never beside the config. */
+  sessionsDir: string;
   /** --profile: AWS profile for the *base* credentials (login) and mfa_serial lookup. */
   profile: string | undefined;
   debug: boolean;

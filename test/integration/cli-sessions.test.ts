@@ -1,9 +1,10 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { login } from "../../src/cli/commands/login.js";
 import type { CommandDeps } from "../../src/cli/context.js";
-import { loadConfig } from "../../src/core/config.js";
+import { loadConfig, sessionsDirFor } from "../../src/core/config.js";
 import { cliSandbox } from "./cli-helpers.js";
 
 /**
@@ -188,7 +189,13 @@ describe("strongbox login / whoami / logout (local stack)", () => {
     Object.assign(process.env, sb.env);
     try {
       const deps: CommandDeps = {
-        globals: { json: false, configPath: mfaConfig, profile: "local-admin", debug: false },
+        globals: {
+          json: false,
+          configPath: mfaConfig,
+          sessionsDir: sessionsDirFor(mfaConfig, sb.env, homedir()),
+          profile: "local-admin",
+          debug: false,
+        },
         config: () => loadConfig(mfaConfig),
         session: () => Promise.reject(new Error("login must not read a session")),
         log: { info: () => {}, warn: () => {}, debug: () => {} },

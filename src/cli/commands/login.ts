@@ -1,6 +1,5 @@
-import { sessionsDirOf } from "../../core/config.js";
 import { assumeRoleSession } from "../../core/session/assume.js";
-import { SessionCache } from "../../core/session/cache.js";
+import { sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import type { LoginOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
@@ -26,7 +25,7 @@ export async function login(options: LoginOptions, deps: CommandDeps): Promise<L
     onDecision: deps.log.debug,
     signal: deps.signal,
   });
-  const cache = new SessionCache(sessionsDirOf(deps.globals.configPath), deps.now);
+  const cache = sessionCacheOf(deps.globals, deps.now);
   const cachePath = await cache.write(session);
   deps.log.debug(`session cached in ${cachePath}`);
   return { ...summarizeSession(session, deps.now()), cachePath };

@@ -1,5 +1,6 @@
 import { accessDenied } from "../../core/aws-errors.js";
 import { type RemoveResult, removeObject } from "../../core/catalog/remove.js";
+import { displayKey } from "../../core/text/printable.js";
 import type { RmOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { catalogFor } from "./shared.js";
@@ -32,5 +33,5 @@ export async function rm(options: RmOptions, deps: CommandDeps): Promise<RemoveR
 
 export const renderRm = (r: RemoveResult): string =>
   r.permanent
-    ? `deleted version ${r.versionId} of ${r.key} permanently`
-    : `deleted ${r.key} (delete marker ${r.deleteMarkerVersionId ?? "added"}; earlier versions remain: strongbox versions ${r.key})`;
+    ? `deleted version ${r.versionId} of ${displayKey(r.key)} permanently`
+    : `deleted ${displayKey(r.key)} (delete marker ${r.deleteMarkerVersionId ?? "added"}; earlier versions remain: strongbox versions ${displayKey(r.key)})`;
