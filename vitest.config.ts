@@ -7,6 +7,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // Not a speed bar: a few tests evaluate the whole access contract (231 cells)
+          // through iam-simulate, which takes several seconds on 2 busy cores.
+          testTimeout: 60_000,
         },
       },
       {
