@@ -214,7 +214,11 @@ describe("download partial files", () => {
     const { partial, opts } = await interrupted();
     const { chmod } = await import("node:fs/promises");
     await chmod(partial, 0o644);
-    const again = objectTransport(data, { checksum: composite, partSize: PART, denyRangeStart: 2 * PART });
+    const again = objectTransport(data, {
+      checksum: composite,
+      partSize: PART,
+      denyRangeStart: 2 * PART,
+    });
     await expect(downloadObject(deps(again), opts)).rejects.toThrow();
     expect((await stat(partial)).mode & 0o777).toBe(0o600);
   });
