@@ -1,6 +1,6 @@
-import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { AwsCredentialIdentity } from "@aws-sdk/types";
+import { Sha256 } from "@smithy/core/checksum";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { AwsCredentialIdentity } from "@smithy/types";
 import type { StrongboxConfig } from "./config.js";
 import { StrongboxError } from "./errors.js";
 
@@ -51,29 +51,32 @@ export function clampExpiry(
 }
 
 /**
- * Signs S3 requests locally (no network). One S3 command resolves the endpoint
- * and the object's path (bucket, key, path-style, custom endpoint); the request's
- * method, query and headers are then set to exactly what the caller asked, so
- * every request kind (PUT, UploadPart, ListParts, Complete, ranged GET…) is
- * signed the same way. Caller headers are marked unhoistable: `x-amz-checksum-*`
- * stays a signed header that S3 checks against the body instead of a query
- * parameter.
+ * Signs S3 requests locally (no network) with SigV4 query signing. The URL is
+ * the bucket's base (endpoint, path or virtual-hosted style: `bucketBase`)
+ * plus the key; the request's method, query and headers are exactly what the
+ * caller asked, so every request kind (PUT, UploadPart, ListParts, Complete,
+ * ranged GET…) is signed the same way. Caller headers stay signed headers
+ * (never hoisted into the query): `x-amz-checksum-*` is then a header S3 checks
+ * against the body. No SDK client is built: a transfer signs thousands of URLs
+ * (issue 14: ≥ 10,000 per second on one core) and loads only the signer.
  */
 export function createPresigner(ctx: PresignContext): Presigner {
   const now = ctx.now ?? Date.now;
   const { credentials, config } = ctx;
-  const client = new S3Client({
+  const base = bucketBase(config);
+  const signer = new SignatureV4({
+    service: "s3",
     region: config.region,
     credentials: {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
     },
-    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    forcePathStyle: config.forcePathStyle,
-    // A default CRC32 would bake the checksum of an empty body into the URL.
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
+    sha256: Sha256,
+    // S3 keys are encoded once, by objectPath; SigV4 for S3 does not encode them again.
+    uriEscapePath: false,
+    // Pre-signed: the payload is UNSIGNED-PAYLOAD (the body's own checksum header guards it).
+    applyChecksum: false,
   });
 
   return {
@@ -90,42 +93,99 @@ export function createPresigner(ctx: PresignContext): Presigner {
           hint: "Run `strongbox login` again.",
         });
       }
-      const callerHeaders = lowerCaseKeys(req.headers ?? {});
-      const command = new HeadObjectCommand({ Bucket: config.bucket, Key: req.key });
-      let built: { headers: Record<string, string> } | undefined;
-      command.middlewareStack.add(
-        (next) => async (args) => {
-          const request = args.request as {
-            method: string;
-            query: Record<string, string | string[] | null>;
-            headers: Record<string, string>;
-          };
-          request.method = req.method;
-          request.query = { ...(req.query ?? {}) };
-          for (const [name, value] of Object.entries(callerHeaders)) request.headers[name] = value;
-          built = request;
-          return next(args);
+      const headers = lowerCaseKeys(req.headers ?? {});
+      const names = new Set(Object.keys(headers));
+      const signed = await signer.presign(
+        {
+          method: req.method,
+          protocol: base.protocol,
+          hostname: base.hostname,
+          ...(base.port ? { port: base.port } : {}),
+          path: `${base.path}${objectPath(req.key)}`,
+          query: { ...(req.query ?? {}) },
+          // Hoisted into the query as S3's presigner does: the body is not part of the signature.
+          headers: { ...headers, host: base.host, "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD" },
         },
-        { step: "build", name: "strongboxShapeRequest", priority: "low" },
+        { expiresIn: seconds, signingDate, unhoistableHeaders: names, signableHeaders: names },
       );
-      const url = await getSignedUrl(client, command, {
-        expiresIn: seconds,
-        signingDate,
-        unhoistableHeaders: new Set(Object.keys(callerHeaders)),
-        signableHeaders: new Set(Object.keys(callerHeaders)),
-      });
-      const signed = new URL(url).searchParams.get("X-Amz-SignedHeaders") ?? "host";
-      const headers: Record<string, string> = {};
-      const sent = lowerCaseKeys(built?.headers ?? {});
-      for (const name of signed.split(";")) {
-        if (name === "host") continue;
-        const value = sent[name];
-        if (value === undefined) throw new Error(`presign: signed header ${name} has no value`);
-        headers[name] = value;
-      }
+      const url = `${base.origin}${signed.path}?${queryString(signed.query as Record<string, string>)}`;
       return { url, headers, expiresAt: new Date(signingDate.getTime() + seconds * 1000) };
     },
   };
+}
+
+/** Where the bucket's objects are: protocol, host and the path before the key. */
+export interface BucketBase {
+  protocol: string;
+  hostname: string;
+  port?: number;
+  /** hostname[:port], as the Host header carries it. */
+  host: string;
+  origin: string;
+  /** "/" (virtual-hosted) or "/bucket/" (path style), after any endpoint path. */
+  path: string;
+}
+
+/**
+ * The S3 addressing rules the SDK applies for Strongbox's config shapes:
+ * virtual-hosted `https://BUCKET.s3.REGION.amazonaws.com[.cn]/` when the bucket
+ * is a DNS label, path style otherwise or when `forcePathStyle` is set; a
+ * configured endpoint (emulators) takes the place of the AWS host. The unit
+ * tests hold this to the SDK's own URLs.
+ */
+export function bucketBase(
+  config: Pick<StrongboxConfig, "region" | "bucket" | "endpoint" | "forcePathStyle">,
+): BucketBase {
+  const suffix = config.region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  const endpoint = new URL(config.endpoint ?? `https://s3.${config.region}.${suffix}`);
+  const secure = endpoint.protocol === "https:";
+  const virtual =
+    !config.forcePathStyle &&
+    (secure ? DNS_LABEL.test(config.bucket) : DNS_NAME.test(config.bucket)) &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(config.bucket);
+  const hostname = virtual ? `${config.bucket}.${endpoint.hostname}` : endpoint.hostname;
+  const port = endpoint.port === "" ? undefined : Number(endpoint.port);
+  const host = port === undefined ? hostname : `${hostname}:${port}`;
+  const prefix = endpoint.pathname.replace(/\/+$/, "");
+  return {
+    protocol: endpoint.protocol,
+    hostname,
+    ...(port === undefined ? {} : { port }),
+    host,
+    origin: `${endpoint.protocol}//${host}`,
+    path: virtual ? `${prefix}/` : `${prefix}/${encodeSegment(config.bucket)}/`,
+  };
+}
+
+/** A bucket name that can be one DNS label (no dots: TLS certificates cover one level). */
+const DNS_LABEL = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+/** Over plain HTTP, dotted names work as host names too. */
+const DNS_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** The key as S3 expects it in a path: each segment encoded, "/" kept. */
+export const objectPath = (key: string) => key.split("/").map(encodeSegment).join("/");
+
+const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
+
+/** RFC 3986 encoding, as SigV4 wants it (also !'()*). */
+function encodeSegment(text: string): string {
+  if (UNRESERVED.test(text)) return text;
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+}
+
+function queryString(query: Record<string, string | string[] | null>): string {
+  const parts: string[] = [];
+  for (const name of Object.keys(query).sort()) {
+    const value = query[name];
+    if (value === null || value === undefined) parts.push(encodeSegment(name));
+    else if (Array.isArray(value))
+      for (const v of value) parts.push(`${encodeSegment(name)}=${encodeSegment(v)}`);
+    else parts.push(`${encodeSegment(name)}=${encodeSegment(value)}`);
+  }
+  return parts.join("&");
 }
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
