@@ -11,7 +11,8 @@ export type PresignMethod = "GET" | "PUT" | "HEAD" | "POST" | "DELETE";
 
 export interface PresignRequest {
   method: PresignMethod;
-  key: string;
+  /** The object; null signs a request on the bucket itself (ListObjectsV2). */
+  key: string | null;
   /** Sub-resource and parameters, e.g. `{ uploadId, partNumber }` or `{ uploads: "" }`. */
   query?: Record<string, string>;
   /** Headers the request will carry. Every one is signed, so the caller must send exactly these. */
@@ -81,7 +82,7 @@ export function createPresigner(ctx: PresignContext): Presigner {
 
   return {
     async sign(req) {
-      if (req.key.length === 0) throw new StrongboxError("usage", "An object key cannot be empty.");
+      if (req.key === "") throw new StrongboxError("usage", "An object key cannot be empty.");
       const signingDate = new Date(now());
       const { seconds } = clampExpiry(
         req.expiresInSeconds,
@@ -101,7 +102,7 @@ export function createPresigner(ctx: PresignContext): Presigner {
           protocol: base.protocol,
           hostname: base.hostname,
           ...(base.port ? { port: base.port } : {}),
-          path: `${base.path}${objectPath(req.key)}`,
+          path: req.key === null ? base.path : `${base.path}${objectPath(req.key)}`,
           query: { ...(req.query ?? {}) },
           // Hoisted into the query as S3's presigner does: the body is not part of the signature.
           headers: { ...headers, host: base.host, "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD" },

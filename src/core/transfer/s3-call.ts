@@ -45,7 +45,8 @@ export interface CallContext {
 export interface CallSpec {
   op: Operation;
   method: PresignMethod;
-  key: string;
+  /** null: a request on the bucket itself (ListObjectsV2). */
+  key: string | null;
   query?: Record<string, string>;
   headers?: Record<string, string>;
   /** A fresh body for each attempt (a stream cannot be replayed). */

@@ -43,7 +43,7 @@ async function bucketServer(
   const presigner: Presigner = {
     async sign(req) {
       return {
-        url: `${base}/${encodeURIComponent(req.key)}`,
+        url: `${base}/${encodeURIComponent(req.key ?? "")}`,
         headers: { ...(req.headers ?? {}) },
         expiresAt: new Date(Date.now() + 900_000),
       };
