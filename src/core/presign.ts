@@ -1,8 +1,7 @@
-import { Sha256 } from "@smithy/core/checksum";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { StrongboxConfig } from "./config.js";
 import { StrongboxError } from "./errors.js";
+import { createQuerySigner, uriEncode } from "./sigv4.js";
 
 /** SigV4 refuses pre-signed URLs valid for more than a week. */
 export const SIGV4_MAX_EXPIRY_SECONDS = 7 * 24 * 3600;
@@ -52,33 +51,27 @@ export function clampExpiry(
 }
 
 /**
- * Signs S3 requests locally (no network) with SigV4 query signing. The URL is
+ * Signs S3 requests locally (no network) with SigV4 query signing (sigv4.ts). The URL is
  * the bucket's base (endpoint, path or virtual-hosted style: `bucketBase`)
  * plus the key; the request's method, query and headers are exactly what the
  * caller asked, so every request kind (PUT, UploadPart, ListParts, Complete,
  * ranged GET…) is signed the same way. Caller headers stay signed headers
  * (never hoisted into the query): `x-amz-checksum-*` is then a header S3 checks
  * against the body. No SDK client is built: a transfer signs thousands of URLs
- * (issue 14: ≥ 10,000 per second on one core) and loads only the signer.
+ * (issue 14: ≥ 10,000 per second on one core) and loads no SDK for it.
  */
 export function createPresigner(ctx: PresignContext): Presigner {
   const now = ctx.now ?? Date.now;
   const { credentials, config } = ctx;
   const base = bucketBase(config);
-  const signer = new SignatureV4({
-    service: "s3",
-    region: config.region,
-    credentials: {
+  const sign = createQuerySigner(
+    {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
     },
-    sha256: Sha256,
-    // S3 keys are encoded once, by objectPath; SigV4 for S3 does not encode them again.
-    uriEscapePath: false,
-    // Pre-signed: the payload is UNSIGNED-PAYLOAD (the body's own checksum header guards it).
-    applyChecksum: false,
-  });
+    config.region,
+  );
 
   return {
     async sign(req) {
@@ -95,21 +88,16 @@ export function createPresigner(ctx: PresignContext): Presigner {
         });
       }
       const headers = lowerCaseKeys(req.headers ?? {});
-      const names = new Set(Object.keys(headers));
-      const signed = await signer.presign(
-        {
-          method: req.method,
-          protocol: base.protocol,
-          hostname: base.hostname,
-          ...(base.port ? { port: base.port } : {}),
-          path: req.key === null ? base.path : `${base.path}${objectPath(req.key)}`,
-          query: { ...(req.query ?? {}) },
-          // Hoisted into the query as S3's presigner does: the body is not part of the signature.
-          headers: { ...headers, host: base.host, "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD" },
-        },
-        { expiresIn: seconds, signingDate, unhoistableHeaders: names, signableHeaders: names },
-      );
-      const url = `${base.origin}${signed.path}?${queryString(signed.query as Record<string, string>)}`;
+      const url = sign({
+        method: req.method,
+        origin: base.origin,
+        host: base.host,
+        path: req.key === null ? base.path : `${base.path}${objectPath(req.key)}`,
+        query: req.query ?? {},
+        headers,
+        date: signingDate,
+        expiresInSeconds: seconds,
+      });
       return { url, headers, expiresAt: new Date(signingDate.getTime() + seconds * 1000) };
     },
   };
@@ -154,7 +142,7 @@ export function bucketBase(
     ...(port === undefined ? {} : { port }),
     host,
     origin: `${endpoint.protocol}//${host}`,
-    path: virtual ? `${prefix}/` : `${prefix}/${encodeSegment(config.bucket)}/`,
+    path: virtual ? `${prefix}/` : `${prefix}/${uriEncode(config.bucket)}/`,
   };
 }
 
@@ -164,30 +152,7 @@ const DNS_LABEL = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const DNS_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /** The key as S3 expects it in a path: each segment encoded, "/" kept. */
-export const objectPath = (key: string) => key.split("/").map(encodeSegment).join("/");
-
-const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
-
-/** RFC 3986 encoding, as SigV4 wants it (also !'()*). */
-function encodeSegment(text: string): string {
-  if (UNRESERVED.test(text)) return text;
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-function queryString(query: Record<string, string | string[] | null>): string {
-  const parts: string[] = [];
-  for (const name of Object.keys(query).sort()) {
-    const value = query[name];
-    if (value === null || value === undefined) parts.push(encodeSegment(name));
-    else if (Array.isArray(value))
-      for (const v of value) parts.push(`${encodeSegment(name)}=${encodeSegment(v)}`);
-    else parts.push(`${encodeSegment(name)}=${encodeSegment(value)}`);
-  }
-  return parts.join("&");
-}
+export const objectPath = (key: string) => key.split("/").map(uriEncode).join("/");
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
