@@ -16,6 +16,8 @@ export interface DownloadCommandOptions {
   out: string | undefined;
   versionId: string | undefined;
   concurrency: number | undefined;
+  /** Files in flight for a prefix (default: config, else DEFAULT_FILES_IN_FLIGHT). */
+  files: number | undefined;
   role: Role | undefined;
 }
 
@@ -44,8 +46,8 @@ export async function download(
     throw usageError("--version-id names one object's version: give a key, not a prefix");
   const config = await deps.config();
   const session = await deps.session(options.role);
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const files = prefix ? DEFAULT_FILES_IN_FLIGHT : 1;
+  const concurrency = options.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
+  const files = prefix ? (options.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT) : 1;
   const transport = createHttpTransport({ connections: Math.max(concurrency, files) + 2 });
   const progress = createProgress(deps);
   const transferDeps = {
@@ -125,11 +127,18 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
     )
     .option("--version-id <id>", "a specific version")
     .option("--concurrency <n>", `ranged requests in flight (default ${DEFAULT_CONCURRENCY})`)
+    .option("--files <n>", `files in flight for a prefix (default ${DEFAULT_FILES_IN_FLIGHT})`)
     .addOption(roleOption())
     .action(
       (
         key: string,
-        raw: { out?: string; versionId?: string; concurrency?: string; role?: string },
+        raw: {
+          out?: string;
+          versionId?: string;
+          concurrency?: string;
+          files?: string;
+          role?: string;
+        },
         cmd: Command,
       ) => {
         const options: DownloadCommandOptions = {
@@ -140,6 +149,7 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
             raw.concurrency === undefined
               ? undefined
               : parsePositiveInt(raw.concurrency, "concurrency"),
+          files: raw.files === undefined ? undefined : parsePositiveInt(raw.files, "files"),
           role: raw.role === undefined ? undefined : parseRole(raw.role),
         };
         return ctx.run(cmd, {

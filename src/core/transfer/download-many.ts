@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { StrongboxError } from "../errors.js";
 import { systemClock } from "./clock.js";
 import { type DownloadDeps, type DownloadResult, downloadObject } from "./download.js";
@@ -75,6 +76,8 @@ export async function downloadPrefix(
   const out =
     options.out === undefined ? "./" : options.out.endsWith("/") ? options.out : `${options.out}/`;
   const files = createLimiter(options.files ?? DEFAULT_FILES_IN_FLIGHT);
+  // Every file in flight listens for Ctrl-C on this one signal.
+  if (deps.signal) setMaxListeners(0, deps.signal);
   const downloaded: DownloadResult[] = [];
   const failed: FailedDownload[] = [];
   let notStarted = 0;

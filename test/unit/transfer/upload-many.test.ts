@@ -107,7 +107,7 @@ describe("uploading a folder", () => {
     const s3 = await bucketServer(() => denied);
     const error = await uploadPaths(
       { ...s3, role: "viewer", stateStore: noState },
-      { paths: [dir], bucket: "b", concurrency: 1 },
+      { paths: [dir], bucket: "b", concurrency: 1, files: 1 },
     ).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(BatchUploadError);
