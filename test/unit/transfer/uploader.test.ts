@@ -98,6 +98,27 @@ async function file(bytes: Buffer): Promise<string> {
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 
 describe("uploader (fake transport)", () => {
+  it("a file below the multipart threshold goes in one PUT without touching the resume store", async () => {
+    const data = Buffer.from("small file");
+    const path = await file(data);
+    const calls: string[] = [];
+    const store = memoryStore();
+    const counting: StateStore = {
+      lock: (i) => (calls.push("lock"), store.lock(i)),
+      load: (i) => (calls.push("load"), store.load(i)),
+      save: (r) => (calls.push("save"), store.save(r)),
+      remove: (i) => (calls.push("remove"), store.remove(i)),
+    };
+    const transport = scriptedTransport(() => response(200, "", { "x-amz-version-id": "v1" }));
+    const result = await uploadFile(
+      { presigner: presigner([]), transport, stateStore: counting, clock },
+      { path, key: "small.txt", bucket: "b" },
+    );
+    expect(result).toMatchObject({ key: "small.txt", checksum: sha256(data), parts: 1 });
+    expect(transport.seen).toHaveLength(1);
+    expect(calls).toEqual([]);
+  });
+
   it("retries a 503 SlowDown with backoff, re-signing each attempt, and counts progress once", async () => {
     const data = Buffer.from("hello strongbox");
     const path = await file(data);
