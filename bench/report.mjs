@@ -80,11 +80,30 @@ function sweep(sweepPath, bestPath) {
   process.stdout.write(`${JSON.stringify(best, null, 2)}\n`);
 }
 
-function run(work, resultsPath, readmePath) {
-  const metaLines = readLines(`${work}/meta.json`);
-  const meta = Object.assign({}, ...metaLines);
-  const micro = JSON.parse(readFileSync(`${work}/micro.json`, "utf8"));
-  const rows = readLines(`${work}/runs.jsonl`);
+/** WORKDIR, or several joined by commas (runs of different scenarios, e.g. the large file apart). */
+function run(workdirs, resultsPath, readmePath) {
+  const works = workdirs.split(",");
+  const metas = works.map((work) => Object.assign({}, ...readLines(`${work}/meta.json`)));
+  const micro = JSON.parse(readFileSync(`${works[0]}/micro.json`, "utf8"));
+  const rows = works.flatMap((work) => readLines(`${work}/runs.jsonl`));
+  const meta = {
+    ...metas[0],
+    // Rounds actually completed (every tool of the last one); a run may be stopped early.
+    rounds: Math.min(
+      ...[
+        ...groupBy(rows, (r) => `${r.scenario}|${r.direction}|${r.variant}|${r.tool}`).values(),
+      ].map((g) => g.length),
+    ),
+    roundsPlanned: metas[0].rounds,
+    runs: metas.map((m, i) => ({
+      rounds: Math.max(...readLines(`${works[i]}/runs.jsonl`).map((r) => r.round)),
+      scenarios: [...new Set(readLines(`${works[i]}/runs.jsonl`).map((r) => r.scenario))],
+      started: m.started,
+      loadStart: m.loadStart,
+      load: m.load,
+      strongbox: m.versions?.strongbox,
+    })),
+  };
   const cells = {};
   for (const [k, group] of groupBy(
     rows,
@@ -199,7 +218,8 @@ function renderTable(results) {
     `Measured ${results.started?.slice(0, 16).replace("T", " ")} UTC by \`bench/run.sh\` on ${machine?.cores} cores (${machine?.cpu}), ` +
       `disk read ${machine?.diskRead} (O_DIRECT), MinIO ${versions?.minio} on the same machine; ` +
       `node ${versions?.node}, ${versions?.aws}, s5cmd ${versions?.s5cmd}, rclone ${versions?.rclone}; ` +
-      `${results.rounds} rounds in alternation, medians; load average ${results.loadStart ?? "?"} at the start, ${results.load ?? "?"} at the end. ` +
+      `${results.rounds} rounds (of ${results.roundsPlanned} planned) in alternation, medians; ` +
+      `runs: ${(results.runs ?? []).map((r) => `${r.scenarios?.join(" + ")} ${r.rounds} rounds from ${r.started?.slice(11, 16)} UTC at ${r.strongbox}, load average ${r.loadStart} → ${r.load ?? "?"}`).join("; ")}. ` +
       "Each cell: wall time, throughput, CPU seconds per GiB (client only), peak RSS.",
   );
   for (const variant of ["defaults", "best"]) {

@@ -44,8 +44,15 @@ for tool in $TOOLS; do
   esac
 done
 
-cli="$repo/dist/cli/main.js"
-(cd "$repo" && npm run build >/dev/null) || die "npm run build failed"
+# STRONGBOX_CLI: a built CLI to measure instead of building dist/ (e.g. a second build
+# while another run still uses dist/).
+if [[ -n ${STRONGBOX_CLI:-} ]]; then
+  cli=$STRONGBOX_CLI
+else
+  cli="$repo/dist/cli/main.js"
+  (cd "$repo" && npm run build >/dev/null) || die "npm run build failed"
+fi
+dist=$(dirname "$(dirname "$cli")")
 
 if [[ $mode == micro ]]; then
   node "$repo/bench/micro.mjs"
@@ -94,7 +101,7 @@ JSON
 creds=$(AWS_CONFIG_FILE=/dev/null $AWS --endpoint-url "$endpoint" sts assume-role \
   --role-arn arn:minio:iam:::role/bench --role-session-name bench --duration-seconds 43200 \
   --output json) || die "MinIO STS AssumeRole failed"
-CREDS=$creds CACHE_MODULE="$repo/dist/core/session/cache.js" node --input-type=module -e '
+CREDS=$creds CACHE_MODULE="$dist/core/session/cache.js" node --input-type=module -e '
   const { SessionCache } = await import(process.env.CACHE_MODULE);
   const { dirname, join } = await import("node:path");
   const c = JSON.parse(process.env.CREDS).Credentials;
