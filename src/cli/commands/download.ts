@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
+import { displayKey } from "../../core/text/printable.js";
 import { type DownloadResult, downloadObject } from "../../core/transfer/download.js";
 import { BatchDownloadError, downloadPrefix } from "../../core/transfer/download-many.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "../../core/transfer/part-plan.js";
@@ -61,7 +62,7 @@ export async function download(
   const unverified = (r: DownloadResult) => {
     if (r.verified === "none")
       deps.log.warn(
-        `S3 holds no checksum for ${r.key} that can be compared (SSE-KMS ETag): size checked only.`,
+        `S3 holds no checksum for ${displayKey(r.key)} that can be compared (SSE-KMS ETag): size checked only.`,
       );
   };
   try {
@@ -109,7 +110,7 @@ export const renderDownload = (result: DownloadedFile | DownloadedFile[]): strin
   (Array.isArray(result) ? result : [result])
     .map(
       (f) =>
-        `downloaded ${f.key} → ${f.path} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s` +
+        `downloaded ${displayKey(f.key)} → ${f.path} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s` +
         `${f.resumed ? ", resumed" : ""}; verified: ${f.verified})`,
     )
     .join("\n");

@@ -7,9 +7,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli/main.js";
-import { sessionsDirOf } from "../../../src/core/config.js";
 import { SessionCache } from "../../../src/core/session/cache.js";
-import { fakeIO, SECRET, testSession, writeTestConfig } from "./cli-fixtures.js";
+import { fakeIO, SECRET, testSession, testSessionsDir, writeTestConfig } from "./cli-fixtures.js";
 
 /** A local stand-in for S3 holding a few objects: ListObjectsV2 (2 keys a page), HEAD, GET. */
 const objects = new Map<string, Buffer>([
@@ -71,7 +70,7 @@ async function setup() {
   const dir = await mkdtemp(join(tmpdir(), "sb-prefix-"));
   const configPath = await writeTestConfig(dir, endpoint);
   const now = Date.now();
-  await new SessionCache(sessionsDirOf(configPath), Date.now).write(
+  await new SessionCache(testSessionsDir(configPath), Date.now).write(
     testSession("viewer", now + 3600_000, now),
   );
   return { dir, configPath };
