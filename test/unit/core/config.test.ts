@@ -227,3 +227,26 @@ describe("config file", () => {
     expect(text.endsWith("}\n")).toBe(true);
   });
 });
+
+describe("config: transfer defaults", () => {
+  const base = {
+    version: 1,
+    region: "us-east-1",
+    bucket: "strongbox-data",
+    kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+    roles: { uploader: arn("uploader"), viewer: arn("viewer"), admin: arn("admin") },
+    adminMfaRequired: true,
+    maxSessionSeconds: 3600,
+  };
+  it("accepts part size, concurrency and files in flight", () => {
+    const transfer = { partSize: 32 * 1024 * 1024, concurrency: 12, files: 24 };
+    expect(parseConfig({ ...base, transfer }, "t").transfer).toEqual(transfer);
+    expect(parseConfig(base, "t").transfer).toBeUndefined();
+  });
+  it("refuses a part size S3 would refuse, and zero in flight", () => {
+    expect(() => parseConfig({ ...base, transfer: { partSize: 1024 } }, "t")).toThrow(
+      /transfer\.partSize/,
+    );
+    expect(() => parseConfig({ ...base, transfer: { files: 0 } }, "t")).toThrow(/transfer\.files/);
+  });
+});
