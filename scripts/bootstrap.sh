@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Strongbox's local stack and tests need, idempotently:
 # npm packages, a Python venv (moto server, checkov), and Go-built tools
-# (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository.
-# Usage: scripts/bootstrap.sh [node] [python] [tofu] [provider] [minio]   (default: all)
+# (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository,
+# and Debian's Chromium for the page's browser tests.
+# Usage: scripts/bootstrap.sh [node] [python] [tofu] [provider] [minio] [chromium]   (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -119,6 +120,22 @@ install_minio() {
   ln -sf "minio-$MINIO_VERSION" "$STRONGBOX_BIN/minio"
 }
 
-for part in node python tofu provider minio; do
+# Debian's Chromium for the page's browser tests (playwright-core drives it; no
+# browser is ever downloaded). An existing chromium is used as it is.
+install_chromium() {
+  step "Chromium (Debian package)"
+  local found
+  found=$(command -v chromium || command -v chromium-browser || true)
+  if [[ -z $found ]]; then
+    [[ $(id -u) -eq 0 ]] || die "Chromium is missing: run \`sudo apt-get install -y chromium\` (the browser tests need it)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ||
+      die "apt-get install chromium failed"
+    found=$(command -v chromium)
+  fi
+  step_done "$found"
+}
+
+for part in node python tofu provider minio chromium; do
   if selected "$part"; then locked "$part" "install_$part"; fi
 done

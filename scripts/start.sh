@@ -13,6 +13,10 @@ bash "$STRONGBOX_ROOT/scripts/bootstrap.sh" node python tofu provider
 teardown() {
   trap - INT TERM EXIT
   echo >&2
+  if [[ -f $dir/ui.pid ]]; then
+    kill "$(cat "$dir/ui.pid")" 2>/dev/null || true
+    rm -f "$dir/ui.pid"
+  fi
   step "tearing down the local stack"
   stack_destroy "$dir" "$endpoint" || echo "warning: destroy failed; see $dir/destroy.log" >&2
   moto_stop "$dir"
@@ -41,5 +45,25 @@ cat >&2 <<MSG
       --role-arn "\$(node -p "require(process.env.STRONGBOX_CONFIG).roles.viewer")" --role-session-name demo
 
 MSG
+# The web page (`strongbox ui`) on the port the stack's CORS rule admits.
+step "strongbox ui on http://127.0.0.1:${STRONGBOX_UI_PORT:-8787}"
+(
+  set -a
+  source "$dir/env"
+  set +a
+  exec node "$STRONGBOX_ROOT/dist/cli/main.js" ui --idle 4h
+) >"$dir/ui.out" 2>"$dir/ui.log" &
+echo $! >"$dir/ui.pid"
+ui_line=""
+for _ in $(seq 1 100); do
+  ui_line=$(grep -m1 '^ui: ' "$dir/ui.out" 2>/dev/null || true)
+  [[ -n $ui_line ]] && break
+  kill -0 "$(cat "$dir/ui.pid")" 2>/dev/null || break
+  sleep 0.2
+done
+[[ -n $ui_line ]] || { cat "$dir/ui.log" >&2; die "strongbox ui did not start (log: $dir/ui.log)"; }
+step_done "log: $dir/ui.log"
 echo "ready: local Strongbox on $endpoint; source .strongbox/local/env (Ctrl-C to stop)"
+echo "$ui_line"
+echo "  open that address in a browser; sign in with the AWS profile local-uploader, local-viewer or local-admin" >&2
 while true; do sleep 3600 & wait $!; done

@@ -88,6 +88,9 @@ PY
 
 check "biome (lint + format)" biome check .
 check "typescript (tsc --noEmit)" tsc -p tsconfig.json --noEmit
+# The page's own check: DOM types only, so any Node-only import in the core
+# modules it shares (part planning, retry policy, limiter, resume) fails here.
+check "typescript of the page (no Node-only imports)" tsc -p tsconfig.page.json
 vitest_check "unit tests" unit
 
 check "tofu fmt -check" tofu fmt -check -recursive -diff infra
@@ -98,7 +101,11 @@ check "tofu test (module plan-level tests)" tofu_offline infra/modules/strongbox
 check "checkov over infra/ (zero failures)" checkov_scan
 
 # The local stack: moto, apply, a clean second plan, integration tests, destroy, nothing left.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+# The port the stack's CORS rule admits for the page (not 8787: `npm start` may hold it).
+STRONGBOX_UI_PORT=$(free_port)
+export STRONGBOX_UI_PORT
 endpoint="http://127.0.0.1:$port"
 stack="$results/stack"
 step "moto server on $endpoint"
@@ -107,7 +114,9 @@ trap 'moto_stop "$stack"' EXIT
 step_done
 if check "tofu apply infra/envs/local to moto" stack_apply "$stack" "$endpoint" && [[ -f $stack/outputs.json ]]; then
   second_plan() {
-    stack_tofu "$stack" plan -input=false -no-color -detailed-exitcode -var "endpoint=$endpoint" >"$stack/plan2.log"
+    local vars
+    mapfile -t vars < <(stack_vars "$endpoint")
+    stack_tofu "$stack" plan -input=false -no-color -detailed-exitcode "${vars[@]}" >"$stack/plan2.log"
     local status=$?
     ((status == 2)) && grep -E '^\s+# |Plan:' "$stack/plan2.log" >&2
     return $status
@@ -117,6 +126,8 @@ if check "tofu apply infra/envs/local to moto" stack_apply "$stack" "$endpoint" 
   # dist/ was built by the bootstrap; the tests run that very binary.
   export STRONGBOX_TEST_STACK_DIR="$stack" STRONGBOX_TEST_ENDPOINT="$endpoint" STRONGBOX_TEST_CLI="$STRONGBOX_ROOT/dist/cli/main.js"
   vitest_check "integration tests (moto stack, MinIO lane, access contract)" integration
+  # The page in Debian's Chromium, against this stack and the MinIO lane; screenshots in .strongbox/test/browser.
+  vitest_check "browser tests (Chromium: local stack, MinIO lane)" browser
   check "tofu destroy" stack_destroy "$stack" "$endpoint"
   check "destroy leaves nothing behind" "$STRONGBOX_VENV/bin/python3" scripts/lib/leftovers.py "$endpoint"
 fi

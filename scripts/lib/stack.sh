@@ -36,20 +36,28 @@ stack_tofu() {
   TF_DATA_DIR="$dir/.terraform" tofu -chdir="$LOCAL_ENV_DIR" "$@"
 }
 
+# The variables of envs/local for this stack: the emulator, and the port of
+# `strongbox ui` the bucket's CORS rule admits ($STRONGBOX_UI_PORT, default 8787).
+stack_vars() {
+  printf '%s\n' -var "endpoint=$1" -var "ui_port=${STRONGBOX_UI_PORT:-8787}"
+}
+
 stack_apply() {
-  local dir=$1 endpoint=$2
+  local dir=$1 endpoint=$2 vars
   stack_tofu "$dir" init -input=false -no-color -backend-config="path=$dir/terraform.tfstate" >"$dir/init.log" ||
     { cat "$dir/init.log" >&2; die "tofu init failed"; }
-  stack_tofu "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/apply.log" ||
+  mapfile -t vars < <(stack_vars "$endpoint")
+  stack_tofu "$dir" apply -input=false -no-color -auto-approve "${vars[@]}" >"$dir/apply.log" ||
     { tail -40 "$dir/apply.log" >&2; die "tofu apply failed (log: $dir/apply.log)"; }
   (umask 077 && stack_tofu "$dir" output -json >"$dir/outputs.json")
 }
 
 stack_destroy() {
-  local dir=$1 endpoint=$2
+  local dir=$1 endpoint=$2 vars
   "$STRONGBOX_VENV/bin/python3" "$STRONGBOX_ROOT/scripts/lib/empty-buckets.py" "$endpoint" >"$dir/empty.log" 2>&1 ||
     { cat "$dir/empty.log" >&2; return 1; }
-  stack_tofu "$dir" destroy -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/destroy.log" ||
+  mapfile -t vars < <(stack_vars "$endpoint")
+  stack_tofu "$dir" destroy -input=false -no-color -auto-approve "${vars[@]}" >"$dir/destroy.log" ||
     { tail -40 "$dir/destroy.log" >&2; return 1; }
 }
 

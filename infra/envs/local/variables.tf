@@ -14,3 +14,15 @@ variable "name_prefix" {
   type        = string
   default     = "strongbox-local"
 }
+
+variable "ui_port" {
+  description = "Port of `strongbox ui` on 127.0.0.1: the bucket's CORS rule admits http://127.0.0.1:<ui_port> (npm start uses 8787; the tests pick a free port)."
+  type        = number
+  default     = 8787
+  nullable    = false
+
+  validation {
+    condition     = var.ui_port >= 1024 && var.ui_port <= 65535 && floor(var.ui_port) == var.ui_port
+    error_message = "ui_port must be a whole number from 1024 to 65535."
+  }
+}

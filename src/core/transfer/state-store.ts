@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StrongboxError } from "../errors.js";
+import type { RecordedPart } from "./resume.js";
 
 /** What identifies one upload: the same file (path, size, mtime) to the same place. */
 export interface ResumeIdentity {
@@ -13,12 +14,7 @@ export interface ResumeIdentity {
   key: string;
 }
 
-export interface RecordedPart {
-  number: number;
-  size: number;
-  etag: string;
-  checksumSha256: string;
-}
+export type { RecordedPart } from "./resume.js";
 
 export interface ResumeRecord extends ResumeIdentity {
   version: 1;

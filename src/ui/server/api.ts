@@ -7,7 +7,6 @@ import { restore } from "../../cli/commands/restore.js";
 import { rm } from "../../cli/commands/rm.js";
 import { versions } from "../../cli/commands/versions.js";
 import { AUDIT_QUERIES } from "../../core/audit/audit.js";
-import { ACTION_ROLES } from "../../core/aws-errors.js";
 import { StrongboxError } from "../../core/errors.js";
 import { ROLES } from "../../core/roles.js";
 import { assumeRoleSession } from "../../core/session/assume.js";
@@ -80,7 +79,6 @@ export function apiRoutes(
           bucketOrigin: opts.bucketOrigin,
           now: new Date(ctx.now()).toISOString(),
           sessions,
-          actionRoles: ACTION_ROLES,
           auditQueries: AUDIT_QUERIES,
         };
       }),
