@@ -1,11 +1,17 @@
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import type { Browser, BrowserContext, Page, Request, Route } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/core/config.js";
 import { loadTestStack, type TestStack } from "../integration/support/stack.js";
-import { axeViolations, launch, screenshot } from "./support/browser.js";
+import {
+  axeViolations,
+  launch,
+  peakMemoryDuring,
+  screenshot,
+  writeMetric,
+} from "./support/browser.js";
 import { continueAs, makeFile, type RunningUi, sha256Hex, startUi } from "./support/ui-harness.js";
 
 /*
@@ -23,6 +29,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let work: string;
+let big: { path: string; sha256: string; size: number };
+let resumed: { path: string; sha256: string; size: number };
 /** Every body the page's own server sent, to check no credential leaves it. */
 const bodies: string[] = [];
 const bucketRequests: Request[] = [];
@@ -128,23 +136,119 @@ describe("the page on the local stack", () => {
   test("an uploader sends a small file and a 64 MiB file (multipart) and sees progress move", async () => {
     await continueAs(page, "uploader");
     const small = await makeFile(work, "note.txt", 1234, 2);
-    const big = await makeFile(work, "big.bin", 64 * MiB, 3);
+    big = await makeFile(work, "big.bin", 64 * MiB, 3);
     await pick(small.path, "browser/");
     await waitForJob("browser/note.txt", "Done");
-    await pick(big.path, "browser/");
     const bytes = page
       .getByTestId("job")
       .filter({ hasText: "browser/big.bin" })
       .getByTestId("job-bytes");
     const seen = new Set<string>();
-    for (let i = 0; i < 400 && !(await bytes.textContent())?.startsWith("64.0 MiB of"); i++) {
-      seen.add((await bytes.textContent()) ?? "");
-      if (i === 3) await screenshot(page, "03-upload-in-progress");
-      await page.waitForTimeout(100);
-    }
-    await waitForJob("browser/big.bin", "Done");
-    expect(seen.size).toBeGreaterThan(2); // progress moved through several values
+    const memory = await peakMemoryDuring(browser, page, async () => {
+      await pick(big.path, "browser/");
+      for (let i = 0; i < 600; i++) {
+        const text = (await bytes.textContent()) ?? "";
+        seen.add(text);
+        if (text.startsWith("64.0 MiB of")) break;
+        if (i === 3) await screenshot(page, "03-upload-in-progress");
+        await page.waitForTimeout(100);
+      }
+      await waitForJob("browser/big.bin", "Done");
+    });
+    await writeMetric("local: 64 MiB upload, peak tab memory", memory);
+    // Progress moved through several values on its way to the end.
+    expect([...seen].filter((t) => /^\d/.test(t) && !t.startsWith("0 B")).length).toBeGreaterThan(
+      1,
+    );
     await screenshot(page, "04-upload-done");
     expect(await axeViolations(page)).toEqual([]);
+  });
+
+  test("pause, reload mid-upload, pick the same file: only the missing parts are sent", async () => {
+    const file = await makeFile(work, "resume.bin", 48 * MiB, 4); // 6 parts of 8 MiB
+    const done = new Set<number>();
+    const held: Route[] = [];
+    await page.route(/resume\.bin\?.*partNumber=/, async (route) => {
+      const n = Number(new URL(route.request().url()).searchParams.get("partNumber"));
+      if (n <= 2) {
+        const res = await route.fetch();
+        if (res.ok()) done.add(n);
+        await route.fulfill({ response: res });
+      } else {
+        held.push(route); // never answered: these parts are in flight when the page pauses
+      }
+    });
+    await pick(file.path, "browser/");
+    await expect.poll(() => done.size, { timeout: 120_000 }).toBe(2);
+    const job = page.getByTestId("job").filter({ hasText: "browser/resume.bin" });
+    await job.getByRole("button", { name: /^Pause/ }).click();
+    await job.getByTestId("job-status").filter({ hasText: "Paused" }).waitFor();
+    await screenshot(page, "05-upload-paused");
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+    for (const r of held) await r.abort().catch(() => {});
+
+    await page.reload();
+    const sentAfter: number[] = [];
+    const onRequest = (req: Request) => {
+      const n = new URL(req.url()).searchParams.get("partNumber");
+      if (req.method() === "PUT" && req.url().includes("resume.bin") && n !== null)
+        sentAfter.push(Number(n));
+    };
+    page.on("request", onRequest);
+    await continueAs(page, "uploader");
+    await pick(file.path, "browser/");
+    await waitForJob("browser/resume.bin", "Done");
+    page.off("request", onRequest);
+    await expect(job.getByTestId("job-resumed").textContent()).resolves.toContain(
+      "2 parts already on S3",
+    );
+    expect([...new Set(sentAfter)].sort()).toEqual([3, 4, 5, 6]);
+    await screenshot(page, "06-upload-resumed");
+    resumed = file;
+  });
+
+  test("a viewer browses with breadcrumbs and downloads the very bytes", async () => {
+    await page.getByRole("button", { name: "Switch role" }).click();
+    await continueAs(page, "viewer");
+    await tab("Files");
+    await page.getByRole("button", { name: "browser/" }).click();
+    await page.getByRole("cell", { name: "big.bin", exact: true }).waitFor();
+    await expect(
+      page.getByRole("navigation", { name: "Folder path" }).textContent(),
+    ).resolves.toContain("browser");
+    await screenshot(page, "07-files");
+    expect(await axeViolations(page)).toEqual([]);
+    for (const file of [big, resumed]) {
+      const name = file.path.split("/").pop() as string;
+      const bytes = await download(() =>
+        page.getByRole("button", { name: `Download browser/${name}` }).click(),
+      );
+      expect(bytes.length).toBe(file.size);
+      expect(sha256Hex(bytes)).toBe(file.sha256);
+    }
+  });
+
+  test("a viewer's share link shows its real expiry", async () => {
+    await page.getByRole("button", { name: "Share browser/note.txt" }).click();
+    await page.getByLabel("Link valid for").selectOption({ label: "7 days" });
+    await page.getByRole("button", { name: "Create link" }).click();
+    const expiry = await page.getByTestId("share-expiry").textContent();
+    // The session ends in under an hour, so a 7-day link is cut to it, and says so.
+    expect(expiry).toMatch(/earlier than you asked/);
+    const url = await page.getByLabel(/^Link \(anyone/).inputValue();
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(Buffer.from(await res.arrayBuffer()).length).toBe(1234);
+    await screenshot(page, "08-share");
+    await page.getByRole("button", { name: "Close sharing" }).click();
+  });
+
+  test("a viewer's upload attempt says which role can upload", async () => {
+    await tab("Upload");
+    await page.getByTestId("pick-files").setInputFiles(big.path.replace("big.bin", "note.txt"));
+    await page.getByRole("alert").filter({ hasText: "cannot upload" }).waitFor();
+    const text = await page.getByRole("alert").filter({ hasText: "cannot upload" }).textContent();
+    expect(text).toContain("Your role viewer cannot upload files; uploader or admin can.");
+    await screenshot(page, "09-viewer-upload-refused");
   });
 });

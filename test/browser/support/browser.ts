@@ -61,3 +61,61 @@ export async function axeViolations(page: Page): Promise<string[]> {
     (v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
   );
 }
+
+/**
+ * Samples the tab's memory while `work` runs: the renderer processes' resident
+ * set (the page and its hashing worker live there) and the JS heap.
+ */
+export async function peakMemoryDuring(
+  browser: import("playwright-core").Browser,
+  page: Page,
+  work: () => Promise<void>,
+): Promise<{ rendererRssMiB: number; jsHeapMiB: number }> {
+  const { readFile } = await import("node:fs/promises");
+  const root = await browser.newBrowserCDPSession();
+  const tab = await page.context().newCDPSession(page);
+  await tab.send("Performance.enable");
+  let rss = 0;
+  let heap = 0;
+  let running = true;
+  const sample = async () => {
+    const info = (await root.send("SystemInfo.getProcessInfo")) as {
+      processInfo: { id: number; type: string }[];
+    };
+    let sum = 0;
+    for (const p of info.processInfo.filter((p) => p.type === "renderer")) {
+      const status = await readFile(`/proc/${p.id}/status`, "utf8").catch(() => "");
+      sum += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+    }
+    rss = Math.max(rss, sum);
+    const metrics = (await tab.send("Performance.getMetrics")) as {
+      metrics: { name: string; value: number }[];
+    };
+    heap = Math.max(heap, metrics.metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0);
+  };
+  const loop = (async () => {
+    while (running) {
+      await sample().catch(() => {});
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  try {
+    await work();
+  } finally {
+    running = false;
+    await loop;
+    await root.detach().catch(() => {});
+    await tab.detach().catch(() => {});
+  }
+  const MiB = 1024 * 1024;
+  return { rendererRssMiB: Math.round(rss / MiB), jsHeapMiB: Math.round(heap / MiB) };
+}
+
+export async function writeMetric(name: string, value: unknown): Promise<void> {
+  const { readFile, writeFile } = await import("node:fs/promises");
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, "metrics.json");
+  const all = JSON.parse(await readFile(path, "utf8").catch(() => "{}"));
+  all[name] = value;
+  await writeFile(path, `${JSON.stringify(all, null, 2)}\n`);
+}

@@ -67,6 +67,7 @@ export class UploadJob {
   partsResumed = 0;
   readonly total: number;
   private uploadId: string | undefined;
+  private partSize = BROWSER_PART_SIZE;
   private done = new Map<number, DonePart>();
   private inFlight = new Map<number, number>();
   private controller: AbortController | undefined;
@@ -187,19 +188,8 @@ export class UploadJob {
         key: this.key,
       });
       this.uploadId = uploadId;
-      resumeStore.save(
-        {
-          key: this.key,
-          role: this.role,
-          uploadId,
-          partSize,
-          name: this.file.name,
-          size: this.file.size,
-          lastModified: this.file.lastModified,
-          bucket: this.bucket,
-        },
-        this.file,
-      );
+      this.partSize = partSize;
+      this.saveRecord();
     }
     const uploadId = this.uploadId;
     this.set("uploading");
@@ -211,6 +201,7 @@ export class UploadJob {
           .run(async () => {
             if (signal.aborted) throw new Stop("stopped");
             this.done.set(part.number, await this.sendPart(uploadId, part, signal));
+            this.saveRecord();
             this.inFlight.delete(part.number);
             this.partsSent++;
             this.progress();
@@ -237,6 +228,24 @@ export class UploadJob {
     resumeStore.remove(this.bucket, this.key, this.file);
   }
 
+  private saveRecord(): void {
+    if (this.uploadId === undefined) return;
+    resumeStore.save(
+      {
+        key: this.key,
+        role: this.role,
+        uploadId: this.uploadId,
+        partSize: this.partSize,
+        name: this.file.name,
+        size: this.file.size,
+        lastModified: this.file.lastModified,
+        bucket: this.bucket,
+        parts: [...this.done.values()],
+      },
+      this.file,
+    );
+  }
+
   /** After a reload: the same file picked again continues its multipart upload. */
   private async reattach(planned: PlannedPart[], partSize: number, signal: AbortSignal) {
     const record = resumeStore.find(this.bucket, this.key, this.file);
@@ -261,7 +270,8 @@ export class UploadJob {
       }
       throw err;
     }
-    const plan = reconcileParts(planned, server.parts, []);
+    const plan = reconcileParts(planned, server.parts, record.parts ?? []);
+    for (const part of plan.done) this.done.set(part.number, part);
     for (const part of plan.verify) {
       if (signal.aborted) throw new Stop("stopped");
       const local = planned[part.number - 1];
@@ -277,6 +287,7 @@ export class UploadJob {
       }
     }
     this.uploadId = record.uploadId;
+    this.partSize = partSize;
     this.partsResumed = this.done.size;
     this.progress();
   }

@@ -1,9 +1,11 @@
 import type { Role } from "../../../core/roles.js";
+import type { RecordedPart } from "../../../core/transfer/resume.js";
 
 /**
  * What lets an upload continue after the page is reloaded: which multipart
- * upload holds which file. Only the upload id is trusted from here; S3's
- * ListParts says which parts exist, and each is checked against the file.
+ * upload holds which file, and the parts S3 acknowledged. S3's ListParts says
+ * which parts exist; a part counts as sent only when its checksum matches the
+ * file (or, where S3 lists no checksum, its size and ETag match this record).
  */
 export interface ResumeRecord {
   key: string;
@@ -14,6 +16,8 @@ export interface ResumeRecord {
   size: number;
   lastModified: number;
   bucket: string;
+  /** Parts S3 acknowledged (number, size, ETag, SHA-256): vouches only for what ListParts shows. */
+  parts: RecordedPart[];
 }
 
 const PREFIX = "strongbox.upload.";
