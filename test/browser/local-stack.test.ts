@@ -1,8 +1,14 @@
 import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import type { Browser, BrowserContext, Page, Request, Route } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../src/core/config.js";
 import { loadTestStack, type TestStack } from "../integration/support/stack.js";
 import {
@@ -51,6 +57,15 @@ async function signIn(role: "uploader" | "viewer" | "admin"): Promise<void> {
 
 async function tab(name: string): Promise<void> {
   await page.getByRole("navigation", { name: "Sections" }).getByRole("button", { name }).click();
+}
+
+/** The Files tab, inside browser/ (where every test puts its files). */
+async function browseTestFolder(): Promise<void> {
+  await tab("Files");
+  const folder = page.getByRole("button", { name: "browser/", exact: true });
+  await page.getByRole("navigation", { name: "Folder path" }).waitFor();
+  if (await folder.isVisible()) await folder.click();
+  await page.getByRole("cell", { name: "note.txt", exact: true }).waitFor();
 }
 
 async function pick(paths: string | string[], prefix = ""): Promise<void> {
@@ -108,6 +123,14 @@ beforeAll(async () => {
     if (req.url().startsWith(stack.endpoint)) bucketRequests.push(req);
   });
   await openPage();
+});
+
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === "fail" && page !== undefined) {
+    await screenshot(page, `failed-${ctx.task.name.slice(0, 40).replace(/\W+/g, "-")}`).catch(
+      () => {},
+    );
+  }
 });
 
 afterAll(async () => {
@@ -210,8 +233,7 @@ describe("the page on the local stack", () => {
   test("a viewer browses with breadcrumbs and downloads the very bytes", async () => {
     await page.getByRole("button", { name: "Switch role" }).click();
     await continueAs(page, "viewer");
-    await tab("Files");
-    await page.getByRole("button", { name: "browser/" }).click();
+    await browseTestFolder();
     await page.getByRole("cell", { name: "big.bin", exact: true }).waitFor();
     await expect(
       page.getByRole("navigation", { name: "Folder path" }).textContent(),
@@ -251,4 +273,178 @@ describe("the page on the local stack", () => {
     expect(text).toContain("Your role viewer cannot upload files; uploader or admin can.");
     await screenshot(page, "09-viewer-upload-refused");
   });
+
+  test("keys are text: a key that looks like markup never becomes markup", async () => {
+    await page.getByRole("button", { name: "Switch role" }).click();
+    await continueAs(page, "uploader");
+    const dir = await mkdtemp(join(work, "hostile-"));
+    const hostile = await makeFile(dir, HOSTILE, 10, 9);
+    await pick(hostile.path, "browser/");
+    await waitForJob(`browser/${HOSTILE}`, "Done");
+    await page.getByRole("button", { name: "Switch role" }).click();
+    await continueAs(page, "viewer");
+    await browseTestFolder();
+    await page.getByRole("cell", { name: HOSTILE, exact: true }).waitFor();
+    expect(await page.locator("img, iframe, script:not([src])").count()).toBe(0);
+    expect(await page.evaluate("window.__pwned")).toBeUndefined();
+  });
+
+  test("an admin restores an older version, deletes and undeletes", async () => {
+    const v1 = await makeFile(await mkdtemp(join(work, "v1-")), "doc.txt", 3000, 11);
+    const v2 = await makeFile(await mkdtemp(join(work, "v2-")), "doc.txt", 4000, 12);
+    await page.getByRole("button", { name: "Switch role" }).click();
+    await continueAs(page, "admin");
+    for (const v of [v1, v2]) {
+      await pick(v.path, "browser/");
+      await page
+        .getByTestId("job")
+        .filter({ hasText: "browser/doc.txt" })
+        .last()
+        .getByTestId("job-status")
+        .filter({ hasText: "Done" })
+        .waitFor();
+    }
+    await browseTestFolder();
+    await page.getByRole("button", { name: "Versions of browser/doc.txt" }).click();
+    const restore = page.getByRole("button", { name: /^Restore version/ });
+    await restore.first().waitFor();
+    await screenshot(page, "10-versions");
+    await restore.first().click();
+    await page.getByRole("status").filter({ hasText: "it is the latest again" }).waitFor();
+    const latest = await download(() =>
+      page.getByRole("button", { name: "Download browser/doc.txt" }).click(),
+    );
+    expect(sha256Hex(latest)).toBe(v1.sha256);
+    await page.getByRole("button", { name: "Close versions" }).click();
+
+    await page.getByRole("button", { name: "Delete browser/doc.txt" }).click();
+    await page.getByRole("status").filter({ hasText: "Deleted browser/doc.txt" }).waitFor();
+    await expect(page.getByRole("cell", { name: "doc.txt", exact: true }).count()).resolves.toBe(0);
+    await page.getByLabel(/Versions of a key/).fill("browser/doc.txt");
+    await page.getByRole("button", { name: "Show versions" }).click();
+    await page.getByRole("button", { name: "Undelete" }).click();
+    await page.getByRole("status").filter({ hasText: "Undeleted browser/doc.txt" }).waitFor();
+    await page.getByRole("button", { name: "Close versions" }).click();
+    await page.getByRole("cell", { name: "doc.txt", exact: true }).waitFor();
+    const back = await download(() =>
+      page.getByRole("button", { name: "Download browser/doc.txt" }).click(),
+    );
+    expect(sha256Hex(back)).toBe(v1.sha256);
+  });
+
+  test("an admin lists and aborts a stale multipart upload, and sees the access matrix and the signing log", async () => {
+    const config = JSON.parse(await readFile(ui.configPath, "utf8"));
+    const s3 = new S3Client({
+      region: "us-east-1",
+      endpoint: stack.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    const created = await s3.send(
+      new CreateMultipartUploadCommand({ Bucket: config.bucket, Key: "stale/forgotten.bin" }),
+    );
+    await tab("Admin");
+    await page.getByRole("button", { name: "Abort the upload of stale/forgotten.bin" }).click();
+    await page.getByText("Aborted the upload of stale/forgotten.bin.").waitFor();
+    const left = await s3.send(new ListMultipartUploadsCommand({ Bucket: config.bucket }));
+    expect((left.Uploads ?? []).map((u) => u.UploadId)).not.toContain(created.UploadId);
+    s3.destroy();
+    await screenshot(page, "11-admin-uploads");
+
+    const admin = page.getByRole("navigation", { name: "Admin views" });
+    await admin.getByRole("button", { name: "Access matrix" }).click();
+    await page
+      .getByText(/cells (match|differ from) the access contract/)
+      .waitFor({ timeout: 120_000 });
+    await screenshot(page, "12-admin-access");
+    expect(await axeViolations(page)).toEqual([]);
+    await admin.getByRole("button", { name: "Alarms" }).click();
+    await page.getByRole("heading", { name: "Alarms" }).waitFor();
+    await page.locator("table:visible, p.error:visible").first().waitFor({ timeout: 60_000 });
+    await screenshot(page, "13-admin-alarms");
+    await admin.getByRole("button", { name: "Signed URLs" }).click();
+    await page
+      .getByRole("cell", { name: /\/browser\/big\.bin\?.*partNumber=1/ })
+      .first()
+      .waitFor();
+    const log = await page.locator("table:visible").textContent();
+    expect(log).not.toMatch(/X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token/);
+    await screenshot(page, "14-admin-signed-log");
+  });
+
+  test("usable in a narrow window", async () => {
+    await page.setViewportSize({ width: 380, height: 820 });
+    await browseTestFolder();
+    await screenshot(page, "15-narrow-files");
+    expect(await axeViolations(page)).toEqual([]);
+    await page.setViewportSize({ width: 1200, height: 900 });
+  });
+
+  test("a request without the token, with a foreign Origin or a foreign Host is refused", async () => {
+    const port = ui.server.port;
+    const host = `127.0.0.1:${port}`;
+    const token = ui.server.token;
+    const post = { "content-type": "application/json" };
+    const answers = {
+      noToken: await raw(port, "GET", "/api/state", { host }),
+      foreignOrigin: await raw(
+        port,
+        "POST",
+        "/api/logout",
+        { host, "x-strongbox-token": token, origin: "http://evil.example", ...post },
+        '{"role":"viewer"}',
+      ),
+      foreignHost: await raw(port, "GET", "/api/state", {
+        host: `evil.example:${port}`,
+        "x-strongbox-token": token,
+      }),
+      good: await raw(port, "GET", "/api/state", { host, "x-strongbox-token": token }),
+    };
+    expect(answers.noToken).toBe(401);
+    expect(answers.foreignOrigin).toBe(403);
+    expect(answers.foreignHost).toBe(421);
+    expect(answers.good).toBe(200);
+  });
+
+  test("no response of the server and no page holds a credential", async () => {
+    const sessions = join(ui.configPath, "..", "sessions");
+    const secrets: string[] = [];
+    const tokens: string[] = [];
+    for (const role of ["uploader", "viewer", "admin"]) {
+      const entry = JSON.parse(await readFile(join(sessions, `${role}.json`), "utf8"));
+      secrets.push(entry.credentials.secretAccessKey);
+      tokens.push(entry.credentials.sessionToken);
+    }
+    const principals = Object.values(stack.demoPrincipals).map((p) => p.secret_access_key);
+    const everything = [...bodies, await page.content()];
+    expect(bodies.length).toBeGreaterThan(20);
+    for (const text of everything) {
+      for (const secret of [...secrets, ...principals]) expect(text).not.toContain(secret);
+      // A pre-signed URL carries its session's token as X-Amz-Security-Token; nowhere else.
+      const outsideUrls = text.replace(/X-Amz-Security-Token=[^&"\s]*/g, "");
+      for (const token of tokens) {
+        expect(outsideUrls).not.toContain(token);
+        expect(outsideUrls).not.toContain(encodeURIComponent(token));
+      }
+    }
+  });
 });
+
+const HOSTILE = `<img src=x onerror="window.__pwned=1">.txt`;
+
+function raw(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}

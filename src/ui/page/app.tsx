@@ -118,7 +118,7 @@ export function App({ hasToken }: { hasToken: boolean }) {
       <main>
         {/* Kept mounted: an upload keeps going while the person browses. */}
         <div hidden={tab !== "files"}>
-          <FilesView role={role} state={state} />
+          <FilesView role={role} state={state} visible={tab === "files"} />
         </div>
         <div hidden={tab !== "upload"}>
           <UploadsView role={role} state={state} />

@@ -23,7 +23,16 @@ export async function startDownload(role: Role, key: string, versionId?: string)
   a.remove();
 }
 
-export function FilesView({ role, state }: { role: Role; state: ServerState }) {
+export function FilesView({
+  role,
+  state,
+  visible,
+}: {
+  role: Role;
+  state: ServerState;
+  /** Listed afresh each time the tab is shown (uploads may have changed it). */
+  visible: boolean;
+}) {
   const [prefix, setPrefix] = useState("");
   const [page, setPage] = useState<Page | undefined>();
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
@@ -47,8 +56,8 @@ export function FilesView({ role, state }: { role: Role; state: ServerState }) {
   );
 
   useEffect(() => {
-    if (can(role, "ListObjectsV2")) void load(prefix, pages[pages.length - 1]);
-  }, [role, prefix, pages, load]);
+    if (visible && can(role, "ListObjectsV2")) void load(prefix, pages[pages.length - 1]);
+  }, [role, prefix, pages, load, visible]);
 
   if (!can(role, "ListObjectsV2")) {
     return (

@@ -63,35 +63,49 @@ export async function axeViolations(page: Page): Promise<string[]> {
 }
 
 /**
- * Samples the tab's memory while `work` runs: the renderer processes' resident
- * set (the page and its hashing worker live there) and the JS heap.
+ * Samples memory while `work` runs, every 200 ms: the largest renderer process
+ * (the tab; its hashing workers live there) by resident set and by anonymous
+ * memory (RssAnon: what the page itself allocated, not mapped files), and the
+ * JS heap. `before` is the same renderer just before the work.
  */
 export async function peakMemoryDuring(
   browser: import("playwright-core").Browser,
   page: Page,
   work: () => Promise<void>,
-): Promise<{ rendererRssMiB: number; jsHeapMiB: number }> {
+): Promise<{
+  before: { rssMiB: number; anonMiB: number };
+  peak: { rssMiB: number; anonMiB: number; jsHeapMiB: number };
+}> {
   const { readFile } = await import("node:fs/promises");
+  const MiB = 1024 * 1024;
   const root = await browser.newBrowserCDPSession();
   const tab = await page.context().newCDPSession(page);
   await tab.send("Performance.enable");
-  let rss = 0;
-  let heap = 0;
-  let running = true;
-  const sample = async () => {
+  const renderer = async () => {
     const info = (await root.send("SystemInfo.getProcessInfo")) as {
       processInfo: { id: number; type: string }[];
     };
-    let sum = 0;
+    let best = { rss: 0, anon: 0 };
     for (const p of info.processInfo.filter((p) => p.type === "renderer")) {
       const status = await readFile(`/proc/${p.id}/status`, "utf8").catch(() => "");
-      sum += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      const anon = Number(/RssAnon:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+      if (rss > best.rss) best = { rss, anon };
     }
-    rss = Math.max(rss, sum);
+    return best;
+  };
+  const start = await renderer();
+  const peak = { rss: 0, anon: 0, heap: 0 };
+  let running = true;
+  const sample = async () => {
+    const now = await renderer();
+    peak.rss = Math.max(peak.rss, now.rss);
+    peak.anon = Math.max(peak.anon, now.anon);
     const metrics = (await tab.send("Performance.getMetrics")) as {
       metrics: { name: string; value: number }[];
     };
-    heap = Math.max(heap, metrics.metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0);
+    const heap = metrics.metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? 0;
+    peak.heap = Math.max(peak.heap, heap);
   };
   const loop = (async () => {
     while (running) {
@@ -107,8 +121,14 @@ export async function peakMemoryDuring(
     await root.detach().catch(() => {});
     await tab.detach().catch(() => {});
   }
-  const MiB = 1024 * 1024;
-  return { rendererRssMiB: Math.round(rss / MiB), jsHeapMiB: Math.round(heap / MiB) };
+  return {
+    before: { rssMiB: Math.round(start.rss / MiB), anonMiB: Math.round(start.anon / MiB) },
+    peak: {
+      rssMiB: Math.round(peak.rss / MiB),
+      anonMiB: Math.round(peak.anon / MiB),
+      jsHeapMiB: Math.round(peak.heap / MiB),
+    },
+  };
 }
 
 export async function writeMetric(name: string, value: unknown): Promise<void> {
