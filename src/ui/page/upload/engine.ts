@@ -152,7 +152,9 @@ export class UploadJob {
         this.versionId === null ? "Uploaded." : `Uploaded (version ${this.versionId}).`,
       );
     } catch (err) {
-      if (err instanceof Stop || controller.signal.aborted) return; // paused or cancelled: already said
+      // Paused or cancelled: pause() and cancel() already said so. (The first failed
+      // part also aborts the controller, to stop the others: that is not a pause.)
+      if (this.status === "paused" || this.status === "cancelled") return;
       this.inFlight.clear();
       this.progress();
       if (err instanceof S3Unreachable && !navigator.onLine) {

@@ -74,7 +74,10 @@ export class UploadQueue {
       }
       const instant = ((job.sent - prev.sent) * 1000) / Math.max(now - prev.at, 1);
       const before = this.rates.get(job);
-      this.rates.set(job, before === undefined ? instant : before * 0.7 + instant * 0.3);
+      const smoothed = before === undefined ? instant : before * 0.7 + instant * 0.3;
+      // Below a byte a second it is stalled, not slow: no rate, no time left.
+      if (smoothed < 1) this.rates.delete(job);
+      else this.rates.set(job, smoothed);
     }
   }
 }
