@@ -407,7 +407,7 @@ describe("the page on the local stack", () => {
   });
 
   test("no response of the server and no page holds a credential", async () => {
-    const sessions = join(ui.configPath, "..", "sessions");
+    const sessions = ui.ctx.cache.dir;
     const secrets: string[] = [];
     const tokens: string[] = [];
     for (const role of ["uploader", "viewer", "admin"]) {

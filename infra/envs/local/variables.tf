@@ -26,3 +26,10 @@ variable "ui_port" {
     error_message = "ui_port must be a whole number from 1024 to 65535."
   }
 }
+
+variable "create_lifecycle_configurations" {
+  description = "Create the buckets' lifecycle configurations. `npm start` applies once with false, says ready, and applies again with true in the background (the AWS provider waits about 55 s for new lifecycle rules to settle)."
+  type        = bool
+  default     = true
+  nullable    = false
+}

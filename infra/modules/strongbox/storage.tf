@@ -62,6 +62,29 @@ locals {
       },
     ]
 
+    # SSE-C (a key the caller brings and S3 forgets) would put data out of
+    # reach of this key, its policy and its audit trail. Multipart steps carry
+    # the header too, so they are refused alike.
+    deny_sse_c = [{
+      Sid       = "DenyWritesWithCustomerProvidedKeys"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "${local.bucket_arn}/*"
+      Condition = { Null = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" } }
+    }]
+
+    # No role may restore an archived object, so a write into an archive
+    # class could be read back by nobody.
+    deny_archive_storage_classes = var.allow_archive_storage_classes ? [] : [{
+      Sid       = "DenyWritesInStorageClassesNoRoleCanRead"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "${local.bucket_arn}/*"
+      Condition = { StringEquals = { "s3:x-amz-storage-class" = ["GLACIER", "DEEP_ARCHIVE"] } }
+    }]
+
     deny_old_signature = var.max_signature_age_ms == null ? [] : [{
       Sid       = "DenyPresignedUrlsOlderThanMaxAge"
       Effect    = "Deny"
@@ -85,6 +108,18 @@ locals {
       Condition = {
         ArnEquals    = { "aws:PrincipalArn" = values(local.role_arns) }
         BoolIfExists = { "aws:MultiFactorAuthPresent" = "false" }
+      }
+      }, {
+      # ... and a fresh one: older than admin_mfa_max_age_seconds (or of
+      # unknown age) is refused.
+      Sid       = "DenyPermanentDeleteWithStaleMfa"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:DeleteObjectVersion"
+      Resource  = "${local.bucket_arn}/*"
+      Condition = {
+        ArnEquals                  = { "aws:PrincipalArn" = values(local.role_arns) }
+        NumericGreaterThanIfExists = { "aws:MultiFactorAuthAge" = tostring(var.admin_mfa_max_age_seconds) }
       }
     }]
   }
@@ -166,6 +201,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "main" {
       kms_master_key_id = aws_kms_key.this.arn
     }
     bucket_key_enabled = true
+    # S3 itself refuses SSE-C requests; the bucket policy refuses them too.
+    blocked_encryption_types = var.block_sse_c ? ["SSE-C"] : null
   }
 }
 
@@ -180,6 +217,7 @@ resource "aws_s3_bucket_policy" "main" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "main" {
+  count  = var.create_lifecycle_configurations ? 1 : 0
   bucket = aws_s3_bucket.main.id
 
   # One rule for the whole bucket: stale multipart uploads are aborted, and
@@ -224,9 +262,11 @@ resource "aws_s3_bucket_cors_configuration" "main" {
     # The page only PUTs parts or files and GETs objects through pre-signed URLs;
     # starting, completing and aborting uploads happen on its local server.
     allowed_methods = ["GET", "PUT", "HEAD"]
-    # A part carries its SHA-256 as a signed header (and the file's type).
+    # A part carries its SHA-256 as a signed header (and the file's type); an
+    # Uploader's single PUT is create-only (signed If-None-Match: *).
     allowed_headers = [
       "content-type",
+      "if-none-match",
       "x-amz-checksum-sha256",
       "x-amz-sdk-checksum-algorithm",
     ]
@@ -275,4 +315,5 @@ module "access_log_bucket" {
   policy_json       = local.access_log_bucket_policy
   retention_days    = var.access_log_retention_days
   lifecycle_rule_id = "expire-access-logs"
+  create_lifecycle  = var.create_lifecycle_configurations
 }

@@ -37,6 +37,7 @@ export async function ui(
     ctx: createUiContext({
       config,
       configPath: deps.globals.configPath,
+      sessionsDir: deps.globals.sessionsDir,
       profile: deps.globals.profile,
       now: deps.now,
       log: (line) => deps.log.info(line),

@@ -3,10 +3,9 @@ import { createLogger } from "../../cli/runtime.js";
 import type { CatalogContext } from "../../core/catalog/context.js";
 import { createS3Client } from "../../core/clients.js";
 import type { StrongboxConfig } from "../../core/config.js";
-import { sessionsDirOf } from "../../core/config.js";
 import { createPresigner, type Presigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
-import { SessionCache } from "../../core/session/cache.js";
+import { type SessionCache, sessionCacheOf } from "../../core/session/cache.js";
 import { sessionForCommand } from "../../core/session/index.js";
 import type { RoleSession } from "../../core/session/types.js";
 import { unsignedForLog } from "./guard.js";
@@ -24,6 +23,8 @@ export interface SignedEntry {
 export interface UiContext {
   config: StrongboxConfig;
   configPath: string;
+  /** The CLI's session folder for this config (globals.sessionsDir). */
+  sessionsDir: string;
   profile: string | undefined;
   cache: SessionCache;
   now: () => number;
@@ -38,6 +39,7 @@ const SIGNED_KEPT = 500;
 export function createUiContext(opts: {
   config: StrongboxConfig;
   configPath: string;
+  sessionsDir: string;
   profile: string | undefined;
   now?: () => number;
   log: (line: string) => void;
@@ -46,8 +48,9 @@ export function createUiContext(opts: {
   return {
     config: opts.config,
     configPath: opts.configPath,
+    sessionsDir: opts.sessionsDir,
     profile: opts.profile,
-    cache: new SessionCache(sessionsDirOf(opts.configPath), now),
+    cache: sessionCacheOf({ configPath: opts.configPath, sessionsDir: opts.sessionsDir }, now),
     now,
     log: opts.log,
     signed: [],
@@ -106,7 +109,13 @@ export async function catalogOf(
 export function commandDeps(ctx: UiContext, signal: AbortSignal): CommandDeps {
   const quiet = createLogger({ write: () => true } as unknown as NodeJS.WritableStream, false);
   return {
-    globals: { json: true, configPath: ctx.configPath, profile: ctx.profile, debug: false },
+    globals: {
+      json: true,
+      configPath: ctx.configPath,
+      sessionsDir: ctx.sessionsDir,
+      profile: ctx.profile,
+      debug: false,
+    },
     config: async () => ctx.config,
     session: async (role?: Role) =>
       sessionForCommand({ cache: ctx.cache, config: ctx.config, role }),
@@ -114,6 +123,10 @@ export function commandDeps(ctx: UiContext, signal: AbortSignal): CommandDeps {
     stderr: process.stderr,
     interactive: false,
     prompt: undefined,
+    env: process.env,
+    readStdin: async () => {
+      throw new Error("the page has no stdin");
+    },
     signal,
     now: ctx.now,
   };

@@ -7,6 +7,7 @@ import { transferContext } from "../../core/transfer/transfer-context.js";
 import type { Transport } from "../../core/transfer/transport.js";
 import {
   abortQuietly,
+  CREATE_ONLY_HEADERS,
   completeMultipart,
   createMultipart,
   listAllParts,
@@ -91,6 +92,8 @@ export function uploadApi(
       urlLifetimeSeconds,
     };
   };
+  // The Uploader creates new keys only (the CLI's rule): S3 refuses to replace one.
+  const createOnly = (r: Role) => r === "uploader" && ctx.config.uploaderCanOverwrite !== true;
   const sign = async (
     r: Role,
     objectKey: string,
@@ -116,6 +119,7 @@ export function uploadApi(
       sign(input.role, input.key, undefined, {
         "x-amz-checksum-sha256": input.checksum,
         "x-amz-sdk-checksum-algorithm": "SHA256",
+        ...(createOnly(input.role) ? CREATE_ONLY_HEADERS : {}),
       }),
     signPart: (input) =>
       sign(
@@ -131,7 +135,7 @@ export function uploadApi(
     async complete(input) {
       const call = await callContext(input.role);
       const sorted = [...input.parts].sort((a, b) => a.number - b.number);
-      return completeMultipart(call, input.key, input.uploadId, sorted);
+      return completeMultipart(call, input.key, input.uploadId, sorted, createOnly(input.role));
     },
     async abort(input) {
       const call = await callContext(input.role);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Page } from "playwright-core";
 import { parseConfig, type StrongboxConfig, writeConfig } from "../../../src/core/config.js";
 import { createUiContext, type UiContext } from "../../../src/ui/server/context.js";
@@ -34,6 +34,8 @@ export async function startUi(opts: {
   const ctx = createUiContext({
     config: opts.config,
     configPath,
+    // A private session folder for the test (the CLI keeps its own elsewhere).
+    sessionsDir: join(dirname(configPath), "sessions"),
     profile: opts.profile,
     log: (line) => log.push(line),
   });

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { loadConfig } from "../../../src/core/config.js";
@@ -78,6 +78,7 @@ beforeEach(async () => {
   const ctx = createUiContext({
     config: await loadConfig(configPath),
     configPath,
+    sessionsDir: join(dirname(configPath), "sessions"),
     profile: undefined,
     log: (l) => log.push(l),
   });
@@ -228,6 +229,7 @@ describe("strongbox ui server: safe by default", () => {
       ctx: createUiContext({
         config: await loadConfig(configPath),
         configPath,
+        sessionsDir: join(dirname(configPath), "sessions"),
         profile: undefined,
         log: () => {},
       }),
@@ -251,6 +253,7 @@ describe("strongbox ui server: signing", () => {
     const ctx = createUiContext({
       config: await loadConfig(configPath),
       configPath,
+      sessionsDir: join(dirname(configPath), "sessions"),
       profile: undefined,
       now: () => T0,
       log: (l) => lines.push(l),
@@ -280,6 +283,7 @@ describe("strongbox ui server: the real API", () => {
     const ctx = createUiContext({
       config: await loadConfig(configPath),
       configPath,
+      sessionsDir: join(dirname(configPath), "sessions"),
       profile: undefined,
       now: () => T0,
       log: () => {},

@@ -1,4 +1,5 @@
 # Inputs that change the module's decisions, and inputs it must refuse.
+# Offline: the AWS provider is mocked; see defaults.tftest.hcl on apply runs.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -37,7 +38,7 @@ variables {
 }
 
 run "admin_mfa_can_be_relaxed_for_an_emulator" {
-  command = plan
+  command = apply
   variables {
     admin_require_mfa       = false
     require_source_identity = false
@@ -57,8 +58,117 @@ run "admin_mfa_can_be_relaxed_for_an_emulator" {
   }
 }
 
-run "signature_age_rule_is_optional" {
+run "source_identity_binding_forms_and_mfa_window" {
+  command = apply
+  variables {
+    source_identity_binding       = ["user_name", "principal_tag"]
+    source_identity_principal_tag = "email"
+    admin_mfa_max_age_seconds     = 300
+  }
+
+  assert {
+    condition = jsonencode(sort([
+      for s in jsondecode(aws_iam_role.this["viewer"].assume_role_policy).Statement : s.Condition.StringEquals["sts:SourceIdentity"]
+    ])) == jsonencode(["$${aws:PrincipalTag/email}", "$${aws:username}"])
+    error_message = "Each binding form is its own trust statement (either form may assume): the user name, the principal tag."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role.this["admin"].assume_role_policy).Statement :
+      s.Condition.NumericLessThan["aws:MultiFactorAuthAge"] == "300" && s.Principal.AWS == ["arn:aws:iam::111122223333:role/security-admins"]
+    ])
+    error_message = "Every Admin trust statement carries the MFA window and the Admin principals."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement :
+      s.Condition.NumericGreaterThanIfExists["aws:MultiFactorAuthAge"] if s.Sid == "DenyPermanentDeleteWithStaleMfa"
+    ]) == "300"
+    error_message = "The bucket's stale-MFA denial follows admin_mfa_max_age_seconds."
+  }
+}
+
+run "principal_tag_only_binding" {
+  command = apply
+  variables {
+    source_identity_binding = ["principal_tag"]
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["uploader", "viewer", "admin"] :
+      jsonencode([for s in jsondecode(aws_iam_role.this[role].assume_role_policy).Statement : s.Condition.StringEquals["sts:SourceIdentity"]]) == jsonencode(["$${aws:PrincipalTag/strongbox-user}"])
+    ])
+    error_message = "With the principal_tag form alone, the SourceIdentity must equal the strongbox-user principal tag."
+  }
+}
+
+run "overwrites_archive_classes_and_sse_c_block_are_variables" {
+  command = apply
+  variables {
+    uploader_can_overwrite        = true
+    allow_archive_storage_classes = true
+    block_sse_c                   = false
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_iam_role_policy.this["uploader"].policy).Statement : s if s.Sid == "DenyWritesThatMayReplaceAnObject"
+    ]) == 0
+    error_message = "uploader_can_overwrite lifts the create-only rule."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s if s.Sid == "DenyWritesInStorageClassesNoRoleCanRead"
+    ]) == 0
+    error_message = "allow_archive_storage_classes lifts the storage-class denial."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s if s.Sid == "DenyWritesWithCustomerProvidedKeys"
+    ]) == 1
+    error_message = "Without the bucket-level SSE-C block, the bucket policy still refuses SSE-C."
+  }
+}
+
+run "rejects_an_unknown_source_identity_binding" {
   command = plan
+  variables {
+    source_identity_binding = ["session_name"]
+  }
+  expect_failures = [var.source_identity_binding]
+}
+
+run "rejects_an_empty_source_identity_binding" {
+  command = plan
+  variables {
+    source_identity_binding = []
+  }
+  expect_failures = [var.source_identity_binding]
+}
+
+run "rejects_an_aws_principal_tag" {
+  command = plan
+  variables {
+    source_identity_principal_tag = "aws:username"
+  }
+  expect_failures = [var.source_identity_principal_tag]
+}
+
+run "rejects_an_mfa_window_under_a_minute" {
+  command = plan
+  variables {
+    admin_mfa_max_age_seconds = 30
+  }
+  expect_failures = [var.admin_mfa_max_age_seconds]
+}
+
+run "signature_age_rule_is_optional" {
+  command = apply
   variables {
     max_signature_age_ms = null
   }
@@ -75,7 +185,7 @@ run "signature_age_rule_is_optional" {
 }
 
 run "custom_names_sessions_and_lifecycle" {
-  command = plan
+  command = apply
   variables {
     name_prefix          = "vault"
     bucket_name          = "my-vault-bucket"
@@ -112,7 +222,7 @@ run "custom_names_sessions_and_lifecycle" {
 
   assert {
     condition = one([
-      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
       one(r.noncurrent_version_transition).storage_class == "GLACIER_IR"
       && one(r.noncurrent_version_transition).noncurrent_days == 30
       && one(r.noncurrent_version_expiration).noncurrent_days == 365
@@ -124,18 +234,34 @@ run "custom_names_sessions_and_lifecycle" {
 }
 
 run "noncurrent_versions_can_be_kept_forever" {
-  command = plan
+  command = apply
   variables {
     object_lifecycle = { noncurrent_version_expiration_days = 0 }
   }
 
   assert {
     condition = alltrue([
-      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
       length(r.noncurrent_version_expiration) == 0 && length(r.noncurrent_version_transition) == 0
       && one(r.abort_incomplete_multipart_upload).days_after_initiation == 7
     ])
     error_message = "Without expiration or transition, noncurrent versions are kept and stale uploads still aborted."
+  }
+}
+
+run "lifecycle_configurations_can_be_deferred" {
+  command = apply
+  variables {
+    create_lifecycle_configurations = false
+  }
+
+  assert {
+    condition = (
+      length(aws_s3_bucket_lifecycle_configuration.main) == 0
+      && length(module.access_log_bucket.lifecycle_expiration_days) == 0
+      && length(module.trail_log_bucket.lifecycle_expiration_days) == 0
+    )
+    error_message = "create_lifecycle_configurations = false must leave out all three buckets' lifecycle configurations."
   }
 }
 
@@ -273,7 +399,7 @@ run "rejects_a_kms_administrator_that_is_not_an_arn" {
 }
 
 run "bucket_policy_can_be_left_unattached_for_an_emulator" {
-  command = plan
+  command = apply
 
   variables {
     attach_bucket_policy = false
