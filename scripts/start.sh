@@ -79,7 +79,7 @@ step "strongbox ui on http://127.0.0.1:${STRONGBOX_UI_PORT:-8787}"
 ) >"$dir/ui.out" 2>"$dir/ui.log" &
 echo $! >"$dir/ui.pid"
 ui_line=""
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do # up to 60 s: loading the SDK takes seconds on a busy machine
   ui_line=$(grep -m1 '^ui: ' "$dir/ui.out" 2>/dev/null || true)
   [[ -n $ui_line ]] && break
   kill -0 "$(cat "$dir/ui.pid")" 2>/dev/null || break

@@ -1,8 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
-import { createUiContext } from "../../ui/server/context.js";
 import { choosePort } from "../../ui/server/port.js";
-import { startUiServer } from "../../ui/server/server.js";
 import { parseDurationSeconds, parsePositiveInt } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
 
@@ -33,6 +31,9 @@ export async function ui(
   const config = await deps.config();
   const { port, note } = choosePort(config.uiOrigins, options.port);
   if (note !== undefined) deps.log.warn(note);
+  // The server and its API pull in most of the CLI: loaded only when `ui` runs (not for --help).
+  const { createUiContext } = await import("../../ui/server/context.js");
+  const { startUiServer } = await import("../../ui/server/server.js");
   const server = await startUiServer({
     ctx: createUiContext({
       config,
