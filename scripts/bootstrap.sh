@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything Strongbox's local stack and tests need, idempotently:
 # npm packages, a Python venv (moto server, checkov), and Go-built tools
-# (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository.
-# Usage: scripts/bootstrap.sh [node] [python] [engine] [tofu] [terraform] [provider] [minio]
+# (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository,
+# and Debian's Chromium for the page's browser tests.
+# Usage: scripts/bootstrap.sh [node] [python] [engine] [tofu] [terraform] [provider] [minio] [chromium]
 #   (default: all). `engine` is the one engine `npm start` needs (one already on
 #   PATH when there is one); `tofu` and `terraform` are both, for `npm test`.
 set -euo pipefail
@@ -239,6 +240,22 @@ install_minio() {
   ln -sf "minio-$MINIO_VERSION" "$STRONGBOX_BIN/minio"
 }
 
+# Debian's Chromium for the page's browser tests (playwright-core drives it; no
+# browser is ever downloaded). An existing chromium is used as it is.
+install_chromium() {
+  step "Chromium (Debian package)"
+  local found
+  found=$(command -v chromium || command -v chromium-browser || true)
+  if [[ -z $found ]]; then
+    [[ $(id -u) -eq 0 ]] || die "Chromium is missing: run \`sudo apt-get install -y chromium\` (the browser tests need it)"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null ||
+      die "apt-get install chromium failed"
+    found=$(command -v chromium)
+  fi
+  step_done "$found"
+}
+
 # The npm and Python installs wait mostly on downloads: they run beside the Go
 # builds, which keep both cores busy. Their output is shown when they finish.
 background=()
@@ -248,7 +265,7 @@ for part in node python; do
     background+=("$part:$!")
   fi
 done
-for part in engine tofu terraform provider minio; do
+for part in engine tofu terraform provider minio chromium; do
   if selected "$part"; then locked "$part" "install_$part"; fi
 done
 for job in "${background[@]}"; do

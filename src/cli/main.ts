@@ -18,6 +18,7 @@ const selfRegistered: Record<string, () => Promise<Registrar>> = {
   audit: () => import("./commands/audit.js").then((m) => m.registerAudit),
   alarms: () => import("./commands/alarms.js").then((m) => m.registerAlarms),
   access: () => import("./commands/access.js").then((m) => m.registerAccess),
+  ui: () => import("./commands/ui.js").then((m) => m.registerUi),
   selftest: () => import("./commands/selftest.js").then((m) => m.registerSelftest),
 };
 const OWN_COMMANDS = new Set([

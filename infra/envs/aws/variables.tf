@@ -99,9 +99,9 @@ variable "object_lifecycle" {
 }
 
 variable "cors_allowed_origins" {
-  description = "Browser origins allowed to call the bucket (the local web page by default)."
+  description = "Browser origins allowed to call the bucket: `strongbox ui` on 127.0.0.1:8787 by default (the CLI config copies this list and the page listens on its port)."
   type        = list(string)
-  default     = ["http://127.0.0.1:8787", "http://localhost:8787"]
+  default     = ["http://127.0.0.1:8787"]
 }
 
 variable "kms_administrator_arns" {

@@ -74,6 +74,9 @@ module "strongbox" {
   # would re-add the SSE-C block forever. The bucket policy's SSE-C denial stays.
   block_sse_c = false
 
+  # The page of `strongbox ui` (its port is also in the CLI config, from the outputs).
+  cors_allowed_origins = ["http://127.0.0.1:${var.ui_port}"]
+
   # moto gap: no PutQueryDefinition; `strongbox audit` needs a real account anyway.
   create_query_definitions = false
   # moto gap: its CloudWatch lacks the Smithy RPCv2 CBOR protocol the provider speaks.

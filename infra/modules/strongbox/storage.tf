@@ -259,8 +259,17 @@ resource "aws_s3_bucket_cors_configuration" "main" {
 
   cors_rule {
     allowed_origins = var.cors_allowed_origins
-    allowed_methods = ["GET", "PUT", "POST", "HEAD"]
-    allowed_headers = ["*"]
+    # The page only PUTs parts or files and GETs objects through pre-signed URLs;
+    # starting, completing and aborting uploads happen on its local server.
+    allowed_methods = ["GET", "PUT", "HEAD"]
+    # A part carries its SHA-256 as a signed header (and the file's type); an
+    # Uploader's single PUT is create-only (signed If-None-Match: *).
+    allowed_headers = [
+      "content-type",
+      "if-none-match",
+      "x-amz-checksum-sha256",
+      "x-amz-sdk-checksum-algorithm",
+    ]
     # Browsers need ETag to complete a multipart upload, the version and
     # checksum headers to verify it, Content-Range for ranged downloads.
     expose_headers = [

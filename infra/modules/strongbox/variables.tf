@@ -206,9 +206,9 @@ variable "access_log_retention_days" {
 }
 
 variable "cors_allowed_origins" {
-  description = "Origins (scheme://host[:port], no path, no wildcard) allowed to call the bucket from a browser: the local web page by default. An empty list removes CORS."
+  description = "Origins (scheme://host[:port], no path, no wildcard) allowed to call the bucket from a browser. The default is `strongbox ui`'s page on its default port; the CLI config (strongbox configure) copies this list and `strongbox ui` listens on the port of its http://127.0.0.1:<port> origin. An empty list removes CORS."
   type        = list(string)
-  default     = ["http://127.0.0.1:8787", "http://localhost:8787"]
+  default     = ["http://127.0.0.1:8787"]
   nullable    = false
 
   validation {

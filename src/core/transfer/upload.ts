@@ -424,7 +424,7 @@ async function multipart(
   }
 }
 
-async function createMultipart(ctx: CallContext, key: string): Promise<string> {
+export async function createMultipart(ctx: CallContext, key: string): Promise<string> {
   const op: Operation = {
     action: "CreateMultipartUpload",
     key,
@@ -492,7 +492,7 @@ async function sendPart(
   return { number: part.number, size: part.size, etag, checksumSha256: checksum };
 }
 
-async function listAllParts(
+export async function listAllParts(
   ctx: CallContext,
   key: string,
   uploadId: string,
@@ -514,7 +514,7 @@ async function listAllParts(
   }
 }
 
-async function completeMultipart(
+export async function completeMultipart(
   ctx: CallContext,
   key: string,
   uploadId: string,
@@ -554,7 +554,7 @@ async function completeMultipart(
 }
 
 /** Best effort, with its own short deadline: it runs after a Ctrl-C, whose signal is already spent. */
-async function abortQuietly(ctx: CallContext, key: string, uploadId: string): Promise<void> {
+export async function abortQuietly(ctx: CallContext, key: string, uploadId: string): Promise<void> {
   const op: Operation = { action: "AbortMultipartUpload", key, doing: "abort the upload of" };
   const { signal: _spent, checkSession: _guard, ...rest } = ctx;
   try {

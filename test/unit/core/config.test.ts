@@ -32,7 +32,7 @@ const localOutputs = {
   role_arns: { uploader: arn("uploader"), viewer: arn("viewer"), admin: arn("admin") },
   admin_mfa_required: false,
   max_session_duration_seconds: 3600,
-  cors_allowed_origins: [],
+  cors_allowed_origins: ["http://127.0.0.1:8787"],
   endpoint_url: "http://127.0.0.1:4566",
   demo_principals: { uploader: { access_key_id: "AKIAEXAMPLE", secret_access_key: "s" } },
 };
@@ -71,7 +71,13 @@ describe("terraform outputs → config", () => {
       maxSessionSeconds: 3600,
       endpoint: "http://127.0.0.1:4566",
       forcePathStyle: true,
+      uiOrigins: ["http://127.0.0.1:8787"],
     });
+  });
+
+  it("an older stack without cors_allowed_origins gets no uiOrigins", () => {
+    const { cors_allowed_origins: _c, ...older } = localOutputs;
+    expect(configFromTerraformOutputs(wrap(older), "old").uiOrigins).toBeUndefined();
   });
 
   it("a real account (endpoint_url null) gets no endpoint and virtual-host style", () => {

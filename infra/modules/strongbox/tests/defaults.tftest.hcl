@@ -438,9 +438,11 @@ run "lifecycle_and_cors_defaults" {
     condition = alltrue([
       for rule in aws_s3_bucket_cors_configuration.main[0].cors_rule :
       contains(rule.expose_headers, "ETag") && contains(rule.expose_headers, "x-amz-version-id")
-      && toset(rule.allowed_origins) == toset(["http://127.0.0.1:8787", "http://localhost:8787"])
-      && toset(rule.allowed_methods) == toset(["GET", "PUT", "POST", "HEAD"])
+      && contains(rule.expose_headers, "x-amz-checksum-sha256")
+      && contains(rule.allowed_headers, "x-amz-checksum-sha256")
+      && toset(rule.allowed_origins) == toset(["http://127.0.0.1:8787"])
+      && toset(rule.allowed_methods) == toset(["GET", "PUT", "HEAD"])
     ])
-    error_message = "CORS admits the local web page and exposes ETag and the version id."
+    error_message = "CORS admits the local web page for GET, PUT and HEAD only, allows and exposes the SHA-256 checksum, and exposes ETag and the version id."
   }
 }
