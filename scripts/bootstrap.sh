@@ -2,7 +2,8 @@
 # Installs everything Strongbox's local stack and tests need, idempotently:
 # npm packages, a Python venv (moto server, checkov), and Go-built tools
 # (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository.
-# Usage: scripts/bootstrap.sh [node] [python] [tofu] [provider] [minio]   (default: all)
+# prowler in a venv of its own, and AWS's event-ruler jars (through Maven).
+# Usage: scripts/bootstrap.sh [node] [python] [tofu] [provider] [minio] [prowler] [eventruler]   (default: all)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -119,6 +120,32 @@ install_minio() {
   ln -sf "minio-$MINIO_VERSION" "$STRONGBOX_BIN/minio"
 }
 
-for part in node python tofu provider minio; do
+install_prowler() {
+  step "prowler $PROWLER_VERSION (own venv: its pinned dependencies clash with checkov's)"
+  local marker="$STRONGBOX_PROWLER_VENV/.strongbox-$PROWLER_VERSION"
+  if [[ ! -f $marker ]]; then
+    rm -rf "$STRONGBOX_PROWLER_VENV"
+    python3 -m venv "$STRONGBOX_PROWLER_VENV"
+    "$STRONGBOX_PROWLER_VENV/bin/pip" install --quiet --disable-pip-version-check "prowler==$PROWLER_VERSION"
+    touch "$marker"
+  fi
+  step_done
+}
+
+install_eventruler() {
+  step "event-ruler $EVENT_RULER_VERSION and its dependencies (Maven Central)"
+  local marker="$STRONGBOX_EVENT_RULER_LIB/.complete"
+  if [[ ! -f $marker ]]; then
+    command -v mvn >/dev/null || die "mvn is needed to fetch event-ruler (apt-get install maven)"
+    rm -rf "$STRONGBOX_EVENT_RULER_LIB"
+    mvn --batch-mode --quiet -f "$STRONGBOX_ROOT/scripts/lib/event-ruler/pom.xml" \
+      -Devent-ruler.version="$EVENT_RULER_VERSION" -DoutputDirectory="$STRONGBOX_EVENT_RULER_LIB" \
+      dependency:copy-dependencies -DincludeScope=runtime
+    touch "$marker"
+  fi
+  step_done
+}
+
+for part in node python tofu provider minio prowler eventruler; do
   if selected "$part"; then locked "$part" "install_$part"; fi
 done

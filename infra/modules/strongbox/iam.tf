@@ -106,7 +106,7 @@ locals {
           "kms:ScheduleKeyDeletion",
           "kms:UpdateAlias",
         ]
-        Resource = aws_kms_key.this.arn
+        Resource = [aws_kms_key.this.arn, aws_kms_key.monitoring.arn]
       },
     ]
   }
