@@ -70,7 +70,12 @@ locals {
     ]
 
     # Defence in depth: whatever else gets attached to a role later, it cannot
-    # reconfigure the bucket or the key; that belongs to the deployer alone.
+    # reconfigure the buckets; that belongs to the deployer alone. The keys
+    # need no identity deny: their policies do not delegate to IAM (an IAM
+    # grant of kms:* reaches neither key) and deny kms:DisableKey,
+    # ScheduleKeyDeletion and PutKeyPolicy to everyone but the key
+    # administrators (kms.tf). A deny here would be shadowed by them, and the
+    # access contract's mutation test showed it unseen.
     deny_reconfiguration = [
       {
         Sid    = "DenyBucketReconfiguration"
@@ -92,21 +97,6 @@ locals {
           "s3:PutObjectVersionAcl",
         ]
         Resource = [local.bucket_arn, local.objects_arn, local.access_log_bucket_arn, "${local.access_log_bucket_arn}/*"]
-      },
-      {
-        Sid    = "DenyKeyReconfiguration"
-        Effect = "Deny"
-        Action = [
-          "kms:CancelKeyDeletion",
-          "kms:CreateGrant",
-          "kms:DeleteAlias",
-          "kms:DisableKey",
-          "kms:DisableKeyRotation",
-          "kms:PutKeyPolicy",
-          "kms:ScheduleKeyDeletion",
-          "kms:UpdateAlias",
-        ]
-        Resource = [aws_kms_key.this.arn, aws_kms_key.monitoring.arn]
       },
     ]
   }

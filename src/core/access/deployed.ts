@@ -110,7 +110,7 @@ async function readRolePolicies(
   return { identity, boundary };
 }
 
-async function readBucketPolicy(
+export async function readBucketPolicy(
   s3: PolicyReaders["s3"],
   Bucket: string,
 ): Promise<PolicyDocument | undefined> {
@@ -125,7 +125,10 @@ async function readBucketPolicy(
   }
 }
 
-async function readKeyPolicy(kms: PolicyReaders["kms"], KeyId: string): Promise<PolicyDocument> {
+export async function readKeyPolicy(
+  kms: PolicyReaders["kms"],
+  KeyId: string,
+): Promise<PolicyDocument> {
   const response = await kms.send(new GetKeyPolicyCommand({ KeyId, PolicyName: "default" }));
   return parsePolicyDocument(response.Policy ?? "", `key policy of ${KeyId}`);
 }

@@ -27,6 +27,29 @@ export interface AccessPolicies {
   bucketPolicy: PolicyDocument | undefined;
   /** Resource policy for `kms:` actions. */
   keyPolicy: PolicyDocument | undefined;
+  /**
+   * Resource policies of other resources (the trail log bucket, the monitoring
+   * key): a cell whose resource is `arn` or under `arn/` is decided with this
+   * policy instead of the bucket or key policy.
+   */
+  extraResourcePolicies?: ResourcePolicy[];
+}
+
+export interface ResourcePolicy {
+  /** e.g. `trail-log-bucket`, `monitoring-key`. */
+  name: string;
+  arn: string;
+  document: PolicyDocument;
+}
+
+/** The extra resource policy governing a resource, if any. */
+export function extraPolicyFor(
+  resource: string,
+  policies: Pick<AccessPolicies, "extraResourcePolicies">,
+): ResourcePolicy | undefined {
+  return policies.extraResourcePolicies?.find(
+    (p) => resource === p.arn || resource.startsWith(`${p.arn}/`),
+  );
 }
 
 export type EngineName = "iam-simulate";
@@ -108,7 +131,13 @@ function renameConditionKeys(document: PolicyDocument): PolicyDocument {
 const renameContext = (context: RequestContext): RequestContext =>
   Object.fromEntries(Object.entries(context).map(([key, value]) => [standInKey(key), value]));
 
-function resourcePolicyFor(action: string, policies: AccessPolicies): PolicyDocument | undefined {
+function resourcePolicyFor(
+  cell: ContractCell,
+  policies: AccessPolicies,
+): PolicyDocument | undefined {
+  const extra = extraPolicyFor(cell.resource, policies);
+  if (extra !== undefined) return extra.document;
+  const action = cell.action;
   if (action.startsWith("s3:")) return policies.bucketPolicy;
   if (action.startsWith("kms:")) return policies.keyPolicy;
   return undefined;
@@ -141,8 +170,11 @@ function decisiveStatements(analysis: RequestAnalysis): string[] {
 
 /** Builds the simulator's input for one cell. */
 export function simulationFor(cell: ContractCell, policies: AccessPolicies): Simulation {
-  const resourcePolicy = resourcePolicyFor(cell.action, policies);
-  const boundary = policies.permissionBoundaries?.[cell.role];
+  const resourcePolicy = resourcePolicyFor(cell, policies);
+  // A key administrator or trail log reader is judged by the resource policy
+  // naming it: its own IAM policies are not the module's.
+  const roleSession = cell.actor === undefined;
+  const boundary = roleSession ? policies.permissionBoundaries?.[cell.role] : undefined;
   return {
     request: {
       principal: cell.principal,
@@ -153,7 +185,7 @@ export function simulationFor(cell: ContractCell, policies: AccessPolicies): Sim
       },
       contextVariables: renameContext(cell.context),
     },
-    identityPolicies: policies.identityPolicies[cell.role].map((p) => ({
+    identityPolicies: (roleSession ? policies.identityPolicies[cell.role] : []).map((p) => ({
       name: p.name,
       policy: renameConditionKeys(p.document),
     })),

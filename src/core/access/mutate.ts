@@ -3,6 +3,7 @@ import type { ContractCell } from "./contract.js";
 import {
   type AccessPolicies,
   evaluateContract,
+  extraPolicyFor,
   loadIamSimulate,
   type PolicyDocument,
   type PolicyStatement,
@@ -18,10 +19,11 @@ import {
 
 export type MutationOperator = "drop" | "flip-effect" | "drop-condition";
 
-/** Which policy a statement lives in: `bucket`, `key`, or `identity:<role>:<policy name>`. */
+/** Which policy a statement lives in: `bucket`, `key`, another resource's, or `identity:<role>:<policy name>`. */
 export type PolicyLocation =
   | { kind: "bucket" }
   | { kind: "key" }
+  | { kind: "resource"; name: string; arn: string }
   | { kind: "identity"; role: (typeof ROLES)[number]; name: string };
 
 export interface PolicyMutation {
@@ -97,6 +99,13 @@ function withDocument(
       return { ...policies, bucketPolicy: document };
     case "key":
       return { ...policies, keyPolicy: document };
+    case "resource":
+      return {
+        ...policies,
+        extraResourcePolicies: (policies.extraResourcePolicies ?? []).map((p) =>
+          p.name === location.name ? { ...p, document } : p,
+        ),
+      };
     case "identity":
       return {
         ...policies,
@@ -111,7 +120,11 @@ function withDocument(
 }
 
 const locationLabel = (l: PolicyLocation) =>
-  l.kind === "identity" ? `identity:${l.role}:${l.name}` : `${l.kind}-policy`;
+  l.kind === "identity"
+    ? `identity:${l.role}:${l.name}`
+    : l.kind === "resource"
+      ? `resource-policy:${l.name}`
+      : `${l.kind}-policy`;
 
 /** Every single-statement mutation of every policy. */
 export function policyMutations(
@@ -121,6 +134,10 @@ export function policyMutations(
   const documents: Array<[PolicyLocation, PolicyDocument | undefined]> = [
     [{ kind: "bucket" }, policies.bucketPolicy],
     [{ kind: "key" }, policies.keyPolicy],
+    ...(policies.extraResourcePolicies ?? []).map((p): [PolicyLocation, PolicyDocument] => [
+      { kind: "resource", name: p.name, arn: p.arn },
+      p.document,
+    ]),
   ];
   for (const role of ROLES) {
     for (const p of policies.identityPolicies[role]) {
@@ -153,15 +170,28 @@ export function policyMutations(
   return mutations;
 }
 
-/** The cells a policy can influence: its service's cells, or its role's cells. */
-function cellsGovernedBy(location: PolicyLocation, cells: ContractCell[]): ContractCell[] {
+/**
+ * The cells a policy can influence: its resource's cells (the bucket and key
+ * policies govern every s3:/kms: cell no extra resource policy claims), or its
+ * role sessions' cells.
+ */
+function cellsGovernedBy(
+  location: PolicyLocation,
+  cells: ContractCell[],
+  policies: AccessPolicies,
+): ContractCell[] {
+  const unclaimed = (c: ContractCell) => extraPolicyFor(c.resource, policies) === undefined;
   switch (location.kind) {
     case "bucket":
-      return cells.filter((c) => c.action.startsWith("s3:"));
+      return cells.filter((c) => c.action.startsWith("s3:") && unclaimed(c));
     case "key":
-      return cells.filter((c) => c.action.startsWith("kms:"));
+      return cells.filter((c) => c.action.startsWith("kms:") && unclaimed(c));
+    case "resource":
+      return cells.filter(
+        (c) => c.resource === location.arn || c.resource.startsWith(`${location.arn}/`),
+      );
     case "identity":
-      return cells.filter((c) => c.role === location.role);
+      return cells.filter((c) => c.role === location.role && c.actor === undefined);
   }
 }
 
@@ -178,12 +208,16 @@ export async function runMutations(
   const baseline = await evaluateContract(cells, policies, { simulator });
   // The cells, each expecting what the unmutated policies decide.
   const asDeployed = baseline.map((r) => ({ ...r.cell, expected: r.actual }));
-  const roleArns = [...new Set(cells.flatMap((c) => c.context["aws:PrincipalArn"]))].filter(
-    (arn): arn is string => typeof arn === "string",
-  );
+  // The role sessions' ARNs only: statements naming a key administrator or a
+  // trail log reader are addressed to them, not to the roles.
+  const roleArns = [
+    ...new Set(
+      cells.filter((c) => c.actor === undefined).flatMap((c) => c.context["aws:PrincipalArn"]),
+    ),
+  ].filter((arn): arn is string => typeof arn === "string");
   const outcomes: MutationOutcome[] = [];
   for (const { policies: mutated, ...mutation } of policyMutations(policies, roleArns)) {
-    const governed = cellsGovernedBy(mutation.location, asDeployed);
+    const governed = cellsGovernedBy(mutation.location, asDeployed, policies);
     const results = await evaluateContract(governed, mutated, {
       simulator,
       stopAtFirstMismatch: true,
