@@ -2,7 +2,8 @@
 # `npm test`: every test of Strongbox. Installs what it needs (idempotently),
 # then runs: lint and types, unit tests, Terraform checks (fmt, validate,
 # tofu test, checkov), the local stack round trip on moto with the integration
-# tests in the middle (CLI, transfers, access contract, MinIO strict lane).
+# tests in the middle (CLI, transfers, access contract, MinIO strict lane) and
+# prowler's scan of the stack.
 # Every check runs even when an earlier one failed; the last line counts them.
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -117,6 +118,10 @@ if check "tofu apply infra/envs/local to moto" stack_apply "$stack" "$endpoint" 
   # dist/ was built by the bootstrap; the tests run that very binary.
   export STRONGBOX_TEST_STACK_DIR="$stack" STRONGBOX_TEST_ENDPOINT="$endpoint" STRONGBOX_TEST_CLI="$STRONGBOX_ROOT/dist/cli/main.js"
   vitest_check "integration tests (moto stack, MinIO lane, access contract)" integration
+  # After the tests, on the stack as they leave it: an outside scanner's view.
+  check "prowler (s3 cloudtrail kms cloudwatch sns): no failure outside test/prowler/known-failures.tsv" \
+    python3 scripts/lib/prowler-scan.py "$STRONGBOX_PROWLER_VENV/bin/prowler" "$endpoint" "$results/prowler" \
+    test/prowler/known-failures.tsv
   check "tofu destroy" stack_destroy "$stack" "$endpoint"
   check "destroy leaves nothing behind" "$STRONGBOX_VENV/bin/python3" scripts/lib/leftovers.py "$endpoint"
 fi

@@ -344,7 +344,8 @@ resource "aws_cloudtrail" "this" {
   tags                          = local.tags
 
   advanced_event_selector {
-    name = "Management events"
+    # The console's name for it, which scanners (prowler) look for.
+    name = "Management events selector"
     field_selector {
       field  = "eventCategory"
       equals = ["Management"]
