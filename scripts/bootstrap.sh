@@ -3,7 +3,9 @@
 # npm packages, a Python venv (moto server, checkov), and Go-built tools
 # (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository.
 # prowler in a venv of its own, and AWS's event-ruler jars (through Maven).
-# Usage: scripts/bootstrap.sh [node] [python] [tofu] [provider] [minio] [prowler] [eventruler]   (default: all)
+# Usage: scripts/bootstrap.sh [node] [python] [prowler] [eventruler] [engine] [tofu] [terraform] [provider] [minio]
+#   (default: all). `engine` is the one engine `npm start` needs (one already on
+#   PATH when there is one); `tofu` and `terraform` are both, for `npm test`.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
@@ -62,12 +64,23 @@ go_build() {
   step_done "$output"
 }
 
+# npm packages and the CLI build, each redone only when its inputs changed. The
+# markers are written last, so an interrupted install or build is redone.
 install_node() {
-  step "npm packages"
-  if [[ ! -d $STRONGBOX_ROOT/node_modules/.bin || $STRONGBOX_ROOT/package-lock.json -nt $STRONGBOX_ROOT/node_modules/.package-lock.json ]]; then
-    (cd "$STRONGBOX_ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  step "npm packages and the CLI build"
+  local root=$STRONGBOX_ROOT lock_sum build_sum
+  lock_sum=$(sha256sum <"$root/package-lock.json" | cut -c1-64)
+  if [[ $(cat "$root/node_modules/.strongbox-installed" 2>/dev/null) != "$lock_sum" ]]; then
+    (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+    printf '%s\n' "$lock_sum" >"$root/node_modules/.strongbox-installed"
   fi
-  (cd "$STRONGBOX_ROOT" && npm run --silent build)
+  build_sum=$(cd "$root" && find src package.json package-lock.json tsconfig*.json -type f -print0 | sort -z |
+    xargs -0 sha256sum | sha256sum | cut -c1-64)
+  if [[ $(cat "$root/dist/.strongbox-built" 2>/dev/null) != "$build_sum" ]]; then
+    rm -f "$root/dist/.strongbox-built"
+    (cd "$root" && npm run --silent build)
+    printf '%s\n' "$build_sum" >"$root/dist/.strongbox-built"
+  fi
   step_done
 }
 
@@ -90,19 +103,104 @@ install_tofu() {
   ln -sf "tofu-$TOFU_VERSION" "$STRONGBOX_BIN/tofu"
 }
 
+# HashiCorp Terraform: the one on PATH when there is one; built from its Go module otherwise.
+install_terraform() {
+  if engine_usable terraform; then
+    step "terraform $(engine_version terraform): on PATH at $(command -v terraform)"
+    step_done
+    return
+  fi
+  go_build terraform "$STRONGBOX_BIN/terraform-$TERRAFORM_VERSION" github.com/hashicorp/terraform "$TERRAFORM_VERSION" . \
+    "-X github.com/hashicorp/terraform/version.dev=no"
+  ln -sf "terraform-$TERRAFORM_VERSION" "$STRONGBOX_BIN/terraform"
+}
+
+# The engine `npm start` drives: STRONGBOX_ENGINE if set, else tofu or terraform
+# already on PATH at a version the module accepts, else OpenTofu built here.
+install_engine() {
+  local engine
+  engine=$(pick_engine) || {
+    locked tofu install_tofu
+    engine=tofu
+  }
+  step "engine: $engine $(engine_version "$engine") ($(engine_origin "$engine"))"
+  step_done
+  printf '%s\n' "$engine" >"$STRONGBOX_CACHE/engine"
+}
+
+provider_file="terraform-provider-aws_v$AWS_PROVIDER_VERSION"
+
+# One try at the ordinary install: the engine's own `init` against the public
+# registry, pinned to the same version as the local build. Fails within seconds
+# when the registry can't be reached.
+provider_from_registry() {
+  local engine=$1 out=$2 dir
+  curl -fsS --max-time 5 -o /dev/null "https://registry.terraform.io/.well-known/terraform.json" 2>/dev/null || return 1
+  dir=$(mktemp -d)
+  printf 'terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "%s" }\n  }\n}\n' \
+    "$AWS_PROVIDER_VERSION" >"$dir/main.tf"
+  if ! TF_CLI_CONFIG_FILE=/dev/null timeout 600 "$engine" -chdir="$dir" init -input=false -backend=false -no-color \
+    >"$STRONGBOX_CACHE/logs/provider-registry.log" 2>&1; then
+    rm -rf "$dir"
+    return 1
+  fi
+  mkdir -p "$(dirname "$out")"
+  cp "$(find "$dir/.terraform/providers" -name "terraform-provider-aws_*" -type f | head -1)" "$out.partial"
+  mv "$out.partial" "$out"
+  rm -rf "$dir"
+}
+
+# The services the module needs (derived from the resource types in infra/),
+# read through a type → service map made once from the provider's source.
+provider_services() {
+  local map="$STRONGBOX_CACHE/provider-types-$AWS_PROVIDER_MODULE_VERSION.json" dir
+  if [[ ! -f $map ]]; then
+    dir=$(go mod download -json "github.com/hashicorp/terraform-provider-aws@$AWS_PROVIDER_MODULE_VERSION" |
+      python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
+    python3 "$STRONGBOX_ROOT/scripts/lib/provider-trim.py" type-map "$dir" "$map.partial" && mv "$map.partial" "$map"
+  fi
+  python3 "$STRONGBOX_ROOT/scripts/lib/provider-trim.py" services "$map" "$STRONGBOX_ROOT/infra"
+}
+
+# The hashicorp/aws provider, served to both engines from a filesystem mirror:
+#   1. the public registry's build, if an earlier run got it;
+#   2. a local build cut down to the module's services (STRONGBOX_PROVIDER_BUILD=full
+#      builds every service instead), if one is cached for today's service list;
+#   3. else one try at the public registry; 4. else the local build.
 install_provider() {
-  # An unpacked filesystem mirror, answering for both registries' names so the
-  # module's `hashicorp/aws` resolves the same under tofu and terraform.
+  local registry_copy="$STRONGBOX_CACHE/provider-registry/$AWS_PROVIDER_VERSION/$provider_file"
+  local chosen services tag engine
+  step "hashicorp/aws $AWS_PROVIDER_VERSION"
+  if [[ -x $registry_copy ]]; then
+    chosen=$registry_copy
+    step_done "from the public registry, cached"
+  else
+    if [[ ${STRONGBOX_PROVIDER_BUILD:-trimmed} == full ]]; then
+      services="" tag=full
+    else
+      services=$(provider_services) || die "cannot tell which provider services infra/ needs"
+      tag="trim-$(printf '%s\n' "$services" | sha256sum | cut -c1-10)"
+    fi
+    chosen="$STRONGBOX_BIN/terraform-provider-aws-$AWS_PROVIDER_MODULE_VERSION-$tag"
+    if [[ -x $chosen ]]; then
+      step_done "local build ($tag), cached"
+    else
+      engine=$(pick_engine || true)
+      if [[ -n $engine ]] && provider_from_registry "$engine" "$registry_copy"; then
+        chosen=$registry_copy
+        step_done "from the public registry through $engine init"
+      else
+        step_done "the public registry can't be reached: building it from its Go module"
+        provider_build "$chosen" "$tag" $services
+      fi
+    fi
+  fi
   for registry in registry.opentofu.org registry.terraform.io; do
     local dir="$PROVIDER_MIRROR/$registry/hashicorp/aws/$AWS_PROVIDER_VERSION/linux_amd64"
     mkdir -p "$dir"
+    ln -sfn "$chosen" "$dir/$provider_file"
   done
-  local built="$STRONGBOX_BIN/terraform-provider-aws-$AWS_PROVIDER_MODULE_VERSION"
-  go_build aws-provider "$built" github.com/hashicorp/terraform-provider-aws "$AWS_PROVIDER_MODULE_VERSION" .
-  for registry in registry.opentofu.org registry.terraform.io; do
-    ln -sf "$built" "$PROVIDER_MIRROR/$registry/hashicorp/aws/$AWS_PROVIDER_VERSION/linux_amd64/terraform-provider-aws_v$AWS_PROVIDER_VERSION"
-  done
-  cat >"$TF_CLI_CONFIG_FILE" <<TOFURC
+  cat >"$TF_CLI_CONFIG_FILE.partial" <<TOFURC
 provider_installation {
   filesystem_mirror {
     path    = "$PROVIDER_MIRROR"
@@ -113,6 +211,28 @@ provider_installation {
   }
 }
 TOFURC
+  mv "$TF_CLI_CONFIG_FILE.partial" "$TF_CLI_CONFIG_FILE"
+}
+
+# provider_build OUTPUT TAG [SERVICE...]: the provider from its Go module; with
+# services, its two generated registration files are cut down to them first.
+provider_build() {
+  local output=$1 tag=$2
+  shift 2
+  local log="$STRONGBOX_CACHE/logs/aws-provider-$tag.log" src
+  step "hashicorp/aws $AWS_PROVIDER_VERSION: building ${*:-every service} (log: $log)"
+  src=$(module_source github.com/hashicorp/terraform-provider-aws "$AWS_PROVIDER_MODULE_VERSION" aws-provider)
+  if (($# > 0)) && ! python3 "$STRONGBOX_ROOT/scripts/lib/provider-trim.py" trim "$src" "$@" >"$log" 2>&1; then
+    tail -20 "$log" >&2
+    die "cutting the provider down to $* failed; the full log is $log"
+  fi
+  if ! (cd "$src" && GOGC="${GOGC:-400}" go build -trimpath -ldflags="-s -w" -o "$output.partial" .) >>"$log" 2>&1; then
+    tail -20 "$log" >&2
+    die "building the AWS provider failed; the full log is $log"
+  fi
+  mv "$output.partial" "$output"
+  rm -rf "$src"
+  step_done "$output"
 }
 
 install_minio() {
@@ -146,6 +266,24 @@ install_eventruler() {
   step_done
 }
 
-for part in node python tofu provider minio prowler eventruler; do
+# The npm, Python, prowler and event-ruler installs wait mostly on downloads:
+# they run beside the Go builds, which keep both cores busy. Their output is
+# shown when they finish.
+background=()
+for part in node python prowler eventruler; do
+  if selected "$part"; then
+    locked "$part" "install_$part" >"$STRONGBOX_CACHE/logs/bootstrap-$part.log" 2>&1 &
+    background+=("$part:$!")
+  fi
+done
+for part in engine tofu terraform provider minio; do
   if selected "$part"; then locked "$part" "install_$part"; fi
+done
+for job in "${background[@]}"; do
+  if wait "${job#*:}"; then
+    cat "$STRONGBOX_CACHE/logs/bootstrap-${job%%:*}.log" >&2
+  else
+    cat "$STRONGBOX_CACHE/logs/bootstrap-${job%%:*}.log" >&2
+    die "installing ${job%%:*} failed"
+  fi
 done

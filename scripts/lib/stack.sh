@@ -1,7 +1,20 @@
-# The local Strongbox stack: moto server + infra/envs/local applied by OpenTofu.
-# Source after common.sh. Every function takes the stack's state directory first.
+# The local Strongbox stack: moto server + infra/envs/local applied by OpenTofu or
+# Terraform. Source after common.sh. Every function takes the stack's state
+# directory first; TF_ENGINE names the engine (tofu or terraform; default tofu).
+#
+# The engine runs in a copy of infra/ inside the stack's directory: each engine
+# and each stack keeps its own .terraform.lock.hcl there, so two engines can run
+# side by side and the repository's own folders never get a lock file made for
+# the locally built provider (one made by an ordinary `init` stays valid).
 
-LOCAL_ENV_DIR="$STRONGBOX_ROOT/infra/envs/local"
+# infra_copy DEST: a copy of infra/ without any engine's working files.
+infra_copy() {
+  local dest=$1
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  tar -C "$STRONGBOX_ROOT/infra" --exclude=.terraform --exclude=.terraform.lock.hcl --exclude='*.tfstate*' -cf - . |
+    tar -C "$dest" -xf -
+}
 
 moto_start() {
   local dir=$1 port=$2
@@ -10,16 +23,22 @@ moto_start() {
     die "port $port already answers; stop the other moto server or set STRONGBOX_MOTO_PORT"
   fi
   # Moto's account id and region are fixed so the stack is the same on every machine.
-  MOTO_ACCOUNT_ID=123456789012 nohup "$STRONGBOX_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" \
-    >"$dir/moto.log" 2>&1 &
+  # Its own session: a Ctrl-C in the terminal reaches the scripts, which tear the
+  # stack down through moto before stopping it, not moto itself.
+  MOTO_ACCOUNT_ID=123456789012 setsid "$STRONGBOX_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" \
+    >"$dir/moto.log" 2>&1 </dev/null &
   echo $! >"$dir/moto.pid"
-  local i
-  for i in $(seq 1 100); do
+}
+
+# moto_wait DIR PORT: returns once the moto server started by moto_start answers.
+moto_wait() {
+  local dir=$1 port=$2 i
+  for i in $(seq 1 150); do
     curl -fsS "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1 && return 0
     kill -0 "$(cat "$dir/moto.pid")" 2>/dev/null || { tail -20 "$dir/moto.log" >&2; die "moto server exited"; }
     sleep 0.2
   done
-  die "moto server did not answer on port $port within 20s (log: $dir/moto.log)"
+  die "moto server did not answer on port $port within 30s (log: $dir/moto.log)"
 }
 
 moto_stop() {
@@ -29,27 +48,46 @@ moto_stop() {
   rm -f "$dir/moto.pid"
 }
 
-# Runs tofu in envs/local with this stack's own data dir and state file.
-stack_tofu() {
+# stack_engine DIR ARGS...: the engine in the stack's copy of envs/local, with the stack's own data dir.
+stack_engine() {
   local dir=$1
   shift
-  TF_DATA_DIR="$dir/.terraform" tofu -chdir="$LOCAL_ENV_DIR" "$@"
+  TF_DATA_DIR="$dir/.terraform" "${TF_ENGINE:-tofu}" -chdir="$dir/infra/envs/local" "$@"
 }
 
+# stack_init DIR: copies infra/ into DIR and initialises it (no emulator needed yet).
+stack_init() {
+  local dir=$1
+  mkdir -p "$dir"
+  infra_copy "$dir/infra"
+  stack_engine "$dir" init -input=false -no-color -upgrade -backend-config="path=$dir/terraform.tfstate" >"$dir/init.log" ||
+    { cat "$dir/init.log" >&2; die "${TF_ENGINE:-tofu} init failed"; }
+}
+
+# stack_apply DIR ENDPOINT [ARGS...]: apply (ARGS go to the engine), then save the outputs.
 stack_apply() {
   local dir=$1 endpoint=$2
-  stack_tofu "$dir" init -input=false -no-color -backend-config="path=$dir/terraform.tfstate" >"$dir/init.log" ||
-    { cat "$dir/init.log" >&2; die "tofu init failed"; }
-  stack_tofu "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/apply.log" ||
-    { tail -40 "$dir/apply.log" >&2; die "tofu apply failed (log: $dir/apply.log)"; }
-  (umask 077 && stack_tofu "$dir" output -json >"$dir/outputs.json")
+  shift 2
+  [[ -f $dir/infra/envs/local/main.tf ]] || stack_init "$dir"
+  stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" "$@" >"$dir/apply.log" ||
+    { tail -40 "$dir/apply.log" >&2; die "${TF_ENGINE:-tofu} apply failed (log: $dir/apply.log)"; }
+  (umask 077 && stack_engine "$dir" output -json >"$dir/outputs.json")
+}
+
+# stack_second_plan DIR ENDPOINT: 0 when a plan right after apply shows no changes.
+stack_second_plan() {
+  local dir=$1 endpoint=$2 status
+  stack_engine "$dir" plan -input=false -no-color -detailed-exitcode -var "endpoint=$endpoint" >"$dir/plan2.log"
+  status=$?
+  ((status == 2)) && grep -E '^\s+# |Plan:' "$dir/plan2.log" >&2
+  return $status
 }
 
 stack_destroy() {
   local dir=$1 endpoint=$2
   "$STRONGBOX_VENV/bin/python3" "$STRONGBOX_ROOT/scripts/lib/empty-buckets.py" "$endpoint" >"$dir/empty.log" 2>&1 ||
     { cat "$dir/empty.log" >&2; return 1; }
-  stack_tofu "$dir" destroy -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/destroy.log" ||
+  stack_engine "$dir" destroy -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/destroy.log" ||
     { tail -40 "$dir/destroy.log" >&2; return 1; }
 }
 
@@ -75,6 +113,8 @@ PY
   )
   cat >"$dir/env" <<ENV
 # Source me: points the strongbox CLI and AWS tools at the local Strongbox.
+# The stack was applied by ${TF_ENGINE:-tofu} in $dir/infra/envs/local (a copy of infra/);
+# run ${TF_ENGINE:-tofu} there with TF_DATA_DIR set as below to inspect it.
 export STRONGBOX_CONFIG="$dir/config.json"
 export AWS_CONFIG_FILE="$dir/aws-config"
 export AWS_SHARED_CREDENTIALS_FILE="$dir/aws-credentials"
@@ -82,6 +122,6 @@ export AWS_REGION="us-east-1"
 export STRONGBOX_ENDPOINT="$endpoint"
 export TF_DATA_DIR="$dir/.terraform"
 ENV
-  TF_DATA_DIR="$dir/.terraform" STRONGBOX_CONFIG="$dir/config.json" \
-    node "$STRONGBOX_ROOT/dist/cli/main.js" configure --from-terraform "$LOCAL_ENV_DIR" >/dev/null
+  STRONGBOX_CONFIG="$dir/config.json" \
+    node "$STRONGBOX_ROOT/dist/cli/main.js" configure --from-terraform "$dir/outputs.json" >/dev/null
 }

@@ -87,6 +87,9 @@ module "strongbox" {
   kms_administrator_arns = [aws_iam_user.demo["admin"].arn]
   trail_log_reader_arns  = [aws_iam_user.demo["admin"].arn]
 
+  # `npm start` applies first without them (usable sooner), then with them.
+  create_lifecycle_configurations = var.create_lifecycle_configurations
+
   # The demo stack is torn down on Ctrl-C with whatever was uploaded into it.
   force_destroy = true
   # The emulator keeps nothing; a short window keeps `destroy` honest anyway.

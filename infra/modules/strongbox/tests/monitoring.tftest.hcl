@@ -1,5 +1,5 @@
 # The monitoring half's decisions (trail, key policy, topic, rule, alarms,
-# queries), checked on the plan. Offline: the AWS provider is mocked.
+# queries). Offline: the AWS provider is mocked; see defaults.tftest.hcl on apply runs.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -53,7 +53,7 @@ variables {
 }
 
 run "trail_logs_the_main_bucket_objects_only" {
-  command = plan
+  command = apply
 
   assert {
     condition     = aws_cloudtrail.this.is_multi_region_trail && aws_cloudtrail.this.include_global_service_events && aws_cloudtrail.this.enable_log_file_validation
@@ -130,7 +130,7 @@ run "trail_logs_the_main_bucket_objects_only" {
 }
 
 run "trail_log_bucket_is_locked_down" {
-  command = plan
+  command = apply
 
   assert {
     condition = (
@@ -191,7 +191,7 @@ run "trail_log_bucket_is_locked_down" {
 }
 
 run "key_policy_admits_each_service_scoped" {
-  command = plan
+  command = apply
 
   assert {
     condition = one([
@@ -261,7 +261,7 @@ run "key_policy_admits_each_service_scoped" {
 }
 
 run "trail_log_readers_decrypt_only_this_trails_files" {
-  command = plan
+  command = apply
 
   variables {
     trail_log_reader_arns = ["arn:aws:iam::111122223333:role/forensics"]
@@ -279,7 +279,7 @@ run "trail_log_readers_decrypt_only_this_trails_files" {
 }
 
 run "topic_is_encrypted_and_admits_only_this_deployment" {
-  command = plan
+  command = apply
 
   variables {
     alert_emails        = ["security@example.com"]
@@ -316,7 +316,7 @@ run "topic_is_encrypted_and_admits_only_this_deployment" {
 }
 
 run "rule_covers_every_call_on_the_main_bucket_by_default" {
-  command = plan
+  command = apply
 
   assert {
     condition = jsondecode(aws_cloudwatch_event_rule.bucket_activity.event_pattern) == {
@@ -351,7 +351,7 @@ run "rule_covers_every_call_on_the_main_bucket_by_default" {
 }
 
 run "rule_narrows_to_notify_event_names" {
-  command = plan
+  command = apply
 
   variables {
     notify_event_names = ["DeleteObject", "PutBucketPolicy"]
@@ -369,7 +369,7 @@ run "rule_narrows_to_notify_event_names" {
 }
 
 run "every_alarm_reports_to_the_topic" {
-  command = plan
+  command = apply
 
   assert {
     condition = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset([
@@ -430,7 +430,7 @@ run "every_alarm_reports_to_the_topic" {
 }
 
 run "alarm_settings_are_variables" {
-  command = plan
+  command = apply
 
   variables {
     alarm_settings    = { failed_uploads = { threshold = 2, period = 60, evaluation_periods = 3 } }
@@ -462,7 +462,7 @@ run "alarm_settings_are_variables" {
 }
 
 run "queries_read_the_trail_log_group" {
-  command = plan
+  command = apply
 
   assert {
     condition = toset(keys(aws_cloudwatch_query_definition.this)) == toset([
@@ -494,7 +494,7 @@ run "queries_read_the_trail_log_group" {
 }
 
 run "only_admin_reads_the_audit_trail" {
-  command = plan
+  command = apply
 
   assert {
     condition = anytrue([
@@ -578,7 +578,7 @@ run "rejects_sub_minute_alarm_period" {
 }
 
 run "query_definitions_can_be_left_out_for_an_emulator" {
-  command = plan
+  command = apply
 
   variables {
     create_query_definitions = false
@@ -596,7 +596,7 @@ run "query_definitions_can_be_left_out_for_an_emulator" {
 }
 
 run "alarms_can_be_left_out_for_an_emulator" {
-  command = plan
+  command = apply
 
   variables {
     create_metric_alarms = false

@@ -1,4 +1,5 @@
 # Inputs that change the module's decisions, and inputs it must refuse.
+# Offline: the AWS provider is mocked; see defaults.tftest.hcl on apply runs.
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
@@ -40,7 +41,7 @@ variables {
 }
 
 run "admin_mfa_can_be_relaxed_for_an_emulator" {
-  command = plan
+  command = apply
   variables {
     admin_require_mfa       = false
     require_source_identity = false
@@ -61,7 +62,7 @@ run "admin_mfa_can_be_relaxed_for_an_emulator" {
 }
 
 run "signature_age_rule_is_optional" {
-  command = plan
+  command = apply
   variables {
     max_signature_age_ms = null
   }
@@ -78,7 +79,7 @@ run "signature_age_rule_is_optional" {
 }
 
 run "custom_names_sessions_and_lifecycle" {
-  command = plan
+  command = apply
   variables {
     name_prefix          = "vault"
     bucket_name          = "my-vault-bucket"
@@ -115,7 +116,7 @@ run "custom_names_sessions_and_lifecycle" {
 
   assert {
     condition = one([
-      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
       one(r.noncurrent_version_transition).storage_class == "GLACIER_IR"
       && one(r.noncurrent_version_transition).noncurrent_days == 30
       && one(r.noncurrent_version_expiration).noncurrent_days == 365
@@ -127,18 +128,34 @@ run "custom_names_sessions_and_lifecycle" {
 }
 
 run "noncurrent_versions_can_be_kept_forever" {
-  command = plan
+  command = apply
   variables {
     object_lifecycle = { noncurrent_version_expiration_days = 0 }
   }
 
   assert {
     condition = alltrue([
-      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
       length(r.noncurrent_version_expiration) == 0 && length(r.noncurrent_version_transition) == 0
       && one(r.abort_incomplete_multipart_upload).days_after_initiation == 7
     ])
     error_message = "Without expiration or transition, noncurrent versions are kept and stale uploads still aborted."
+  }
+}
+
+run "lifecycle_configurations_can_be_deferred" {
+  command = apply
+  variables {
+    create_lifecycle_configurations = false
+  }
+
+  assert {
+    condition = (
+      length(aws_s3_bucket_lifecycle_configuration.main) == 0
+      && length(module.access_log_bucket.lifecycle_expiration_days) == 0
+      && length(module.trail_log_bucket.lifecycle_expiration_days) == 0
+    )
+    error_message = "create_lifecycle_configurations = false must leave out all three buckets' lifecycle configurations."
   }
 }
 
@@ -276,7 +293,7 @@ run "rejects_a_kms_administrator_that_is_not_an_arn" {
 }
 
 run "bucket_policy_can_be_left_unattached_for_an_emulator" {
-  command = plan
+  command = apply
 
   variables {
     attach_bucket_policy = false

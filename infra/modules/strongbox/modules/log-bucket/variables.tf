@@ -89,3 +89,10 @@ variable "access_log_target" {
   })
   default = null
 }
+
+variable "create_lifecycle" {
+  description = "Create the bucket's lifecycle configuration (see the parent module's create_lifecycle_configurations)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
