@@ -228,8 +228,10 @@ resource "aws_cloudwatch_event_rule" "bucket_activity" {
 }
 
 resource "aws_cloudwatch_event_target" "bucket_activity_to_sns" {
-  rule      = aws_cloudwatch_event_rule.bucket_activity.name
-  target_id = "activity-topic"
+  rule = aws_cloudwatch_event_rule.bucket_activity.name
+  # The id from when this target was the only topic: a new id would replace the
+  # target, and notices would stop for the moment in between.
+  target_id = "admins-topic"
   arn       = local.activity_topic_arn
 
   input_transformer {
