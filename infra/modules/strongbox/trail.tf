@@ -277,7 +277,10 @@ module "trail_log_bucket" {
   kms_key_arn       = aws_kms_key.monitoring.arn
   object_lock       = var.trail_log_object_lock
   access_log_target = { bucket = module.access_log_bucket.id, prefix = local.trail_access_log_prefix }
-  create_lifecycle  = var.create_lifecycle_configurations
+
+  # Logging is accepted once the access-log bucket's policy admits this bucket.
+  depends_on       = [module.access_log_bucket]
+  create_lifecycle = var.create_lifecycle_configurations
 }
 
 ################################################################################

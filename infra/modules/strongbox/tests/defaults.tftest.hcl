@@ -217,7 +217,7 @@ run "bucket_policy_denies_misuse" {
     condition = {
       for s in jsondecode(module.access_log_bucket.policy).Statement :
       s.Condition.ArnLike["aws:SourceArn"] => s.Resource
-      if s.Effect == "Allow" && s.Principal.Service == "logging.s3.amazonaws.com" && s.Condition.StringEquals["aws:SourceAccount"] == "111122223333"
+      if s.Effect == "Allow" && try(s.Principal.Service, "") == "logging.s3.amazonaws.com" && try(s.Condition.StringEquals["aws:SourceAccount"], "") == "111122223333"
       } == {
       "arn:aws:s3:::strongbox-111122223333-eu-west-1"            = "arn:aws:s3:::strongbox-access-logs-111122223333-eu-west-1/s3/strongbox-111122223333-eu-west-1/*"
       "arn:aws:s3:::strongbox-trail-logs-111122223333-eu-west-1" = "arn:aws:s3:::strongbox-access-logs-111122223333-eu-west-1/s3/strongbox-trail-logs-111122223333-eu-west-1/*"
