@@ -1,10 +1,11 @@
 import { homedir } from "node:os";
 import { resolve } from "node:path";
 import { Argument, Command, type CommanderError, Option } from "commander";
-import { defaultConfigPath } from "../core/config.js";
+import { defaultConfigPath, sessionsDirFor } from "../core/config.js";
 import { type StrongboxError, usageError } from "../core/errors.js";
 import { isRole, ROLES, type Role } from "../core/roles.js";
 import type { CommandContext, CommandDeps, GlobalOptions } from "./context.js";
+import { MFA_CODE_ENV, type MfaInput, parseMfaFlag } from "./mfa-input.js";
 
 /**
  * The one place where argv becomes typed options. Every command of §4 is
@@ -65,10 +66,12 @@ export function resolveGlobals(
     profile?: string;
     debug?: boolean;
   }>();
+  const configPath =
+    raw.config !== undefined ? resolve(raw.config) : resolve(defaultConfigPath(env, home));
   return {
     json: raw.json === true,
-    configPath:
-      raw.config !== undefined ? resolve(raw.config) : resolve(defaultConfigPath(env, home)),
+    configPath,
+    sessionsDir: sessionsDirFor(configPath, env, home),
     profile: raw.profile ?? env.AWS_PROFILE ?? undefined,
     debug: raw.debug === true || env.STRONGBOX_DEBUG === "1",
   };
@@ -80,7 +83,8 @@ export interface ConfigureOptions {
 }
 export interface LoginOptions {
   role: Role;
-  mfaCode: string | undefined;
+  /** Where the MFA code comes from when given up front (the code itself prints as [redacted]). */
+  mfa: MfaInput | undefined;
   durationSeconds: number | undefined;
 }
 export interface LogoutOptions {
@@ -187,12 +191,13 @@ export function buildProgram(
     .command("login")
     .description("assume a role with STS and cache its session (owner-only file)")
     .addOption(new Option("--role <role>", "role to assume").choices(ROLES).makeOptionMandatory())
-    .option("--mfa-code <code>", "6-digit code from your MFA device (prompted on a TTY if needed)")
+    .option(
+      "--mfa-code <code|->",
+      `MFA code: - reads it from stdin; otherwise prompted on a terminal or taken from ${MFA_CODE_ENV} (a code on the command line works but is visible to other users)`,
+    )
     .option("--duration <duration>", "session length, e.g. 1h (capped by the role's maximum)")
     .action((raw: { role: string; mfaCode?: string; duration?: string }, cmd: Command) => {
-      if (raw.mfaCode !== undefined && !/^\d{6}$/.test(raw.mfaCode)) {
-        throw usageError("--mfa-code must be the 6 digits shown by your MFA device");
-      }
+      const mfa = parseMfaFlag(raw.mfaCode);
       return run(
         ctx,
         cmd,
@@ -203,7 +208,7 @@ export function buildProgram(
         },
         {
           role: parseRole(raw.role),
-          mfaCode: raw.mfaCode,
+          mfa,
           durationSeconds:
             raw.duration === undefined ? undefined : parseDurationSeconds(raw.duration, "duration"),
         },

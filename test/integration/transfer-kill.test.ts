@@ -104,7 +104,11 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "strongbox-kill-"));
   // Our own config copy: sessions and resume records stay in this test's folder.
   await copyFile(stack.configPath, join(work, "config.json"));
-  env = { ...stack.env, STRONGBOX_CONFIG: join(work, "config.json") };
+  env = {
+    ...stack.env,
+    STRONGBOX_CONFIG: join(work, "config.json"),
+    STRONGBOX_STATE_DIR: join(work, "state"),
+  };
   if (process.env.STRONGBOX_TEST_CLI === undefined) {
     await run("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: repo }).catch(
       (error: { stdout?: string }) => {

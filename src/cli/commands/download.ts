@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
+import { displayKey } from "../../core/text/printable.js";
 import { type DownloadResult, downloadObject } from "../../core/transfer/download.js";
 import { DEFAULT_CONCURRENCY } from "../../core/transfer/part-plan.js";
 import { createHttpTransport } from "../../core/transfer/transport.js";
@@ -58,7 +59,7 @@ export async function download(
     );
     if (r.verified === "none") {
       deps.log.warn(
-        `S3 holds no checksum for ${r.key} that can be compared (SSE-KMS ETag): size checked only.`,
+        `S3 holds no checksum for ${displayKey(r.key)} that can be compared (SSE-KMS ETag): size checked only.`,
       );
     }
     return {
@@ -78,7 +79,7 @@ export async function download(
 }
 
 export const renderDownload = (f: DownloadedFile): string =>
-  `downloaded ${f.key} → ${f.path} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s` +
+  `downloaded ${displayKey(f.key)} → ${f.path} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s` +
   `${f.resumed ? ", resumed" : ""}; verified: ${f.verified})`;
 
 export function registerDownload(program: Command, ctx: CommandContext): void {

@@ -1,5 +1,6 @@
 import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
+import { CREATE_ONLY_HEADERS } from "../../core/transfer/upload.js";
 import type { PresignOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
@@ -23,9 +24,13 @@ export async function presign(options: PresignOptions, deps: CommandDeps): Promi
   const session = await deps.session(options.role);
   const method = options.method === "get" ? "GET" : "PUT";
   const presigner = createPresigner({ config, credentials: session.credentials, now: deps.now });
+  // An Uploader's PUT must create a new key: the holder sends If-None-Match: * (signed).
+  const createOnly =
+    method === "PUT" && session.role === "uploader" && config.uploaderCanOverwrite !== true;
   const signed = await presigner.sign({
     method,
     key: options.key,
+    ...(createOnly ? { headers: { ...CREATE_ONLY_HEADERS } } : {}),
     expiresInSeconds: options.expiresInSeconds,
   });
   const wantedUntil = deps.now() + options.expiresInSeconds * 1000;

@@ -1,4 +1,5 @@
 import { type RestoreResult, restoreVersion } from "../../core/catalog/restore.js";
+import { displayKey } from "../../core/text/printable.js";
 import type { RestoreOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { catalogFor } from "./shared.js";
@@ -11,4 +12,4 @@ export async function restore(options: RestoreOptions, deps: CommandDeps): Promi
 }
 
 export const renderRestore = (r: RestoreResult): string =>
-  `restored ${r.key} from version ${r.restoredVersionId}; new latest version ${r.newVersionId ?? "(unversioned)"}`;
+  `restored ${displayKey(r.key)} from version ${r.restoredVersionId}; new latest version ${r.newVersionId ?? "(unversioned)"}`;

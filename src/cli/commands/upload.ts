@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
+import { displayKey } from "../../core/text/printable.js";
 import { DEFAULT_CONCURRENCY, parseByteSize } from "../../core/transfer/part-plan.js";
 import { createFileStateStore } from "../../core/transfer/state-store.js";
 import { createHttpTransport, type Transport } from "../../core/transfer/transport.js";
@@ -66,6 +67,8 @@ export async function upload(
         ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
         concurrency,
         resume: options.resume,
+        // The Uploader only creates keys (If-None-Match: *) unless the deployment lets it replace them.
+        createOnly: session.role === "uploader" && config.uploaderCanOverwrite !== true,
       },
     );
     const files = results.map(toJson);
@@ -92,7 +95,7 @@ export function renderUpload(result: UploadCommandResult): string {
   return files
     .map(
       (f) =>
-        `uploaded ${f.key} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s, ${rate(f.size, f.seconds)})` +
+        `uploaded ${displayKey(f.key)} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s, ${rate(f.size, f.seconds)})` +
         `${f.versionId ? ` version ${f.versionId}` : ""} sha256 ${f.checksum}`,
     )
     .join("\n");

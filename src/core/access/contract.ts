@@ -1,4 +1,10 @@
 import { ROLES, type Role } from "../roles.js";
+import {
+  HARDENING_CAPABILITIES,
+  hardeningCells,
+  type MonitoringNames,
+  type TrustTarget,
+} from "./contract-hardening.js";
 
 /**
  * The access contract of ARCHITECTURE §2 as data: one cell per (capability,
@@ -23,6 +29,7 @@ export const CAPABILITIES = {
     "trail log files: write, overwrite, delete; trail log bucket lifecycle, policy, lock",
   keyGuard: "KMS: disable, schedule deletion, change policy of the data or monitoring key",
   insecure: "anything over plain HTTP, SigV2, or a write that names another KMS key",
+  ...HARDENING_CAPABILITIES,
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 
@@ -53,6 +60,8 @@ export interface ContractCell {
    * module. `role` is then only where the cell is filed.
    */
   actor?: "key-administrator" | "trail-log-reader";
+  /** The deny must come from an explicit Deny statement (defence in depth), not a missing Allow. */
+  explicitDeny?: boolean;
 }
 
 export interface ContractTarget {
@@ -68,12 +77,22 @@ export interface ContractTarget {
    * Adds the "old signature" denials.
    */
   maxSignatureAgeMs?: number | undefined;
-  /** Present once the monitoring half is deployed: adds the audit row. */
+  /**
+   * Present once the monitoring half is deployed: adds the audit row, and the
+   * denials of changes to each monitoring resource named.
+   */
   monitoring?: MonitoringTarget | undefined;
+  /** The module's uploader_can_overwrite (default false: create-only uploads). */
+  uploaderCanOverwrite?: boolean | undefined;
+  /** The module's allow_archive_storage_classes (default false). */
+  archiveStorageClassesAllowed?: boolean | undefined;
+  /** The module's admin_mfa_max_age_seconds (default 900). */
+  adminMfaMaxAgeSeconds?: number | undefined;
+  /** Present when the roles' trust policies are evaluated too (AssumeRole cells). */
+  trust?: TrustTarget | undefined;
 }
 
-export interface MonitoringTarget {
-  logGroupArn: string;
+export interface MonitoringTarget extends MonitoringNames {
   /**
    * With these, the contract also covers the trail log bucket and the
    * monitoring key (contract-monitoring.ts); their resource policies must then
@@ -86,6 +105,11 @@ export interface MonitoringTarget {
   /** Principals the trail log bucket lets read (validate-logs). */
   trailLogReaderArns?: string[] | undefined;
 }
+
+/** The module's default admin_mfa_max_age_seconds. */
+export const DEFAULT_ADMIN_MFA_MAX_AGE_SECONDS = 900;
+const mfaWindowOf = (t: ContractTarget) =>
+  t.adminMfaMaxAgeSeconds ?? DEFAULT_ADMIN_MFA_MAX_AGE_SECONDS;
 
 /** The person behind every simulated role session (recorded as `sts:SourceIdentity`). */
 export const CONTRACT_SOURCE_IDENTITY = "alice@example.com";
@@ -227,6 +251,7 @@ export const KMS_KEY_ADMIN_ACTIONS = [
 /** The context every request made with a role session carries. */
 export function sessionContext(t: ContractTarget, role: Role): RequestContext {
   const mfa = role === "admin";
+  const mfaAge = String(Math.min(300, Math.floor(mfaWindowOf(t) / 2)));
   return {
     "aws:SecureTransport": "true",
     "aws:PrincipalArn": t.roleArns[role],
@@ -235,7 +260,7 @@ export function sessionContext(t: ContractTarget, role: Role): RequestContext {
     "aws:SourceIdentity": CONTRACT_SOURCE_IDENTITY,
     "aws:RequestedRegion": t.region,
     "aws:MultiFactorAuthPresent": mfa ? "true" : "false",
-    ...(mfa ? { "aws:MultiFactorAuthAge": "300" } : {}),
+    ...(mfa ? { "aws:MultiFactorAuthAge": mfaAge } : {}),
   };
 }
 
@@ -271,9 +296,15 @@ function kmsContext(t: ContractTarget, role: Role, viaService: string | undefine
 export function buildContract(t: ContractTarget): ContractCell[] {
   const cells: ContractCell[] = [];
   const objectArn = `${t.bucketArn}/${CONTRACT_OBJECT_KEY}`;
-  const add = (cell: Omit<ContractCell, "id" | "principal">) => {
+  const add = (cell: Omit<ContractCell, "id" | "principal"> & { principal?: string }) => {
     const id = [cell.role, cell.action, cell.variant].filter(Boolean).join("/");
-    cells.push({ id, principal: sessionArnOf(t.roleArns[cell.role], t.accountId), ...cell });
+    const { principal, variant, ...rest } = cell;
+    cells.push({
+      id,
+      principal: principal ?? sessionArnOf(t.roleArns[cell.role], t.accountId),
+      ...rest,
+      ...(variant ? { variant } : {}),
+    });
   };
 
   for (const role of ROLES) {
@@ -350,7 +381,7 @@ export function buildContract(t: ContractTarget): ContractCell[] {
         context: {
           ...s3Context(t, role, deleteVersion),
           "aws:MultiFactorAuthPresent": "true",
-          "aws:MultiFactorAuthAge": "300",
+          "aws:MultiFactorAuthAge": String(Math.min(300, Math.floor(mfaWindowOf(t) / 2))),
         },
       });
     }
@@ -475,6 +506,34 @@ export function buildContract(t: ContractTarget): ContractCell[] {
         });
       }
     }
+  }
+
+  // The audit's findings: create-only uploads, SSE-C, archive classes, fresh
+  // MFA, SourceIdentity, monitoring changes (contract-hardening.ts).
+  const s3OperationOf = (action: string): S3Operation =>
+    S3_OPERATIONS.find((op) => op.action === action) ?? {
+      action,
+      operations: [],
+      capability: "bucketAdmin",
+      level: "bucket",
+      presigned: false,
+      allowed: NONE,
+    };
+  const writers = S3_OPERATIONS[0]?.allowed ?? NONE;
+  for (const cell of hardeningCells({
+    accountId: t.accountId,
+    bucketArn: t.bucketArn,
+    objectArn,
+    writers,
+    uploaderCanOverwrite: t.uploaderCanOverwrite ?? false,
+    archiveStorageClassesAllowed: t.archiveStorageClassesAllowed ?? false,
+    adminMfaMaxAgeSeconds: mfaWindowOf(t),
+    trust: t.trust,
+    monitoring: t.monitoring,
+    s3Context: (role, action = "s3:PutObject") => s3Context(t, role, s3OperationOf(action)),
+    sessionContext: (role) => sessionContext(t, role),
+  })) {
+    add(cell);
   }
 
   return assertUniqueIds(cells);

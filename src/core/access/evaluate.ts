@@ -33,6 +33,8 @@ export interface AccessPolicies {
    * policy instead of the bucket or key policy.
    */
   extraResourcePolicies?: ResourcePolicy[];
+  /** Each role's trust policy: the resource policy of `sts:` actions on the role. */
+  trustPolicies?: Partial<Record<Role, PolicyDocument>>;
 }
 
 export interface ResourcePolicy {
@@ -137,11 +139,14 @@ function resourcePolicyFor(
 ): PolicyDocument | undefined {
   const extra = extraPolicyFor(cell.resource, policies);
   if (extra !== undefined) return extra.document;
-  const action = cell.action;
-  if (action.startsWith("s3:")) return policies.bucketPolicy;
-  if (action.startsWith("kms:")) return policies.keyPolicy;
+  if (cell.action.startsWith("s3:")) return policies.bucketPolicy;
+  if (cell.action.startsWith("kms:")) return policies.keyPolicy;
+  if (cell.action.startsWith("sts:")) return policies.trustPolicies?.[cell.role];
   return undefined;
 }
+
+/** A trust-policy cell: the caller is a person's identity, not the role session. */
+export const isTrustCell = (cell: ContractCell): boolean => cell.action.startsWith("sts:");
 
 function resourceAccount(resource: string, accountId: string): string {
   // S3 ARNs carry no account; the bucket is the deployment's.
@@ -171,9 +176,11 @@ function decisiveStatements(analysis: RequestAnalysis): string[] {
 /** Builds the simulator's input for one cell. */
 export function simulationFor(cell: ContractCell, policies: AccessPolicies): Simulation {
   const resourcePolicy = resourcePolicyFor(cell, policies);
-  // A key administrator or trail log reader is judged by the resource policy
-  // naming it: its own IAM policies are not the module's.
-  const roleSession = cell.actor === undefined;
+  // A trust cell's caller is a person named in the trust policy, and a key
+  // administrator or trail log reader is judged by the resource policy naming
+  // it: their own policies are not the deployment's.
+  const trust = isTrustCell(cell);
+  const roleSession = !trust && cell.actor === undefined;
   const boundary = roleSession ? policies.permissionBoundaries?.[cell.role] : undefined;
   return {
     request: {
@@ -229,17 +236,19 @@ export async function evaluateContract(
     // A "*" resource (actions without resource types) may come back per resource pattern.
     const perResource = response.resultType === "single" ? [response.result] : response.results;
     const actual: Decision = response.overallResult === "Allowed" ? "allow" : "deny";
+    const explicitEnough =
+      cell.explicitDeny !== true || response.overallResult === "ExplicitlyDenied";
     results.push({
       cell,
       expected: cell.expected,
       actual,
       verdict: response.overallResult,
       engine: "iam-simulate",
-      ok: actual === cell.expected,
+      ok: actual === cell.expected && explicitEnough,
       decidedBy: [...new Set(perResource.flatMap((r) => decisiveStatements(r.analysis)))],
       ignoredContextKeys: [...new Set(perResource.flatMap((r) => r.ignoredContextKeys ?? []))],
     });
-    if (options.stopAtFirstMismatch && actual !== cell.expected) break;
+    if (options.stopAtFirstMismatch && results.at(-1)?.ok === false) break;
   }
   return results;
 }

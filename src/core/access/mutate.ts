@@ -4,6 +4,7 @@ import {
   type AccessPolicies,
   evaluateContract,
   extraPolicyFor,
+  isTrustCell,
   loadIamSimulate,
   type PolicyDocument,
   type PolicyStatement,
@@ -19,11 +20,12 @@ import {
 
 export type MutationOperator = "drop" | "flip-effect" | "drop-condition";
 
-/** Which policy a statement lives in: `bucket`, `key`, another resource's, or `identity:<role>:<policy name>`. */
+/** Which policy a statement lives in: `bucket`, `key`, another resource's, `trust:<role>` or `identity:<role>:<policy name>`. */
 export type PolicyLocation =
   | { kind: "bucket" }
   | { kind: "key" }
   | { kind: "resource"; name: string; arn: string }
+  | { kind: "trust"; role: (typeof ROLES)[number] }
   | { kind: "identity"; role: (typeof ROLES)[number]; name: string };
 
 export interface PolicyMutation {
@@ -59,10 +61,11 @@ const statementsOf = (document: PolicyDocument): PolicyStatement[] =>
  */
 function governsRoles(
   statement: PolicyStatement,
-  isResourcePolicy: boolean,
+  location: PolicyLocation,
   roleArns: readonly string[],
 ): boolean {
-  if (!isResourcePolicy) return true;
+  // Identity statements are the roles'; a trust policy speaks to who becomes one.
+  if (location.kind === "identity" || location.kind === "trust") return true;
   if (statement.NotPrincipal !== undefined) return true;
   const principal = statement.Principal;
   if (principal === "*") return true;
@@ -106,6 +109,11 @@ function withDocument(
           p.name === location.name ? { ...p, document } : p,
         ),
       };
+    case "trust":
+      return {
+        ...policies,
+        trustPolicies: { ...policies.trustPolicies, [location.role]: document },
+      };
     case "identity":
       return {
         ...policies,
@@ -124,7 +132,9 @@ const locationLabel = (l: PolicyLocation) =>
     ? `identity:${l.role}:${l.name}`
     : l.kind === "resource"
       ? `resource-policy:${l.name}`
-      : `${l.kind}-policy`;
+      : l.kind === "trust"
+        ? `trust-policy:${l.role}`
+        : `${l.kind}-policy`;
 
 /** Every single-statement mutation of every policy. */
 export function policyMutations(
@@ -140,6 +150,7 @@ export function policyMutations(
     ]),
   ];
   for (const role of ROLES) {
+    documents.push([{ kind: "trust", role }, policies.trustPolicies?.[role]]);
     for (const p of policies.identityPolicies[role]) {
       documents.push([{ kind: "identity", role, name: p.name }, p.document]);
     }
@@ -161,7 +172,7 @@ export function policyMutations(
           location,
           statement: label,
           operator,
-          inScope: governsRoles(statement, location.kind !== "identity", roleArns),
+          inScope: governsRoles(statement, location, roleArns),
           policies: withDocument(policies, location, { ...document, Statement }),
         });
       }
@@ -190,8 +201,12 @@ function cellsGovernedBy(
       return cells.filter(
         (c) => c.resource === location.arn || c.resource.startsWith(`${location.arn}/`),
       );
+    case "trust":
+      return cells.filter((c) => isTrustCell(c) && c.role === location.role);
     case "identity":
-      return cells.filter((c) => c.role === location.role && c.actor === undefined);
+      return cells.filter(
+        (c) => c.role === location.role && !isTrustCell(c) && c.actor === undefined,
+      );
   }
 }
 
@@ -207,7 +222,12 @@ export async function runMutations(
   const simulator = await loadIamSimulate();
   const baseline = await evaluateContract(cells, policies, { simulator });
   // The cells, each expecting what the unmutated policies decide.
-  const asDeployed = baseline.map((r) => ({ ...r.cell, expected: r.actual }));
+  // An explicit-deny cell stays one only where the unmutated policies deny explicitly.
+  const asDeployed = baseline.map((r) => ({
+    ...r.cell,
+    expected: r.actual,
+    explicitDeny: r.cell.explicitDeny === true && r.verdict === "ExplicitlyDenied",
+  }));
   // The role sessions' ARNs only: statements naming a key administrator or a
   // trail log reader are addressed to them, not to the roles.
   const roleArns = [
