@@ -228,11 +228,14 @@ export async function runMutations(
     expected: r.actual,
     explicitDeny: r.cell.explicitDeny === true && r.verdict === "ExplicitlyDenied",
   }));
-  // The role sessions' ARNs only: statements naming a key administrator or a
-  // trail log reader are addressed to them, not to the roles.
+  // The role sessions' ARNs only: statements naming a key administrator, a
+  // trail log reader or a trust cell's caller are addressed to them, not to the
+  // roles (trust statements are in scope anyway, see governsRoles).
   const roleArns = [
     ...new Set(
-      cells.filter((c) => c.actor === undefined).flatMap((c) => c.context["aws:PrincipalArn"]),
+      cells
+        .filter((c) => c.actor === undefined && !isTrustCell(c))
+        .flatMap((c) => c.context["aws:PrincipalArn"]),
     ),
   ].filter((arn): arn is string => typeof arn === "string");
   const outcomes: MutationOutcome[] = [];
