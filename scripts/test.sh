@@ -4,7 +4,7 @@
 # module tests, the provider schema, checkov) on OpenTofu and on HashiCorp
 # Terraform, the local stack round trip on moto with each engine, and the
 # integration tests (CLI, transfers, access contract, MinIO strict lane) in the
-# middle of OpenTofu's. Terraform's checks run in a background lane beside the
+# middle of OpenTofu's, then prowler's scan of that stack. Terraform's checks run in a background lane beside the
 # rest. Every check runs even when an earlier one failed; the last line counts them.
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -62,6 +62,10 @@ if check "tofu $tofu_version apply infra/envs/local to moto" stack_apply "$stack
   vitest_check "integration tests (moto stack, MinIO lane, access contract)" integration
   # The page in Debian's Chromium, against this stack and the MinIO lane; screenshots in .strongbox/test/browser.
   vitest_check "browser tests (Chromium: local stack, MinIO lane)" browser
+  # After the tests, on the stack as they leave it: an outside scanner's view.
+  check "prowler (s3 cloudtrail kms cloudwatch sns): no failure outside test/prowler/known-failures.tsv" \
+    python3 scripts/lib/prowler-scan.py "$STRONGBOX_PROWLER_VENV/bin/prowler" "$endpoint" "$results/prowler" \
+    test/prowler/known-failures.tsv
   check "tofu $tofu_version destroy" stack_destroy "$stack" "$endpoint"
   check "tofu $tofu_version destroy leaves nothing behind" "$STRONGBOX_VENV/bin/python3" scripts/lib/leftovers.py "$endpoint"
 fi

@@ -89,6 +89,13 @@ module "strongbox" {
   # proven instead by iam-simulate (access-contract test) and MinIO (strict lane).
   attach_bucket_policy = false
 
+  # The demo's admin person also administers the keys and may validate the
+  # trail's log files, so the access contract has a named key administrator
+  # (exempt from the keys' lockout guard) and a reader to prove. The deployer
+  # (moto's fixed caller) stays a key administrator too (the default).
+  kms_administrator_arns = [aws_iam_user.demo["admin"].arn]
+  trail_log_reader_arns  = [aws_iam_user.demo["admin"].arn]
+
   # `npm start` applies first without them (usable sooner), then with them.
   create_lifecycle_configurations = var.create_lifecycle_configurations
 

@@ -148,6 +148,18 @@ locals {
         }
       },
       {
+        # The trail log bucket logs its own reads here (trail.tf), under its prefix.
+        Sid       = "AllowServerAccessLogsFromTrailLogBucket"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${local.access_log_bucket_arn}/${local.trail_access_log_prefix}*"
+        Condition = {
+          ArnLike      = { "aws:SourceArn" = local.trail_log_bucket_arn }
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+        }
+      },
+      {
         Sid       = "DenyInsecureTransport"
         Effect    = "Deny"
         Principal = "*"

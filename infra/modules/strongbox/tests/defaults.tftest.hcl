@@ -7,7 +7,10 @@
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
-    defaults = { account_id = "111122223333" }
+    defaults = { account_id = "111122223333", arn = "arn:aws:sts::111122223333:assumed-role/deployer/terraform" }
+  }
+  mock_data "aws_iam_session_context" {
+    defaults = { issuer_arn = "arn:aws:iam::111122223333:role/deployer" }
   }
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
@@ -208,20 +211,21 @@ run "bucket_policy_denies_misuse" {
 
   assert {
     condition = toset([for s in jsondecode(module.access_log_bucket.policy).Statement : s.Sid]) == toset([
-      "DenyInsecureTransport", "AllowServerAccessLogsFromMainBucket",
+      "DenyInsecureTransport", "AllowServerAccessLogsFromMainBucket", "AllowServerAccessLogsFromTrailLogBucket",
     ])
     error_message = "The access-log bucket admits only TLS and S3's log delivery."
   }
 
   assert {
-    condition = one([
+    condition = {
       for s in jsondecode(module.access_log_bucket.policy).Statement :
-      s.Principal.Service == "logging.s3.amazonaws.com"
-      && s.Condition.ArnLike["aws:SourceArn"] == "arn:aws:s3:::strongbox-111122223333-eu-west-1"
-      && s.Condition.StringEquals["aws:SourceAccount"] == "111122223333"
-      if s.Effect == "Allow"
-    ])
-    error_message = "Log delivery must be scoped to the main bucket and this account."
+      s.Condition.ArnLike["aws:SourceArn"] => s.Resource
+      if s.Effect == "Allow" && try(s.Principal.Service, "") == "logging.s3.amazonaws.com" && try(s.Condition.StringEquals["aws:SourceAccount"], "") == "111122223333"
+      } == {
+      "arn:aws:s3:::strongbox-111122223333-eu-west-1"            = "arn:aws:s3:::strongbox-access-logs-111122223333-eu-west-1/s3/strongbox-111122223333-eu-west-1/*"
+      "arn:aws:s3:::strongbox-trail-logs-111122223333-eu-west-1" = "arn:aws:s3:::strongbox-access-logs-111122223333-eu-west-1/s3/strongbox-trail-logs-111122223333-eu-west-1/*"
+    }
+    error_message = "Log delivery must be scoped to the main and trail log buckets, each under its own prefix, and this account."
   }
 }
 
