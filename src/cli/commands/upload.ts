@@ -6,7 +6,11 @@ import { usageError } from "../../core/errors.js";
 import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
 import { displayKey } from "../../core/text/printable.js";
-import { DEFAULT_CONCURRENCY, parseByteSize } from "../../core/transfer/part-plan.js";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_FILES_IN_FLIGHT,
+  parseByteSize,
+} from "../../core/transfer/part-plan.js";
 import { createFileStateStore } from "../../core/transfer/state-store.js";
 import { createHttpTransport, type Transport } from "../../core/transfer/transport.js";
 import type { TransferEvent, UploadResult } from "../../core/transfer/upload.js";
@@ -21,6 +25,8 @@ export interface UploadCommandOptions {
   prefix: string | undefined;
   partSize: number | undefined;
   concurrency: number | undefined;
+  /** Files in flight for folders (default: config, else DEFAULT_FILES_IN_FLIGHT). */
+  files: number | undefined;
   resume: boolean;
   role: Role | undefined;
 }
@@ -43,8 +49,10 @@ export async function upload(
 ): Promise<UploadCommandResult> {
   const config = await deps.config();
   const session = await deps.session(options.role);
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const transport = createHttpTransport({ connections: concurrency + 2 });
+  const concurrency = options.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
+  const filesInFlight = options.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT;
+  const partSize = options.partSize ?? config.transfer?.partSize;
+  const transport = createHttpTransport({ connections: Math.max(concurrency, filesInFlight) + 2 });
   const progress = createProgress(deps);
   const first = options.paths[0];
   const singleFile = options.paths.length === 1 && first !== undefined && (await isFile(first));
@@ -64,8 +72,9 @@ export async function upload(
         bucket: config.bucket,
         ...(options.key !== undefined ? { key: options.key } : {}),
         ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
-        ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+        ...(partSize !== undefined ? { partSize } : {}),
         concurrency,
+        files: filesInFlight,
         resume: options.resume,
         // The Uploader only creates keys (If-None-Match: *) unless the deployment lets it replace them.
         createOnly: session.role === "uploader" && config.uploaderCanOverwrite !== true,
@@ -113,6 +122,7 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
     )
     .option("--part-size <size>", "multipart part size, e.g. 16MiB (min 5MiB)")
     .option("--concurrency <n>", `requests in flight (default ${DEFAULT_CONCURRENCY})`)
+    .option("--files <n>", `files in flight for folders (default ${DEFAULT_FILES_IN_FLIGHT})`)
     .option("--resume", "continue an interrupted upload (and keep its state if interrupted again)")
     .addOption(roleOption())
     .action(
@@ -123,6 +133,7 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
           prefix?: string;
           partSize?: string;
           concurrency?: string;
+          files?: string;
           resume?: boolean;
           role?: string;
         },
@@ -139,6 +150,7 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
             raw.concurrency === undefined
               ? undefined
               : parsePositiveInt(raw.concurrency, "concurrency"),
+          files: raw.files === undefined ? undefined : parsePositiveInt(raw.files, "files"),
           resume: raw.resume === true,
           role: raw.role === undefined ? undefined : parseRole(raw.role),
         };

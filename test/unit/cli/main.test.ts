@@ -143,9 +143,9 @@ describe("registrarsFor: only the command being run is imported", () => {
     [["--profile", "upload", "ls"], 0],
     [["upload", "f"], 1],
     [["--json", "download", "k"], 1],
-    [["--help"], 6],
-    [["help", "upload"], 6],
-    [["frobnicate"], 6],
+    [["--help"], 7],
+    [["help", "upload"], 7],
+    [["frobnicate"], 7],
   ])("%j → %i registrars", async (argv, count) => {
     expect(await registrarsFor(argv)).toHaveLength(count);
   });
