@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Argument, Command, type CommanderError, Option } from "commander";
-import { defaultConfigPath } from "../core/config.js";
 import { type StrongboxError, usageError } from "../core/errors.js";
+import { defaultConfigPath, transfersDir } from "../core/paths.js";
 import { isRole, ROLES, type Role } from "../core/roles.js";
 import type { CommandContext, CommandDeps, GlobalOptions } from "./context.js";
+import { addHelpTexts } from "./help.js";
 
 /**
  * The one place where argv becomes typed options. Every command of §4 is
@@ -46,12 +48,20 @@ export function parsePositiveInt(text: string, flag: string): number {
   return Number(text);
 }
 
-/** `--role R` for data commands: which role session to use (else the latest valid one). */
+/** `--role R` for data commands: which role session to use. */
 export const roleOption = () =>
   new Option(
     "--role <role>",
-    "role session to use (default: the most recently logged-in valid session)",
+    "role session to use (default: $STRONGBOX_ROLE, the config's defaultRole, else the live session)",
   ).choices(ROLES);
+
+/** `--yes` for commands that destroy or replace something. */
+export const yesOption = () =>
+  new Option("-y, --yes", "do not ask for confirmation (needed when there is no terminal)");
+
+/** `--dry-run`: say what would happen; no request changes anything, no file is written. */
+export const dryRunOption = () =>
+  new Option("--dry-run", "show what would happen; change nothing, write nothing");
 
 /** Global flags, resolved with their defaults (env, home directory). */
 export function resolveGlobals(
@@ -64,11 +74,18 @@ export function resolveGlobals(
     config?: string;
     profile?: string;
     debug?: boolean;
+    quiet?: boolean;
+    progress?: boolean;
   }>();
+  const configPath =
+    raw.config !== undefined ? resolve(raw.config) : resolve(defaultConfigPath(env, home));
   return {
+    transfersDir: resolve(transfersDir(env, home)),
+    legacyTransfersDir: join(dirname(configPath), "transfers"),
+    quiet: raw.quiet === true,
+    progress: raw.progress !== false && raw.quiet !== true,
     json: raw.json === true,
-    configPath:
-      raw.config !== undefined ? resolve(raw.config) : resolve(defaultConfigPath(env, home)),
+    configPath,
     profile: raw.profile ?? env.AWS_PROFILE ?? undefined,
     debug: raw.debug === true || env.STRONGBOX_DEBUG === "1",
   };
@@ -104,11 +121,15 @@ export interface RestoreOptions {
   key: string;
   versionId: string;
   role: Role | undefined;
+  dryRun: boolean;
 }
 export interface RmOptions {
   key: string;
   versionId: string | undefined;
   role: Role | undefined;
+  /** --yes: no question asked (and allowed without a terminal). */
+  yes: boolean;
+  dryRun: boolean;
 }
 export interface PresignOptions {
   method: "get" | "put";
@@ -128,9 +149,21 @@ export type Registrar = (program: Command, ctx: CommandContext) => void;
 const HELP_CODES = new Set(["commander.helpDisplayed", "commander.help", "commander.version"]);
 
 /** A commander parse failure → StrongboxError("usage") (exit 2); help/version → undefined (exit 0). */
-export function usageFromCommander(err: CommanderError): StrongboxError | undefined {
+export function usageFromCommander(
+  err: CommanderError,
+  command?: string,
+): StrongboxError | undefined {
   if (HELP_CODES.has(err.code)) return undefined;
-  return usageError(err.message.replace(/^error: /, ""), "see `strongbox --help`");
+  return usageError(
+    err.message.replace(/^error: /, ""),
+    `see \`strongbox ${command === undefined ? "" : `${command} `}--help\``,
+  );
+}
+
+/** The package's own version (package.json sits two folders above src/cli and dist/cli). */
+export function packageVersion(): string {
+  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 /**
@@ -148,17 +181,21 @@ export function buildProgram(
 ): Command {
   const program = new Command("strongbox")
     .description("Role-based, audited file store on S3; bytes move only through pre-signed URLs.")
-    .version("0.1.0")
+    .version(packageVersion(), "-V, --version", "print the version")
     // Settings below are inherited by every subcommand declared after them.
     .exitOverride()
-    .configureOutput(output)
+    // Errors are printed once, in one style, by Runtime.report.
+    .configureOutput({ ...output, outputError: () => {} })
+    .configureHelp({ showGlobalOptions: true })
     .showHelpAfterError(false)
     .option("--json", "machine-readable result on stdout (nothing else goes there)")
     .option(
       "--config <path>",
-      "config file (default: $STRONGBOX_CONFIG or ~/.config/strongbox/config.json)",
+      "config file (default: $STRONGBOX_CONFIG, else the platform's config folder)",
     )
     .option("--profile <name>", "AWS profile for your own (base) credentials")
+    .option("-q, --quiet", "no progress and no notes on stderr (errors and warnings still)")
+    .option("--no-progress", "no progress bar")
     .option("--debug", "show decisions and stack traces on stderr");
 
   program
@@ -304,22 +341,25 @@ export function buildProgram(
     .description("make an earlier version of KEY the latest again (copies it)")
     .argument("<key>", "object key")
     .requiredOption("--version-id <id>", "version to restore (see `strongbox versions KEY`)")
+    .addOption(dryRunOption())
     .addOption(roleOption())
-    .action((key: string, raw: { versionId: string; role?: string }, cmd: Command) =>
-      run(
-        ctx,
-        cmd,
-        "restore",
-        async () => {
-          const m = await import("./commands/restore.js");
-          return { execute: m.restore, render: m.renderRestore };
-        },
-        {
-          key: nonEmptyKey(key),
-          versionId: raw.versionId,
-          role: optionalRole(raw.role),
-        },
-      ),
+    .action(
+      (key: string, raw: { versionId: string; role?: string; dryRun?: boolean }, cmd: Command) =>
+        run(
+          ctx,
+          cmd,
+          "restore",
+          async () => {
+            const m = await import("./commands/restore.js");
+            return { execute: m.restore, render: m.renderRestore };
+          },
+          {
+            key: nonEmptyKey(key),
+            versionId: raw.versionId,
+            role: optionalRole(raw.role),
+            dryRun: raw.dryRun === true,
+          },
+        ),
     );
 
   program
@@ -329,22 +369,31 @@ export function buildProgram(
     )
     .argument("<key>", "object key")
     .option("--version-id <id>", "permanently delete this version")
+    .addOption(yesOption())
+    .addOption(dryRunOption())
     .addOption(roleOption())
-    .action((key: string, raw: { versionId?: string; role?: string }, cmd: Command) =>
-      run(
-        ctx,
-        cmd,
-        "rm",
-        async () => {
-          const m = await import("./commands/rm.js");
-          return { execute: m.rm, render: m.renderRm };
-        },
-        {
-          key: nonEmptyKey(key),
-          versionId: raw.versionId,
-          role: optionalRole(raw.role),
-        },
-      ),
+    .action(
+      (
+        key: string,
+        raw: { versionId?: string; role?: string; yes?: boolean; dryRun?: boolean },
+        cmd: Command,
+      ) =>
+        run(
+          ctx,
+          cmd,
+          "rm",
+          async () => {
+            const m = await import("./commands/rm.js");
+            return { execute: m.rm, render: m.renderRm };
+          },
+          {
+            key: nonEmptyKey(key),
+            versionId: raw.versionId,
+            role: optionalRole(raw.role),
+            yes: raw.yes === true,
+            dryRun: raw.dryRun === true,
+          },
+        ),
     );
 
   program
@@ -384,6 +433,7 @@ export function buildProgram(
     );
 
   for (const register of extra) register(program, ctx);
+  addHelpTexts(program);
   return program;
 }
 

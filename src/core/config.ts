@@ -23,6 +23,8 @@ export const configSchema = z.object({
   /** Set only for the local emulator: one endpoint for every AWS service. */
   endpoint: z.url().optional(),
   forcePathStyle: z.boolean().default(false),
+  /** The role data commands use when neither --role nor STRONGBOX_ROLE says one. */
+  defaultRole: z.enum(ROLES).optional(),
   /** MFA device for roles that need MFA, when the AWS profile has no `mfa_serial`. */
   mfaSerial: z.string().startsWith("arn:").optional(),
   monitoring: z
@@ -38,12 +40,8 @@ export const configSchema = z.object({
 
 export type StrongboxConfig = z.infer<typeof configSchema>;
 
-/** $STRONGBOX_CONFIG, else ~/.config/strongbox/config.json (contract). */
-export function defaultConfigPath(env: NodeJS.ProcessEnv, home: string): string {
-  const fromEnv = env.STRONGBOX_CONFIG;
-  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-  return join(home, ".config", "strongbox", "config.json");
-}
+/** $STRONGBOX_CONFIG, else the platform's config folder (core/paths.ts; contract). */
+export { defaultConfigPath } from "./paths.js";
 
 /** Role sessions live next to the config: <dirname(config)>/sessions (contract). */
 export const sessionsDirOf = (configPath: string): string => join(dirname(configPath), "sessions");

@@ -38,7 +38,13 @@ export async function cliSandbox(extraEnv: NodeJS.ProcessEnv = {}) {
   const dir = await mkdtemp(join(tmpdir(), "strongbox-cli-it-"));
   const configPath = join(dir, "config.json");
   await copyFile(stack.configPath, configPath);
-  const env: NodeJS.ProcessEnv = { ...stack.env, STRONGBOX_CONFIG: configPath, ...extraEnv };
+  const env: NodeJS.ProcessEnv = {
+    ...stack.env,
+    STRONGBOX_CONFIG: configPath,
+    // Resume records in the sandbox, not in the user's state folder.
+    XDG_STATE_HOME: join(dir, "state"),
+    ...extraEnv,
+  };
   delete env.AWS_PROFILE;
   delete env.AWS_ACCESS_KEY_ID;
   delete env.AWS_SECRET_ACCESS_KEY;

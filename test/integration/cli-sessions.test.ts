@@ -187,10 +187,21 @@ describe("strongbox login / whoami / logout (local stack)", () => {
     Object.assign(process.env, sb.env);
     try {
       const deps: CommandDeps = {
-        globals: { json: false, configPath: mfaConfig, profile: "local-admin", debug: false },
+        globals: {
+          json: false,
+          configPath: mfaConfig,
+          profile: "local-admin",
+          debug: false,
+          quiet: false,
+          progress: true,
+          transfersDir: join(sb.dir, "state"),
+          legacyTransfersDir: join(sb.dir, "transfers"),
+        },
         config: () => loadConfig(mfaConfig),
         session: () => Promise.reject(new Error("login must not read a session")),
-        log: { info: () => {}, warn: () => {}, debug: () => {} },
+        log: { info: () => {}, note: () => {}, warn: () => {}, debug: () => {} },
+        env: process.env,
+        stdout: process.stdout,
         stderr: process.stderr,
         interactive: true,
         prompt: async (question) => {

@@ -1,5 +1,6 @@
 import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
+import { keyOfArgument } from "../../core/s3-uri.js";
 import type { PresignOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
@@ -20,12 +21,13 @@ export interface PresignResult {
 /** Signs locally: no request reaches S3 until someone uses the URL. */
 export async function presign(options: PresignOptions, deps: CommandDeps): Promise<PresignResult> {
   const config = await deps.config();
+  const key = keyOfArgument(options.key, config.bucket);
   const session = await deps.session(options.role);
   const method = options.method === "get" ? "GET" : "PUT";
   const presigner = createPresigner({ config, credentials: session.credentials, now: deps.now });
   const signed = await presigner.sign({
     method,
-    key: options.key,
+    key,
     expiresInSeconds: options.expiresInSeconds,
   });
   const wantedUntil = deps.now() + options.expiresInSeconds * 1000;
@@ -45,7 +47,7 @@ export async function presign(options: PresignOptions, deps: CommandDeps): Promi
   }
   return {
     method,
-    key: options.key,
+    key,
     role: session.role,
     url: signed.url,
     headers: signed.headers,

@@ -301,7 +301,12 @@ const isDirectory = (path: string) =>
     () => false,
   );
 
-async function headObject(ctx: CallContext, key: string, versionId?: string, partNumber?: number) {
+export async function headObject(
+  ctx: CallContext,
+  key: string,
+  versionId?: string,
+  partNumber?: number,
+) {
   const op: Operation = {
     action: "HeadObject",
     key,

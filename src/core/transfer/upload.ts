@@ -347,16 +347,15 @@ async function multipart(
     const userInterrupted = deps.signal?.aborted === true;
     const fileChanged =
       error instanceof StrongboxError && /changed during|vanished/.test(error.message);
-    if ((userInterrupted && !opts.resume) || fileChanged) {
+    if (fileChanged) {
       // Nothing to come back to: free the parts S3 is holding (and billing).
       await abortQuietly(ctx, key, uploadId);
       await store.remove(identity);
     }
     if (userInterrupted) {
-      throw new StrongboxError("interrupted", "The upload was interrupted.", {
-        hint: opts.resume
-          ? "Its state is kept: run the same command with --resume to continue."
-          : "The multipart upload was aborted; nothing was stored.",
+      // Ctrl-C keeps the parts and the state, --resume or not: the work is not thrown away.
+      throw new StrongboxError("interrupted", "The upload was interrupted; its state is kept.", {
+        hint: "run the same command with --resume to continue (without it, the upload starts over)",
       });
     }
     if (

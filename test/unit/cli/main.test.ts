@@ -49,7 +49,7 @@ describe("main: exit codes and output channels", () => {
     expect(await main(["ls"], f.io)).toBe(2);
     expect(f.stdout()).toBe("");
     expect(f.stderr()).toMatch(
-      /no Strongbox config at \/nonexistent\/c\.json\n {2}hint: run `strongbox configure/,
+      /^strongbox: no Strongbox config at \/nonexistent\/c\.json\nhint: run `strongbox configure/,
     );
     const j = fakeIO({ env: { STRONGBOX_CONFIG: "/nonexistent/c.json" } });
     expect(await main(["ls", "--json"], j.io)).toBe(2);
@@ -137,9 +137,11 @@ describe("registrarsFor: only the command being run is imported", () => {
     [["--profile", "upload", "ls"], 0],
     [["upload", "f"], 1],
     [["--json", "download", "k"], 1],
-    [["--help"], 6],
-    [["help", "upload"], 6],
-    [["frobnicate"], 6],
+    [["--help"], 8],
+    [["completion", "bash"], 8],
+    [["env", "--role", "viewer"], 1],
+    [["help", "upload"], 8],
+    [["frobnicate"], 8],
   ])("%j → %i registrars", async (argv, count) => {
     expect(await registrarsFor(argv)).toHaveLength(count);
   });

@@ -35,6 +35,8 @@ describe("upload/download argv → options", () => {
         concurrency: undefined,
         resume: false,
         role: undefined,
+        select: [],
+        dryRun: false,
       },
     ],
     [
@@ -60,6 +62,8 @@ describe("upload/download argv → options", () => {
         concurrency: 4,
         resume: true,
         role: "admin",
+        select: [],
+        dryRun: false,
       },
     ],
     [
@@ -73,6 +77,53 @@ describe("upload/download argv → options", () => {
         concurrency: undefined,
         resume: false,
         role: undefined,
+        select: [],
+        dryRun: false,
+      },
+    ],
+    [
+      "upload to an s3:// prefix, --exclude/--include kept in order, --dry-run",
+      [
+        "upload",
+        "photos",
+        "s3://sb-data/2026/",
+        "--exclude",
+        "*",
+        "--include",
+        "*/",
+        "--exclude",
+        "*.tmp",
+        "--dry-run",
+      ],
+      {
+        paths: ["photos"],
+        key: undefined,
+        prefix: "s3://sb-data/2026/",
+        partSize: undefined,
+        concurrency: undefined,
+        resume: false,
+        role: undefined,
+        select: [
+          { kind: "exclude", pattern: "*" },
+          { kind: "include", pattern: "*/" },
+          { kind: "exclude", pattern: "*.tmp" },
+        ],
+        dryRun: true,
+      },
+    ],
+    [
+      "upload one file to an s3:// key",
+      ["upload", "a.bin", "s3://sb-data/x/y.bin"],
+      {
+        paths: ["a.bin"],
+        key: "s3://sb-data/x/y.bin",
+        prefix: undefined,
+        partSize: undefined,
+        concurrency: undefined,
+        resume: false,
+        role: undefined,
+        select: [],
+        dryRun: false,
       },
     ],
   ])("%s", async (_label, argv, options) => {
@@ -89,6 +140,7 @@ describe("upload/download argv → options", () => {
         versionId: undefined,
         concurrency: undefined,
         role: undefined,
+        dryRun: false,
       },
     ],
     [
@@ -105,7 +157,14 @@ describe("upload/download argv → options", () => {
         "--role",
         "viewer",
       ],
-      { key: "k.txt", out: "dl/", versionId: "v1", concurrency: 2, role: "viewer" },
+      {
+        key: "k.txt",
+        out: "dl/",
+        versionId: "v1",
+        concurrency: 2,
+        role: "viewer",
+        dryRun: false,
+      },
     ],
   ])("%s", async (_label, argv, options) => {
     expect(await parse(argv)).toEqual({ command: "download", options });
@@ -122,23 +181,30 @@ describe("upload/download argv → options", () => {
 
   it("renders one line per file", () => {
     const line = renderUpload({
-      key: "k",
-      versionId: "v",
-      size: 2048,
-      checksum: "abc=",
-      seconds: 2,
+      files: [{ key: "k", versionId: "v", size: 2048, checksum: "abc=", seconds: 2 }],
+      planned: [],
+      unchanged: [],
+      excluded: 0,
+      dryRun: false,
     });
     expect(line).toBe("uploaded k (2.0 KiB in 2.0 s, 1.0 KiB/s) version v sha256 abc=");
     expect(
       renderDownload({
-        key: "k",
-        versionId: null,
-        path: "/t/k",
-        size: 1,
-        checksum: null,
-        verified: "sha256",
-        resumed: true,
-        seconds: 0.5,
+        files: [
+          {
+            key: "k",
+            versionId: null,
+            path: "/t/k",
+            size: 1,
+            checksum: null,
+            verified: "sha256",
+            resumed: true,
+            seconds: 0.5,
+          },
+        ],
+        planned: [],
+        unchanged: [],
+        dryRun: false,
       }),
     ).toBe("downloaded k → /t/k (1 B in 0.5 s, resumed; verified: sha256)");
   });
