@@ -54,7 +54,7 @@ export const EXAMPLES: Record<string, string[]> = {
     "strongbox exec --role viewer -- aws s3 ls s3://BUCKET/",
     "strongbox exec --role uploader -- s5cmd cp f.bin s3://BUCKET/",
   ],
-  env: ['eval "$(strongbox env --role viewer)"', "strongbox env --role admin --json"],
+  env: ["strongbox env --role admin --json", 'eval "$(strongbox env --role viewer)"'],
   completion: [
     "strongbox completion bash > ~/.local/share/bash-completion/completions/strongbox",
     "strongbox completion zsh > ~/.zfunc/_strongbox      # with fpath+=(~/.zfunc)",
