@@ -38,6 +38,16 @@ export async function login(options: LoginOptions, deps: CommandDeps): Promise<L
       }
       return typed;
     },
+    ...(deps.prompt === undefined
+      ? {}
+      : {
+          baseMfaCode: async (serial: string) =>
+            (
+              await (deps.prompt as (q: string) => Promise<string>)(
+                `MFA code for ${serial} (your AWS profile): `,
+              )
+            ).trim(),
+        }),
     now: deps.now,
     onDecision: deps.log.debug,
     signal: deps.signal,

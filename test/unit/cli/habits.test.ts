@@ -352,3 +352,58 @@ describe("8. completion", () => {
     },
   );
 });
+
+describe("5. credentials like the AWS CLI", () => {
+  it("a missing --profile is named in the error, and the hint does not suggest --profile", async () => {
+    const { dir, configPath } = await setup([]);
+    await writeFile(join(dir, "aws-config"), "[default]\nregion = us-east-1\n");
+    const f = io({
+      AWS_CONFIG_FILE: join(dir, "aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "aws-credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
+    });
+    const saved = { ...process.env };
+    // The SDK's chain reads process.env itself.
+    Object.assign(process.env, f.io.env);
+    delete process.env.AWS_PROFILE;
+    delete process.env.AWS_ACCESS_KEY_ID;
+    try {
+      expect(
+        await main(
+          ["login", "--role", "viewer", "--profile", "nosuch", "--config", configPath],
+          f.io,
+        ),
+      ).toBe(5);
+    } finally {
+      process.env = saved;
+    }
+    expect(f.stderr()).toMatch(/^strongbox: AWS profile "nosuch" gives no credentials/);
+    expect(f.stderr()).toMatch(/\nhint: check \[profile nosuch\] in ~\/\.aws\/config/);
+    expect(f.stderr()).not.toContain("pass --profile");
+  });
+});
+
+describe("7. progress that tells the truth", () => {
+  async function uploadTwo(env: NodeJS.ProcessEnv, extra: string[] = []) {
+    const { dir, configPath } = await setup(["uploader"]);
+    await mkdir(join(dir, "two"));
+    for (const name of ["a.txt", "b.txt"]) await writeFile(join(dir, "two", name), name);
+    const f = tty([], env);
+    const code = await main(["upload", join(dir, "two"), "--config", configPath, ...extra], f.io);
+    return { code, stderr: f.stderr() };
+  }
+  it("a folder on a terminal: files done / total, bytes, rate and ETA", async () => {
+    const r = await uploadTwo({ TERM: "xterm" });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/100% \| 2\/2 files \| 10 B\/10 B \| .*\/s \| ETA /);
+  });
+  it.each([
+    ["TERM=dumb", { TERM: "dumb" }, []],
+    ["--no-progress", { TERM: "xterm" }, ["--no-progress"]],
+    ["--quiet", { TERM: "xterm" }, ["--quiet"]],
+  ])("no bar with %s", async (_label, env, extra) => {
+    const r = await uploadTwo(env, extra as string[]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/files \|/);
+  });
+});
