@@ -407,3 +407,11 @@ describe("7. progress that tells the truth", () => {
     expect(r.stderr).not.toMatch(/files \|/);
   });
 });
+
+describe("README: its command section is the help's", () => {
+  it("every example of every command's --help is in the README", async () => {
+    const { EXAMPLES } = await import("../../../src/cli/help.js");
+    const readme = await readFile(new URL("../../../README.md", import.meta.url), "utf8");
+    for (const example of Object.values(EXAMPLES).flat()) expect(readme).toContain(example);
+  });
+});
