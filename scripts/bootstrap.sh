@@ -239,6 +239,23 @@ install_minio() {
   ln -sf "minio-$MINIO_VERSION" "$STRONGBOX_BIN/minio"
 }
 
-for part in node python engine tofu terraform provider minio; do
+# The npm and Python installs wait mostly on downloads: they run beside the Go
+# builds, which keep both cores busy. Their output is shown when they finish.
+background=()
+for part in node python; do
+  if selected "$part"; then
+    locked "$part" "install_$part" >"$STRONGBOX_CACHE/logs/bootstrap-$part.log" 2>&1 &
+    background+=("$part:$!")
+  fi
+done
+for part in engine tofu terraform provider minio; do
   if selected "$part"; then locked "$part" "install_$part"; fi
+done
+for job in "${background[@]}"; do
+  if wait "${job#*:}"; then
+    cat "$STRONGBOX_CACHE/logs/bootstrap-${job%%:*}.log" >&2
+  else
+    cat "$STRONGBOX_CACHE/logs/bootstrap-${job%%:*}.log" >&2
+    die "installing ${job%%:*} failed"
+  fi
 done

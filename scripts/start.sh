@@ -20,6 +20,13 @@ teardown() {
   echo >&2
   step "tearing down the local stack"
   [[ -n ${node_pid:-} ]] && kill "$node_pid" 2>/dev/null
+  # An apply still running stops the way Ctrl-C stops it, saving its state: a
+  # Ctrl-C in the terminal has reached it already; any other signal is passed on.
+  if [[ -n ${lifecycle_pid:-} ]] && kill -0 "$lifecycle_pid" 2>/dev/null; then
+    for _ in 1 2 3 4 5 6; do kill -0 "$lifecycle_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$lifecycle_pid" 2>/dev/null && pkill -INT -P "$lifecycle_pid" 2>/dev/null
+    wait "$lifecycle_pid" 2>/dev/null
+  fi
   stack_destroy "$dir" "$endpoint" || echo "warning: destroy failed; see $dir/destroy.log" >&2
   moto_stop "$dir"
   step_done
@@ -37,7 +44,10 @@ stack_init "$dir"
 moto_wait "$dir" "$port"
 step_done
 step "$TF_ENGINE apply infra/envs/local ($TF_ENGINE $(engine_version "$TF_ENGINE"), $(engine_origin "$TF_ENGINE"))"
-stack_apply "$dir" "$endpoint"
+# Everything but the buckets' lifecycle rules first: the AWS provider waits about
+# 55 s after creating each lifecycle configuration for S3 to report it steady, a
+# wait the stack doesn't need to be usable. They follow in the background.
+stack_apply "$dir" "$endpoint" -var create_lifecycle_configurations=false
 step_done
 step "npm packages and the CLI build"
 wait "$node_pid" || { cat "$dir/node.log" >&2; die "npm install or build failed (log: $dir/node.log)"; }
@@ -56,4 +66,12 @@ cat >&2 <<MSG
 
 MSG
 echo "ready: local Strongbox on $endpoint after $(($(date +%s) - started))s; source .strongbox/local/env (Ctrl-C to stop)"
+(
+  if stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/lifecycle.log" 2>&1; then
+    echo "lifecycle rules applied: the local stack is complete (log: $dir/lifecycle.log)" >&2
+  else
+    echo "lifecycle rules not applied: interrupted, or failed (log: $dir/lifecycle.log)" >&2
+  fi
+) &
+lifecycle_pid=$!
 while true; do sleep 3600 & wait $!; done

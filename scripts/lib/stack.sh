@@ -23,8 +23,10 @@ moto_start() {
     die "port $port already answers; stop the other moto server or set STRONGBOX_MOTO_PORT"
   fi
   # Moto's account id and region are fixed so the stack is the same on every machine.
-  MOTO_ACCOUNT_ID=123456789012 nohup "$STRONGBOX_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" \
-    >"$dir/moto.log" 2>&1 &
+  # Its own session: a Ctrl-C in the terminal reaches the scripts, which tear the
+  # stack down through moto before stopping it, not moto itself.
+  MOTO_ACCOUNT_ID=123456789012 setsid "$STRONGBOX_VENV/bin/moto_server" -H 127.0.0.1 -p "$port" \
+    >"$dir/moto.log" 2>&1 </dev/null &
   echo $! >"$dir/moto.pid"
 }
 
@@ -62,10 +64,12 @@ stack_init() {
     { cat "$dir/init.log" >&2; die "${TF_ENGINE:-tofu} init failed"; }
 }
 
+# stack_apply DIR ENDPOINT [ARGS...]: apply (ARGS go to the engine), then save the outputs.
 stack_apply() {
   local dir=$1 endpoint=$2
+  shift 2
   [[ -f $dir/infra/envs/local/main.tf ]] || stack_init "$dir"
-  stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/apply.log" ||
+  stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" "$@" >"$dir/apply.log" ||
     { tail -40 "$dir/apply.log" >&2; die "${TF_ENGINE:-tofu} apply failed (log: $dir/apply.log)"; }
   (umask 077 && stack_engine "$dir" output -json >"$dir/outputs.json")
 }

@@ -80,6 +80,9 @@ module "strongbox" {
   # proven instead by iam-simulate (access-contract test) and MinIO (strict lane).
   attach_bucket_policy = false
 
+  # `npm start` applies first without them (usable sooner), then with them.
+  create_lifecycle_configurations = var.create_lifecycle_configurations
+
   # The demo stack is torn down on Ctrl-C with whatever was uploaded into it.
   force_destroy = true
   # The emulator keeps nothing; a short window keeps `destroy` honest anyway.

@@ -14,3 +14,10 @@ variable "name_prefix" {
   type        = string
   default     = "strongbox-local"
 }
+
+variable "create_lifecycle_configurations" {
+  description = "Create the buckets' lifecycle configurations. `npm start` applies once with false, says ready, and applies again with true in the background (the AWS provider waits about 55 s for new lifecycle rules to settle)."
+  type        = bool
+  default     = true
+  nullable    = false
+}

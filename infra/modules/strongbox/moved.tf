@@ -73,3 +73,10 @@ moved {
   from = aws_s3_bucket_lifecycle_configuration.trail_logs
   to   = module.trail_log_bucket.aws_s3_bucket_lifecycle_configuration.this
 }
+
+# The lifecycle configuration became optional (create_lifecycle_configurations);
+# modules/log-bucket moves its own.
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.main
+  to   = aws_s3_bucket_lifecycle_configuration.main[0]
+}

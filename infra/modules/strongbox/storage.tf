@@ -180,6 +180,7 @@ resource "aws_s3_bucket_policy" "main" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "main" {
+  count  = var.create_lifecycle_configurations ? 1 : 0
   bucket = aws_s3_bucket.main.id
 
   # One rule for the whole bucket: stale multipart uploads are aborted, and
@@ -268,4 +269,5 @@ module "access_log_bucket" {
   policy_json       = local.access_log_bucket_policy
   retention_days    = var.access_log_retention_days
   lifecycle_rule_id = "expire-access-logs"
+  create_lifecycle  = var.create_lifecycle_configurations
 }

@@ -168,6 +168,7 @@ module "trail_log_bucket" {
   policy_json       = local.trail_log_bucket_policy
   retention_days    = var.trail_log_bucket_retention_days
   lifecycle_rule_id = "expire-trail-logs"
+  create_lifecycle  = var.create_lifecycle_configurations
 }
 
 ################################################################################

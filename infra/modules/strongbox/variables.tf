@@ -190,6 +190,13 @@ variable "attach_bucket_policy" {
   nullable    = false
 }
 
+variable "create_lifecycle_configurations" {
+  description = "Create the three buckets' lifecycle configurations (abort of stale multipart uploads, expiry of noncurrent versions and of logs). Keep true. The local stack's `npm start` applies once with false and then again with true, so the stack is usable while the AWS provider waits (about 55 s, by design) for S3 to report new lifecycle rules steady."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 variable "tag_buckets" {
   description = "Tag the buckets with var.tags. Keep true in AWS; false only for an emulator whose CreateBucket drops tags (moto 5.2.5), which would otherwise leave a permanent diff."
   type        = bool

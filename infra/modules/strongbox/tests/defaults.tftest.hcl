@@ -328,7 +328,7 @@ run "lifecycle_and_cors_defaults" {
 
   assert {
     condition = one([
-      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
       one(r.abort_incomplete_multipart_upload).days_after_initiation
     ]) == 7
     error_message = "Incomplete multipart uploads are aborted after 7 days by default."
@@ -336,7 +336,7 @@ run "lifecycle_and_cors_defaults" {
 
   assert {
     condition = one([
-      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
       one(r.noncurrent_version_expiration).noncurrent_days
     ]) == 90
     error_message = "Noncurrent versions expire after 90 days by default."

@@ -113,7 +113,7 @@ run "custom_names_sessions_and_lifecycle" {
 
   assert {
     condition = one([
-      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
       one(r.noncurrent_version_transition).storage_class == "GLACIER_IR"
       && one(r.noncurrent_version_transition).noncurrent_days == 30
       && one(r.noncurrent_version_expiration).noncurrent_days == 365
@@ -132,11 +132,27 @@ run "noncurrent_versions_can_be_kept_forever" {
 
   assert {
     condition = alltrue([
-      for r in aws_s3_bucket_lifecycle_configuration.main.rule :
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
       length(r.noncurrent_version_expiration) == 0 && length(r.noncurrent_version_transition) == 0
       && one(r.abort_incomplete_multipart_upload).days_after_initiation == 7
     ])
     error_message = "Without expiration or transition, noncurrent versions are kept and stale uploads still aborted."
+  }
+}
+
+run "lifecycle_configurations_can_be_deferred" {
+  command = apply
+  variables {
+    create_lifecycle_configurations = false
+  }
+
+  assert {
+    condition = (
+      length(aws_s3_bucket_lifecycle_configuration.main) == 0
+      && length(module.access_log_bucket.lifecycle_expiration_days) == 0
+      && length(module.trail_log_bucket.lifecycle_expiration_days) == 0
+    )
+    error_message = "create_lifecycle_configurations = false must leave out all three buckets' lifecycle configurations."
   }
 }
 

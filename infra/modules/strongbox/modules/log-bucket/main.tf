@@ -58,6 +58,7 @@ resource "aws_s3_bucket_policy" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  count  = var.create_lifecycle ? 1 : 0
   bucket = aws_s3_bucket.this.id
 
   # Logs expire after the retention the caller sets. The bucket is versioned,
@@ -80,4 +81,10 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
 
   # Lifecycle rules on a versioned bucket apply to versions only once versioning is on.
   depends_on = [aws_s3_bucket_versioning.this]
+}
+
+# The lifecycle configuration became optional (var.create_lifecycle).
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.this
+  to   = aws_s3_bucket_lifecycle_configuration.this[0]
 }

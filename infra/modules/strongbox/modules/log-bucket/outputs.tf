@@ -61,6 +61,6 @@ output "sse_algorithms" {
 output "lifecycle_expiration_days" {
   description = "Expiration (in days) of current log files, by lifecycle rule id."
   value = {
-    for rule in aws_s3_bucket_lifecycle_configuration.this.rule : rule.id => one(rule.expiration).days
+    for rule in flatten(aws_s3_bucket_lifecycle_configuration.this[*].rule) : rule.id => one(rule.expiration).days
   }
 }

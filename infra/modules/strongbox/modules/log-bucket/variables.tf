@@ -55,3 +55,10 @@ variable "lifecycle_rule_id" {
     error_message = "lifecycle_rule_id must be 1-255 characters (the S3 limit for a rule id)."
   }
 }
+
+variable "create_lifecycle" {
+  description = "Create the bucket's lifecycle configuration (see the parent module's create_lifecycle_configurations)."
+  type        = bool
+  default     = true
+  nullable    = false
+}
