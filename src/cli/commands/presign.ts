@@ -22,7 +22,11 @@ export interface PresignResult {
 export async function presign(options: PresignOptions, deps: CommandDeps): Promise<PresignResult> {
   const config = await deps.config();
   const key = keyOfArgument(options.key, config.bucket);
-  const session = await deps.session(options.role);
+  // A PUT URL lets someone write: a guessed role is not enough for it.
+  const session = await deps.session(
+    options.role,
+    options.method === "put" ? "sign an upload URL" : undefined,
+  );
   const method = options.method === "get" ? "GET" : "PUT";
   const presigner = createPresigner({ config, credentials: session.credentials, now: deps.now });
   const signed = await presigner.sign({
