@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../../src/cli/main.js";
 import { sessionsDirOf } from "../../../src/core/config.js";
 import { SessionCache } from "../../../src/core/session/cache.js";
@@ -17,6 +17,10 @@ import { fakeIO, SECRET, testSession, writeTestConfig } from "./cli-fixtures.js"
  * Issue 12 habits, argv in → exit code and stdout/stderr out, against a local
  * stand-in for S3 that records every request (so "touches nothing" is checked).
  */
+// These run the whole CLI in-process (first import, files, a local server): on a
+// loaded 2-core machine the 5 s default is not a bound on anything they assert.
+vi.setConfig({ testTimeout: 120_000 });
+
 let endpoint: string;
 let requests: string[] = [];
 let close: () => void;
