@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { StrongboxError } from "../errors.js";
 import { compositeChecksum, sha256OfRange, toBase64 } from "./checksum.js";
 import { systemClock } from "./clock.js";
-import { headObject } from "./download.js";
+import { compositeParts, headObject } from "./download.js";
 import { createLimiter } from "./limiter.js";
 import { transferContext } from "./transfer-context.js";
 import type { TransferDeps } from "./upload.js";
@@ -39,15 +39,15 @@ export async function compareWithObject(
   if (head.size !== local.size) return "different";
   const stored = head.checksumSha256;
   if (stored === null) return "unknown";
-  const dash = stored.lastIndexOf("-");
-  if (dash < 0) {
-    const digest = toBase64(await sha256OfRange(check.path, 0, local.size, deps.signal));
-    return digest === stored ? "same" : "different";
+  // Composite: "…-N", or a multipart ETag when the server leaves the -N off the checksum.
+  const parts = compositeParts(head);
+  const digest = stored.replace(/-\d+$/, "");
+  if (parts === undefined) {
+    const whole = toBase64(await sha256OfRange(check.path, 0, local.size, deps.signal));
+    return whole === digest ? "same" : "different";
   }
-  const parts = Number(stored.slice(dash + 1));
-  const partSize = (await headObject(ctx, check.key, check.versionId ?? undefined, 1)).size;
-  if (!Number.isSafeInteger(parts) || parts < 1 || partSize <= 0) return "unknown";
-  if (Math.ceil(local.size / partSize) !== parts) return "different";
+  const partSize = (await headObject(ctx, check.key, check.versionId, 1)).size;
+  if (partSize <= 0 || Math.ceil(local.size / partSize) !== parts) return "unknown";
   const digests: Buffer[] = [];
   for (let i = 0; i < parts; i++) {
     const start = i * partSize;
@@ -55,9 +55,7 @@ export async function compareWithObject(
       await sha256OfRange(check.path, start, Math.min(partSize, local.size - start), deps.signal),
     );
   }
-  return `${toBase64(compositeChecksum("sha256", digests))}-${parts}` === stored
-    ? "same"
-    : "different";
+  return toBase64(compositeChecksum("sha256", digests)) === digest ? "same" : "different";
 }
 
 /** What S3 says of one object (a read: HEAD), for --dry-run. */
