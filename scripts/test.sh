@@ -35,6 +35,8 @@ check "tofu $tofu_version test (module tests, mocked provider)" engine_offline t
 check "provider schema has every aws_* type infra/ uses" schema_check
 check "schema check fails on a type from a trimmed-away service" schema_check_catches_a_trimmed_service
 check "checkov over infra/ (zero failures)" checkov_scan
+check "module README's inputs and outputs match its .tf files" \
+  "$STRONGBOX_VENV/bin/python3" scripts/lib/module-docs.py infra/modules/strongbox
 
 # The local stack by OpenTofu: moto, apply, a clean second plan, the integration
 # tests, destroy, nothing left.

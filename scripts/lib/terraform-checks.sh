@@ -8,9 +8,12 @@ engine_offline() {
   shift 2
   work=$(mktemp -d)
   infra_copy "$work/infra"
+  local status=0
   TF_DATA_DIR="$work/.terraform" "$engine" -chdir="$work/$dir" init -backend=false -input=false -no-color >"$work/init.log" ||
-    { cat "$work/init.log" >&2; return 1; }
-  TF_DATA_DIR="$work/.terraform" "$engine" -chdir="$work/$dir" "$@" -no-color
+    { cat "$work/init.log" >&2; status=1; }
+  ((status == 0)) && { TF_DATA_DIR="$work/.terraform" "$engine" -chdir="$work/$dir" "$@" -no-color || status=$?; }
+  rm -rf "$work" # each init copies the provider (over 100 MB)
+  return $status
 }
 
 # The provider in use has every aws_* type infra/ uses, and the check that says
@@ -20,8 +23,11 @@ schema_json() {
   local out=$1 work
   work=$(mktemp -d)
   infra_copy "$work/infra"
+  local status=0
   TF_DATA_DIR="$work/.terraform" tofu -chdir="$work/infra/modules/strongbox" init -backend=false -input=false -no-color >/dev/null &&
-    TF_DATA_DIR="$work/.terraform" tofu -chdir="$work/infra/modules/strongbox" providers schema -json >"$out"
+    TF_DATA_DIR="$work/.terraform" tofu -chdir="$work/infra/modules/strongbox" providers schema -json >"$out" || status=1
+  rm -rf "$work"
+  return $status
 }
 schema_check() {
   schema_json "$results/provider-schema.json" &&
@@ -42,6 +48,7 @@ schema_check_catches_a_trimmed_service() {
     return 1
   fi
   sed 's/^/  /' "$scratch/err" >&2
+  rm -rf "$scratch"
 }
 
 checkov_scan() {

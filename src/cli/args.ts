@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { Command, type CommanderError, Option } from "commander";
+import { sessionsDirFor, transfersDirFor } from "../core/config.js";
 import { type StrongboxError, usageError } from "../core/errors.js";
-import { defaultConfigPath, transfersDir } from "../core/paths.js";
+import { defaultConfigPath } from "../core/paths.js";
 import { ROLES, type Role } from "../core/roles.js";
 import { registerCatalogCommands } from "./catalog-commands.js";
 import type { CommandContext, GlobalOptions } from "./context.js";
 import { addHelpTexts } from "./help.js";
+import { MFA_CODE_ENV, type MfaInput, parseMfaFlag } from "./mfa-input.js";
 import { optionalRole, parseDurationSeconds, parseRole, roleOption, run } from "./options.js";
 
 /**
@@ -46,12 +48,13 @@ export function resolveGlobals(
   const configPath =
     raw.config !== undefined ? resolve(raw.config) : resolve(defaultConfigPath(env, home));
   return {
-    transfersDir: resolve(transfersDir(env, home)),
+    transfersDir: resolve(transfersDirFor(env, home)),
     legacyTransfersDir: join(dirname(configPath), "transfers"),
     quiet: raw.quiet === true,
     progress: raw.progress !== false && raw.quiet !== true,
     json: raw.json === true,
     configPath,
+    sessionsDir: sessionsDirFor(configPath, env, home),
     profile: raw.profile ?? env.AWS_PROFILE ?? undefined,
     debug: raw.debug === true || env.STRONGBOX_DEBUG === "1",
   };
@@ -63,7 +66,8 @@ export interface ConfigureOptions {
 }
 export interface LoginOptions {
   role: Role;
-  mfaCode: string | undefined;
+  /** Where the MFA code comes from when given up front (the code itself prints as [redacted]). */
+  mfa: MfaInput | undefined;
   durationSeconds: number | undefined;
 }
 export interface LogoutOptions {
@@ -185,12 +189,13 @@ export function buildProgram(
     .command("login")
     .description("assume a role with STS and cache its session (owner-only file)")
     .addOption(new Option("--role <role>", "role to assume").choices(ROLES).makeOptionMandatory())
-    .option("--mfa-code <code>", "6-digit code from your MFA device (prompted on a TTY if needed)")
+    .option(
+      "--mfa-code <code|->",
+      `MFA code: - reads it from stdin; otherwise prompted on a terminal or taken from ${MFA_CODE_ENV} (a code on the command line works but is visible to other users)`,
+    )
     .option("--duration <duration>", "session length, e.g. 1h (capped by the role's maximum)")
     .action((raw: { role: string; mfaCode?: string; duration?: string }, cmd: Command) => {
-      if (raw.mfaCode !== undefined && !/^\d{6}$/.test(raw.mfaCode)) {
-        throw usageError("--mfa-code must be the 6 digits shown by your MFA device");
-      }
+      const mfa = parseMfaFlag(raw.mfaCode);
       return run(
         ctx,
         cmd,
@@ -201,7 +206,7 @@ export function buildProgram(
         },
         {
           role: parseRole(raw.role),
-          mfaCode: raw.mfaCode,
+          mfa,
           durationSeconds:
             raw.duration === undefined ? undefined : parseDurationSeconds(raw.duration, "duration"),
         },

@@ -8,6 +8,8 @@ export interface GlobalOptions {
   json: boolean;
   /** --config PATH, else $STRONGBOX_CONFIG, else the platform's config folder (resolved). */
   configPath: string;
+  /** This config's role sessions: under the user's state folder (sessionsDirFor), never beside the config. */
+  sessionsDir: string;
   /** --profile: AWS profile for the *base* credentials (login) and mfa_serial lookup. */
   profile: string | undefined;
   debug: boolean;
@@ -52,8 +54,6 @@ export interface CommandDeps {
    */
   session(role?: Role, doing?: string): Promise<RoleSession>;
   log: Logger;
-  /** The process environment (exec hands it on). */
-  env: NodeJS.ProcessEnv;
   /** stdout, for bytes that are the result itself (`download --out -`). */
   stdout: NodeJS.WritableStream;
   /** stderr, for progress bars. Draw them only when `interactive` is true. */
@@ -62,6 +62,10 @@ export interface CommandDeps {
   interactive: boolean;
   /** Asks on the terminal (stderr) and reads a line; undefined when stdin/stderr is not a TTY. */
   prompt: ((question: string) => Promise<string>) | undefined;
+  /** The process environment (read-only). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** Reads stdin to its end (a secret piped in, e.g. `--mfa-code -`); a few KiB at most. */
+  readStdin(): Promise<string>;
   /** Aborted on SIGINT (main then exits 130). Pass it to long-running work. */
   signal: AbortSignal;
   now(): number;

@@ -8,7 +8,7 @@ export const EXAMPLES: Record<string, string[]> = {
   ],
   login: [
     "strongbox login --role uploader",
-    "strongbox login --role admin --duration 1h",
+    "strongbox login --role admin --duration 1h      # MFA: prompted; or --mfa-code - (stdin), or STRONGBOX_MFA_CODE",
     "strongbox login --role viewer --profile work",
   ],
   logout: ["strongbox logout", "strongbox logout --role admin"],

@@ -1,5 +1,7 @@
 /** Small text helpers for human output (tables, sizes, times). */
 
+import { printable } from "../core/text/printable.js";
+
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return "-";
   if (bytes < 1024) return `${bytes} B`;
@@ -25,8 +27,9 @@ export function formatDuration(seconds: number): string {
   return `${s}s`;
 }
 
-/** Left-aligned columns; `rightAlign` marks numeric columns. */
-export function table(rows: string[][], rightAlign: number[] = []): string {
+/** Left-aligned columns; `rightAlign` marks numeric columns. Cells are escaped (printable): one row, one line. */
+export function table(cells: string[][], rightAlign: number[] = []): string {
+  const rows = cells.map((row) => row.map((cell) => printable(cell)));
   const widths: number[] = [];
   for (const row of rows) {
     row.forEach((cell, i) => {

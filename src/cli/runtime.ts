@@ -1,12 +1,13 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { redact } from "../core/aws-errors.js";
-import { loadConfig, type StrongboxConfig, sessionsDirOf } from "../core/config.js";
+import { loadConfig, type StrongboxConfig } from "../core/config.js";
 import { ExitCode, StrongboxError } from "../core/errors.js";
 import type { Role } from "../core/roles.js";
-import { SessionCache } from "../core/session/cache.js";
+import { type SessionCache, sessionCacheOf } from "../core/session/cache.js";
 import { ambiguousRoleError, chooseRole, isAmbiguous } from "../core/session/choose.js";
 import { sessionForCommand } from "../core/session/index.js";
+import { printable, terminalJson } from "../core/text/printable.js";
 import { resolveGlobals } from "./args.js";
 import type { CommandContext, CommandDeps, GlobalOptions, Invocation, Logger } from "./context.js";
 
@@ -34,7 +35,7 @@ export class Runtime implements CommandContext {
       const result = await invocation.execute(deps);
       if (globals.json) {
         const shown = invocation.json === undefined ? result : invocation.json(result);
-        this.io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
+        this.io.stdout.write(`${terminalJson(shown)}\n`);
       } else this.writeText(invocation.render(result));
       this.exitCode = invocation.exitCodeOf?.(result) ?? ExitCode.ok;
     } catch (err) {
@@ -46,8 +47,10 @@ export class Runtime implements CommandContext {
     }
   }
 
+  /** Renderers escape the fields they print (displayKey); this catches any they missed, bar the line breaks. */
   private writeText(text: string): void {
-    if (text !== "") this.io.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    const safe = printable(text, { keepNewlines: true });
+    if (safe !== "") this.io.stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
   }
 
   /** Prints a failure (one sentence + hint; stack only with --debug) and returns its exit code. */
@@ -74,16 +77,18 @@ export class Runtime implements CommandContext {
         error.partial === undefined
           ? { error: failure }
           : { result: error.partial, error: failure };
-      this.io.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      this.io.stdout.write(`${terminalJson(body)}\n`);
     }
     if (!alreadyOnStderr) {
-      this.io.stderr.write(`strongbox: ${message}\n`);
-      if (hint !== undefined) this.io.stderr.write(`hint: ${hint}\n`);
+      // Messages quote keys and S3 answers: no control or bidi character reaches the terminal.
+      this.io.stderr.write(`strongbox: ${printable(message)}\n`);
+      if (hint !== undefined) this.io.stderr.write(`hint: ${printable(hint)}\n`);
     }
     if (globals.debug) {
       let cause: unknown = error;
       while (cause instanceof Error) {
-        this.io.stderr.write(`${redact(cause.stack ?? `${cause.name}: ${cause.message}`)}\n`);
+        const trace = redact(cause.stack ?? `${cause.name}: ${cause.message}`);
+        this.io.stderr.write(`${printable(trace, { keepNewlines: true })}\n`);
         cause = cause.cause;
         if (cause !== undefined) this.io.stderr.write("caused by: ");
       }
@@ -146,7 +151,7 @@ export class Runtime implements CommandContext {
       config: loadOnce,
       session: async (role?: Role, doing?: string) => {
         const config = await loadOnce();
-        const cache = new SessionCache(sessionsDirOf(globals.configPath), io.now);
+        const cache = sessionCacheOf(globals, io.now);
         return sessionForCommand({
           cache,
           config,
@@ -160,21 +165,36 @@ export class Runtime implements CommandContext {
       stderr: io.stderr,
       interactive,
       prompt,
+      readStdin: () => readSmall(io.stdin, io.signal),
       signal: io.signal,
       now: io.now,
     };
   }
 }
 
+/** Reads a short input (a code, a line) to its end; refuses anything longer than 4 KiB. */
+async function readSmall(stream: NodeJS.ReadableStream, signal: AbortSignal): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    if (signal.aborted) throw new StrongboxError("interrupted", "interrupted (Ctrl-C)");
+    const buffer = Buffer.from(chunk as Buffer);
+    size += buffer.length;
+    if (size > 4096) throw new StrongboxError("usage", "stdin holds more than a short code");
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 export function createLogger(stderr: NodeJS.WritableStream, debug: boolean, quiet = false): Logger {
   return {
     info: (m) => {
-      if (!quiet) stderr.write(`${redact(m)}\n`);
+      if (!quiet) stderr.write(`${printable(redact(m))}\n`);
     },
-    note: (m) => stderr.write(`note: ${redact(m)}\n`),
-    warn: (m) => stderr.write(`warning: ${redact(m)}\n`),
+    note: (m) => stderr.write(`note: ${printable(redact(m))}\n`),
+    warn: (m) => stderr.write(`warning: ${printable(redact(m))}\n`),
     debug: (m) => {
-      if (debug) stderr.write(`debug: ${redact(m)}\n`);
+      if (debug) stderr.write(`debug: ${printable(redact(m))}\n`);
     },
   };
 }

@@ -101,8 +101,8 @@ export function accessDenied(ctx: ErrorContext, cause?: unknown): StrongboxError
     if (entry.mfa === true) {
       return new StrongboxError(
         "access-denied",
-        `${base}: ${ctx.action} needs MFA in the ${ctx.role} session.`,
-        opts(`run \`strongbox login --role ${ctx.role} --mfa-code NNNNNN\``),
+        `${base}: ${ctx.action} needs a fresh MFA in the ${ctx.role} session.`,
+        opts(`log in again with a new MFA code: \`strongbox login --role ${ctx.role}\``),
       );
     }
     return new StrongboxError(
@@ -273,6 +273,7 @@ export function mapS3HttpError(failure: S3HttpFailure, cause?: unknown): Strongb
       { cause },
     );
   }
+  if (refusedAsExisting(failure.action, failure.status, code)) return alreadyExists(failure, cause);
   if (code === "PreconditionFailed" || failure.status === 412) {
     return new StrongboxError(
       "failed",
@@ -297,11 +298,64 @@ export function mapS3HttpError(failure: S3HttpFailure, cause?: unknown): Strongb
   );
 }
 
+/** The writes that carry If-None-Match: * for a create-only role. */
+const CREATING_ACTIONS: ReadonlySet<StrongboxAction> = new Set([
+  "PutObject",
+  "CompleteMultipartUpload",
+]);
+
+/**
+ * A create-only write refused because the key exists: 412 PreconditionFailed,
+ * or 409 ConditionalRequestConflict when another write to it is under way.
+ */
+function refusedAsExisting(
+  action: StrongboxAction,
+  status: number,
+  code: string | undefined,
+): boolean {
+  if (!CREATING_ACTIONS.has(action)) return false;
+  return (
+    code === "PreconditionFailed" ||
+    code === "ConditionalRequestConflict" ||
+    (code === undefined && (status === 412 || status === 409))
+  );
+}
+
+/** Who may replace an existing key: the Admin (the Uploader only creates). */
+const REPLACER: Role = "admin";
+
+function alreadyExists(failure: S3HttpFailure, cause?: unknown): StrongboxError {
+  const who = failure.role === undefined ? "this session" : `role ${failure.role}`;
+  const racing = failure.s3ErrorCode === "ConditionalRequestConflict" || failure.status === 409;
+  return new StrongboxError(
+    "access-denied",
+    `already exists${target(failure)}${racing ? " (another upload to it is finishing)" : ""}: ${who} may only create new keys; ${REPLACER} can replace it.`,
+    {
+      hint: `upload it under another key (--key / --prefix), or have an ${REPLACER} replace it with --role ${REPLACER}`,
+      cause,
+    },
+  );
+}
+
+/** True for the "already exists" refusal of a create-only write (exit 3, not a reason to stop other files). */
+export function isAlreadyExists(error: unknown): boolean {
+  return (
+    error instanceof S3RequestError && refusedAsExisting(error.action, error.status, error.code)
+  );
+}
+
 /** A refusal S3 sent to a pre-signed request, keeping its status and code for the caller to react to. */
 export class S3RequestError extends StrongboxError {
   readonly status: number;
   readonly code: string | undefined;
-  constructor(mapped: StrongboxError, status: number, code: string | undefined) {
+  /** The request S3 refused. */
+  readonly action: StrongboxAction;
+  constructor(
+    mapped: StrongboxError,
+    status: number,
+    code: string | undefined,
+    action: StrongboxAction,
+  ) {
     super(mapped.kind, mapped.message, {
       ...(mapped.hint === undefined ? {} : { hint: mapped.hint }),
       ...(mapped.cause === undefined ? {} : { cause: mapped.cause }),
@@ -309,11 +363,17 @@ export class S3RequestError extends StrongboxError {
     this.name = "S3RequestError";
     this.status = status;
     this.code = code;
+    this.action = action;
   }
 }
 
 export function s3RequestError(failure: S3HttpFailure, cause?: unknown): S3RequestError {
-  return new S3RequestError(mapS3HttpError(failure, cause), failure.status, failure.s3ErrorCode);
+  return new S3RequestError(
+    mapS3HttpError(failure, cause),
+    failure.status,
+    failure.s3ErrorCode,
+    failure.action,
+  );
 }
 
 export const loginHint = (role: Role | undefined) =>

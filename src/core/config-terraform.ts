@@ -20,6 +20,8 @@ export const terraformOutputsSchema = z.object({
   kms_key_arn: arn,
   role_arns: roleArns,
   admin_mfa_required: z.boolean(),
+  admin_mfa_max_age_seconds: z.number().int().positive().nullable().optional(),
+  uploader_can_overwrite: z.boolean().nullable().optional(),
   max_session_duration_seconds: z.number().int().positive(),
   endpoint_url: z.url().nullable().optional(),
   trail_name: z.string().nullable().optional(),
@@ -71,6 +73,12 @@ export function configFromTerraformOutputs(raw: unknown, source: string): Strong
       kmsKeyArn: out.kms_key_arn,
       roles: out.role_arns,
       adminMfaRequired: out.admin_mfa_required,
+      ...(out.admin_mfa_max_age_seconds != null
+        ? { adminMfaMaxAgeSeconds: out.admin_mfa_max_age_seconds }
+        : {}),
+      ...(out.uploader_can_overwrite != null
+        ? { uploaderCanOverwrite: out.uploader_can_overwrite }
+        : {}),
       maxSessionSeconds: out.max_session_duration_seconds,
       ...(endpoint === undefined ? {} : { endpoint }),
       // Emulators serve buckets by path, not by virtual host.

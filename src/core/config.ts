@@ -1,5 +1,6 @@
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, posix, win32 } from "node:path";
 import { z } from "zod";
 import { StrongboxError } from "./errors.js";
 import { writeFileAtomic } from "./fs/atomic.js";
@@ -19,6 +20,10 @@ export const configSchema = z.object({
     },
   ),
   adminMfaRequired: z.boolean(),
+  /** Oldest MFA (seconds) the Admin may act with; a permanent delete past it needs a new login. */
+  adminMfaMaxAgeSeconds: z.number().int().positive().optional(),
+  /** The deployment lets the Uploader replace keys; absent or false: its uploads are create-only. */
+  uploaderCanOverwrite: z.boolean().optional(),
   maxSessionSeconds: z.number().int().positive(),
   /** Set only for the local emulator: one endpoint for every AWS service. */
   endpoint: z.url().optional(),
@@ -43,8 +48,57 @@ export type StrongboxConfig = z.infer<typeof configSchema>;
 /** $STRONGBOX_CONFIG, else the platform's config folder (core/paths.ts; contract). */
 export { defaultConfigPath } from "./paths.js";
 
-/** Role sessions live next to the config: <dirname(config)>/sessions (contract). */
-export const sessionsDirOf = (configPath: string): string => join(dirname(configPath), "sessions");
+/**
+ * Per-user state (never a project folder): $STRONGBOX_STATE_DIR, else
+ * $XDG_STATE_HOME/strongbox, else ~/.local/state/strongbox (Linux and other
+ * Unix), ~/Library/Application Support/strongbox (macOS),
+ * %LOCALAPPDATA%\strongbox (Windows). Relative values are ignored, as the XDG
+ * spec says.
+ */
+export function defaultStateDir(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  const p = platform === "win32" ? win32 : posix;
+  const absolute = (value: string | undefined) =>
+    value !== undefined && value !== "" && p.isAbsolute(value) ? value : undefined;
+  const explicit = absolute(env.STRONGBOX_STATE_DIR);
+  if (explicit !== undefined) return explicit;
+  const xdg = absolute(env.XDG_STATE_HOME);
+  if (xdg !== undefined) return p.join(xdg, "strongbox");
+  if (platform === "darwin") return p.join(home, "Library", "Application Support", "strongbox");
+  if (platform === "win32")
+    return p.join(absolute(env.LOCALAPPDATA) ?? p.join(home, "AppData", "Local"), "strongbox");
+  return p.join(home, ".local", "state", "strongbox");
+}
+
+/** Upload resume records: <state>/transfers (those next to an older config are still read). */
+export const transfersDirFor = (
+  env: NodeJS.ProcessEnv,
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+): string => join(defaultStateDir(env, home, platform), "transfers");
+
+/**
+ * Role sessions of one config: <state>/sessions/<first 16 hex of SHA-256 of the
+ * config's absolute path>, so each deployment (config) keeps its own sessions
+ * as before, but none lands next to a config that sits in a project folder.
+ */
+export function sessionsDirFor(
+  configPath: string,
+  env: NodeJS.ProcessEnv,
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  const id = createHash("sha256").update(configPath).digest("hex").slice(0, 16);
+  const p = platform === "win32" ? win32 : posix;
+  return p.join(defaultStateDir(env, home, platform), "sessions", id);
+}
+
+/** Where sessions lived up to now, next to the config: moved to sessionsDirFor on first use. */
+export const legacySessionsDirOf = (configPath: string): string =>
+  join(dirname(configPath), "sessions");
 
 /** Validates parsed JSON as a config; every problem is listed with its field path. */
 export function parseConfig(value: unknown, source: string): StrongboxConfig {

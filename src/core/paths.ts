@@ -2,15 +2,13 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 /**
- * The platform's standard places for Strongbox's files:
- * Linux and other Unix: $XDG_CONFIG_HOME/strongbox (~/.config/strongbox) and
- * $XDG_STATE_HOME/strongbox (~/.local/state/strongbox); macOS:
- * ~/Library/Application Support/strongbox for both; Windows: %APPDATA%\strongbox
- * (config, roams) and %LOCALAPPDATA%\strongbox (state, stays on the machine).
+ * The platform's standard config folder: $XDG_CONFIG_HOME/strongbox
+ * (~/.config/strongbox) on Linux and other Unix, ~/Library/Application
+ * Support/strongbox on macOS, %APPDATA%\strongbox on Windows (it roams).
+ * State (sessions, transfers) is config.ts's defaultStateDir.
  */
 export interface PlatformDirs {
   config: string;
-  state: string;
 }
 
 export function platformDirs(
@@ -27,16 +25,13 @@ export function platformDirs(
   };
   if (platform === "win32") {
     const roaming = set("APPDATA") ?? join(home, "AppData", "Roaming");
-    const local = set("LOCALAPPDATA") ?? join(home, "AppData", "Local");
-    return { config: join(roaming, "strongbox"), state: join(local, "strongbox") };
+    return { config: join(roaming, "strongbox") };
   }
   if (platform === "darwin") {
-    const support = join(home, "Library", "Application Support", "strongbox");
-    return { config: support, state: support };
+    return { config: join(home, "Library", "Application Support", "strongbox") };
   }
   return {
     config: join(set("XDG_CONFIG_HOME") ?? join(home, ".config"), "strongbox"),
-    state: join(set("XDG_STATE_HOME") ?? join(home, ".local", "state"), "strongbox"),
   };
 }
 
@@ -60,7 +55,3 @@ export function defaultConfigPath(
   const legacy = legacyConfigPath(home);
   return !exists(standard) && exists(legacy) ? legacy : standard;
 }
-
-/** Upload resume records: <state>/transfers. The old place, next to the config, is still read. */
-export const transfersDir = (env: NodeJS.ProcessEnv, home: string, platform = process.platform) =>
-  join(platformDirs(env, home, platform).state, "transfers");

@@ -2,7 +2,7 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, test } from "vitest";
-import { buildContract, type ContractCell } from "../../src/core/access/contract.js";
+import { buildContract, type ContractCell, roleNameOf } from "../../src/core/access/contract.js";
 import { parsePolicyDocument, readDeployedPolicies } from "../../src/core/access/deployed.js";
 import { type AccessPolicies, evaluateContract } from "../../src/core/access/evaluate.js";
 import {
@@ -38,6 +38,13 @@ beforeAll(async () => {
   const kmsKeyArn = outputValue<string>(stack, "kms_key_arn");
   const maxAge = outputValue<number | null>(stack, "max_signature_age_ms");
   const logGroup = stack.outputs.trail_log_group_name?.value as string | undefined;
+  const demo = outputValue<Record<Role, { user_arn: string }>>(stack, "demo_principals");
+  // Every topic the monitoring names (one today; security and activity topics may split).
+  const topicArns = Object.entries(stack.outputs)
+    .filter(([name, o]) => /^sns_.*topic.*arn$/.test(name) && typeof o.value === "string")
+    .map(([, o]) => o.value as string);
+  const eventRule = stack.outputs.event_rule_name?.value as string | undefined;
+  const rolePrefix = roleNameOf(roleArns.uploader).replace(/-uploader$/, "");
   cells = buildContract({
     accountId,
     region,
@@ -48,7 +55,30 @@ beforeAll(async () => {
     monitoring:
       logGroup === undefined
         ? undefined
-        : { logGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:${logGroup}` },
+        : {
+            logGroupArn: `arn:aws:logs:${region}:${accountId}:log-group:${logGroup}`,
+            trailArn: stack.outputs.trail_arn?.value as string | undefined,
+            // No alarm exists on moto (create_metric_alarms = false): the name is the module's.
+            alarmArn: `arn:aws:cloudwatch:${region}:${accountId}:alarm:${rolePrefix}-access-denied`,
+            eventRuleArn:
+              eventRule === undefined
+                ? undefined
+                : `arn:aws:events:${region}:${accountId}:rule/${eventRule}`,
+            topicArns,
+          },
+    uploaderCanOverwrite: outputValue<boolean>(stack, "uploader_can_overwrite"),
+    archiveStorageClassesAllowed: outputValue<boolean>(stack, "archive_storage_classes_allowed"),
+    adminMfaMaxAgeSeconds: outputValue<number>(stack, "admin_mfa_max_age_seconds"),
+    trust: {
+      callers: {
+        uploader: demo.uploader.user_arn,
+        viewer: demo.viewer.user_arn,
+        admin: demo.admin.user_arn,
+      },
+      binding: outputValue<string[]>(stack, "source_identity_binding"),
+      principalTag: outputValue<string>(stack, "source_identity_principal_tag"),
+      adminMfaRequired: outputValue<boolean>(stack, "admin_trust_requires_mfa"),
+    },
   });
   policies = await readDeployedPolicies(
     {
@@ -82,6 +112,28 @@ describe("the access contract on the deployed policies", () => {
     }
     expect(policies.bucketPolicy).toBeDefined();
     expect(policies.keyPolicy).toBeDefined();
+    for (const role of ["uploader", "viewer", "admin"] as const) {
+      expect(policies.trustPolicies?.[role], `trust policy of ${role}`).toBeDefined();
+    }
+  });
+
+  test("the audit's findings are cells: create-only uploads, SSE-C, archive, fresh MFA, SourceIdentity, monitoring", () => {
+    const ids = new Set(cells.map((c) => c.id));
+    for (const id of [
+      "uploader/s3:PutObject/overwrite",
+      "uploader/s3:PutObject/create-only",
+      "viewer/s3:PutObject/sse-c",
+      "admin/s3:PutObject/storage-class-GLACIER",
+      "admin/s3:DeleteObjectVersion/stale-mfa",
+      "admin/sts:AssumeRole/stale-mfa",
+      "viewer/sts:AssumeRole/forged-source-identity",
+      "uploader/sts:AssumeRole/forged-principal-tag",
+      "admin/cloudtrail:StopLogging",
+      "uploader/logs:DeleteLogGroup",
+      "viewer/s3:PutBucketNotification",
+    ]) {
+      expect(ids.has(id), id).toBe(true);
+    }
   });
 
   test("every cell of ARCHITECTURE §2 holds", async () => {
@@ -124,7 +176,7 @@ describe("the access contract on the deployed policies", () => {
     });
 
     test("for each policy kind, breaking an Allow and a Deny statement (where it has any) goes red", () => {
-      const kinds = ["identity", "bucket", "key"] as const;
+      const kinds = ["identity", "bucket", "key", "trust"] as const;
       for (const kind of kinds) {
         const ofKind = outcomes.filter((o) => o.mutation.location.kind === kind);
         expect(ofKind.length, `${kind} policy has statements`).toBeGreaterThan(0);
@@ -149,7 +201,10 @@ function effectOf(outcome: MutationOutcome): "Allow" | "Deny" | undefined {
       ? policies.bucketPolicy
       : location.kind === "key"
         ? policies.keyPolicy
-        : policies.identityPolicies[location.role].find((p) => p.name === location.name)?.document;
+        : location.kind === "trust"
+          ? policies.trustPolicies?.[location.role]
+          : policies.identityPolicies[location.role].find((p) => p.name === location.name)
+              ?.document;
   if (document === undefined) return undefined;
   const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
   const found = statement.startsWith("#")

@@ -100,9 +100,17 @@ describe("strongbox access on the local stack", () => {
     expect(row("bucketAdmin")).toEqual(["no", "no", "no"]);
     expect(row("kms")).toEqual(["GenerateDataKey+Decrypt", "Decrypt", "GenerateDataKey+Decrypt"]);
     expect(row("insecure")).toEqual(["no", "no", "no"]);
-    // admin_require_mfa = false locally only governs AssumeRole; the bucket policy
-    // still denies permanent deletes without MFA in the session.
+    // The bucket policy denies permanent deletes without a fresh MFA in the session.
     expect(row("deleteVersion")).toEqual(["no", "no", "with MFA"]);
+    // The audit's findings, as deployed: create-only Uploader, no SSE-C, no archive
+    // classes, no stale MFA, no monitoring changes.
+    // Uploader: create-only and multipart steps allowed, a replacing write not.
+    expect(row("overwrite")).toEqual(["partial (2/3)", "no", "yes"]);
+    expect(row("sseC")).toEqual(["no", "no", "no"]);
+    // Writers: STANDARD_IA allowed, GLACIER and DEEP_ARCHIVE not.
+    expect(row("archive")).toEqual(["partial (1/3)", "no", "partial (1/3)"]);
+    expect(row("staleMfa")).toEqual(["no", "no", "no"]);
+    expect(row("monitoring")).toEqual(["no", "no", "no"]);
   });
 
   it("a role policy granting the Viewer uploads is flagged, and only that", async () => {
@@ -128,9 +136,10 @@ describe("strongbox access on the local stack", () => {
       expect(viewerPut?.flagged).toBe(true);
       expect(viewerPut?.expected).toBe("no");
       expect(viewerPut?.actual).not.toBe("no");
+      // A Viewer allowed to put may also replace keys: that row is flagged too.
       expect(
         report.matrix.filter((m) => m.flagged).map((m) => `${m.capability}/${m.role}`),
-      ).toEqual(["put/viewer"]);
+      ).toEqual(["put/viewer", "overwrite/viewer"]);
 
       const human = await sb.run(["access"]);
       expect(human.stdout).toMatch(/✗ partial \(1\/3\) \(contract: no\)/);

@@ -15,8 +15,13 @@ describe("strongbox catalog commands (local stack)", () => {
   const prefix = `cli-it-${Date.now()}/`;
   const key = `${prefix}report with spaces + ü.txt`;
 
-  async function putWithPresignedUrl(k: string, body: string): Promise<void> {
-    const p = await run(["presign", "put", k, "--role", "uploader", "--json"]);
+  /** The Uploader creates keys (its URL signs If-None-Match: *); the Admin replaces them. */
+  async function putWithPresignedUrl(
+    k: string,
+    body: string,
+    role: "uploader" | "admin" = "uploader",
+  ): Promise<void> {
+    const p = await run(["presign", "put", k, "--role", role, "--json"]);
     expect(p.code, p.stderr).toBe(0);
     const file = join(sb.dir, "body");
     await writeFile(file, body);
@@ -110,7 +115,10 @@ describe("strongbox catalog commands (local stack)", () => {
   });
 
   it("versions lists every version of exactly that key, newest first", async () => {
-    await putWithPresignedUrl(key, "version two, longer\n");
+    // The Uploader may not replace it (moto honours If-None-Match: *); the Admin may.
+    const refused = await run(["presign", "put", key, "--role", "uploader", "--json"]);
+    expect(refused.json().headers).toEqual({ "if-none-match": "*" });
+    await putWithPresignedUrl(key, "version two, longer\n", "admin");
     await putWithPresignedUrl(`${key}.other`, "a different key sharing the prefix");
     const r = await run(["versions", key, "--role", "viewer", "--json"]);
     expect(r.code, r.stderr).toBe(0);
@@ -186,9 +194,11 @@ describe("strongbox catalog commands (local stack)", () => {
     const denied = await run(["rm", key, "--version-id", victim, "--role", "admin"]);
     expect(denied.code).toBe(3);
     expect(denied.stderr).toMatch(
-      /access denied: role admin may not DeleteObjectVersion .*needs MFA in the admin session/,
+      /access denied: role admin may not DeleteObjectVersion .*needs a fresh MFA in the admin session/,
     );
-    expect(denied.stderr).toMatch(/hint: run `strongbox login --role admin --mfa-code NNNNNN`/);
+    expect(denied.stderr).toMatch(
+      /hint: log in again with a new MFA code: `strongbox login --role admin`/,
+    );
 
     const awsConfig = join(sb.dir, "aws-config-mfa");
     await writeFile(

@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sessionsDirFor } from "../../src/core/config.js";
 import { loadTestStack, type TestStack } from "./support/stack.js";
 
 const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -29,8 +30,9 @@ export interface CliRun {
 }
 
 /**
- * A private copy of the stack's CLI config (its own sessions/ directory, so
- * tests never share role sessions) and a runner for `strongbox` against it.
+ * A private copy of the stack's CLI config and its own state folder
+ * (STRONGBOX_STATE_DIR: sessions never shared between tests, never in the
+ * real home) and a runner for `strongbox` against it.
  */
 export async function cliSandbox(extraEnv: NodeJS.ProcessEnv = {}) {
   const stack: TestStack = loadTestStack();
@@ -41,8 +43,7 @@ export async function cliSandbox(extraEnv: NodeJS.ProcessEnv = {}) {
   const env: NodeJS.ProcessEnv = {
     ...stack.env,
     STRONGBOX_CONFIG: configPath,
-    // Resume records in the sandbox, not in the user's state folder.
-    XDG_STATE_HOME: join(dir, "state"),
+    STRONGBOX_STATE_DIR: join(dir, "state"),
     ...extraEnv,
   };
   delete env.AWS_PROFILE;
@@ -66,7 +67,8 @@ export async function cliSandbox(extraEnv: NodeJS.ProcessEnv = {}) {
         },
       );
     });
-  return { stack, dir, configPath, sessionsDir: join(dir, "sessions"), env, run };
+  const sessionsDir = sessionsDirFor(configPath, env, homedir());
+  return { stack, dir, configPath, sessionsDir, env, run };
 }
 
 /** curl, as someone handed a pre-signed URL would use it. */

@@ -23,15 +23,20 @@ describe("restore by multipart copy (local stack)", () => {
     }
     const key = `cli-it-multipart-${Date.now()}.bin`;
     const first = randomBytes(12 * MiB);
-    const put = async (body: Buffer) => {
+    // The Uploader creates the key, the Admin replaces it (the Uploader only creates).
+    const put = async (body: Buffer, role: "uploader" | "admin") => {
       const file = join(sb.dir, "body.bin");
       await writeFile(file, body);
-      const url = (await sb.run(["presign", "put", key, "--role", "uploader"])).stdout.trim();
-      const c = await curl(["-f", "--upload-file", file, url]);
+      const p = (await sb.run(["presign", "put", key, "--role", role, "--json"])).json();
+      const headers = Object.entries(p.headers as Record<string, string>).flatMap(([h, v]) => [
+        "-H",
+        `${h}: ${v}`,
+      ]);
+      const c = await curl(["-f", "--upload-file", file, ...headers, p.url]);
       expect(c.code, c.stderr).toBe(0);
     };
-    await put(first);
-    await put(Buffer.from("second version"));
+    await put(first, "uploader");
+    await put(Buffer.from("second version"), "admin");
     const versions = (await sb.run(["versions", key, "--role", "admin", "--json"])).json().versions;
     const oldest = versions.at(-1).versionId as string;
 

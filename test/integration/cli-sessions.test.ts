@@ -1,9 +1,10 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { login } from "../../src/cli/commands/login.js";
 import type { CommandDeps } from "../../src/cli/context.js";
-import { loadConfig } from "../../src/core/config.js";
+import { loadConfig, sessionsDirFor } from "../../src/core/config.js";
 import { cliSandbox } from "./cli-helpers.js";
 
 /**
@@ -183,7 +184,8 @@ describe("strongbox login / whoami / logout (local stack)", () => {
       mfaConfig,
     ]);
     expect(noTty.code).toBe(5);
-    expect(noTty.stderr).toContain("role admin needs MFA: pass --mfa-code NNNNNN");
+    expect(noTty.stderr).toContain("role admin needs MFA: no code was given");
+    expect(noTty.stderr).toMatch(/hint: .*--mfa-code -.*STRONGBOX_MFA_CODE/);
 
     // In-process, as main would run it on a terminal: the prompt callback supplies the code.
     const questions: string[] = [];
@@ -194,6 +196,7 @@ describe("strongbox login / whoami / logout (local stack)", () => {
         globals: {
           json: false,
           configPath: mfaConfig,
+          sessionsDir: sessionsDirFor(mfaConfig, sb.env, homedir()),
           profile: "local-admin",
           debug: false,
           quiet: false,
@@ -204,7 +207,6 @@ describe("strongbox login / whoami / logout (local stack)", () => {
         config: () => loadConfig(mfaConfig),
         session: () => Promise.reject(new Error("login must not read a session")),
         log: { info: () => {}, note: () => {}, warn: () => {}, debug: () => {} },
-        env: process.env,
         stdout: process.stdout,
         stderr: process.stderr,
         interactive: true,
@@ -212,11 +214,13 @@ describe("strongbox login / whoami / logout (local stack)", () => {
           questions.push(question);
           return "654321\n";
         },
+        env: {},
+        readStdin: () => Promise.reject(new Error("login must not read stdin here")),
         signal: new AbortController().signal,
         now: Date.now,
       };
       const result = await login(
-        { role: "admin", mfaCode: undefined, durationSeconds: undefined },
+        { role: "admin", mfa: undefined, durationSeconds: undefined },
         deps,
       );
       expect(questions).toEqual([`MFA code for ${serial}: `]);

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mapAwsError, mapS3HttpError } from "../../src/core/aws-errors.js";
 import { StrongboxError } from "../../src/core/errors.js";
@@ -554,5 +554,64 @@ describe("the transfer engine against MinIO", () => {
     expect((download as StrongboxError).message).toBe(
       `access denied: role uploader may not HeadObject on s3://${lane.bucket}/engine/twelve-mib.bin; viewer or admin can.`,
     );
+  });
+
+  test("create-only: the Uploader creates a key but cannot replace it (single PUT and multipart); nothing is left; the Admin can", async () => {
+    const root = new S3Client({
+      region: LANE_REGION,
+      endpoint: lane.endpoint,
+      forcePathStyle: true,
+      credentials: lane.root,
+    });
+    const bytes = async (key: string) => {
+      const out = join(work, `check-${key.replaceAll("/", "_")}`);
+      await downloadObject(deps("viewer"), { bucket: lane.bucket, key, out });
+      return readFile(out);
+    };
+    try {
+      for (const [key, size] of [
+        ["create-only/one.bin", 4096],
+        ["create-only/eleven-mib.bin", 11 * MiB],
+      ] as const) {
+        const first = join(work, "first.bin");
+        const second = join(work, "second.bin");
+        const original = randomBytes(size);
+        writeFileSync(first, original);
+        writeFileSync(second, randomBytes(size));
+        const options = {
+          bucket: lane.bucket,
+          key,
+          partSize: 5 * MiB,
+          threshold: 5 * MiB,
+          createOnly: true,
+        };
+        const created = await uploadFile(deps("uploader"), { ...options, path: first });
+        expect(created.parts).toBe(size > 5 * MiB ? 3 : 1);
+
+        const refused = await uploadFile(deps("uploader"), { ...options, path: second }).catch(
+          (e: unknown) => e,
+        );
+        expect(refused).toBeInstanceOf(StrongboxError);
+        expect((refused as StrongboxError).exitCode).toBe(3);
+        expect((refused as StrongboxError).message).toBe(
+          `already exists on s3://${lane.bucket}/${key}: role uploader may only create new keys; admin can replace it.`,
+        );
+        // The refused multipart upload was aborted: no parts stay billed.
+        const open = await root.send(
+          new ListMultipartUploadsCommand({ Bucket: lane.bucket, Prefix: key }),
+        );
+        expect(open.Uploads ?? []).toEqual([]);
+        expect((await bytes(key)).equals(original)).toBe(true);
+      }
+
+      // The Admin replaces a key (no condition sent).
+      const replacement = randomBytes(2048);
+      const path = join(work, "replacement.bin");
+      writeFileSync(path, replacement);
+      await uploadFile(deps("admin"), { bucket: lane.bucket, key: "create-only/one.bin", path });
+      expect((await bytes("create-only/one.bin")).equals(replacement)).toBe(true);
+    } finally {
+      root.destroy();
+    }
   });
 });

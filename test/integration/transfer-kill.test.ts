@@ -107,7 +107,7 @@ beforeAll(async () => {
   env = {
     ...stack.env,
     STRONGBOX_CONFIG: join(work, "config.json"),
-    XDG_STATE_HOME: join(work, "state"),
+    STRONGBOX_STATE_DIR: join(work, "state"),
   };
   if (process.env.STRONGBOX_TEST_CLI === undefined) {
     await run("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: repo }).catch(
@@ -159,7 +159,7 @@ describe("a transfer killed with SIGKILL continues where it stopped", () => {
       "uploader",
     ];
     const { child, exited } = startCli(args);
-    const transfers = join(work, "state", "strongbox", "transfers");
+    const transfers = join(work, "state", "transfers");
     const record = await waitFor(async () => {
       const names = (await readdir(transfers)).filter((f) => f.endsWith(".json"));
       if (names.length !== 1) return undefined;

@@ -13,16 +13,21 @@ provider "aws" {
 module "strongbox" {
   source = "../../modules/strongbox"
 
-  name_prefix             = var.name_prefix
-  bucket_name             = var.bucket_name
-  role_principals         = var.role_principals
-  admin_require_mfa       = var.admin_require_mfa
-  require_source_identity = var.require_source_identity
-  max_session_duration    = var.max_session_duration
-  max_signature_age_ms    = var.max_signature_age_ms
-  object_lifecycle        = var.object_lifecycle
-  cors_allowed_origins    = var.cors_allowed_origins
-  kms_administrator_arns  = var.kms_administrator_arns
-  alert_emails            = var.alert_emails
-  tags                    = var.tags
+  name_prefix                   = var.name_prefix
+  bucket_name                   = var.bucket_name
+  role_principals               = var.role_principals
+  admin_require_mfa             = var.admin_require_mfa
+  require_source_identity       = var.require_source_identity
+  admin_mfa_max_age_seconds     = var.admin_mfa_max_age_seconds
+  source_identity_binding       = var.source_identity_binding
+  source_identity_principal_tag = var.source_identity_principal_tag
+  uploader_can_overwrite        = var.uploader_can_overwrite
+  allow_archive_storage_classes = var.allow_archive_storage_classes
+  max_session_duration          = var.max_session_duration
+  max_signature_age_ms          = var.max_signature_age_ms
+  object_lifecycle              = var.object_lifecycle
+  cors_allowed_origins          = var.cors_allowed_origins
+  kms_administrator_arns        = var.kms_administrator_arns
+  alert_emails                  = var.alert_emails
+  tags                          = var.tags
 }

@@ -58,6 +58,31 @@ output "admin_mfa_required" {
   value       = module.strongbox.admin_mfa_required
 }
 
+output "admin_mfa_max_age_seconds" {
+  description = "Oldest MFA (seconds) that may assume Admin or delete a version permanently."
+  value       = module.strongbox.admin_mfa_max_age_seconds
+}
+
+output "source_identity_binding" {
+  description = "How SourceIdentity is bound to the caller (user_name / principal_tag)."
+  value       = module.strongbox.source_identity_binding
+}
+
+output "source_identity_principal_tag" {
+  description = "Principal tag a SourceIdentity must equal under the principal_tag binding."
+  value       = module.strongbox.source_identity_principal_tag
+}
+
+output "uploader_can_overwrite" {
+  description = "Whether the Uploader may replace an existing key."
+  value       = module.strongbox.uploader_can_overwrite
+}
+
+output "archive_storage_classes_allowed" {
+  description = "Whether writes in GLACIER / DEEP_ARCHIVE are allowed."
+  value       = module.strongbox.archive_storage_classes_allowed
+}
+
 output "max_session_duration_seconds" {
   description = "Longest role session, in seconds."
   value       = module.strongbox.max_session_duration_seconds

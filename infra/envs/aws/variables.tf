@@ -42,6 +42,36 @@ variable "require_source_identity" {
   default     = true
 }
 
+variable "admin_mfa_max_age_seconds" {
+  description = "How fresh the Admin's MFA must be (seconds) to assume Admin and to delete a version permanently."
+  type        = number
+  default     = 900
+}
+
+variable "source_identity_binding" {
+  description = "How SourceIdentity is bound to the caller: [\"user_name\"] (IAM users), [\"principal_tag\"] (SSO/federated), or both (see the module)."
+  type        = list(string)
+  default     = ["user_name"]
+}
+
+variable "source_identity_principal_tag" {
+  description = "Principal tag a SourceIdentity must equal under the principal_tag binding."
+  type        = string
+  default     = "strongbox-user"
+}
+
+variable "uploader_can_overwrite" {
+  description = "Let the Uploader replace existing keys (default: create-only writes)."
+  type        = bool
+  default     = false
+}
+
+variable "allow_archive_storage_classes" {
+  description = "Allow writes in GLACIER / DEEP_ARCHIVE, which no role can read back."
+  type        = bool
+  default     = false
+}
+
 variable "max_session_duration" {
   description = "Longest role session in seconds (3600-43200)."
   type        = number
@@ -58,7 +88,7 @@ variable "object_lifecycle" {
   description = "Lifecycle of the main bucket's objects (see the module)."
   type = object({
     abort_incomplete_multipart_days    = optional(number, 7)
-    noncurrent_version_expiration_days = optional(number, 90)
+    noncurrent_version_expiration_days = optional(number, 0)
     newer_noncurrent_versions_to_keep  = optional(number)
     noncurrent_version_transition = optional(object({
       days          = number

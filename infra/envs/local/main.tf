@@ -64,9 +64,15 @@ module "strongbox" {
   name_prefix     = var.name_prefix
   role_principals = { for role in local.roles : role => [aws_iam_user.demo[role].arn] }
 
-  # moto cannot issue or check MFA codes (its STS takes no MFA device), so the
-  # local Admin role cannot demand MFA; every real deployment keeps the default (true).
-  admin_require_mfa = false
+  # The Admin trust policy demands a fresh MFA here as in AWS (the access
+  # contract proves it on the deployed policy); moto evaluates no trust policy,
+  # so the demo Admin still assumes without a code (see admin_mfa_required in outputs.tf).
+  # Both SourceIdentity forms, so the contract proves each on the deployed policy.
+  source_identity_binding = ["user_name", "principal_tag"]
+
+  # moto gap: GetBucketEncryption drops BlockedEncryptionTypes, so the second plan
+  # would re-add the SSE-C block forever. The bucket policy's SSE-C denial stays.
+  block_sse_c = false
 
   # moto gap: no PutQueryDefinition; `strongbox audit` needs a real account anyway.
   create_query_definitions = false

@@ -54,8 +54,41 @@ output "role_arns" {
 }
 
 output "admin_mfa_required" {
-  description = "Whether assuming Admin requires MFA (false locally: moto cannot do MFA)."
+  description = "Whether the CLI must send an MFA code to assume Admin."
+  # moto gap: its STS takes no MFA device and evaluates no trust policy, so the
+  # CLI must not ask for a code here, although the deployed trust policy
+  # (module.strongbox.admin_mfa_required) demands a fresh MFA as in AWS.
+  value = false
+}
+
+output "admin_trust_requires_mfa" {
+  description = "Whether the deployed Admin trust policy demands a fresh MFA (true as in AWS; the access contract proves it)."
   value       = module.strongbox.admin_mfa_required
+}
+
+output "admin_mfa_max_age_seconds" {
+  description = "Oldest MFA (seconds) that may assume Admin or delete a version permanently."
+  value       = module.strongbox.admin_mfa_max_age_seconds
+}
+
+output "source_identity_binding" {
+  description = "How SourceIdentity is bound to the caller (user_name / principal_tag)."
+  value       = module.strongbox.source_identity_binding
+}
+
+output "source_identity_principal_tag" {
+  description = "Principal tag a SourceIdentity must equal under the principal_tag binding."
+  value       = module.strongbox.source_identity_principal_tag
+}
+
+output "uploader_can_overwrite" {
+  description = "Whether the Uploader may replace an existing key."
+  value       = module.strongbox.uploader_can_overwrite
+}
+
+output "archive_storage_classes_allowed" {
+  description = "Whether writes in GLACIER / DEEP_ARCHIVE are allowed."
+  value       = module.strongbox.archive_storage_classes_allowed
 }
 
 output "max_session_duration_seconds" {

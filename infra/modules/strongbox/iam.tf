@@ -4,27 +4,48 @@
 locals {
   objects_arn = "${local.bucket_arn}/*"
 
-  # Trust: the listed principals, recording who they are (SourceIdentity).
-  # Admin sessions need MFA unless admin_require_mfa is false.
-  role_trust_conditions = {
-    for role in keys(local.role_names) : role => merge(
-      var.require_source_identity ? { StringLike = { "sts:SourceIdentity" = "*" } } : {},
-      role == "admin" && var.admin_require_mfa ? { Bool = { "aws:MultiFactorAuthPresent" = "true" } } : {},
-    )
+  # Trust: the listed principals, recording who they are (SourceIdentity),
+  # bound to the caller's own identity: one statement per binding form, so a
+  # caller matching either form may assume (conditions within one statement
+  # are ANDed). Admin sessions need a fresh MFA unless admin_require_mfa is false.
+  source_identity_values = {
+    user_name     = "$${aws:username}"
+    principal_tag = "$${aws:PrincipalTag/${var.source_identity_principal_tag}}"
+  }
+  trust_forms = var.require_source_identity ? var.source_identity_binding : ["none"]
+
+  admin_mfa_conditions = {
+    Bool            = { "aws:MultiFactorAuthPresent" = "true" }
+    NumericLessThan = { "aws:MultiFactorAuthAge" = tostring(var.admin_mfa_max_age_seconds) }
   }
 
-  role_trust_policies = {
-    for role in keys(local.role_names) : role => jsonencode({
-      Version = "2012-10-17"
-      Statement = [merge(
+  role_trust_conditions = {
+    for role in keys(local.role_names) : role => {
+      for form in local.trust_forms : form => merge(
+        form == "none" ? {} : { StringEquals = { "sts:SourceIdentity" = local.source_identity_values[form] } },
+        role == "admin" && var.admin_require_mfa ? local.admin_mfa_conditions : {},
+      )
+    }
+  }
+
+  role_trust_statements = {
+    for role, by_form in local.role_trust_conditions : role => [
+      for form, condition in by_form : merge(
         {
-          Sid       = "AssumeBy${title(role)}Principals"
+          Sid       = "AssumeBy${title(role)}Principals${form == "none" ? "" : replace(title(replace(form, "_", " ")), " ", "")}"
           Effect    = "Allow"
           Principal = { AWS = var.role_principals[role] }
           Action    = ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"]
         },
-        length(local.role_trust_conditions[role]) > 0 ? { Condition = local.role_trust_conditions[role] } : {},
-      )]
+        length(condition) > 0 ? { Condition = condition } : {},
+      )
+    ]
+  }
+
+  role_trust_policies = {
+    for role in keys(local.role_names) : role => jsonencode({
+      Version   = "2012-10-17"
+      Statement = local.role_trust_statements[role]
     })
   }
 
@@ -36,6 +57,21 @@ locals {
       # PutObject covers CreateMultipartUpload, UploadPart and CompleteMultipartUpload.
       Action   = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"]
       Resource = local.objects_arn
+    }]
+
+    # Create-only writes: PutObject and CompleteMultipartUpload (the requests
+    # that make an object, s3:ObjectCreationOperation) must carry
+    # If-None-Match: *, so S3 refuses them (412) when the key exists.
+    # CreateMultipartUpload and UploadPart carry no conditional header and stay allowed.
+    deny_overwrite = [{
+      Sid      = "DenyWritesThatMayReplaceAnObject"
+      Effect   = "Deny"
+      Action   = "s3:PutObject"
+      Resource = local.objects_arn
+      Condition = {
+        Bool            = { "s3:ObjectCreationOperation" = "true" }
+        StringNotEquals = { "s3:if-none-match" = "*" }
+      }
     }]
 
     read_objects = [
@@ -65,7 +101,7 @@ locals {
         Effect    = "Allow"
         Action    = "s3:DeleteObjectVersion"
         Resource  = local.objects_arn
-        Condition = { Bool = { "aws:MultiFactorAuthPresent" = "true" } }
+        Condition = local.admin_mfa_conditions
       },
     ]
 
@@ -92,6 +128,14 @@ locals {
           "s3:PutObjectVersionAcl",
         ]
         Resource = [local.bucket_arn, local.objects_arn, local.access_log_bucket_arn, "${local.access_log_bucket_arn}/*"]
+      },
+      {
+        # Notifications and replication could copy the data elsewhere or
+        # silence a consumer; on every bucket of the deployment.
+        Sid      = "DenyNotificationAndReplicationChanges"
+        Effect   = "Deny"
+        Action   = ["s3:PutBucketNotification", "s3:PutReplicationConfiguration"]
+        Resource = distinct([local.bucket_arn, local.monitoring_name_patterns.buckets])
       },
       {
         Sid    = "DenyKeyReconfiguration"
@@ -122,7 +166,7 @@ locals {
   }
 
   role_capabilities = {
-    uploader = ["write_objects"]
+    uploader = concat(["write_objects"], var.uploader_can_overwrite ? [] : ["deny_overwrite"])
     viewer   = ["read_objects"]
     admin    = ["write_objects", "read_objects", "delete_objects"]
   }
@@ -135,6 +179,7 @@ locals {
         local.kms_use_statement[role],
         role == "admin" ? local.admin_extra_statements : [],
         local.identity_policy_fragments.deny_reconfiguration,
+        local.deny_monitoring_changes,
       )
     })
   }

@@ -58,6 +58,31 @@ output "admin_mfa_required" {
   value       = var.admin_require_mfa
 }
 
+output "admin_mfa_max_age_seconds" {
+  description = "Oldest MFA (seconds since it was given) that may assume Admin or delete a version permanently."
+  value       = var.admin_mfa_max_age_seconds
+}
+
+output "source_identity_binding" {
+  description = "How a role session's SourceIdentity is bound to the caller: user_name and/or principal_tag (empty when SourceIdentity is not required)."
+  value       = var.require_source_identity ? var.source_identity_binding : []
+}
+
+output "source_identity_principal_tag" {
+  description = "Principal tag a SourceIdentity must equal under the principal_tag binding."
+  value       = var.source_identity_principal_tag
+}
+
+output "uploader_can_overwrite" {
+  description = "Whether the Uploader may replace an existing key (false: its writes must carry If-None-Match: *)."
+  value       = var.uploader_can_overwrite
+}
+
+output "archive_storage_classes_allowed" {
+  description = "Whether writes in GLACIER / DEEP_ARCHIVE are allowed."
+  value       = var.allow_archive_storage_classes
+}
+
 output "max_session_duration_seconds" {
   description = "Longest session a role grants, in seconds."
   value       = var.max_session_duration

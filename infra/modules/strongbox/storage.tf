@@ -62,6 +62,29 @@ locals {
       },
     ]
 
+    # SSE-C (a key the caller brings and S3 forgets) would put data out of
+    # reach of this key, its policy and its audit trail. Multipart steps carry
+    # the header too, so they are refused alike.
+    deny_sse_c = [{
+      Sid       = "DenyWritesWithCustomerProvidedKeys"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "${local.bucket_arn}/*"
+      Condition = { Null = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" } }
+    }]
+
+    # No role may restore an archived object, so a write into an archive
+    # class could be read back by nobody.
+    deny_archive_storage_classes = var.allow_archive_storage_classes ? [] : [{
+      Sid       = "DenyWritesInStorageClassesNoRoleCanRead"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "${local.bucket_arn}/*"
+      Condition = { StringEquals = { "s3:x-amz-storage-class" = ["GLACIER", "DEEP_ARCHIVE"] } }
+    }]
+
     deny_old_signature = var.max_signature_age_ms == null ? [] : [{
       Sid       = "DenyPresignedUrlsOlderThanMaxAge"
       Effect    = "Deny"
@@ -85,6 +108,18 @@ locals {
       Condition = {
         ArnEquals    = { "aws:PrincipalArn" = values(local.role_arns) }
         BoolIfExists = { "aws:MultiFactorAuthPresent" = "false" }
+      }
+      }, {
+      # ... and a fresh one: older than admin_mfa_max_age_seconds (or of
+      # unknown age) is refused.
+      Sid       = "DenyPermanentDeleteWithStaleMfa"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:DeleteObjectVersion"
+      Resource  = "${local.bucket_arn}/*"
+      Condition = {
+        ArnEquals                  = { "aws:PrincipalArn" = values(local.role_arns) }
+        NumericGreaterThanIfExists = { "aws:MultiFactorAuthAge" = tostring(var.admin_mfa_max_age_seconds) }
       }
     }]
   }
@@ -166,6 +201,8 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "main" {
       kms_master_key_id = aws_kms_key.this.arn
     }
     bucket_key_enabled = true
+    # S3 itself refuses SSE-C requests; the bucket policy refuses them too.
+    blocked_encryption_types = var.block_sse_c ? ["SSE-C"] : null
   }
 }
 

@@ -59,6 +59,70 @@ variable "require_source_identity" {
   nullable    = false
 }
 
+variable "admin_mfa_max_age_seconds" {
+  description = "How fresh the Admin's MFA must be, in seconds since it was given (aws:MultiFactorAuthAge): for assuming the Admin role (when admin_require_mfa) and for deleting a version permanently (always). An Admin session older than this must log in again with a new code before a permanent delete."
+  type        = number
+  default     = 900
+  nullable    = false
+
+  validation {
+    condition     = var.admin_mfa_max_age_seconds >= 60 && var.admin_mfa_max_age_seconds <= 43200 && floor(var.admin_mfa_max_age_seconds) == var.admin_mfa_max_age_seconds
+    error_message = "admin_mfa_max_age_seconds must be a whole number of seconds from 60 to 43200 (12 hours)."
+  }
+}
+
+variable "source_identity_binding" {
+  description = <<-EOT
+    How a role session's sts:SourceIdentity is bound to the caller, so nobody acts under another person's name
+    (each form is one trust statement; a caller matching any listed form may assume):
+    "user_name": IAM users; the SourceIdentity must equal the caller's IAM user name (aws:username).
+    "principal_tag": federated / IAM Identity Center (SSO) sessions and roles; the SourceIdentity must equal the caller's
+    principal tag named by source_identity_principal_tag (for SSO: an attribute for access control; for a role: a role tag).
+    Ignored when require_source_identity is false.
+  EOT
+  type        = list(string)
+  default     = ["user_name"]
+  nullable    = false
+
+  validation {
+    condition     = length(var.source_identity_binding) > 0 && alltrue([for form in var.source_identity_binding : contains(["user_name", "principal_tag"], form)]) && length(distinct(var.source_identity_binding)) == length(var.source_identity_binding)
+    error_message = "source_identity_binding must list one or both of \"user_name\" and \"principal_tag\", each once."
+  }
+}
+
+variable "source_identity_principal_tag" {
+  description = "Principal tag whose value a caller's SourceIdentity must equal under the \"principal_tag\" binding (aws:PrincipalTag/<this>). Only administrators may set it: on IAM Identity Center map it from the user's identity store attribute; never let callers set it as a session tag."
+  type        = string
+  default     = "strongbox-user"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.:/=+@-]{1,128}$", var.source_identity_principal_tag)) && !startswith(lower(var.source_identity_principal_tag), "aws:")
+    error_message = "source_identity_principal_tag must be 1-128 characters of letters, digits and _ . : / = + - @, and must not start with aws:."
+  }
+}
+
+variable "uploader_can_overwrite" {
+  description = "Let the Uploader replace an existing key. False (the default): the Uploader's PutObject and CompleteMultipartUpload are refused unless they carry If-None-Match: * (s3:if-none-match), so an upload only ever creates a new key; the other multipart steps stay allowed. Replacing a key is then the Admin's."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "block_sse_c" {
+  description = "Block SSE-C (customer-provided keys) on the main bucket itself (blocked_encryption_types). The bucket policy refuses SSE-C writes either way. False only for an emulator that drops the setting (moto 5.2.5), which would otherwise leave a permanent diff."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "allow_archive_storage_classes" {
+  description = "Allow writes in GLACIER or DEEP_ARCHIVE. False (the default) refuses them in the bucket policy: no role may restore an archived object, so such a write could be read back by nobody."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
 variable "max_session_duration" {
   description = "Longest role session in seconds (3600-43200). A pre-signed URL dies with the session that signed it."
   type        = number
@@ -86,13 +150,14 @@ variable "object_lifecycle" {
   description = <<-EOT
     Lifecycle of the main bucket's objects:
     abort_incomplete_multipart_days: abort multipart uploads left incomplete this long;
-    noncurrent_version_expiration_days: delete versions this many days after they stop being current (0 keeps them forever);
+    noncurrent_version_expiration_days: delete versions this many days after they stop being current (0, the default, keeps them
+      forever, so an overwrite or a delete marker never destroys data on a schedule);
     newer_noncurrent_versions_to_keep: keep this many newest noncurrent versions regardless of age (null: none);
     noncurrent_version_transition: move noncurrent versions to a cheaper storage class after some days (null: never).
   EOT
   type = object({
     abort_incomplete_multipart_days    = optional(number, 7)
-    noncurrent_version_expiration_days = optional(number, 90)
+    noncurrent_version_expiration_days = optional(number, 0)
     newer_noncurrent_versions_to_keep  = optional(number)
     noncurrent_version_transition = optional(object({
       days          = number

@@ -9,6 +9,7 @@ import {
 import { systemClock } from "../../core/audit/insights.js";
 import { validateKey, validatePrincipal } from "../../core/audit/query-text.js";
 import { parseSince } from "../../core/audit/since.js";
+import { displayKey, printable } from "../../core/text/printable.js";
 import { parsePositiveInt } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
 import { table } from "../render.js";
@@ -64,16 +65,16 @@ export async function audit(options: AuditOptions, deps: CommandDeps): Promise<A
 
 export function renderAudit(result: AuditResult): string {
   const filters = [
-    result.filters.key === undefined ? undefined : `key ${JSON.stringify(result.filters.key)}`,
-    result.filters.principal === undefined ? undefined : `principal ${result.filters.principal}`,
+    result.filters.key === undefined ? undefined : `key ${displayKey(result.filters.key)}`,
+    result.filters.principal === undefined
+      ? undefined
+      : `principal ${printable(result.filters.principal)}`,
   ].filter(Boolean);
   const heading = `${result.query} (${result.definitionName}) from ${result.since} to ${result.until}${
     filters.length > 0 ? `, ${filters.join(", ")}` : ""
   }`;
   if (result.records.length === 0) return `${heading}\nno matching events`;
-  const rows = result.records.map((record) =>
-    result.columns.map((column) => printable(record[column] ?? "")),
-  );
+  const rows = result.records.map((record) => result.columns.map((column) => record[column] ?? ""));
   const numeric = result.columns
     .map((column, i) =>
       result.records.every((r) => /^-?\d+(\.\d+)?$/.test(r[column] ?? "")) ? i : -1,
@@ -81,12 +82,6 @@ export function renderAudit(result: AuditResult): string {
     .filter((i) => i >= 0);
   const count = `${result.records.length} row${result.records.length === 1 ? "" : "s"}`;
   return `${heading}\n${table([result.columns, ...rows], numeric)}\n${count}`;
-}
-
-/** Log fields are attacker-influenced (keys, user agents): no terminal escapes reach the TTY. */
-function printable(value: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
-  return value.replace(/[\u0000-\u001f\u007f-\u009f]/g, "�");
 }
 
 export function auditOptionsFrom(

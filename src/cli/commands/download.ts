@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
+import { displayKey } from "../../core/text/printable.js";
 import type { DownloadResult } from "../../core/transfer/download.js";
 import { DEFAULT_CONCURRENCY } from "../../core/transfer/part-plan.js";
 import { downloadTarget } from "../../core/transfer/target.js";
@@ -145,7 +146,9 @@ async function toStdout(
         if (error.code !== "EPIPE") throw error;
       },
     );
-    deps.log.info(`downloaded ${key} to stdout (${formatBytes(r.size)}; verified: ${r.verified})`);
+    deps.log.info(
+      `downloaded ${displayKey(key)} to stdout (${formatBytes(r.size)}; verified: ${r.verified})`,
+    );
     return toJson(r, "-");
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -155,7 +158,7 @@ async function toStdout(
 function warnUnverified(deps: CommandDeps, r: DownloadResult): void {
   if (r.verified === "none")
     deps.log.warn(
-      `S3 holds no checksum for ${r.key} that can be compared (SSE-KMS ETag): size checked only.`,
+      `S3 holds no checksum for ${displayKey(r.key)} that can be compared (SSE-KMS ETag): size checked only.`,
     );
 }
 
@@ -172,14 +175,18 @@ const toJson = (r: DownloadResult, path: string): DownloadedFile => ({
 
 export const renderDownload = (r: DownloadCommandResult): string =>
   [
-    ...r.planned.map((f) => `would download ${f.key} → ${f.path} (${formatBytes(f.size)})`),
-    ...r.unchanged.map((f) => `unchanged: ${f.path} (same as ${f.key}; not downloaded)`),
+    ...r.planned.map(
+      (f) => `would download ${displayKey(f.key)} → ${f.path} (${formatBytes(f.size)})`,
+    ),
+    ...r.unchanged.map(
+      (f) => `unchanged: ${f.path} (same as ${displayKey(f.key)}; not downloaded)`,
+    ),
     // Bytes on stdout are the result for `--out -`: nothing else may go there.
     ...r.files
       .filter((f) => f.path !== "-")
       .map(
         (f) =>
-          `downloaded ${f.key} → ${f.path} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s` +
+          `downloaded ${displayKey(f.key)} → ${f.path} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s` +
           `${f.resumed ? ", resumed" : ""}; verified: ${f.verified})`,
       ),
   ].join("\n");

@@ -1,10 +1,9 @@
-import { sessionsDirOf } from "../../core/config.js";
-import { StrongboxError } from "../../core/errors.js";
 import { assumeRoleSession } from "../../core/session/assume.js";
-import { SessionCache } from "../../core/session/cache.js";
+import { sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import type { LoginOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
+import { askMfaCode, offeredMfaCode } from "../mfa-input.js";
 import { formatDuration, formatTime } from "../render.js";
 
 export interface LoginResult extends SessionSummary {
@@ -14,33 +13,18 @@ export interface LoginResult extends SessionSummary {
 /** Always assumes the role afresh (an explicit login), then caches the session. */
 export async function login(options: LoginOptions, deps: CommandDeps): Promise<LoginResult> {
   const config = await deps.config();
-  const code = options.mfaCode;
+  const offered = await offeredMfaCode(options.mfa, deps);
   const session = await assumeRoleSession({
     config,
     role: options.role,
     profile: deps.globals.profile,
     durationSeconds: options.durationSeconds,
-    mfaOffered: code !== undefined,
-    mfaCode: async (serial) => {
-      if (code !== undefined) return code;
-      if (deps.prompt === undefined) {
-        throw new StrongboxError(
-          "credentials",
-          `role ${options.role} needs MFA: pass --mfa-code NNNNNN`,
-          {
-            hint: "no terminal to prompt on",
-          },
-        );
-      }
-      const typed = (await deps.prompt(`MFA code for ${serial}: `)).trim();
-      if (!/^\d{6}$/.test(typed)) {
-        throw new StrongboxError("usage", "an MFA code is the 6 digits shown by your device");
-      }
-      return typed;
-    },
+    mfaOffered: offered !== undefined,
+    mfaCode: async (serial) => offered ?? (await askMfaCode(serial, options.role, deps)),
     ...(deps.prompt === undefined
       ? {}
       : {
+          // A base profile with role_arn + mfa_serial asks for its own code, as the AWS CLI does.
           baseMfaCode: async (serial: string) =>
             (
               await (deps.prompt as (q: string) => Promise<string>)(
@@ -52,7 +36,7 @@ export async function login(options: LoginOptions, deps: CommandDeps): Promise<L
     onDecision: deps.log.debug,
     signal: deps.signal,
   });
-  const cache = new SessionCache(sessionsDirOf(deps.globals.configPath), deps.now);
+  const cache = sessionCacheOf(deps.globals, deps.now);
   const cachePath = await cache.write(session);
   deps.log.debug(`session cached in ${cachePath}`);
   return { ...summarizeSession(session, deps.now()), cachePath };

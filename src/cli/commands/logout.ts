@@ -1,6 +1,5 @@
-import { sessionsDirOf } from "../../core/config.js";
 import { ROLES, type Role } from "../../core/roles.js";
-import { SessionCache } from "../../core/session/cache.js";
+import { sessionCacheOf } from "../../core/session/cache.js";
 import type { LogoutOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 
@@ -10,7 +9,7 @@ export interface LogoutResult {
 
 /** Deletes cached sessions (local only: STS sessions cannot be revoked one by one). */
 export async function logout(options: LogoutOptions, deps: CommandDeps): Promise<LogoutResult> {
-  const cache = new SessionCache(sessionsDirOf(deps.globals.configPath), deps.now);
+  const cache = sessionCacheOf(deps.globals, deps.now);
   const removed: Role[] = [];
   for (const role of options.role === undefined ? ROLES : [options.role]) {
     if (await cache.delete(role)) removed.push(role);

@@ -1,6 +1,7 @@
 import { listObjects, type ObjectEntry } from "../../core/catalog/list.js";
 import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
+import { displayKey, quoteKey } from "../../core/text/printable.js";
 import type { LsOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatBytes, formatTime, table } from "../render.js";
@@ -42,8 +43,12 @@ export async function ls(options: LsOptions, deps: CommandDeps): Promise<LsResul
 }
 
 export function renderLs(r: LsResult): string {
-  if (r.objects.length === 0) return `no objects under "${r.prefix}"`;
-  const rows = r.objects.map((o) => [formatBytes(o.size), formatTime(o.lastModified), o.key]);
+  if (r.objects.length === 0) return `no objects under ${quoteKey(r.prefix)}`;
+  const rows = r.objects.map((o) => [
+    formatBytes(o.size),
+    formatTime(o.lastModified),
+    displayKey(o.key),
+  ]);
   const summary = `${r.count} object(s), ${formatBytes(r.totalBytes)}${r.truncated ? " (more not shown: --limit)" : ""}`;
   return `${table(rows, [0])}\n${summary}`;
 }

@@ -1,6 +1,7 @@
 import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
+import { CREATE_ONLY_HEADERS } from "../../core/transfer/upload.js";
 import type { PresignOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
@@ -29,9 +30,13 @@ export async function presign(options: PresignOptions, deps: CommandDeps): Promi
   );
   const method = options.method === "get" ? "GET" : "PUT";
   const presigner = createPresigner({ config, credentials: session.credentials, now: deps.now });
+  // An Uploader's PUT must create a new key: the holder sends If-None-Match: * (signed).
+  const createOnly =
+    method === "PUT" && session.role === "uploader" && config.uploaderCanOverwrite !== true;
   const signed = await presigner.sign({
     method,
     key,
+    ...(createOnly ? { headers: { ...CREATE_ONLY_HEADERS } } : {}),
     expiresInSeconds: options.expiresInSeconds,
   });
   const wantedUntil = deps.now() + options.expiresInSeconds * 1000;

@@ -2,6 +2,7 @@ import { MAX_COPY_BYTES, type RestoreResult, restoreVersion } from "../../core/c
 import { listVersions } from "../../core/catalog/versions.js";
 import { StrongboxError } from "../../core/errors.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
+import { displayKey } from "../../core/text/printable.js";
 import type { RestoreOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatBytes } from "../render.js";
@@ -47,5 +48,5 @@ export async function restore(
 
 export const renderRestore = (r: RestoreCommandResult): string =>
   r.dryRun
-    ? `would restore ${r.key} from version ${r.restoredVersionId} (${formatBytes(r.size)}, ${r.method}): a new latest version, nothing deleted`
-    : `restored ${r.key} from version ${r.restoredVersionId}; new latest version ${r.newVersionId ?? "(unversioned)"}`;
+    ? `would restore ${displayKey(r.key)} from version ${r.restoredVersionId} (${formatBytes(r.size)}, ${r.method}): a new latest version, nothing deleted`
+    : `restored ${displayKey(r.key)} from version ${r.restoredVersionId}; new latest version ${r.newVersionId ?? "(unversioned)"}`;

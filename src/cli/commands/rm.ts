@@ -3,6 +3,7 @@ import { type RemoveResult, removeObject } from "../../core/catalog/remove.js";
 import { listVersions, type VersionEntry } from "../../core/catalog/versions.js";
 import { StrongboxError } from "../../core/errors.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
+import { displayKey } from "../../core/text/printable.js";
 import type { RmOptions } from "../args.js";
 import { confirm } from "../confirm.js";
 import type { CommandDeps } from "../context.js";
@@ -23,7 +24,15 @@ export async function rm(options: RmOptions, deps: CommandDeps): Promise<RmResul
   const key = keyOfArgument(options.key, config.bucket);
   const { catalog, session } = await catalogFor(deps, options.role, "delete");
   const { versionId } = options;
-  if (versionId !== undefined && session.role === "admin" && !session.mfaAuthenticated) {
+  // The session's MFA dates from its login; the policies refuse one older than the window.
+  const window = config.adminMfaMaxAgeSeconds;
+  const staleMfa =
+    window !== undefined && deps.now() - session.createdAt.getTime() >= window * 1000;
+  if (
+    versionId !== undefined &&
+    session.role === "admin" &&
+    (!session.mfaAuthenticated || staleMfa)
+  ) {
     // The bucket policy refuses it anyway; say why before asking.
     throw accessDenied({
       action: "DeleteObjectVersion",
@@ -70,16 +79,16 @@ export async function rm(options: RmOptions, deps: CommandDeps): Promise<RmResul
 }
 
 const describeVersion = (v: VersionEntry): string =>
-  `${v.key} version ${v.versionId}: ${v.deleteMarker ? "a delete marker" : formatBytes(v.size)}, ` +
+  `${displayKey(v.key)} version ${v.versionId}: ${v.deleteMarker ? "a delete marker" : formatBytes(v.size)}, ` +
   `modified ${formatTime(v.lastModified)}${v.isLatest ? ", the latest version" : ""}`;
 
 export function renderRm(r: RmResult): string {
   if (r.dryRun) {
     return r.permanent
-      ? `would delete permanently: ${r.target === undefined ? `version ${r.versionId} of ${r.key}` : describeVersion(r.target)}`
-      : `would delete ${r.key} (add a delete marker; earlier versions stay restorable)`;
+      ? `would delete permanently: ${r.target === undefined ? `version ${r.versionId} of ${displayKey(r.key)}` : describeVersion(r.target)}`
+      : `would delete ${displayKey(r.key)} (add a delete marker; earlier versions stay restorable)`;
   }
   return r.permanent
-    ? `deleted version ${r.versionId} of ${r.key} permanently`
-    : `deleted ${r.key} (delete marker ${r.deleteMarkerVersionId ?? "added"}; earlier versions remain: strongbox versions ${r.key})`;
+    ? `deleted version ${r.versionId} of ${displayKey(r.key)} permanently`
+    : `deleted ${displayKey(r.key)} (delete marker ${r.deleteMarkerVersionId ?? "added"}; earlier versions remain: strongbox versions ${displayKey(r.key)})`;
 }

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import type { Role } from "../../core/roles.js";
 import { isS3Uri, keyOfArgument } from "../../core/s3-uri.js";
+import { displayKey } from "../../core/text/printable.js";
 import { DEFAULT_CONCURRENCY, parseByteSize } from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import { createFileStateStore, type StateStore } from "../../core/transfer/state-store.js";
@@ -126,6 +127,8 @@ export async function upload(
             ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
             concurrency,
             resume: options.resume,
+            // The Uploader only creates keys (If-None-Match: *) unless the deployment lets it replace them.
+            createOnly: session.role === "uploader" && config.uploaderCanOverwrite !== true,
           });
     return { files: results.map(toJson), planned: [], unchanged, excluded, dryRun: false };
   } catch (error) {
@@ -181,7 +184,7 @@ export function renderUpload(result: UploadCommandResult): string {
     ...result.planned.map((f) => `would upload ${f.path} → ${f.key} (${formatBytes(f.size)})`),
     ...result.files.map(
       (f) =>
-        `uploaded ${f.key} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s, ${rate(f.size, f.seconds)})` +
+        `uploaded ${displayKey(f.key)} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s, ${rate(f.size, f.seconds)})` +
         `${f.versionId ? ` version ${f.versionId}` : ""} sha256 ${f.checksum}`,
     ),
   ];

@@ -1,6 +1,5 @@
-import { sessionsDirOf } from "../../core/config.js";
 import type { Role } from "../../core/roles.js";
-import { SessionCache } from "../../core/session/cache.js";
+import { sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import type { WhoamiOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
@@ -15,7 +14,7 @@ export interface WhoamiResult extends SessionSummary {
 export async function whoami(options: WhoamiOptions, deps: CommandDeps): Promise<WhoamiResult> {
   const config = await deps.config();
   const session = await deps.session(options.role);
-  const cache = new SessionCache(sessionsDirOf(deps.globals.configPath), deps.now);
+  const cache = sessionCacheOf(deps.globals, deps.now);
   const all = await cache.lookupAll(config.roles);
   return {
     ...summarizeSession(session, deps.now()),

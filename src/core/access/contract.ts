@@ -1,4 +1,10 @@
 import { ROLES, type Role } from "../roles.js";
+import {
+  HARDENING_CAPABILITIES,
+  hardeningCells,
+  type MonitoringNames,
+  type TrustTarget,
+} from "./contract-hardening.js";
 
 /**
  * The access contract of ARCHITECTURE §2 as data: one cell per (capability,
@@ -20,6 +26,7 @@ export const CAPABILITIES = {
   kms: "KMS: GenerateDataKey / Decrypt, only via S3 in this region",
   audit: "read audit: Logs Insights on the trail's log group, alarm states",
   insecure: "anything over plain HTTP, SigV2, or a write that names another KMS key",
+  ...HARDENING_CAPABILITIES,
 } as const;
 export type Capability = keyof typeof CAPABILITIES;
 
@@ -43,6 +50,8 @@ export interface ContractCell {
   expected: Decision;
   /** Present on denial variants of an allowed request: what makes it wrong. */
   variant?: string;
+  /** The deny must come from an explicit Deny statement (defence in depth), not a missing Allow. */
+  explicitDeny?: boolean;
 }
 
 export interface ContractTarget {
@@ -58,9 +67,25 @@ export interface ContractTarget {
    * Adds the "old signature" denials.
    */
   maxSignatureAgeMs?: number | undefined;
-  /** Present once the monitoring half is deployed: adds the audit row. */
-  monitoring?: { logGroupArn: string } | undefined;
+  /**
+   * Present once the monitoring half is deployed: adds the audit row, and the
+   * denials of changes to each monitoring resource named.
+   */
+  monitoring?: MonitoringNames | undefined;
+  /** The module's uploader_can_overwrite (default false: create-only uploads). */
+  uploaderCanOverwrite?: boolean | undefined;
+  /** The module's allow_archive_storage_classes (default false). */
+  archiveStorageClassesAllowed?: boolean | undefined;
+  /** The module's admin_mfa_max_age_seconds (default 900). */
+  adminMfaMaxAgeSeconds?: number | undefined;
+  /** Present when the roles' trust policies are evaluated too (AssumeRole cells). */
+  trust?: TrustTarget | undefined;
 }
+
+/** The module's default admin_mfa_max_age_seconds. */
+export const DEFAULT_ADMIN_MFA_MAX_AGE_SECONDS = 900;
+const mfaWindowOf = (t: ContractTarget) =>
+  t.adminMfaMaxAgeSeconds ?? DEFAULT_ADMIN_MFA_MAX_AGE_SECONDS;
 
 /** The person behind every simulated role session (recorded as `sts:SourceIdentity`). */
 export const CONTRACT_SOURCE_IDENTITY = "alice@example.com";
@@ -198,6 +223,7 @@ const KMS_KEY_ADMIN_ACTIONS = ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "k
 /** The context every request made with a role session carries. */
 function sessionContext(t: ContractTarget, role: Role): RequestContext {
   const mfa = role === "admin";
+  const mfaAge = String(Math.min(300, Math.floor(mfaWindowOf(t) / 2)));
   return {
     "aws:SecureTransport": "true",
     "aws:PrincipalArn": t.roleArns[role],
@@ -206,7 +232,7 @@ function sessionContext(t: ContractTarget, role: Role): RequestContext {
     "aws:SourceIdentity": CONTRACT_SOURCE_IDENTITY,
     "aws:RequestedRegion": t.region,
     "aws:MultiFactorAuthPresent": mfa ? "true" : "false",
-    ...(mfa ? { "aws:MultiFactorAuthAge": "300" } : {}),
+    ...(mfa ? { "aws:MultiFactorAuthAge": mfaAge } : {}),
   };
 }
 
@@ -242,9 +268,15 @@ function kmsContext(t: ContractTarget, role: Role, viaService: string | undefine
 export function buildContract(t: ContractTarget): ContractCell[] {
   const cells: ContractCell[] = [];
   const objectArn = `${t.bucketArn}/${CONTRACT_OBJECT_KEY}`;
-  const add = (cell: Omit<ContractCell, "id" | "principal">) => {
+  const add = (cell: Omit<ContractCell, "id" | "principal"> & { principal?: string }) => {
     const id = [cell.role, cell.action, cell.variant].filter(Boolean).join("/");
-    cells.push({ id, principal: sessionArnOf(t.roleArns[cell.role], t.accountId), ...cell });
+    const { principal, variant, ...rest } = cell;
+    cells.push({
+      id,
+      principal: principal ?? sessionArnOf(t.roleArns[cell.role], t.accountId),
+      ...rest,
+      ...(variant ? { variant } : {}),
+    });
   };
 
   for (const role of ROLES) {
@@ -321,7 +353,7 @@ export function buildContract(t: ContractTarget): ContractCell[] {
         context: {
           ...s3Context(t, role, deleteVersion),
           "aws:MultiFactorAuthPresent": "true",
-          "aws:MultiFactorAuthAge": "300",
+          "aws:MultiFactorAuthAge": String(Math.min(300, Math.floor(mfaWindowOf(t) / 2))),
         },
       });
     }
@@ -446,6 +478,34 @@ export function buildContract(t: ContractTarget): ContractCell[] {
         });
       }
     }
+  }
+
+  // The audit's findings: create-only uploads, SSE-C, archive classes, fresh
+  // MFA, SourceIdentity, monitoring changes (contract-hardening.ts).
+  const s3OperationOf = (action: string): S3Operation =>
+    S3_OPERATIONS.find((op) => op.action === action) ?? {
+      action,
+      operations: [],
+      capability: "bucketAdmin",
+      level: "bucket",
+      presigned: false,
+      allowed: NONE,
+    };
+  const writers = S3_OPERATIONS[0]?.allowed ?? NONE;
+  for (const cell of hardeningCells({
+    accountId: t.accountId,
+    bucketArn: t.bucketArn,
+    objectArn,
+    writers,
+    uploaderCanOverwrite: t.uploaderCanOverwrite ?? false,
+    archiveStorageClassesAllowed: t.archiveStorageClassesAllowed ?? false,
+    adminMfaMaxAgeSeconds: mfaWindowOf(t),
+    trust: t.trust,
+    monitoring: t.monitoring,
+    s3Context: (role, action = "s3:PutObject") => s3Context(t, role, s3OperationOf(action)),
+    sessionContext: (role) => sessionContext(t, role),
+  })) {
+    add(cell);
   }
 
   const ids = new Set<string>();

@@ -57,7 +57,11 @@ async function readRolePolicies(
   iam: PolicyReaders["iam"],
   role: Role,
   roleArn: string,
-): Promise<{ identity: NamedPolicy[]; boundary: NamedPolicy | undefined }> {
+): Promise<{
+  identity: NamedPolicy[];
+  boundary: NamedPolicy | undefined;
+  trust: PolicyDocument | undefined;
+}> {
   const RoleName = roleNameOf(roleArn);
   const identity: NamedPolicy[] = [];
 
@@ -107,7 +111,10 @@ async function readRolePolicies(
   const boundaryArn = described.Role?.PermissionsBoundary?.PermissionsBoundaryArn;
   const boundary =
     boundaryArn === undefined ? undefined : await managed(boundaryArn, "permissions boundary");
-  return { identity, boundary };
+  const trustText = described.Role?.AssumeRolePolicyDocument;
+  const trust =
+    trustText === undefined ? undefined : parsePolicyDocument(trustText, `trust policy of ${role}`);
+  return { identity, boundary, trust };
 }
 
 async function readBucketPolicy(
@@ -137,14 +144,16 @@ export async function readDeployedPolicies(
 ): Promise<AccessPolicies> {
   const identityPolicies = {} as Record<Role, NamedPolicy[]>;
   const permissionBoundaries: Partial<Record<Role, NamedPolicy>> = {};
+  const trustPolicies: Partial<Record<Role, PolicyDocument>> = {};
   for (const role of ROLES) {
-    const { identity, boundary } = await readRolePolicies(
+    const { identity, boundary, trust } = await readRolePolicies(
       readers.iam,
       role,
       deployment.roleArns[role],
     );
     identityPolicies[role] = identity;
     if (boundary !== undefined) permissionBoundaries[role] = boundary;
+    if (trust !== undefined) trustPolicies[role] = trust;
   }
   return {
     accountId: deployment.accountId,
@@ -152,5 +161,6 @@ export async function readDeployedPolicies(
     permissionBoundaries,
     bucketPolicy: await readBucketPolicy(readers.s3, deployment.bucketName),
     keyPolicy: await readKeyPolicy(readers.kms, deployment.kmsKeyArn),
+    trustPolicies,
   };
 }

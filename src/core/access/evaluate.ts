@@ -27,6 +27,8 @@ export interface AccessPolicies {
   bucketPolicy: PolicyDocument | undefined;
   /** Resource policy for `kms:` actions. */
   keyPolicy: PolicyDocument | undefined;
+  /** Each role's trust policy: the resource policy of `sts:` actions on the role. */
+  trustPolicies?: Partial<Record<Role, PolicyDocument>>;
 }
 
 export type EngineName = "iam-simulate";
@@ -108,11 +110,18 @@ function renameConditionKeys(document: PolicyDocument): PolicyDocument {
 const renameContext = (context: RequestContext): RequestContext =>
   Object.fromEntries(Object.entries(context).map(([key, value]) => [standInKey(key), value]));
 
-function resourcePolicyFor(action: string, policies: AccessPolicies): PolicyDocument | undefined {
-  if (action.startsWith("s3:")) return policies.bucketPolicy;
-  if (action.startsWith("kms:")) return policies.keyPolicy;
+function resourcePolicyFor(
+  cell: ContractCell,
+  policies: AccessPolicies,
+): PolicyDocument | undefined {
+  if (cell.action.startsWith("s3:")) return policies.bucketPolicy;
+  if (cell.action.startsWith("kms:")) return policies.keyPolicy;
+  if (cell.action.startsWith("sts:")) return policies.trustPolicies?.[cell.role];
   return undefined;
 }
+
+/** A trust-policy cell: the caller is a person's identity, not the role session. */
+export const isTrustCell = (cell: ContractCell): boolean => cell.action.startsWith("sts:");
 
 function resourceAccount(resource: string, accountId: string): string {
   // S3 ARNs carry no account; the bucket is the deployment's.
@@ -141,8 +150,11 @@ function decisiveStatements(analysis: RequestAnalysis): string[] {
 
 /** Builds the simulator's input for one cell. */
 export function simulationFor(cell: ContractCell, policies: AccessPolicies): Simulation {
-  const resourcePolicy = resourcePolicyFor(cell.action, policies);
-  const boundary = policies.permissionBoundaries?.[cell.role];
+  const resourcePolicy = resourcePolicyFor(cell, policies);
+  // A trust cell's caller is a person named in the trust policy, whose own
+  // policies are not the deployment's: the trust policy alone decides.
+  const trust = isTrustCell(cell);
+  const boundary = trust ? undefined : policies.permissionBoundaries?.[cell.role];
   return {
     request: {
       principal: cell.principal,
@@ -153,7 +165,7 @@ export function simulationFor(cell: ContractCell, policies: AccessPolicies): Sim
       },
       contextVariables: renameContext(cell.context),
     },
-    identityPolicies: policies.identityPolicies[cell.role].map((p) => ({
+    identityPolicies: (trust ? [] : policies.identityPolicies[cell.role]).map((p) => ({
       name: p.name,
       policy: renameConditionKeys(p.document),
     })),
@@ -197,17 +209,19 @@ export async function evaluateContract(
     // A "*" resource (actions without resource types) may come back per resource pattern.
     const perResource = response.resultType === "single" ? [response.result] : response.results;
     const actual: Decision = response.overallResult === "Allowed" ? "allow" : "deny";
+    const explicitEnough =
+      cell.explicitDeny !== true || response.overallResult === "ExplicitlyDenied";
     results.push({
       cell,
       expected: cell.expected,
       actual,
       verdict: response.overallResult,
       engine: "iam-simulate",
-      ok: actual === cell.expected,
+      ok: actual === cell.expected && explicitEnough,
       decidedBy: [...new Set(perResource.flatMap((r) => decisiveStatements(r.analysis)))],
       ignoredContextKeys: [...new Set(perResource.flatMap((r) => r.ignoredContextKeys ?? []))],
     });
-    if (options.stopAtFirstMismatch && actual !== cell.expected) break;
+    if (options.stopAtFirstMismatch && results.at(-1)?.ok === false) break;
   }
   return results;
 }

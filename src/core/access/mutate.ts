@@ -3,6 +3,7 @@ import type { ContractCell } from "./contract.js";
 import {
   type AccessPolicies,
   evaluateContract,
+  isTrustCell,
   loadIamSimulate,
   type PolicyDocument,
   type PolicyStatement,
@@ -18,10 +19,11 @@ import {
 
 export type MutationOperator = "drop" | "flip-effect" | "drop-condition";
 
-/** Which policy a statement lives in: `bucket`, `key`, or `identity:<role>:<policy name>`. */
+/** Which policy a statement lives in: `bucket`, `key`, `trust:<role>` or `identity:<role>:<policy name>`. */
 export type PolicyLocation =
   | { kind: "bucket" }
   | { kind: "key" }
+  | { kind: "trust"; role: (typeof ROLES)[number] }
   | { kind: "identity"; role: (typeof ROLES)[number]; name: string };
 
 export interface PolicyMutation {
@@ -57,10 +59,11 @@ const statementsOf = (document: PolicyDocument): PolicyStatement[] =>
  */
 function governsRoles(
   statement: PolicyStatement,
-  isResourcePolicy: boolean,
+  location: PolicyLocation,
   roleArns: readonly string[],
 ): boolean {
-  if (!isResourcePolicy) return true;
+  // Identity statements are the roles'; a trust policy speaks to who becomes one.
+  if (location.kind === "identity" || location.kind === "trust") return true;
   if (statement.NotPrincipal !== undefined) return true;
   const principal = statement.Principal;
   if (principal === "*") return true;
@@ -97,6 +100,11 @@ function withDocument(
       return { ...policies, bucketPolicy: document };
     case "key":
       return { ...policies, keyPolicy: document };
+    case "trust":
+      return {
+        ...policies,
+        trustPolicies: { ...policies.trustPolicies, [location.role]: document },
+      };
     case "identity":
       return {
         ...policies,
@@ -111,7 +119,11 @@ function withDocument(
 }
 
 const locationLabel = (l: PolicyLocation) =>
-  l.kind === "identity" ? `identity:${l.role}:${l.name}` : `${l.kind}-policy`;
+  l.kind === "identity"
+    ? `identity:${l.role}:${l.name}`
+    : l.kind === "trust"
+      ? `trust-policy:${l.role}`
+      : `${l.kind}-policy`;
 
 /** Every single-statement mutation of every policy. */
 export function policyMutations(
@@ -123,6 +135,7 @@ export function policyMutations(
     [{ kind: "key" }, policies.keyPolicy],
   ];
   for (const role of ROLES) {
+    documents.push([{ kind: "trust", role }, policies.trustPolicies?.[role]]);
     for (const p of policies.identityPolicies[role]) {
       documents.push([{ kind: "identity", role, name: p.name }, p.document]);
     }
@@ -144,7 +157,7 @@ export function policyMutations(
           location,
           statement: label,
           operator,
-          inScope: governsRoles(statement, location.kind !== "identity", roleArns),
+          inScope: governsRoles(statement, location, roleArns),
           policies: withDocument(policies, location, { ...document, Statement }),
         });
       }
@@ -160,8 +173,10 @@ function cellsGovernedBy(location: PolicyLocation, cells: ContractCell[]): Contr
       return cells.filter((c) => c.action.startsWith("s3:"));
     case "key":
       return cells.filter((c) => c.action.startsWith("kms:"));
+    case "trust":
+      return cells.filter((c) => isTrustCell(c) && c.role === location.role);
     case "identity":
-      return cells.filter((c) => c.role === location.role);
+      return cells.filter((c) => c.role === location.role && !isTrustCell(c));
   }
 }
 
@@ -177,7 +192,12 @@ export async function runMutations(
   const simulator = await loadIamSimulate();
   const baseline = await evaluateContract(cells, policies, { simulator });
   // The cells, each expecting what the unmutated policies decide.
-  const asDeployed = baseline.map((r) => ({ ...r.cell, expected: r.actual }));
+  // An explicit-deny cell stays one only where the unmutated policies deny explicitly.
+  const asDeployed = baseline.map((r) => ({
+    ...r.cell,
+    expected: r.actual,
+    explicitDeny: r.cell.explicitDeny === true && r.verdict === "ExplicitlyDenied",
+  }));
   const roleArns = [...new Set(cells.flatMap((c) => c.context["aws:PrincipalArn"]))].filter(
     (arn): arn is string => typeof arn === "string",
   );

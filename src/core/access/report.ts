@@ -314,6 +314,8 @@ export function contractTargetOf(config: StrongboxConfig): ContractTarget {
     bucketArn: `arn:aws:s3:::${config.bucket}`,
     kmsKeyArn: config.kmsKeyArn,
     roleArns: config.roles,
+    uploaderCanOverwrite: config.uploaderCanOverwrite,
+    adminMfaMaxAgeSeconds: config.adminMfaMaxAgeSeconds,
     monitoring:
       logGroup === undefined
         ? undefined

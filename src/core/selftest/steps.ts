@@ -576,7 +576,7 @@ export function selftestSteps(): SelftestStep<SelftestEnv>[] {
         }
         if (refused > 0) {
           return skipped(
-            `left ${refused} version(s) under ${prefixOf(env)}: permanent delete was refused (it needs MFA in the admin session: \`strongbox login --role admin --mfa-code N\`); the lifecycle rule expires them`,
+            `left ${refused} version(s) under ${prefixOf(env)}: permanent delete was refused (it needs a fresh MFA in the admin session: \`strongbox login --role admin\` with a new code); the lifecycle rule expires them`,
           );
         }
         return pass(`removed ${removed} version(s) and delete marker(s)`);

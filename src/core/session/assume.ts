@@ -6,6 +6,7 @@ import { type Credentials, createStsClient } from "../clients.js";
 import type { StrongboxConfig } from "../config.js";
 import { StrongboxError } from "../errors.js";
 import type { Role } from "../roles.js";
+import { sourceIdentityFromArn } from "./source-identity.js";
 import type { RoleSession } from "./types.js";
 
 /** STS refuses sessions shorter than 15 minutes. */
@@ -114,7 +115,10 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
   if (callerArn === "")
     throw new StrongboxError("credentials", "STS did not say who you are (no ARN)");
   const sessionName = sessionNameFromArn(callerArn);
-  req.onDecision?.(`base identity ${callerArn} → session name / SourceIdentity ${sessionName}`);
+  const sourceIdentity = sourceIdentityFromArn(callerArn);
+  req.onDecision?.(
+    `base identity ${callerArn} → session name ${sessionName}, SourceIdentity ${sourceIdentity}`,
+  );
 
   const mfaNeeded = role === "admin" && config.adminMfaRequired;
   let mfa: { SerialNumber: string; TokenCode: string } | undefined;
@@ -131,7 +135,7 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
       );
     }
     if (req.mfaCode === undefined) {
-      throw new StrongboxError("credentials", `role ${role} needs MFA: pass --mfa-code NNNNNN`);
+      throw new StrongboxError("credentials", `role ${role} needs MFA: no code was given`);
     }
     mfa = { SerialNumber: serial, TokenCode: await req.mfaCode(serial) };
     req.onDecision?.(`MFA with device ${serial}`);
@@ -143,7 +147,7 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
       new AssumeRoleCommand({
         RoleArn: roleArn,
         RoleSessionName: sessionName,
-        SourceIdentity: sessionName,
+        SourceIdentity: sourceIdentity,
         DurationSeconds: duration,
         ...(mfa ?? {}),
       }),
@@ -158,7 +162,7 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
       roleArn,
       assumedRoleArn: out.AssumedRoleUser?.Arn ?? roleArn,
       baseIdentityArn: callerArn,
-      sourceIdentity: out.SourceIdentity ?? sessionName,
+      sourceIdentity: out.SourceIdentity ?? sourceIdentity,
       mfaAuthenticated: mfa !== undefined,
       createdAt,
       credentials: {

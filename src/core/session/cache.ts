@@ -1,16 +1,21 @@
-import { readdir, readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir, rm, rmdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { z } from "zod";
+import { legacySessionsDirOf } from "../config.js";
 import { StrongboxError } from "../errors.js";
-import { writeFileAtomic } from "../fs/atomic.js";
+import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic.js";
+import { checkPrivateDir, type OwnerOptions, readOwnFile } from "../fs/private.js";
 import { isRole, ROLES, type Role } from "../roles.js";
 import type { RoleSession } from "./types.js";
 
 /**
  * On-disk cache of role sessions, one owner-only file per role
- * (<dirname(config)>/sessions/<role>.json, 0600 in a 0700 directory).
- * Entries describe themselves (role, ARNs, expiry) so they can be listed and
- * pruned without anything else. Every lookup returns a decision with its reason.
+ * (<state>/sessions/<config id>/<role>.json, see sessionsDirFor: 0600 in a 0700
+ * folder). A folder or file that others may read, another user's, or a
+ * symlink is refused with the fix, never used. Sessions found where they used
+ * to live (<dirname(config)>/sessions) are moved here on first use. Entries
+ * describe themselves (role, ARNs, expiry) so they can be listed and pruned
+ * without anything else. Every lookup returns a decision with its reason.
  */
 
 /** A cached session is not used once it expires within this window. */
@@ -79,11 +84,20 @@ const fmtRemaining = (ms: number): string => {
   return minutes >= 60 ? `${Math.floor(minutes / 60)}h${minutes % 60}m` : `${minutes}m`;
 };
 
+export interface SessionCacheOptions extends OwnerOptions {
+  /** Where an older strongbox kept these sessions: moved into `dir` on first use. */
+  legacyDir?: string;
+}
+
+const WHAT = "session cache folder";
+
 export class SessionCache {
+  private prepared: Promise<void> | undefined;
   constructor(
     readonly dir: string,
     readonly now: () => number = Date.now,
     private readonly windowMs: number = REFRESH_WINDOW_MS,
+    private readonly options: SessionCacheOptions = {},
   ) {}
 
   pathOf(role: Role): string {
@@ -91,6 +105,9 @@ export class SessionCache {
   }
 
   async write(session: RoleSession): Promise<string> {
+    await this.prepare();
+    await ensurePrivateDir(this.dir);
+    await checkPrivateDir(this.dir, WHAT, this.options);
     const path = this.pathOf(session.role);
     await writeFileAtomic(path, `${JSON.stringify(toEntry(session), null, 2)}\n`);
     return path;
@@ -98,23 +115,18 @@ export class SessionCache {
 
   /** Removes the cached session of `role`; true if there was one. */
   async delete(role: Role): Promise<boolean> {
-    try {
-      await readFile(this.pathOf(role));
-    } catch {
-      return false;
-    }
+    await this.prepare();
+    if ((await this.read(role)) === undefined) return false;
     await rm(this.pathOf(role), { force: true });
     return true;
   }
 
   /** Is the cached session of `role` usable for a role whose ARN is now `roleArn`? */
   async lookup(role: Role, roleArn: string): Promise<SessionDecision> {
-    let text: string;
-    try {
-      text = await readFile(this.pathOf(role), "utf8");
-    } catch {
+    await this.prepare();
+    const text = await this.read(role);
+    if (text === undefined)
       return { use: false, role, reason: `no cached session for role ${role}` };
-    }
     let entry: CacheEntry;
     try {
       entry = entrySchema.parse(JSON.parse(text));
@@ -164,6 +176,7 @@ export class SessionCache {
 
   /** Decisions for every role that has a cache file, in ROLES order. */
   async lookupAll(roleArns: Record<Role, string>): Promise<SessionDecision[]> {
+    await this.prepare();
     let names: string[];
     try {
       names = await readdir(this.dir);
@@ -173,6 +186,63 @@ export class SessionCache {
     const roles = ROLES.filter((r) => names.includes(`${r}.json`) && isRole(r));
     return Promise.all(roles.map((role) => this.lookup(role, roleArns[role])));
   }
+
+  /** The cache file's text (undefined: none); a symlink, a foreign or loose file is refused. */
+  private read(role: Role, dir = this.dir): Promise<string | undefined> {
+    return readOwnFile(join(dir, `${role}.json`), { ...this.options, loose: "refuse" });
+  }
+
+  /** Once per instance: the folder is checked, then sessions from the old place are moved in. */
+  private prepare(): Promise<void> {
+    this.prepared ??= (async () => {
+      await checkPrivateDir(this.dir, WHAT, this.options);
+      await this.migrate();
+    })();
+    return this.prepared;
+  }
+
+  private async migrate(): Promise<void> {
+    const legacy = this.options.legacyDir;
+    if (legacy === undefined || resolve(legacy) === resolve(this.dir)) return;
+    let names: string[];
+    try {
+      names = await readdir(legacy);
+    } catch {
+      return;
+    }
+    const roles = ROLES.filter((r) => names.includes(`${r}.json`));
+    if (roles.length === 0) return;
+    await checkPrivateDir(legacy, "old session cache folder", this.options);
+    for (const role of roles) {
+      const text = await this.read(role, legacy);
+      if (text === undefined || !isEntry(text)) continue; // not ours: left alone
+      if ((await this.read(role)) === undefined) {
+        await ensurePrivateDir(this.dir);
+        await checkPrivateDir(this.dir, WHAT, this.options);
+        await writeFileAtomic(this.pathOf(role), text);
+      }
+      await rm(join(legacy, `${role}.json`), { force: true });
+    }
+    await rmdir(legacy).catch(() => {}); // only when empty
+  }
+}
+
+function isEntry(text: string): boolean {
+  try {
+    return entrySchema.safeParse(JSON.parse(text)).success;
+  } catch {
+    return false;
+  }
+}
+
+/** The session cache of the config at `configPath`, in `sessionsDir` (see sessionsDirFor). */
+export function sessionCacheOf(
+  paths: { configPath: string; sessionsDir: string },
+  now: () => number,
+): SessionCache {
+  return new SessionCache(paths.sessionsDir, now, REFRESH_WINDOW_MS, {
+    legacyDir: legacySessionsDirOf(paths.configPath),
+  });
 }
 
 /** The error a data command gives when it has no usable session (exit 5). */

@@ -1,18 +1,8 @@
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readFile,
-  realpath,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from "node:fs/promises";
+import { type FileHandle, mkdir, realpath, stat } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { StrongboxError } from "../errors.js";
+import { quoteKey } from "../text/printable.js";
 import { compositeChecksum, digestOfRange, toBase64 } from "./checksum.js";
 import { systemClock } from "./clock.js";
 import { hasDotSegments } from "./keys.js";
@@ -22,8 +12,9 @@ import {
   DEFAULT_MULTIPART_THRESHOLD,
   DEFAULT_PART_SIZE,
 } from "./part-plan.js";
+import { openPartial } from "./partial-file.js";
 import { type CallContext, type Operation, RetryableError, s3Call } from "./s3-call.js";
-import { quoteKey, safeKeyPath } from "./safe-path.js";
+import { safeKeyPath } from "./safe-path.js";
 import { transferContext } from "./transfer-context.js";
 import { classify, TransportError } from "./transport.js";
 import type { TransferDeps } from "./upload.js";
@@ -71,22 +62,6 @@ export interface ObjectHead {
   sse: string | null;
 }
 
-/** The sidecar that lets an interrupted download continue. */
-interface PartialRecord {
-  version: 1;
-  bucket: string;
-  key: string;
-  versionId: string | null;
-  etag: string;
-  size: number;
-  chunkSize: number;
-  done: number[];
-  /** SHA-256 (base64) of each fetched range, computed while it streamed in. */
-  digests?: Record<string, string>;
-}
-
-export const PARTIAL_SUFFIX = ".strongbox-partial";
-
 export async function downloadObject(
   deps: DownloadDeps,
   options: DownloadOptions,
@@ -104,8 +79,6 @@ export async function downloadObject(
     );
   }
   const head = await headObject(ctx, key, options.versionId);
-  const partialPath = `${target}${PARTIAL_SUFFIX}`;
-  const sidecarPath = `${partialPath}.json`;
 
   const threshold = options.threshold ?? DEFAULT_MULTIPART_THRESHOLD;
   // When the ranges are the object's parts, each range's SHA-256 is computed as
@@ -117,39 +90,25 @@ export async function downloadObject(
   const chunkCount = head.size === 0 ? 0 : Math.ceil(head.size / chunkSize);
   const ranged = chunkCount > 1 || head.size >= threshold;
 
-  const previous = await loadPartial(sidecarPath);
-  const resumable =
-    previous !== undefined &&
-    previous.bucket === options.bucket &&
-    previous.key === key &&
-    previous.versionId === head.versionId &&
-    previous.etag === head.etag &&
-    previous.size === head.size &&
-    previous.chunkSize === chunkSize &&
-    (await stat(partialPath).then(
-      (s) => s.size === head.size,
-      () => false,
-    ));
-  const done = new Set<number>(resumable ? previous.done : []);
-  const digests = new Map<number, string>(
-    resumable ? Object.entries(previous.digests ?? {}).map(([i, d]) => [Number(i), d]) : [],
-  );
-  if (!resumable) {
-    await rm(partialPath, { force: true });
-    await rm(sidecarPath, { force: true });
-  }
-
-  // O_NOFOLLOW: a symlink planted at the temp name must not redirect the write.
-  const fh = await open(
-    partialPath,
-    constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW,
-    0o644,
-  );
+  const partial = await openPartial(target, {
+    bucket: options.bucket,
+    key,
+    versionId: head.versionId,
+    etag: head.etag,
+    size: head.size,
+    chunkSize,
+  });
+  const { done, digests } = partial;
   const emit = deps.onEvent ?? (() => {});
   emit({ type: "file-start", path: target, key, size: head.size });
   const onBytes = (delta: number) => emit({ type: "bytes", key, delta });
   try {
-    if (!resumable) await fh.truncate(head.size);
+    if (partial.discarded > 0) {
+      emit({
+        type: "note",
+        message: `${partial.discarded} range(s) of ${quoteKey(key)} on disk no longer match what was downloaded: fetching them again.`,
+      });
+    }
     const resumedBytes = [...done].reduce(
       (sum, i) => sum + Math.min(chunkSize, head.size - i * chunkSize),
       0,
@@ -157,37 +116,11 @@ export async function downloadObject(
     if (resumedBytes > 0) {
       emit({
         type: "note",
-        message: `Resuming "${key}": ${done.size} of ${chunkCount} ranges already on disk.`,
+        message: `Resuming ${quoteKey(key)}: ${done.size} of ${chunkCount} ranges already on disk (checked).`,
       });
       onBytes(resumedBytes);
     }
-
-    const record: PartialRecord = {
-      version: 1,
-      bucket: options.bucket,
-      key,
-      versionId: head.versionId,
-      etag: head.etag,
-      size: head.size,
-      chunkSize,
-      done: [...done],
-    };
-    let saving: Promise<void> = Promise.resolve();
-    const saveRecord = () => {
-      const snapshot = {
-        ...record,
-        done: [...done].sort((a, b) => a - b),
-        digests: Object.fromEntries(digests),
-      };
-      // Data first, then the claim that it is there.
-      saving = saving.then(async () => {
-        await fh.datasync();
-        await writeFile(`${sidecarPath}.tmp`, JSON.stringify(snapshot), { mode: 0o600 });
-        await rename(`${sidecarPath}.tmp`, sidecarPath);
-      });
-      return saving;
-    };
-    if (!resumable && ranged) await saveRecord();
+    if (partial.kept === 0 && ranged) await partial.save();
 
     const limiter = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
     const local = new AbortController();
@@ -205,7 +138,7 @@ export async function downloadObject(
               const length = Math.min(chunkSize, head.size - start);
               const digest = await getRange(
                 chunkCtx,
-                fh,
+                partial.fh,
                 key,
                 head,
                 ranged ? { start, length } : undefined,
@@ -214,15 +147,15 @@ export async function downloadObject(
               );
               digests.set(index, digest);
               done.add(index);
-              if (ranged) await saveRecord();
+              if (ranged) await partial.save();
             }),
         ),
         local.signal,
         () => local.abort(),
       );
-      await saving;
+      await partial.settled();
     } catch (error) {
-      await saving.catch(() => {});
+      await partial.settled().catch(() => {});
       if (deps.signal?.aborted) {
         throw new StrongboxError("interrupted", "The download was interrupted.", {
           hint: ranged ? "Run the same command again to continue where it stopped." : undefined,
@@ -235,12 +168,8 @@ export async function downloadObject(
 
     const verified =
       (await verifyStreamed(head, aligned, chunkCount, digests, key)) ??
-      (await verify(ctx, partialPath, key, head));
-    await fh.sync();
-    await fh.close();
-    await rename(partialPath, target);
-    await rm(sidecarPath, { force: true });
-    await syncDir(dirname(target));
+      (await verify(ctx, partial.path, key, head));
+    await partial.commit(target);
     emit({ type: "file-done", path: target, key });
     return {
       key,
@@ -250,15 +179,11 @@ export async function downloadObject(
       etag: head.etag,
       checksum: head.checksumSha256,
       verified,
-      resumed: resumable && done.size > 0,
+      resumed: partial.kept > 0,
       seconds: (clock.now() - started) / 1000,
     };
   } catch (error) {
-    await fh.close().catch(() => {});
-    if (error instanceof VerificationError) {
-      await rm(partialPath, { force: true });
-      await rm(sidecarPath, { force: true });
-    }
+    await partial.abandon(error instanceof VerificationError);
     throw error;
   }
 }
@@ -574,20 +499,4 @@ async function compositeOf(
     start += size;
   }
   return toBase64(compositeChecksum(algorithm, digests));
-}
-
-async function loadPartial(path: string): Promise<PartialRecord | undefined> {
-  try {
-    const record = JSON.parse(await readFile(path, "utf8")) as PartialRecord;
-    return record.version === 1 && Array.isArray(record.done) ? record : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, constants.O_RDONLY).catch(() => undefined);
-  if (!handle) return;
-  await handle.sync().catch(() => {});
-  await handle.close();
 }

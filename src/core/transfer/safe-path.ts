@@ -1,5 +1,6 @@
 import { isAbsolute, relative, resolve } from "node:path";
 import { StrongboxError } from "../errors.js";
+import { quoteKey } from "../text/printable.js";
 
 /**
  * Object keys are untrusted input on download. A key becomes a path only if it
@@ -98,14 +99,4 @@ export function safeKeyPath(root: string, key: string, options: SafePathOptions 
     );
   }
   return result.path;
-}
-
-/** A key for a message: quoted, with control, format and non-printing characters escaped. */
-export function quoteKey(key: string): string {
-  const escaped = Array.from(key, (ch) =>
-    CONTROL.test(ch) || FORMAT.test(ch) || /\p{Cs}/u.test(ch) || ch === '"' || ch === "\\"
-      ? `\\u{${ch.codePointAt(0)?.toString(16)}}`
-      : ch,
-  ).join("");
-  return `"${escaped}"`;
 }

@@ -1,7 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { StrongboxError } from "../errors.js";
+import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic.js";
+import { acquirePidLock } from "../fs/pid-lock.js";
+import { checkOwnFile, readOwnFile } from "../fs/private.js";
 
 /** What identifies one upload: the same file (path, size, mtime) to the same place. */
 export interface ResumeIdentity {
@@ -28,9 +30,9 @@ export interface ResumeRecord extends ResumeIdentity {
   createdAt: string;
 }
 
-export interface RecordLock {
-  release(): Promise<void>;
-}
+export type { PidLock as RecordLock } from "../fs/pid-lock.js";
+
+import type { PidLock as RecordLock } from "../fs/pid-lock.js";
 
 /** Where resume records live; injectable so tests can keep them in memory. */
 export interface StateStore {
@@ -57,46 +59,27 @@ const sameIdentity = (a: ResumeIdentity, b: ResumeIdentity) =>
   a.key === b.key;
 
 /**
- * Resume records as JSON files in `dir` (normally <dirname(config)>/transfers/),
- * written atomically (temp file + rename) and guarded by an O_EXCL lock file that
- * holds the owner's pid, so a lock left by a killed process is recognised as stale.
+ * Resume records as JSON files in `dir` (normally <dirname(config)>/transfers/, 0700),
+ * each 0600 and written atomically (exclusive temp file + fsync + rename), read
+ * without following a symlink (a symlink or another user's file there is
+ * refused), and guarded by an O_EXCL lock file that holds the owner's pid, so a
+ * lock left by a killed process is recognised as stale.
  */
 export function createFileStateStore(dir: string): StateStore {
   const file = (identity: ResumeIdentity) => join(dir, `upload-${recordId(identity)}.json`);
-  const ensureDir = () => mkdir(dir, { recursive: true, mode: 0o700 });
 
   return {
     async lock(identity) {
-      await ensureDir();
-      const lockPath = `${file(identity)}.lock`;
-      for (let tries = 0; tries < 2; tries++) {
-        try {
-          const handle = await open(lockPath, "wx", 0o600);
-          await handle.writeFile(String(process.pid));
-          await handle.close();
-          return { release: () => rm(lockPath, { force: true }) };
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-          const owner = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
-          if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-            throw new StrongboxError(
-              "failed",
-              `Another strongbox process (pid ${owner}) is already uploading this file to "${identity.key}".`,
-            );
-          }
-          await rm(lockPath, { force: true });
-        }
-      }
-      throw new StrongboxError("failed", `Could not lock the resume record for "${identity.key}".`);
+      await ensurePrivateDir(dir);
+      return acquirePidLock(
+        `${file(identity)}.lock`,
+        (pid) =>
+          `Another strongbox process (pid ${pid}) is already uploading this file to "${identity.key}".`,
+      );
     },
     async load(identity) {
-      let text: string;
-      try {
-        text = await readFile(file(identity), "utf8");
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw error;
-      }
+      const text = await readOwnFile(file(identity));
+      if (text === undefined) return undefined;
       try {
         const record = JSON.parse(text) as ResumeRecord;
         if (record.version !== 1 || !sameIdentity(record, identity)) return undefined;
@@ -106,23 +89,12 @@ export function createFileStateStore(dir: string): StateStore {
       }
     },
     async save(record) {
-      await ensureDir();
       const target = file(record);
-      const temp = `${target}.${process.pid}.tmp`;
-      await writeFile(temp, JSON.stringify(record), { mode: 0o600 });
-      await rename(temp, target);
+      await checkOwnFile(target);
+      await writeFileAtomic(target, JSON.stringify(record));
     },
     async remove(identity) {
       await rm(file(identity), { force: true });
     },
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

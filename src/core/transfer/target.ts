@@ -1,7 +1,8 @@
 import { stat } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import { StrongboxError } from "../errors.js";
-import { quoteKey, resolveKeyPath } from "./safe-path.js";
+import { quoteKey } from "../text/printable.js";
+import { resolveKeyPath } from "./safe-path.js";
 
 /** Where one downloaded object goes: stdout (`--out -`) or a file. */
 export type DownloadTarget = { kind: "stdout" } | { kind: "file"; path: string };

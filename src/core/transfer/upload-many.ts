@@ -1,6 +1,7 @@
 import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
+import { isAlreadyExists } from "../aws-errors.js";
 import { type ErrorKind, StrongboxError } from "../errors.js";
 import { systemClock } from "./clock.js";
 import { keyFor, validateKey } from "./keys.js";
@@ -101,7 +102,8 @@ export async function uploadPaths(
                   cause: error,
                 });
           failed.push({ ...job, error: known });
-          if (STOPS_THE_BATCH.has(known.kind)) stopper ??= known;
+          // A key that exists says nothing about the other files.
+          if (STOPS_THE_BATCH.has(known.kind) && !isAlreadyExists(known)) stopper ??= known;
         }
       }),
     ),

@@ -1,5 +1,6 @@
 import { type lstat, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { isAlreadyExists } from "../aws-errors.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner } from "../presign.js";
 import type { Role } from "../roles.js";
@@ -59,7 +60,16 @@ export interface UploadOptions {
   concurrency?: number;
   /** Continue an interrupted upload; keep its state when interrupted again. */
   resume?: boolean;
+  /**
+   * Create new keys only (the Uploader's rule): the single PUT and the
+   * Complete carry a signed `If-None-Match: *`, so S3 refuses to replace an
+   * existing key (412) and the refusal reads "already exists".
+   */
+  createOnly?: boolean;
 }
+
+/** The signed header that makes a write create-only. */
+export const CREATE_ONLY_HEADERS: Readonly<Record<string, string>> = { "if-none-match": "*" };
 
 export interface UploadResult {
   path: string;
@@ -112,10 +122,12 @@ export async function uploadFile(
       await abortQuietly(ctx, key, existing.uploadId);
       await store.remove(identity);
     }
+    const createOnly = options.createOnly === true;
     if (plan.kind === "single") {
-      result = await requests.run(() => putSingle(ctx, identity, onBytes));
+      result = await requests.run(() => putSingle(ctx, identity, onBytes, createOnly));
     } else {
       result = await multipart(ctx, deps, identity, plan.parts, plan.partSize, {
+        createOnly,
         resume: options.resume === true,
         existing: options.resume ? existing : undefined,
         requests,
@@ -168,6 +180,7 @@ async function putSingle(
   ctx: CallContext,
   identity: ResumeIdentity,
   onBytes: (delta: number) => void,
+  createOnly: boolean,
 ): Promise<Omit<UploadResult, "seconds">> {
   const { path, key, size } = identity;
   const checksum = toBase64(await guardFile(path, () => sha256OfRange(path, 0, size, ctx.signal)));
@@ -184,6 +197,7 @@ async function putSingle(
           "x-amz-checksum-sha256": checksum,
           // Names the algorithm; S3 ignores it beside x-amz-checksum-sha256, some emulators need it to keep the checksum.
           "x-amz-sdk-checksum-algorithm": "SHA256",
+          ...(createOnly ? CREATE_ONLY_HEADERS : {}),
         },
         body: fileBodyFactory(path, 0, size, onBytes),
       },
@@ -219,6 +233,7 @@ async function multipart(
   planned: PlannedPart[],
   partSize: number,
   opts: {
+    createOnly: boolean;
     resume: boolean;
     existing: ResumeRecord | undefined;
     requests: Limiter;
@@ -323,7 +338,7 @@ async function multipart(
     await saving;
     await assertUnchanged(identity);
     const parts = planned.map((p) => done.get(p.number) as RecordedPart);
-    const completed = await completeMultipart(ctx, key, uploadId, parts);
+    const completed = await completeMultipart(ctx, key, uploadId, parts, opts.createOnly);
     const digests = parts.map((p) => Buffer.from(p.checksumSha256, "base64"));
     const checksum = `${toBase64(compositeChecksum("sha256", digests))}-${parts.length}`;
     if (completed.checksum !== undefined && completed.checksum !== checksum) {
@@ -347,7 +362,9 @@ async function multipart(
     const userInterrupted = deps.signal?.aborted === true;
     const fileChanged =
       error instanceof StrongboxError && /changed during|vanished/.test(error.message);
-    if (fileChanged) {
+    // The key exists and this role may not replace it: a resume would meet the same refusal.
+    const refused = isAlreadyExists(error);
+    if (fileChanged || refused) {
       // Nothing to come back to: free the parts S3 is holding (and billing).
       await abortQuietly(ctx, key, uploadId);
       await store.remove(identity);
@@ -470,6 +487,7 @@ async function completeMultipart(
   key: string,
   uploadId: string,
   parts: RecordedPart[],
+  createOnly: boolean,
 ): Promise<{ versionId: string | null; checksum?: string }> {
   const op: Operation = {
     action: "CompleteMultipartUpload",
@@ -489,6 +507,7 @@ async function completeMultipart(
       headers: {
         "content-type": "application/xml",
         "content-length": String(Buffer.byteLength(xml)),
+        ...(createOnly ? CREATE_ONLY_HEADERS : {}),
       },
       body: () => xml,
     },

@@ -56,6 +56,8 @@ export function loadTestStack(): TestStack {
     env: {
       ...process.env,
       STRONGBOX_CONFIG: stack.configPath,
+      // Role sessions stay with the throwaway stack, not in the real home.
+      STRONGBOX_STATE_DIR: join(dir, "state"),
       AWS_CONFIG_FILE: stack.awsConfigFile,
       AWS_SHARED_CREDENTIALS_FILE: stack.awsCredentialsFile,
       AWS_REGION: "us-east-1",

@@ -82,6 +82,9 @@ describe("the access contract table", () => {
     });
     expect(bare.some((c) => c.variant === "old-signature")).toBe(false);
     expect(bare.some((c) => c.capability === "audit")).toBe(false);
-    expect(bare.length).toBe(cells.length - 10 - 9);
+    expect(bare.some((c) => c.capability === "monitoring")).toBe(false);
+    const monitoringCells = cells.filter((c) => c.capability === "monitoring").length;
+    expect(monitoringCells).toBe(3 * 15);
+    expect(bare.length).toBe(cells.length - 10 - 9 - monitoringCells);
   });
 });

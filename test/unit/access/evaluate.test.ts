@@ -145,6 +145,56 @@ describe("evaluating contract cells with iam-simulate", () => {
     );
   });
 
+  test("the audit's findings: the policies as they were before fail the new cells", async () => {
+    const before = referencePolicies();
+    // Any SourceIdentity, MFA of any age, no create-only, no SSE-C / archive / stale-MFA denies.
+    for (const role of ["uploader", "viewer", "admin"] as const) {
+      const trust = before.trustPolicies?.[role] as { Statement: Array<Record<string, unknown>> };
+      trust.Statement = [
+        {
+          ...trust.Statement[0],
+          Condition: {
+            StringLike: { "sts:SourceIdentity": "*" },
+            ...(role === "admin" ? { Bool: { "aws:MultiFactorAuthPresent": "true" } } : {}),
+          },
+        },
+      ];
+      for (const p of before.identityPolicies[role]) {
+        const statements = p.document.Statement as Array<{ Sid?: string }>;
+        p.document.Statement = statements.filter(
+          (st) =>
+            ![
+              "CreateOnly",
+              "DenyMonitoringChanges",
+              "DenyNotificationAndReplicationChanges",
+            ].includes(st.Sid ?? ""),
+        ) as typeof p.document.Statement;
+      }
+    }
+    const bucket = before.bucketPolicy as { Statement: Array<{ Sid?: string }> };
+    bucket.Statement = bucket.Statement.filter(
+      (st) => !["DenySseC", "DenyArchiveClasses", "DenyStaleMfaDeletes"].includes(st.Sid ?? ""),
+    );
+    const failing = (await evaluateContract(cells, before))
+      .filter((r) => !r.ok)
+      .map((r) => r.cell.id);
+    for (const id of [
+      "uploader/s3:PutObject/overwrite",
+      "viewer/s3:PutObject/sse-c",
+      "admin/s3:PutObject/sse-c",
+      "admin/s3:PutObject/storage-class-GLACIER",
+      "admin/s3:DeleteObjectVersion/stale-mfa",
+      "admin/sts:AssumeRole/stale-mfa",
+      "viewer/sts:AssumeRole/forged-source-identity",
+      "admin/sts:SetSourceIdentity/forged-source-identity",
+      "uploader/cloudtrail:StopLogging",
+      "admin/sns:DeleteTopic/strongbox-alerts",
+      "viewer/s3:PutReplicationConfiguration",
+    ]) {
+      expect(failing, id).toContain(id);
+    }
+  });
+
   test("regression: a deny on StringNotEqualsIfExists refuses bucket-default encrypted PUTs", async () => {
     const policies = referencePolicies();
     const bucket = policies.bucketPolicy as { Statement: Array<Record<string, unknown>> };

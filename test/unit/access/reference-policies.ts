@@ -23,8 +23,83 @@ export const TARGET: ContractTarget = {
   kmsKeyArn: KEY_ARN,
   roleArns: ROLE_ARNS,
   maxSignatureAgeMs: MAX_SIGNATURE_AGE_MS,
-  monitoring: { logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/strongbox/trail` },
+  monitoring: {
+    logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/cloudtrail/strongbox`,
+    trailArn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/strongbox-trail`,
+    alarmArn: `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:strongbox-access-denied`,
+    eventRuleArn: `arn:aws:events:${REGION}:${ACCOUNT}:rule/strongbox-bucket-activity`,
+    topicArns: [`arn:aws:sns:${REGION}:${ACCOUNT}:strongbox-alerts`],
+  },
+  adminMfaMaxAgeSeconds: 900,
+  trust: {
+    callers: {
+      uploader: `arn:aws:iam::${ACCOUNT}:user/alice`,
+      viewer: `arn:aws:iam::${ACCOUNT}:user/bob`,
+      admin: `arn:aws:iam::${ACCOUNT}:user/dana`,
+    },
+    binding: ["user_name", "principal_tag"],
+    principalTag: "strongbox-user",
+    adminMfaRequired: true,
+  },
 };
+
+/** What no role may change (the module's guardrails, by name pattern). */
+const MONITORING_DENIES = [
+  {
+    Sid: "DenyMonitoringChanges",
+    Effect: "Deny" as const,
+    Action: [
+      "cloudtrail:StopLogging",
+      "cloudtrail:DeleteTrail",
+      "cloudtrail:PutEventSelectors",
+      "logs:DeleteLogGroup",
+      "logs:PutRetentionPolicy",
+      "logs:DeleteMetricFilter",
+      "cloudwatch:DeleteAlarms",
+      "cloudwatch:DisableAlarmActions",
+      "events:DisableRule",
+      "events:RemoveTargets",
+      "sns:DeleteTopic",
+      "sns:SetTopicAttributes",
+      "sns:Unsubscribe",
+    ],
+    Resource: [
+      `arn:aws:cloudtrail:*:${ACCOUNT}:trail/strongbox-*`,
+      `arn:aws:logs:*:${ACCOUNT}:log-group:/aws/cloudtrail/strongbox*`,
+      `arn:aws:cloudwatch:*:${ACCOUNT}:alarm:strongbox-*`,
+      `arn:aws:events:*:${ACCOUNT}:rule/strongbox-*`,
+      `arn:aws:sns:*:${ACCOUNT}:strongbox-*`,
+    ],
+  },
+  {
+    Sid: "DenyNotificationAndReplicationChanges",
+    Effect: "Deny" as const,
+    Action: ["s3:PutBucketNotification", "s3:PutReplicationConfiguration"],
+    Resource: BUCKET_ARN,
+  },
+];
+
+const FRESH_MFA = {
+  Bool: { "aws:MultiFactorAuthPresent": "true" },
+  NumericLessThan: { "aws:MultiFactorAuthAge": "900" },
+};
+
+/** A role's trust policy: one statement per SourceIdentity binding form. */
+function trustPolicy(role: keyof typeof ROLE_ARNS): PolicyDocument {
+  const caller = TARGET.trust?.callers[role];
+  const mfa = role === "admin" ? FRESH_MFA : {};
+  const statement = (Sid: string, value: string) => ({
+    Sid,
+    Effect: "Allow" as const,
+    Principal: { AWS: [caller] },
+    Action: ["sts:AssumeRole", "sts:SetSourceIdentity", "sts:TagSession"],
+    Condition: { StringEquals: { "sts:SourceIdentity": value }, ...mfa },
+  });
+  return doc(
+    statement("ByUserName", "$" + "{aws:username}"),
+    statement("ByPrincipalTag", "$" + "{aws:PrincipalTag/strongbox-user}"),
+  );
+}
 
 const doc = (...Statement: PolicyDocument["Statement"][]): PolicyDocument => ({
   Version: "2012-10-17",
@@ -55,7 +130,18 @@ export function referencePolicies(): AccessPolicies {
               Action: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
               Resource: OBJECTS,
             },
+            {
+              Sid: "CreateOnly",
+              Effect: "Deny",
+              Action: "s3:PutObject",
+              Resource: OBJECTS,
+              Condition: {
+                Bool: { "s3:ObjectCreationOperation": "true" },
+                StringNotEquals: { "s3:if-none-match": "*" },
+              },
+            },
             kms(["kms:GenerateDataKey", "kms:Decrypt"]),
+            MONITORING_DENIES,
           ),
         },
       ],
@@ -76,6 +162,7 @@ export function referencePolicies(): AccessPolicies {
               Resource: BUCKET_ARN,
             },
             kms(["kms:Decrypt"]),
+            MONITORING_DENIES,
           ),
         },
       ],
@@ -123,9 +210,15 @@ export function referencePolicies(): AccessPolicies {
               Action: ["logs:GetQueryResults", "cloudwatch:DescribeAlarms"],
               Resource: "*",
             },
+            MONITORING_DENIES,
           ),
         },
       ],
+    },
+    trustPolicies: {
+      uploader: trustPolicy("uploader"),
+      viewer: trustPolicy("viewer"),
+      admin: trustPolicy("admin"),
     },
     bucketPolicy: doc(
       {
@@ -176,6 +269,33 @@ export function referencePolicies(): AccessPolicies {
         Condition: {
           StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
           Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+        },
+      },
+      {
+        Sid: "DenySseC",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: OBJECTS,
+        Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+      },
+      {
+        Sid: "DenyArchiveClasses",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: OBJECTS,
+        Condition: { StringEquals: { "s3:x-amz-storage-class": ["GLACIER", "DEEP_ARCHIVE"] } },
+      },
+      {
+        Sid: "DenyStaleMfaDeletes",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:DeleteObjectVersion",
+        Resource: OBJECTS,
+        Condition: {
+          ArnEquals: { "aws:PrincipalArn": Object.values(ROLE_ARNS) },
+          NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": "900" },
         },
       },
       {

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
 import { buildProgram, parseDurationSeconds, resolveGlobals } from "../../../src/cli/args.js";
 import type { CommandContext, GlobalOptions, Invocation } from "../../../src/cli/context.js";
+import { sessionsDirFor } from "../../../src/core/config.js";
 import { StrongboxError } from "../../../src/core/errors.js";
 
 interface Recorded {
@@ -31,6 +32,7 @@ async function parse(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<Recor
 const defaults: GlobalOptions = {
   json: false,
   configPath: "/home/u/.config/strongbox/config.json",
+  sessionsDir: sessionsDirFor("/home/u/.config/strongbox/config.json", {}, "/home/u"),
   profile: undefined,
   debug: false,
   quiet: false,
@@ -51,13 +53,13 @@ describe("argv → options", () => {
       "login minimal",
       ["login", "--role", "viewer"],
       "login",
-      { role: "viewer", mfaCode: undefined, durationSeconds: undefined },
+      { role: "viewer", mfa: undefined, durationSeconds: undefined },
     ],
     [
       "login with mfa and duration",
-      ["login", "--role", "admin", "--mfa-code", "123456", "--duration", "1h30m"],
+      ["login", "--role", "admin", "--mfa-code", "-", "--duration", "1h30m"],
       "login",
-      { role: "admin", mfaCode: "123456", durationSeconds: 5400 },
+      { role: "admin", mfa: { from: "stdin" }, durationSeconds: 5400 },
     ],
     ["logout all", ["logout"], "logout", { role: undefined }],
     ["logout one", ["logout", "--role", "uploader"], "logout", { role: "uploader" }],
@@ -142,6 +144,7 @@ describe("argv → options", () => {
       ...defaults,
       json: true,
       configPath: "/x/c.json",
+      sessionsDir: sessionsDirFor("/x/c.json", {}, "/home/u"),
       profile: "p",
       debug: true,
       legacyTransfersDir: "/x/transfers",

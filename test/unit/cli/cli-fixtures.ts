@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { parseConfig, writeConfig } from "../../../src/core/config.js";
+import { parseConfig, sessionsDirFor, writeConfig } from "../../../src/core/config.js";
 import type { Role } from "../../../src/core/roles.js";
 import type { RoleSession } from "../../../src/core/session/types.js";
 
@@ -9,7 +11,14 @@ export const T0 = Date.parse("2026-11-28T00:00:00Z");
 export const SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYSECRETKEY";
 export const roleArn = (role: string) => `arn:aws:iam::123456789012:role/sb-${role}`;
 
-/** In-memory stdout/stderr (stderr not a TTY); `now` defaults to T0. */
+/** The CLI tests' state folder ($STRONGBOX_STATE_DIR): sessions never go to the real home. */
+export const TEST_STATE_DIR = join(tmpdir(), `sb-state-${randomBytes(6).toString("hex")}`);
+
+/** Where `main` keeps the sessions of the config at `configPath` in these tests. */
+export const testSessionsDir = (configPath: string) =>
+  sessionsDirFor(configPath, { STRONGBOX_STATE_DIR: TEST_STATE_DIR }, "/nonexistent-home");
+
+/** In-memory stdout/stderr (stderr not a TTY); `now` defaults to T0; state in TEST_STATE_DIR. */
 export function fakeIO(
   opts: { env?: NodeJS.ProcessEnv; now?: () => number; aborted?: boolean } = {},
 ) {
@@ -26,7 +35,7 @@ export function fakeIO(
       stdout,
       stderr: stderr as unknown as NodeJS.WriteStream,
       stdin: new PassThrough() as unknown as NodeJS.ReadStream,
-      env: opts.env ?? {},
+      env: { STRONGBOX_STATE_DIR: TEST_STATE_DIR, ...opts.env },
       now: opts.now ?? (() => T0),
       signal: controller.signal,
     },

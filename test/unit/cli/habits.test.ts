@@ -8,10 +8,9 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../../../src/cli/main.js";
-import { sessionsDirOf } from "../../../src/core/config.js";
 import { SessionCache } from "../../../src/core/session/cache.js";
 import { downloadTarget } from "../../../src/core/transfer/target.js";
-import { fakeIO, SECRET, testSession, writeTestConfig } from "./cli-fixtures.js";
+import { fakeIO, SECRET, testSession, testSessionsDir, writeTestConfig } from "./cli-fixtures.js";
 
 /**
  * Issue 12 habits, argv in → exit code and stdout/stderr out, against a local
@@ -55,7 +54,7 @@ async function setup(roles: ("uploader" | "viewer" | "admin")[] = ["admin"], mfa
   const dir = await mkdtemp(join(tmpdir(), "sb-habits-"));
   const configPath = await writeTestConfig(dir, endpoint);
   const now = Date.now();
-  const cache = new SessionCache(sessionsDirOf(configPath), Date.now);
+  const cache = new SessionCache(testSessionsDir(configPath), Date.now);
   for (const [i, role] of roles.entries())
     await cache.write({
       ...testSession(role, now + 3600_000, now - i * 1000),

@@ -3,13 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main, registrarsFor } from "../../../src/cli/main.js";
-import { sessionsDirOf } from "../../../src/core/config.js";
 import { SessionCache } from "../../../src/core/session/cache.js";
-import { fakeIO, SECRET, T0, testSession, writeTestConfig } from "./cli-fixtures.js";
+import {
+  fakeIO,
+  SECRET,
+  T0,
+  testSession,
+  testSessionsDir,
+  writeTestConfig,
+} from "./cli-fixtures.js";
 
 async function stackDir() {
   const configPath = await writeTestConfig(await mkdtemp(join(tmpdir(), "sb-main-")));
-  const cache = new SessionCache(sessionsDirOf(configPath), () => T0);
+  const cache = new SessionCache(testSessionsDir(configPath), () => T0);
   return { configPath, cache };
 }
 

@@ -6,9 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../../src/cli/main.js";
-import { sessionsDirOf } from "../../../src/core/config.js";
 import { SessionCache } from "../../../src/core/session/cache.js";
-import { fakeIO, SECRET, testSession, writeTestConfig } from "./cli-fixtures.js";
+import { fakeIO, SECRET, testSession, testSessionsDir, writeTestConfig } from "./cli-fixtures.js";
 
 /** `strongbox upload DIR` against a local stand-in for S3 that refuses one file. */
 let endpoint: string;
@@ -36,7 +35,7 @@ async function setup() {
   const dir = await mkdtemp(join(tmpdir(), "sb-batch-"));
   const configPath = await writeTestConfig(dir, endpoint);
   const now = Date.now();
-  await new SessionCache(sessionsDirOf(configPath), Date.now).write(
+  await new SessionCache(testSessionsDir(configPath), Date.now).write(
     testSession("uploader", now + 3600_000, now),
   );
   const files = join(dir, "files");

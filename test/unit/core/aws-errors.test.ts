@@ -153,8 +153,8 @@ describe("mapAwsError: SDK errors → kind and exit code", () => {
       key: "k",
       versionId: "v",
     });
-    expect(mapped.message).toMatch(/needs MFA in the admin session/);
-    expect(mapped.hint).toMatch(/--mfa-code/);
+    expect(mapped.message).toMatch(/needs a fresh MFA in the admin session/);
+    expect(mapped.hint).toMatch(/log in again with a new MFA code: `strongbox login --role admin`/);
   });
 
   it("a viewer's permanent delete names admin (with MFA)", () => {

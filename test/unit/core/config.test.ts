@@ -6,7 +6,6 @@ import {
   defaultConfigPath,
   loadConfig,
   parseConfig,
-  sessionsDirOf,
   writeConfig,
 } from "../../../src/core/config.js";
 import {
@@ -182,12 +181,9 @@ describe("readTerraformOutputs", () => {
 });
 
 describe("config file", () => {
-  it("default path: $STRONGBOX_CONFIG, else ~/.config/strongbox/config.json; sessions beside it", () => {
+  it("default path: $STRONGBOX_CONFIG, else ~/.config/strongbox/config.json", () => {
     expect(defaultConfigPath({ STRONGBOX_CONFIG: "/etc/x.json" }, "/home/u")).toBe("/etc/x.json");
     expect(defaultConfigPath({}, "/home/u")).toBe("/home/u/.config/strongbox/config.json");
-    expect(sessionsDirOf("/home/u/.config/strongbox/config.json")).toBe(
-      "/home/u/.config/strongbox/sessions",
-    );
   });
 
   it("is written 0600 in a new 0700 directory and reads back equal", async () => {

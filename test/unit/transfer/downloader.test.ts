@@ -1,83 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import type { Presigner } from "../../../src/core/presign.js";
-import type { Clock } from "../../../src/core/transfer/clock.js";
 import { downloadObject, resolveTarget } from "../../../src/core/transfer/download.js";
 import { MiB } from "../../../src/core/transfer/part-plan.js";
-import type { HttpRequest, HttpResponse, Transport } from "../../../src/core/transfer/transport.js";
-
-const presigner: Presigner = {
-  async sign(req) {
-    const query = new URLSearchParams(req.query ?? {}).toString();
-    return {
-      url: `https://fake/${req.key}?${query}&m=${req.method}`,
-      headers: { ...(req.headers ?? {}) },
-      expiresAt: new Date(0),
-    };
-  },
-};
-const clock: Clock = { now: () => Date.now(), sleep: async () => {} };
-const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
-
-function response(
-  status: number,
-  body: Buffer,
-  headers: Record<string, string> = {},
-): HttpResponse {
-  return {
-    status,
-    headers,
-    body: Readable.from([body]),
-    text: async () => body.toString(),
-    discard: async () => {},
-  };
-}
-
-/** Serves one object: HEAD with its checksum, GET whole or by Range; `corrupt` flips a byte in what it sends. */
-function objectTransport(
-  data: Buffer,
-  opts: { checksum?: string; corrupt?: boolean; failRangeStart?: number; partSize?: number } = {},
-): Transport & { requests: HttpRequest[] } {
-  const requests: HttpRequest[] = [];
-  return {
-    requests,
-    async send(req) {
-      requests.push(req);
-      const head = {
-        "content-length": String(data.length),
-        etag: '"0123456789abcdef0123456789abcdef"',
-        "x-amz-version-id": "v1",
-        "x-amz-server-side-encryption": "aws:kms",
-        ...(opts.checksum ? { "x-amz-checksum-sha256": opts.checksum } : {}),
-      };
-      const partNumber = Number(new URL(req.url).searchParams.get("partNumber") ?? 0);
-      if (req.method === "HEAD" && partNumber > 0 && opts.partSize) {
-        const size = Math.min(opts.partSize, data.length - (partNumber - 1) * opts.partSize);
-        return response(200, Buffer.alloc(0), { ...head, "content-length": String(size) });
-      }
-      if (req.method === "HEAD") return response(200, Buffer.alloc(0), head);
-      const range = /bytes=(\d+)-(\d+)/.exec(req.headers.range ?? "");
-      const start = range ? Number(range[1]) : 0;
-      const end = range ? Number(range[2]) + 1 : data.length;
-      if (opts.failRangeStart === start) {
-        opts.failRangeStart = undefined;
-        return response(500, Buffer.from("<Error><Code>InternalError</Code></Error>"));
-      }
-      const body = Buffer.from(data.subarray(start, end));
-      if (opts.corrupt && body.length > 0) body[0] = (body[0] ?? 0) ^ 0xff;
-      return response(range ? 206 : 200, body, head);
-    },
-    close: async () => {},
-  };
-}
-
-async function workdir() {
-  return mkdtemp(join(tmpdir(), "sb-download-"));
-}
+import { clock, objectTransport, presigner, sha256, workdir } from "./download-fixtures.js";
 
 describe("downloader (fake transport)", () => {
   it("fetches parallel ranges pinned to the version, verifies SHA-256 and renames into place", async () => {
@@ -207,6 +134,10 @@ describe("downloader (fake transport)", () => {
         size: data.length,
         chunkSize: 2 * MiB,
         done: [0, 2],
+        digests: {
+          0: sha256(data.subarray(0, 2 * MiB)),
+          2: sha256(data.subarray(4 * MiB, 6 * MiB)),
+        },
       }),
     );
     const transport = objectTransport(data, { checksum: sha256(data) });

@@ -1,6 +1,7 @@
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { quoteKey, resolveKeyPath, safeKeyPath } from "../../../src/core/transfer/safe-path.js";
+import { quoteKey } from "../../../src/core/text/printable.js";
+import { resolveKeyPath, safeKeyPath } from "../../../src/core/transfer/safe-path.js";
 
 const root = resolve("/srv/downloads");
 

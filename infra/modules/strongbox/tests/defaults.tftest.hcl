@@ -152,6 +152,9 @@ run "bucket_policy_denies_misuse" {
       "DenyWritesNamingKmsWithoutThisKey",
       "DenyPresignedUrlsOlderThanMaxAge",
       "DenyPermanentDeleteWithoutMfa",
+      "DenyPermanentDeleteWithStaleMfa",
+      "DenyWritesWithCustomerProvidedKeys",
+      "DenyWritesInStorageClassesNoRoleCanRead",
     ])
     error_message = "The bucket policy must hold exactly the deny rules of the module."
   }
@@ -226,8 +229,11 @@ run "roles_follow_the_access_contract" {
   command = apply
 
   assert {
-    condition     = jsondecode(aws_iam_role.this["admin"].assume_role_policy).Statement[0].Condition.Bool["aws:MultiFactorAuthPresent"] == "true"
-    error_message = "Assuming Admin must require MFA by default."
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role.this["admin"].assume_role_policy).Statement :
+      s.Condition.Bool["aws:MultiFactorAuthPresent"] == "true" && s.Condition.NumericLessThan["aws:MultiFactorAuthAge"] == "900"
+    ])
+    error_message = "Assuming Admin must require an MFA at most 15 minutes old by default."
   }
 
   assert {
@@ -240,10 +246,11 @@ run "roles_follow_the_access_contract" {
   assert {
     condition = alltrue([
       for role in ["uploader", "viewer", "admin"] :
-      contains(jsondecode(aws_iam_role.this[role].assume_role_policy).Statement[0].Action, "sts:SetSourceIdentity")
-      && jsondecode(aws_iam_role.this[role].assume_role_policy).Statement[0].Condition.StringLike["sts:SourceIdentity"] == "*"
+      length(jsondecode(aws_iam_role.this[role].assume_role_policy).Statement) == 1
+      && contains(jsondecode(aws_iam_role.this[role].assume_role_policy).Statement[0].Action, "sts:SetSourceIdentity")
+      && jsondecode(aws_iam_role.this[role].assume_role_policy).Statement[0].Condition.StringEquals["sts:SourceIdentity"] == "$${aws:username}"
     ])
-    error_message = "Every role must allow, and by default require, sts:SourceIdentity."
+    error_message = "Every role must allow, and by default require, a SourceIdentity equal to the caller's IAM user name."
   }
 
   assert {
@@ -279,9 +286,10 @@ run "roles_follow_the_access_contract" {
   assert {
     condition = one([
       for s in jsondecode(aws_iam_role_policy.this["admin"].policy).Statement :
-      s.Condition.Bool["aws:MultiFactorAuthPresent"] if s.Effect == "Allow" && contains(flatten([s.Action]), "s3:DeleteObjectVersion")
-    ]) == "true"
-    error_message = "Admin may delete a version permanently only with MFA in the session."
+      s.Condition.Bool["aws:MultiFactorAuthPresent"] == "true" && s.Condition.NumericLessThan["aws:MultiFactorAuthAge"] == "900"
+      if s.Effect == "Allow" && contains(flatten([s.Action]), "s3:DeleteObjectVersion")
+    ])
+    error_message = "Admin may delete a version permanently only with a fresh MFA (at most 900 s old by default)."
   }
 
   assert {
@@ -306,6 +314,91 @@ run "roles_follow_the_access_contract" {
       ]
     ]))
     error_message = "Identity policies grant KMS only on the module's key, only via S3 in this region."
+  }
+}
+
+run "audit_findings_are_closed_by_default" {
+  command = apply
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_iam_role_policy.this["uploader"].policy).Statement :
+      s.Condition.Bool["s3:ObjectCreationOperation"] == "true" && s.Condition.StringNotEquals["s3:if-none-match"] == "*"
+      && flatten([s.Action]) == ["s3:PutObject"] && s.Resource == "arn:aws:s3:::strongbox-111122223333-eu-west-1/*"
+      if s.Effect == "Deny" && s.Sid == "DenyWritesThatMayReplaceAnObject"
+    ])
+    error_message = "The Uploader's object-creating writes must carry If-None-Match: * (create-only)."
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["viewer", "admin"] : length([
+        for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement : s if s.Sid == "DenyWritesThatMayReplaceAnObject"
+      ]) == 0
+    ])
+    error_message = "Only the Uploader is create-only; the Admin may replace a key."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement :
+      s.Condition.Null["s3:x-amz-server-side-encryption-customer-algorithm"] == "false" && s.Principal == "*" && s.Action == "s3:PutObject"
+      if s.Sid == "DenyWritesWithCustomerProvidedKeys"
+    ])
+    error_message = "Every SSE-C write must be refused."
+  }
+
+  assert {
+    condition     = jsonencode(one([for r in aws_s3_bucket_server_side_encryption_configuration.main.rule : r.blocked_encryption_types])) == jsonencode(["SSE-C"])
+    error_message = "The bucket itself blocks SSE-C by default."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement :
+      toset(s.Condition.StringEquals["s3:x-amz-storage-class"]) == toset(["GLACIER", "DEEP_ARCHIVE"])
+      if s.Sid == "DenyWritesInStorageClassesNoRoleCanRead"
+    ])
+    error_message = "Writes in GLACIER or DEEP_ARCHIVE must be refused by default."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement :
+      s.Condition.NumericGreaterThanIfExists["aws:MultiFactorAuthAge"] == "900"
+      && length(s.Condition.ArnEquals["aws:PrincipalArn"]) == 3
+      if s.Sid == "DenyPermanentDeleteWithStaleMfa"
+    ])
+    error_message = "A permanent delete with an MFA older than the window (or of unknown age) must be refused by the bucket too."
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["uploader", "viewer", "admin"] : alltrue([
+        for sid, pattern in {
+          DenyTrailChanges         = "arn:aws:cloudtrail:*:111122223333:trail/strongbox-*"
+          DenyAlarmChanges         = "arn:aws:cloudwatch:*:111122223333:alarm:strongbox-*"
+          DenyEventRuleChanges     = "arn:aws:events:*:111122223333:rule/strongbox-*"
+          DenyTopicChanges         = "arn:aws:sns:*:111122223333:strongbox-*"
+          DenyTrailLogGroupChanges = "arn:aws:logs:*:111122223333:log-group:/aws/cloudtrail/strongbox*"
+          } : anytrue([
+            for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement :
+            s.Effect == "Deny" && s.Sid == sid && contains(flatten([s.Resource]), pattern)
+        ])
+      ])
+    ])
+    error_message = "No role may change the trail, its log group, the alarms, the rule or the topics (by name prefix)."
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["uploader", "viewer", "admin"] : anytrue([
+        for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement :
+        s.Effect == "Deny" && toset(flatten([s.Action])) == toset(["s3:PutBucketNotification", "s3:PutReplicationConfiguration"])
+        && contains(flatten([s.Resource]), "arn:aws:s3:::strongbox-111122223333-eu-west-1")
+      ])
+    ])
+    error_message = "No role may change bucket notifications or replication."
   }
 }
 
@@ -335,11 +428,10 @@ run "lifecycle_and_cors_defaults" {
   }
 
   assert {
-    condition = one([
-      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
-      one(r.noncurrent_version_expiration).noncurrent_days
-    ]) == 90
-    error_message = "Noncurrent versions expire after 90 days by default."
+    condition = alltrue([
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule : length(r.noncurrent_version_expiration) == 0
+    ])
+    error_message = "Noncurrent versions are kept by default: an overwrite or a delete never destroys data on a schedule."
   }
 
   assert {

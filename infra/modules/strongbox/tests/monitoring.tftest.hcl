@@ -503,6 +503,7 @@ run "only_admin_reads_the_audit_trail" {
       for role in ["uploader", "viewer"] : [
         for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement :
         length([for a in flatten([s.Action]) : a if startswith(a, "logs:") || startswith(a, "cloudwatch:")]) == 0
+        if s.Effect == "Allow"
       ]
     ]))
     error_message = "Uploader and Viewer have no audit access."

@@ -58,6 +58,115 @@ run "admin_mfa_can_be_relaxed_for_an_emulator" {
   }
 }
 
+run "source_identity_binding_forms_and_mfa_window" {
+  command = apply
+  variables {
+    source_identity_binding       = ["user_name", "principal_tag"]
+    source_identity_principal_tag = "email"
+    admin_mfa_max_age_seconds     = 300
+  }
+
+  assert {
+    condition = jsonencode(sort([
+      for s in jsondecode(aws_iam_role.this["viewer"].assume_role_policy).Statement : s.Condition.StringEquals["sts:SourceIdentity"]
+    ])) == jsonencode(["$${aws:PrincipalTag/email}", "$${aws:username}"])
+    error_message = "Each binding form is its own trust statement (either form may assume): the user name, the principal tag."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role.this["admin"].assume_role_policy).Statement :
+      s.Condition.NumericLessThan["aws:MultiFactorAuthAge"] == "300" && s.Principal.AWS == ["arn:aws:iam::111122223333:role/security-admins"]
+    ])
+    error_message = "Every Admin trust statement carries the MFA window and the Admin principals."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement :
+      s.Condition.NumericGreaterThanIfExists["aws:MultiFactorAuthAge"] if s.Sid == "DenyPermanentDeleteWithStaleMfa"
+    ]) == "300"
+    error_message = "The bucket's stale-MFA denial follows admin_mfa_max_age_seconds."
+  }
+}
+
+run "principal_tag_only_binding" {
+  command = apply
+  variables {
+    source_identity_binding = ["principal_tag"]
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["uploader", "viewer", "admin"] :
+      jsonencode([for s in jsondecode(aws_iam_role.this[role].assume_role_policy).Statement : s.Condition.StringEquals["sts:SourceIdentity"]]) == jsonencode(["$${aws:PrincipalTag/strongbox-user}"])
+    ])
+    error_message = "With the principal_tag form alone, the SourceIdentity must equal the strongbox-user principal tag."
+  }
+}
+
+run "overwrites_archive_classes_and_sse_c_block_are_variables" {
+  command = apply
+  variables {
+    uploader_can_overwrite        = true
+    allow_archive_storage_classes = true
+    block_sse_c                   = false
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_iam_role_policy.this["uploader"].policy).Statement : s if s.Sid == "DenyWritesThatMayReplaceAnObject"
+    ]) == 0
+    error_message = "uploader_can_overwrite lifts the create-only rule."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s if s.Sid == "DenyWritesInStorageClassesNoRoleCanRead"
+    ]) == 0
+    error_message = "allow_archive_storage_classes lifts the storage-class denial."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s if s.Sid == "DenyWritesWithCustomerProvidedKeys"
+    ]) == 1
+    error_message = "Without the bucket-level SSE-C block, the bucket policy still refuses SSE-C."
+  }
+}
+
+run "rejects_an_unknown_source_identity_binding" {
+  command = plan
+  variables {
+    source_identity_binding = ["session_name"]
+  }
+  expect_failures = [var.source_identity_binding]
+}
+
+run "rejects_an_empty_source_identity_binding" {
+  command = plan
+  variables {
+    source_identity_binding = []
+  }
+  expect_failures = [var.source_identity_binding]
+}
+
+run "rejects_an_aws_principal_tag" {
+  command = plan
+  variables {
+    source_identity_principal_tag = "aws:username"
+  }
+  expect_failures = [var.source_identity_principal_tag]
+}
+
+run "rejects_an_mfa_window_under_a_minute" {
+  command = plan
+  variables {
+    admin_mfa_max_age_seconds = 30
+  }
+  expect_failures = [var.admin_mfa_max_age_seconds]
+}
+
 run "signature_age_rule_is_optional" {
   command = apply
   variables {

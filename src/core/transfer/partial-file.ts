@@ -1,0 +1,219 @@
+import { createHash } from "node:crypto";
+import { constants } from "node:fs";
+import { type FileHandle, open, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { writeFileAtomic } from "../fs/atomic.js";
+import { acquirePidLock, type PidLock } from "../fs/pid-lock.js";
+import {
+  checkOwnFile,
+  createExclusive,
+  type OwnerOptions,
+  openOwnFile,
+  readOwnFile,
+} from "../fs/private.js";
+
+/**
+ * The files of a download in progress, next to its target: the partial file
+ * (`<target>.strongbox-partial`), its resume record (`….json`) and a pid lock
+ * (`….lock`) so two processes never write one partial. The partial is created
+ * with O_EXCL | O_NOFOLLOW, 0600; the record is replaced atomically (exclusive
+ * temp file, fsync, rename). Whatever else sits at those names (a symlink, a
+ * folder, another user's file) is refused, never followed or removed. A
+ * resumed range is trusted only when its bytes on disk still hash to the
+ * digest taken while it streamed in; the composite check against S3's part
+ * checksums then runs on those digests.
+ */
+export const PARTIAL_SUFFIX = ".strongbox-partial";
+
+/** What a partial file must match to be continued. */
+export interface PartialIdentity {
+  bucket: string;
+  key: string;
+  versionId: string | null;
+  etag: string;
+  size: number;
+  chunkSize: number;
+}
+
+interface PartialRecord extends PartialIdentity {
+  version: 1;
+  done: number[];
+  /** SHA-256 (base64) of each fetched range, computed while it streamed in. */
+  digests?: Record<string, string>;
+}
+
+export interface PartialDownload {
+  readonly path: string;
+  readonly fh: FileHandle;
+  /** Ranges on disk (whose bytes still match their digest) and every range fetched since. */
+  readonly done: Set<number>;
+  readonly digests: Map<number, string>;
+  /** Ranges kept from an earlier run. */
+  readonly kept: number;
+  /** Ranges an earlier run recorded whose bytes changed on disk (or had no digest): fetched again. */
+  readonly discarded: number;
+  /** Records the ranges done so far (data synced first, then the claim that it is there). */
+  save(): Promise<void>;
+  /** Waits for the saves under way. */
+  settled(): Promise<void>;
+  /** The bytes are verified: sync, rename onto `target`, drop the record and the lock. */
+  commit(target: string): Promise<void>;
+  /** Stop: close and unlock, keeping the files to resume from (or removing them: bad bytes). */
+  abandon(removeFiles: boolean): Promise<void>;
+}
+
+export async function openPartial(
+  target: string,
+  identity: PartialIdentity,
+  options: OwnerOptions = {},
+): Promise<PartialDownload> {
+  const path = `${target}${PARTIAL_SUFFIX}`;
+  const recordPath = `${path}.json`;
+  const lock = await acquirePidLock(
+    `${path}.lock`,
+    (pid) => `Another strongbox process (pid ${pid}) is already downloading to ${target}.`,
+  );
+  let fh: FileHandle | undefined;
+  try {
+    await checkOwnFile(path, options);
+    await checkOwnFile(recordPath, options);
+    const previous = parseRecord(await readOwnFile(recordPath, options));
+    if (previous !== undefined && sameIdentity(previous, identity)) {
+      fh = await openOwnFile(path, constants.O_RDWR, options);
+      if (fh !== undefined && (await fh.stat()).size !== identity.size) {
+        await fh.close();
+        fh = undefined;
+      }
+    }
+    const done = new Set<number>();
+    const digests = new Map<number, string>();
+    let discarded = 0;
+    if (fh !== undefined && previous !== undefined) {
+      for (const index of new Set(previous.done)) {
+        const recorded = previous.digests?.[String(index)];
+        const start = index * identity.chunkSize;
+        const length = Math.min(identity.chunkSize, identity.size - start);
+        if (
+          recorded !== undefined &&
+          length > 0 &&
+          (await hashRange(fh, start, length)) === recorded
+        ) {
+          done.add(index);
+          digests.set(index, recorded);
+        } else discarded++;
+      }
+    } else {
+      // Only our own regular files reach this point (checkOwnFile): a stale partial or record.
+      await rm(path, { force: true });
+      await rm(recordPath, { force: true });
+      fh = await createExclusive(path);
+      await fh.truncate(identity.size);
+    }
+    return partialDownload(path, recordPath, fh, identity, done, digests, discarded, lock);
+  } catch (error) {
+    await fh?.close().catch(() => {});
+    await lock.release();
+    throw error;
+  }
+}
+
+function partialDownload(
+  path: string,
+  recordPath: string,
+  fh: FileHandle,
+  identity: PartialIdentity,
+  done: Set<number>,
+  digests: Map<number, string>,
+  discarded: number,
+  lock: PidLock,
+): PartialDownload {
+  let saving: Promise<void> = Promise.resolve();
+  return {
+    path,
+    fh,
+    done,
+    digests,
+    kept: done.size,
+    discarded,
+    save() {
+      const record: PartialRecord = {
+        version: 1,
+        ...identity,
+        done: [...done].sort((a, b) => a - b),
+        digests: Object.fromEntries(digests),
+      };
+      saving = saving.then(async () => {
+        await fh.datasync();
+        await writeFileAtomic(recordPath, JSON.stringify(record));
+      });
+      return saving;
+    },
+    settled: () => saving,
+    async commit(target) {
+      await saving;
+      await fh.sync();
+      await fh.close();
+      await rename(path, target);
+      await rm(recordPath, { force: true });
+      await syncDir(dirname(target));
+      await lock.release();
+    },
+    async abandon(removeFiles) {
+      await saving.catch(() => {});
+      await fh.close().catch(() => {});
+      if (removeFiles) {
+        await rm(path, { force: true });
+        await rm(recordPath, { force: true });
+      }
+      await lock.release();
+    },
+  };
+}
+
+const sameIdentity = (a: PartialIdentity, b: PartialIdentity) =>
+  a.bucket === b.bucket &&
+  a.key === b.key &&
+  a.versionId === b.versionId &&
+  a.etag === b.etag &&
+  a.size === b.size &&
+  a.chunkSize === b.chunkSize;
+
+function parseRecord(text: string | undefined): PartialRecord | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const record = JSON.parse(text) as PartialRecord;
+    return record.version === 1 &&
+      Array.isArray(record.done) &&
+      record.done.every((i) => Number.isInteger(i) && i >= 0)
+      ? record
+      : undefined;
+  } catch {
+    return undefined; // torn or foreign: start over
+  }
+}
+
+/** SHA-256 (base64) of `length` bytes at `start`, read through the handle (not the path). */
+async function hashRange(fh: FileHandle, start: number, length: number): Promise<string> {
+  const hash = createHash("sha256");
+  const buffer = Buffer.alloc(Math.min(length, 1024 * 1024));
+  let offset = 0;
+  while (offset < length) {
+    const { bytesRead } = await fh.read(
+      buffer,
+      0,
+      Math.min(buffer.length, length - offset),
+      start + offset,
+    );
+    if (bytesRead === 0) break;
+    hash.update(buffer.subarray(0, bytesRead));
+    offset += bytesRead;
+  }
+  return hash.digest("base64");
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, constants.O_RDONLY).catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => {});
+  await handle.close();
+}
