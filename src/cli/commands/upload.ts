@@ -10,12 +10,7 @@ import { createFileStateStore, type StateStore } from "../../core/transfer/state
 import { withFallback } from "../../core/transfer/state-store-fallback.js";
 import { createHttpTransport, type Transport } from "../../core/transfer/transport.js";
 import type { UploadResult } from "../../core/transfer/upload.js";
-import {
-  BatchUploadError,
-  expandPaths,
-  type UploadJob,
-  uploadPaths,
-} from "../../core/transfer/upload-many.js";
+import type { UploadJob } from "../../core/transfer/upload-many.js";
 import { dryRunOption, parsePositiveInt, parseRole, roleOption } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
 import { createProgress } from "../progress.js";
@@ -72,6 +67,10 @@ export async function upload(
   const target = destinationOf(options, config.bucket);
   const progress = createProgress(deps);
   const note = (message: string) => deps.log.info(message);
+  // The transfer modules (and the XML reader they use) load only when a command runs.
+  const { BatchUploadError, expandPaths, uploadPaths } = await import(
+    "../../core/transfer/upload-many.js"
+  );
   const select = fileSelector(options.select);
   let excluded = 0;
   const jobs = await expandPaths(options.paths, target.key, target.prefix ?? "", note, (p) => {
