@@ -105,6 +105,10 @@ async function runProcess(): Promise<void> {
     signal: controller.signal,
   });
   process.exitCode = code;
+  // After a Ctrl-C, exit now: a second Ctrl-C landing while Node tears the event
+  // loop down (signal handlers already gone) would kill the process by signal
+  // instead of exiting 130.
+  if (interrupts > 0) process.exit(code);
   // Idle keep-alive sockets must not hold the process open after the answer is out.
   setTimeout(() => process.exit(code), 200).unref();
 }
