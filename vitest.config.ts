@@ -7,6 +7,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // Not a speed bar: a few tests evaluate the whole access contract (231 cells)
+          // through iam-simulate, which takes several seconds on 2 busy cores.
+          testTimeout: 60_000,
         },
       },
       {
@@ -15,6 +18,15 @@ export default defineConfig({
           include: ["test/integration/**/*.test.ts"],
           testTimeout: 600_000,
           hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           fileParallelism: false,
         },
       },

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything Strongbox's local stack and tests need, idempotently:
 # npm packages, a Python venv (moto server, checkov), and Go-built tools
-# (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository.
-# Usage: scripts/bootstrap.sh [node] [python] [engine] [tofu] [terraform] [provider] [minio]
+# (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository,
+# prowler in a venv of its own, AWS's event-ruler jars (through Maven), and
+# Debian's Chromium for the page's browser tests.
+# Usage: scripts/bootstrap.sh [node] [python] [prowler] [eventruler] [engine] [tofu] [terraform]
+#   [provider] [minio] [chromium]
 #   (default: all). `engine` is the one engine `npm start` needs (one already on
 #   PATH when there is one); `tofu` and `terraform` are both, for `npm test`.
 set -euo pipefail
@@ -239,16 +242,67 @@ install_minio() {
   ln -sf "minio-$MINIO_VERSION" "$STRONGBOX_BIN/minio"
 }
 
-# The npm and Python installs wait mostly on downloads: they run beside the Go
-# builds, which keep both cores busy. Their output is shown when they finish.
+# apt_install PACKAGE: a Debian package this bootstrap needs (as root; else says what to run).
+# One at a time: two parts of this bootstrap may need apt at once.
+apt_install() {
+  [[ $(id -u) -eq 0 ]] || die "$1 is missing: run \`sudo apt-get install -y $1\`"
+  (
+    flock 8
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
+  ) 8>"$STRONGBOX_CACHE/locks/apt.lock" || die "apt-get install $1 failed"
+}
+
+# Debian's Chromium for the page's browser tests (playwright-core drives it; no
+# browser is ever downloaded). An existing chromium is used as it is.
+install_chromium() {
+  step "Chromium (Debian package)"
+  local found
+  found=$(command -v chromium || command -v chromium-browser || true)
+  if [[ -z $found ]]; then
+    apt_install chromium
+    found=$(command -v chromium)
+  fi
+  step_done "$found"
+}
+
+install_prowler() {
+  step "prowler $PROWLER_VERSION (own venv: its pinned dependencies clash with checkov's)"
+  local marker="$STRONGBOX_PROWLER_VENV/.strongbox-$PROWLER_VERSION"
+  if [[ ! -f $marker ]]; then
+    rm -rf "$STRONGBOX_PROWLER_VENV"
+    python3 -m venv "$STRONGBOX_PROWLER_VENV"
+    "$STRONGBOX_PROWLER_VENV/bin/pip" install --quiet --disable-pip-version-check "prowler==$PROWLER_VERSION"
+    touch "$marker"
+  fi
+  step_done
+}
+
+install_eventruler() {
+  step "event-ruler $EVENT_RULER_VERSION and its dependencies (Maven Central)"
+  local marker="$STRONGBOX_EVENT_RULER_LIB/.complete"
+  if [[ ! -f $marker ]]; then
+    command -v mvn >/dev/null || apt_install maven
+    rm -rf "$STRONGBOX_EVENT_RULER_LIB"
+    mvn --batch-mode --quiet -f "$STRONGBOX_ROOT/scripts/lib/event-ruler/pom.xml" \
+      -Devent-ruler.version="$EVENT_RULER_VERSION" -DoutputDirectory="$STRONGBOX_EVENT_RULER_LIB" \
+      dependency:copy-dependencies -DincludeScope=runtime
+    touch "$marker"
+  fi
+  step_done
+}
+
+# The npm, Python, prowler and event-ruler installs wait mostly on downloads:
+# they run beside the Go builds, which keep both cores busy. Their output is
+# shown when they finish.
 background=()
-for part in node python; do
+for part in node python prowler eventruler; do
   if selected "$part"; then
     locked "$part" "install_$part" >"$STRONGBOX_CACHE/logs/bootstrap-$part.log" 2>&1 &
     background+=("$part:$!")
   fi
 done
-for part in engine tofu terraform provider minio; do
+for part in engine tofu terraform provider minio chromium; do
   if selected "$part"; then locked "$part" "install_$part"; fi
 done
 for job in "${background[@]}"; do

@@ -18,6 +18,10 @@ export TF_ENGINE
 teardown() {
   trap - INT TERM EXIT
   echo >&2
+  if [[ -f $dir/ui.pid ]]; then
+    kill "$(cat "$dir/ui.pid")" 2>/dev/null || true
+    rm -f "$dir/ui.pid"
+  fi
   step "tearing down the local stack"
   [[ -n ${node_pid:-} ]] && kill "$node_pid" 2>/dev/null
   # An apply still running stops the way Ctrl-C stops it, saving its state: a
@@ -65,9 +69,29 @@ cat >&2 <<MSG
       --role-arn "\$(node -p "require(process.env.STRONGBOX_CONFIG).roles.viewer")" --role-session-name demo
 
 MSG
-echo "ready: local Strongbox on $endpoint after $(($(date +%s) - started))s; source .strongbox/local/env (Ctrl-C to stop)"
+# The web page (`strongbox ui`) on the port the stack's CORS rule admits.
+step "strongbox ui on http://127.0.0.1:${STRONGBOX_UI_PORT:-8787}"
 (
-  if stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/lifecycle.log" 2>&1; then
+  set -a
+  source "$dir/env"
+  set +a
+  exec node "$STRONGBOX_ROOT/dist/cli/main.js" ui --idle 4h
+) >"$dir/ui.out" 2>"$dir/ui.log" &
+echo $! >"$dir/ui.pid"
+ui_line=""
+for _ in $(seq 1 300); do # up to 60 s: loading the SDK takes seconds on a busy machine
+  ui_line=$(grep -m1 '^ui: ' "$dir/ui.out" 2>/dev/null || true)
+  [[ -n $ui_line ]] && break
+  kill -0 "$(cat "$dir/ui.pid")" 2>/dev/null || break
+  sleep 0.2
+done
+[[ -n $ui_line ]] || { cat "$dir/ui.log" >&2; die "strongbox ui did not start (log: $dir/ui.log)"; }
+step_done "log: $dir/ui.log"
+echo "ready: local Strongbox on $endpoint after $(($(date +%s) - started))s; source .strongbox/local/env (Ctrl-C to stop)"
+echo "$ui_line"
+echo "  open that address in a browser; sign in with the AWS profile local-uploader, local-viewer or local-admin" >&2
+(
+  if stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" >"$dir/lifecycle.log" 2>&1; then
     echo "lifecycle rules applied: the local stack is complete (log: $dir/lifecycle.log)" >&2
   else
     echo "lifecycle rules not applied: interrupted, or failed (log: $dir/lifecycle.log)" >&2

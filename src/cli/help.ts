@@ -17,11 +17,13 @@ export const EXAMPLES: Record<string, string[]> = {
     "strongbox upload report.pdf --role uploader",
     "strongbox upload photos/ s3://BUCKET/2026/ --exclude '*.tmp' --dry-run",
     "strongbox upload site/ --prefix site/ --exclude '*' --include '*/' --include '*.html'",
+    "strongbox upload big.iso --key isos/big.iso --part-size 64MiB --resume   # continue after Ctrl-C",
   ],
   download: [
     "strongbox download photos/sub/b.txt --out newdir/      # writes newdir/b.txt",
     "strongbox download s3://BUCKET/report.pdf --out - | less",
     "strongbox download big.iso --version-id V --dry-run",
+    "strongbox download photos/2026/ --out ./photos/ --exclude '*.raw'   # a prefix: the tree below it",
   ],
   ls: [
     "strongbox ls",
@@ -55,6 +57,10 @@ export const EXAMPLES: Record<string, string[]> = {
     "strongbox exec --role uploader -- s5cmd cp f.bin s3://BUCKET/",
   ],
   env: ["strongbox env --role admin --json", 'eval "$(strongbox env --role viewer)"'],
+  ui: [
+    'strongbox ui      # the web page on 127.0.0.1; prints "ui: <address>"',
+    "strongbox ui --idle 2h",
+  ],
   completion: [
     "strongbox completion bash > ~/.local/share/bash-completion/completions/strongbox",
     "strongbox completion zsh > ~/.zfunc/_strongbox      # with fpath+=(~/.zfunc)",

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { setFlagsFromString } from "node:v8";
 import { CommanderError } from "commander";
 import { ExitCode, StrongboxError } from "../core/errors.js";
 import { buildProgram, type Registrar, usageFromCommander } from "./args.js";
@@ -17,6 +18,7 @@ const selfRegistered: Record<string, () => Promise<Registrar>> = {
   audit: () => import("./commands/audit.js").then((m) => m.registerAudit),
   alarms: () => import("./commands/alarms.js").then((m) => m.registerAlarms),
   access: () => import("./commands/access.js").then((m) => m.registerAccess),
+  ui: () => import("./commands/ui.js").then((m) => m.registerUi),
   selftest: () => import("./commands/selftest.js").then((m) => m.registerSelftest),
   exec: () => import("./commands/exec.js").then((m) => m.registerExec),
   completion: () => import("./commands/completion.js").then((m) => m.registerCompletion),
@@ -84,6 +86,10 @@ export async function main(argv: string[], io: RuntimeIO): Promise<number> {
 
 /** Process wiring: real streams, SIGINT → abort (second Ctrl-C exits at once), exit code. */
 async function runProcess(): Promise<void> {
+  // Keep V8's young generation at its initial size: a transfer allocates only
+  // short-lived objects, and a grown young generation held 10–20 MiB more RSS
+  // for nothing (bench/README.md; issue 14's bar is 100 MiB for a 2 GiB file).
+  setFlagsFromString("--semi-space-growth-factor=1");
   const argv = process.argv.slice(2);
   // The SDK warns on every run that a future release needs Node 22; Node 20.19 is supported here.
   if (!argv.includes("--debug"))

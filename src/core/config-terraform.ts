@@ -29,6 +29,7 @@ export const terraformOutputsSchema = z.object({
   sns_topic_arn: z.string().nullable().optional(),
   alarm_names: z.array(z.string()).nullable().optional(),
   query_names: z.record(z.string(), z.string()).nullable().optional(),
+  cors_allowed_origins: z.array(z.string()).nullable().optional(),
 });
 export type TerraformOutputs = z.infer<typeof terraformOutputsSchema>;
 
@@ -83,6 +84,7 @@ export function configFromTerraformOutputs(raw: unknown, source: string): Strong
       ...(endpoint === undefined ? {} : { endpoint }),
       // Emulators serve buckets by path, not by virtual host.
       forcePathStyle: endpoint !== undefined,
+      ...(out.cors_allowed_origins != null ? { uiOrigins: out.cors_allowed_origins } : {}),
       ...(hasMonitoring
         ? {
             monitoring: {

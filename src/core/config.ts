@@ -30,8 +30,25 @@ export const configSchema = z.object({
   forcePathStyle: z.boolean().default(false),
   /** The role data commands use when neither --role nor STRONGBOX_ROLE says one. */
   defaultRole: z.enum(ROLES).optional(),
+  /** Browser origins the bucket's CORS rule allows (`strongbox ui` listens on 127.0.0.1 at one of their ports). */
+  uiOrigins: z.array(z.string()).optional(),
   /** MFA device for roles that need MFA, when the AWS profile has no `mfa_serial`. */
   mfaSerial: z.string().startsWith("arn:").optional(),
+  /** Transfer defaults (flags override them; absent: the engine's measured defaults, bench/README.md). */
+  transfer: z
+    .object({
+      /** Multipart part size in bytes (≥ 5 MiB). */
+      partSize: z
+        .number()
+        .int()
+        .min(5 * 1024 * 1024)
+        .optional(),
+      /** Requests in flight for one file's parts or ranges. */
+      concurrency: z.number().int().positive().max(256).optional(),
+      /** Files in flight in a folder or prefix transfer. */
+      files: z.number().int().positive().max(256).optional(),
+    })
+    .optional(),
   monitoring: z
     .object({
       trailName: z.string().optional(),

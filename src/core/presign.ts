@@ -1,8 +1,7 @@
-import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import type { AwsCredentialIdentity } from "@aws-sdk/types";
+import type { AwsCredentialIdentity } from "@smithy/types";
 import type { StrongboxConfig } from "./config.js";
 import { StrongboxError } from "./errors.js";
+import { createQuerySigner, uriEncode } from "./sigv4.js";
 
 /** SigV4 refuses pre-signed URLs valid for more than a week. */
 export const SIGV4_MAX_EXPIRY_SECONDS = 7 * 24 * 3600;
@@ -11,7 +10,8 @@ export type PresignMethod = "GET" | "PUT" | "HEAD" | "POST" | "DELETE";
 
 export interface PresignRequest {
   method: PresignMethod;
-  key: string;
+  /** The object; null signs a request on the bucket itself (ListObjectsV2). */
+  key: string | null;
   /** Sub-resource and parameters, e.g. `{ uploadId, partNumber }` or `{ uploads: "" }`. */
   query?: Record<string, string>;
   /** Headers the request will carry. Every one is signed, so the caller must send exactly these. */
@@ -51,34 +51,31 @@ export function clampExpiry(
 }
 
 /**
- * Signs S3 requests locally (no network). One S3 command resolves the endpoint
- * and the object's path (bucket, key, path-style, custom endpoint); the request's
- * method, query and headers are then set to exactly what the caller asked, so
- * every request kind (PUT, UploadPart, ListParts, Complete, ranged GET…) is
- * signed the same way. Caller headers are marked unhoistable: `x-amz-checksum-*`
- * stays a signed header that S3 checks against the body instead of a query
- * parameter.
+ * Signs S3 requests locally (no network) with SigV4 query signing (sigv4.ts). The URL is
+ * the bucket's base (endpoint, path or virtual-hosted style: `bucketBase`)
+ * plus the key; the request's method, query and headers are exactly what the
+ * caller asked, so every request kind (PUT, UploadPart, ListParts, Complete,
+ * ranged GET…) is signed the same way. Caller headers stay signed headers
+ * (never hoisted into the query): `x-amz-checksum-*` is then a header S3 checks
+ * against the body. No SDK client is built: a transfer signs thousands of URLs
+ * (issue 14: ≥ 10,000 per second on one core) and loads no SDK for it.
  */
 export function createPresigner(ctx: PresignContext): Presigner {
   const now = ctx.now ?? Date.now;
   const { credentials, config } = ctx;
-  const client = new S3Client({
-    region: config.region,
-    credentials: {
+  const base = bucketBase(config);
+  const sign = createQuerySigner(
+    {
       accessKeyId: credentials.accessKeyId,
       secretAccessKey: credentials.secretAccessKey,
       ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
     },
-    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    forcePathStyle: config.forcePathStyle,
-    // A default CRC32 would bake the checksum of an empty body into the URL.
-    requestChecksumCalculation: "WHEN_REQUIRED",
-    responseChecksumValidation: "WHEN_REQUIRED",
-  });
+    config.region,
+  );
 
   return {
     async sign(req) {
-      if (req.key.length === 0) throw new StrongboxError("usage", "An object key cannot be empty.");
+      if (req.key === "") throw new StrongboxError("usage", "An object key cannot be empty.");
       const signingDate = new Date(now());
       const { seconds } = clampExpiry(
         req.expiresInSeconds,
@@ -90,43 +87,72 @@ export function createPresigner(ctx: PresignContext): Presigner {
           hint: "Run `strongbox login` again.",
         });
       }
-      const callerHeaders = lowerCaseKeys(req.headers ?? {});
-      const command = new HeadObjectCommand({ Bucket: config.bucket, Key: req.key });
-      let built: { headers: Record<string, string> } | undefined;
-      command.middlewareStack.add(
-        (next) => async (args) => {
-          const request = args.request as {
-            method: string;
-            query: Record<string, string | string[] | null>;
-            headers: Record<string, string>;
-          };
-          request.method = req.method;
-          request.query = { ...(req.query ?? {}) };
-          for (const [name, value] of Object.entries(callerHeaders)) request.headers[name] = value;
-          built = request;
-          return next(args);
-        },
-        { step: "build", name: "strongboxShapeRequest", priority: "low" },
-      );
-      const url = await getSignedUrl(client, command, {
-        expiresIn: seconds,
-        signingDate,
-        unhoistableHeaders: new Set(Object.keys(callerHeaders)),
-        signableHeaders: new Set(Object.keys(callerHeaders)),
+      const headers = lowerCaseKeys(req.headers ?? {});
+      const url = sign({
+        method: req.method,
+        origin: base.origin,
+        host: base.host,
+        path: req.key === null ? base.path : `${base.path}${objectPath(req.key)}`,
+        query: req.query ?? {},
+        headers,
+        date: signingDate,
+        expiresInSeconds: seconds,
       });
-      const signed = new URL(url).searchParams.get("X-Amz-SignedHeaders") ?? "host";
-      const headers: Record<string, string> = {};
-      const sent = lowerCaseKeys(built?.headers ?? {});
-      for (const name of signed.split(";")) {
-        if (name === "host") continue;
-        const value = sent[name];
-        if (value === undefined) throw new Error(`presign: signed header ${name} has no value`);
-        headers[name] = value;
-      }
       return { url, headers, expiresAt: new Date(signingDate.getTime() + seconds * 1000) };
     },
   };
 }
+
+/** Where the bucket's objects are: protocol, host and the path before the key. */
+export interface BucketBase {
+  protocol: string;
+  hostname: string;
+  port?: number;
+  /** hostname[:port], as the Host header carries it. */
+  host: string;
+  origin: string;
+  /** "/" (virtual-hosted) or "/bucket/" (path style), after any endpoint path. */
+  path: string;
+}
+
+/**
+ * The S3 addressing rules the SDK applies for Strongbox's config shapes:
+ * virtual-hosted `https://BUCKET.s3.REGION.amazonaws.com[.cn]/` when the bucket
+ * is a DNS label, path style otherwise or when `forcePathStyle` is set; a
+ * configured endpoint (emulators) takes the place of the AWS host. The unit
+ * tests hold this to the SDK's own URLs.
+ */
+export function bucketBase(
+  config: Pick<StrongboxConfig, "region" | "bucket" | "endpoint" | "forcePathStyle">,
+): BucketBase {
+  const suffix = config.region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  const endpoint = new URL(config.endpoint ?? `https://s3.${config.region}.${suffix}`);
+  const secure = endpoint.protocol === "https:";
+  const virtual =
+    !config.forcePathStyle &&
+    (secure ? DNS_LABEL.test(config.bucket) : DNS_NAME.test(config.bucket)) &&
+    !/^\d+\.\d+\.\d+\.\d+$/.test(config.bucket);
+  const hostname = virtual ? `${config.bucket}.${endpoint.hostname}` : endpoint.hostname;
+  const port = endpoint.port === "" ? undefined : Number(endpoint.port);
+  const host = port === undefined ? hostname : `${hostname}:${port}`;
+  const prefix = endpoint.pathname.replace(/\/+$/, "");
+  return {
+    protocol: endpoint.protocol,
+    hostname,
+    ...(port === undefined ? {} : { port }),
+    host,
+    origin: `${endpoint.protocol}//${host}`,
+    path: virtual ? `${prefix}/` : `${prefix}/${uriEncode(config.bucket)}/`,
+  };
+}
+
+/** A bucket name that can be one DNS label (no dots: TLS certificates cover one level). */
+const DNS_LABEL = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
+/** Over plain HTTP, dotted names work as host names too. */
+const DNS_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+/** The key as S3 expects it in a path: each segment encoded, "/" kept. */
+export const objectPath = (key: string) => key.split("/").map(uriEncode).join("/");
 
 function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};

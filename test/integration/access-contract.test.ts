@@ -2,8 +2,14 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, test } from "vitest";
-import { buildContract, type ContractCell, roleNameOf } from "../../src/core/access/contract.js";
-import { parsePolicyDocument, readDeployedPolicies } from "../../src/core/access/deployed.js";
+import { type ContractCell, roleNameOf } from "../../src/core/access/contract.js";
+import { buildContractWithMonitoring } from "../../src/core/access/contract-monitoring.js";
+import {
+  parsePolicyDocument,
+  readBucketPolicy,
+  readDeployedPolicies,
+  readKeyPolicy,
+} from "../../src/core/access/deployed.js";
 import { type AccessPolicies, evaluateContract } from "../../src/core/access/evaluate.js";
 import {
   type MutationOutcome,
@@ -38,6 +44,10 @@ beforeAll(async () => {
   const kmsKeyArn = outputValue<string>(stack, "kms_key_arn");
   const maxAge = outputValue<number | null>(stack, "max_signature_age_ms");
   const logGroup = stack.outputs.trail_log_group_name?.value as string | undefined;
+  const trailLogBucket = outputValue<string>(stack, "trail_log_bucket_name");
+  const monitoringKeyArn = outputValue<string>(stack, "monitoring_kms_key_arn");
+  const keyAdministrators = outputValue<string[]>(stack, "kms_administrator_arns");
+  const demoAdmin = stack.demoPrincipals.admin.user_arn;
   const demo = outputValue<Record<Role, { user_arn: string }>>(stack, "demo_principals");
   // Every topic the monitoring names (one today; security and activity topics may split).
   const topicArns = Object.entries(stack.outputs)
@@ -45,7 +55,7 @@ beforeAll(async () => {
     .map(([, o]) => o.value as string);
   const eventRule = stack.outputs.event_rule_name?.value as string | undefined;
   const rolePrefix = roleNameOf(roleArns.uploader).replace(/-uploader$/, "");
-  cells = buildContract({
+  cells = buildContractWithMonitoring({
     accountId,
     region,
     bucketArn: outputValue<string>(stack, "bucket_arn"),
@@ -65,6 +75,11 @@ beforeAll(async () => {
                 ? undefined
                 : `arn:aws:events:${region}:${accountId}:rule/${eventRule}`,
             topicArns,
+            trailLogBucketArn: `arn:aws:s3:::${trailLogBucket}`,
+            monitoringKeyArn,
+            keyAdministratorArns: keyAdministrators,
+            // envs/local names the demo admin as the trail log reader.
+            trailLogReaderArns: [demoAdmin],
           },
     uploaderCanOverwrite: outputValue<boolean>(stack, "uploader_can_overwrite"),
     archiveStorageClassesAllowed: outputValue<boolean>(stack, "archive_storage_classes_allowed"),
@@ -80,19 +95,28 @@ beforeAll(async () => {
       adminMfaRequired: outputValue<boolean>(stack, "admin_trust_requires_mfa"),
     },
   });
-  policies = await readDeployedPolicies(
+  const readers = {
+    iam: new IAMClient(client),
+    s3: new S3Client({ ...client, forcePathStyle: true }),
+    kms: new KMSClient(client),
+  };
+  policies = await readDeployedPolicies(readers, {
+    accountId,
+    bucketName: outputValue<string>(stack, "bucket_name"),
+    kmsKeyArn,
+    roleArns,
+  });
+  // The monitoring half's own resource policies, read back too.
+  const trailPolicy = await readBucketPolicy(readers.s3, trailLogBucket);
+  if (trailPolicy === undefined) throw new Error(`${trailLogBucket} has no bucket policy`);
+  policies.extraResourcePolicies = [
+    { name: "trail-log-bucket", arn: `arn:aws:s3:::${trailLogBucket}`, document: trailPolicy },
     {
-      iam: new IAMClient(client),
-      s3: new S3Client({ ...client, forcePathStyle: true }),
-      kms: new KMSClient(client),
+      name: "monitoring-key",
+      arn: monitoringKeyArn,
+      document: await readKeyPolicy(readers.kms, monitoringKeyArn),
     },
-    {
-      accountId,
-      bucketName: outputValue<string>(stack, "bucket_name"),
-      kmsKeyArn,
-      roleArns,
-    },
-  );
+  ];
   // envs/local leaves the bucket policy unattached (moto refuses every object
   // request under a conditional Deny); then Terraform's rendered policy is the
   // one to prove, and it must be missing from the emulator.
@@ -106,6 +130,15 @@ beforeAll(async () => {
 });
 
 describe("the access contract on the deployed policies", () => {
+  test("the key administrators and the trail log reader are named, so their cells exist", () => {
+    // The cells for them are built only for IAM ARNs; envs/local names the demo admin.
+    expect(cells.filter((c) => c.actor === "key-administrator").length).toBe(6);
+    expect(cells.filter((c) => c.actor === "trail-log-reader").length).toBe(5);
+    expect(
+      cells.filter((c) => c.capability === "logIntegrity" && c.actor === undefined).length,
+    ).toBe(24);
+  });
+
   test("the policies were read back: identity, bucket and key", () => {
     for (const role of ["uploader", "viewer", "admin"] as const) {
       expect(policies.identityPolicies[role].length).toBeGreaterThan(0);
@@ -176,7 +209,7 @@ describe("the access contract on the deployed policies", () => {
     });
 
     test("for each policy kind, breaking an Allow and a Deny statement (where it has any) goes red", () => {
-      const kinds = ["identity", "bucket", "key", "trust"] as const;
+      const kinds = ["identity", "bucket", "key", "resource", "trust"] as const;
       for (const kind of kinds) {
         const ofKind = outcomes.filter((o) => o.mutation.location.kind === kind);
         expect(ofKind.length, `${kind} policy has statements`).toBeGreaterThan(0);
@@ -201,10 +234,12 @@ function effectOf(outcome: MutationOutcome): "Allow" | "Deny" | undefined {
       ? policies.bucketPolicy
       : location.kind === "key"
         ? policies.keyPolicy
-        : location.kind === "trust"
-          ? policies.trustPolicies?.[location.role]
-          : policies.identityPolicies[location.role].find((p) => p.name === location.name)
-              ?.document;
+        : location.kind === "resource"
+          ? policies.extraResourcePolicies?.find((p) => p.name === location.name)?.document
+          : location.kind === "trust"
+            ? policies.trustPolicies?.[location.role]
+            : policies.identityPolicies[location.role].find((p) => p.name === location.name)
+                ?.document;
   if (document === undefined) return undefined;
   const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
   const found = statement.startsWith("#")

@@ -253,6 +253,48 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
     );
     expect(version.status).toBe(200);
   });
+
+  test("ListObjectsV2 on the bucket (a prefix download's listing), page by page", async () => {
+    const prefix = `listing-${Date.now()}/`;
+    for (const name of ["a.txt", "b/c.txt", "b/d e.txt"])
+      expect((await putObject(`${prefix}${name}`, Buffer.from(name))).status).toBe(200);
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await send(
+        await presigners.viewer.sign({
+          method: "GET",
+          key: null,
+          query: {
+            "list-type": "2",
+            prefix,
+            "max-keys": "2",
+            ...(token ? { "continuation-token": token } : {}),
+          },
+          expiresInSeconds: 300,
+        }),
+        "GET",
+      );
+      expect(page.status).toBe(200);
+      keys.push(...[...page.text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1] as string));
+      token =
+        xml(page.text, "IsTruncated") === "true"
+          ? xml(page.text, "NextContinuationToken")
+          : undefined;
+    } while (token);
+    expect(keys.sort()).toEqual([`${prefix}a.txt`, `${prefix}b/c.txt`, `${prefix}b/d e.txt`]);
+    // The Uploader may not list.
+    const refused = await send(
+      await presigners.uploader.sign({
+        method: "GET",
+        key: null,
+        query: { "list-type": "2", prefix },
+        expiresInSeconds: 300,
+      }),
+      "GET",
+    );
+    expect(refused.status).toBe(403);
+  });
 });
 
 describe("MinIO refuses tampered, expired and header-changed requests", () => {

@@ -20,18 +20,22 @@ import {
   type Target,
 } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cloudTrailEvent, eventRulerMatches } from "./support/event-ruler.js";
 import { loadTestStack, outputValue, type TestStack } from "./support/stack.js";
 
 /**
- * The per-call notification rule, exactly as Terraform deployed it (pattern and
- * input transformer read back from the emulator), judged by the emulator's own
- * EventBridge engine against CloudTrail records in the documented format.
+ * The EventBridge rules exactly as Terraform deployed them (patterns and input
+ * transformer read back from the emulator), against CloudTrail records in the
+ * documented format (test/fixtures/cloudtrail).
  *
- * moto 5.2.5 does not implement TestEventPattern (it raises NotImplementedError),
- * and it cannot deliver to the deployed rule's SNS target either. So the test
- * copies the deployed pattern onto a rule on a scratch event bus whose target is
- * a scratch log group, puts every fixture on that bus, and reads back which ones
- * the engine delivered. The deployed rule, on the default bus, never sees them.
+ * Which records a pattern matches is decided by AWS's own matcher, event-ruler
+ * (support/event-ruler.ts). moto's engine is not the proof: its TestEventPattern
+ * answers false for a plain main-bucket PutObject that event-ruler matches.
+ *
+ * moto still shows the deployed input transformer at work: the test copies the
+ * deployed rule onto a scratch event bus whose target is a scratch log group,
+ * puts a fixture there and reads back the rendered notice. The deployed rule,
+ * on the default bus, never sees it.
  */
 
 const fixturesDir = join(import.meta.dirname, "..", "fixtures", "cloudtrail");
@@ -43,30 +47,51 @@ const fixtureNames = {
   trailLogBucket: "strongbox-local-trail-logs-123456789012-us-east-1",
 };
 
-// Every fixture, and whether the per-call rule must notify for it.
-const expectedMatch: Record<string, boolean> = {
-  "s3-put-object": true,
-  "s3-create-multipart-upload": true,
-  "s3-upload-part": true,
-  "s3-complete-multipart-upload": true,
-  "s3-complete-multipart-upload-invalid-part": true,
-  "s3-get-object": true,
-  "s3-delete-object": true,
-  "s3-put-object-denied": true,
-  "s3-get-object-denied": true,
-  "s3-put-bucket-policy": true,
-  // Other buckets, and the log buckets: never.
-  "other-bucket-put-object": false,
-  "other-bucket-put-object-denied": false,
-  "trail-log-bucket-put-object": false,
-  "trail-log-bucket-get-object-denied": false,
-  "access-log-bucket-get-object": false,
-  // Not S3 calls: the alarms watch these, not the bucket rule.
-  "cloudtrail-stop-logging": false,
-  "kms-disable-key": false,
-  "iam-put-role-policy": false,
-  "sts-assume-role-source-identity": false,
-  "sts-assume-role-failed": false,
+/** Which rule must match each fixture: the per-call rule, the data key's, the monitoring key's. */
+type RuleName = "bucket" | "dataKey" | "monitoringKey";
+const B = { bucket: true, dataKey: false, monitoringKey: false };
+const DATA_KEY = { bucket: false, dataKey: true, monitoringKey: false };
+const MONITORING_KEY = { bucket: false, dataKey: false, monitoringKey: true };
+const NONE = { bucket: false, dataKey: false, monitoringKey: false };
+
+const expectedMatch: Record<string, Record<RuleName, boolean>> = {
+  // Main-bucket calls, data and management events, failed or refused: a notice each.
+  "s3-put-object": B,
+  "s3-create-multipart-upload": B,
+  "s3-upload-part": B,
+  "s3-complete-multipart-upload": B,
+  "s3-complete-multipart-upload-invalid-part": B,
+  "s3-get-object": B,
+  "s3-delete-object": B,
+  "s3-put-object-denied": B,
+  "s3-get-object-denied": B,
+  "s3-put-bucket-policy": B,
+  // Other buckets (one named with the main bucket's name as a prefix), and the log buckets: never.
+  "other-bucket-put-object": NONE,
+  "other-bucket-put-object-denied": NONE,
+  "prefix-named-bucket-put-object": NONE,
+  "trail-log-bucket-put-object": NONE,
+  "trail-log-bucket-get-object-denied": NONE,
+  "access-log-bucket-get-object": NONE,
+  // Key changes: the rule of the key concerned, however the key was named, refused or not.
+  "kms-disable-key": DATA_KEY,
+  "kms-put-key-policy-denied": DATA_KEY,
+  "kms-schedule-key-deletion-monitoring-key": MONITORING_KEY,
+  "kms-disable-key-monitoring-key-by-alias": MONITORING_KEY,
+  // Another key's change, and ordinary use of a key: no rule.
+  "kms-disable-key-other-key": NONE,
+  "kms-decrypt-data-key": NONE,
+  // Other services: the alarms watch these, not the rules.
+  "cloudtrail-stop-logging": NONE,
+  "iam-put-role-policy": NONE,
+  "sts-assume-role-source-identity": NONE,
+  "sts-assume-role-failed": NONE,
+};
+
+// The key ids the fixtures were written with, and the deployed key each stands for.
+const fixtureKeys = {
+  data: "0d5f2c7e-3b8a-4f61-9c2e-7a1b4d6e8f90",
+  monitoring: "5c3d9e1f-2a4b-4c6d-8e0f-1a2b3c4d5e6f",
 };
 
 interface CloudTrailRecord {
@@ -78,7 +103,16 @@ interface CloudTrailRecord {
 /** A fixture with the deployed stack's names in place of the ones it was written with. */
 function loadFixture(name: string, stack: TestStack): CloudTrailRecord {
   let text = readFileSync(join(fixturesDir, `${name}.json`), "utf8");
+  const keyArn = (output: string) => outputValue<string>(stack, output);
+  const keyId = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
   const renames: [string, string][] = [
+    [`arn:aws:kms:us-east-1:123456789012:key/${fixtureKeys.data}`, keyArn("kms_key_arn")],
+    [
+      `arn:aws:kms:us-east-1:123456789012:key/${fixtureKeys.monitoring}`,
+      keyArn("monitoring_kms_key_arn"),
+    ],
+    [fixtureKeys.data, keyId(keyArn("kms_key_arn"))],
+    [fixtureKeys.monitoring, keyId(keyArn("monitoring_kms_key_arn"))],
     [fixtureNames.accessLogBucket, outputValue<string>(stack, "access_log_bucket_name")],
     [fixtureNames.trailLogBucket, outputValue<string>(stack, "trail_log_bucket_name")],
     [fixtureNames.bucket, outputValue<string>(stack, "bucket_name")],
@@ -97,11 +131,10 @@ function putEntry(record: CloudTrailRecord, eventBusName: string) {
   };
 }
 
-describe("EventBridge rule for per-call notifications (moto's pattern engine)", () => {
+describe("EventBridge rules: per-call notices and key guards (event-ruler decides matches)", () => {
   const suffix = `${process.pid}-${Date.now()}`;
   const busName = `strongbox-pattern-test-${suffix}`;
   const ruleName = "deployed-pattern";
-  const matchedGroup = `/strongbox-test/pattern-matched-${suffix}`;
   const renderedGroup = `/strongbox-test/pattern-rendered-${suffix}`;
 
   let stack: TestStack;
@@ -109,6 +142,8 @@ describe("EventBridge rule for per-call notifications (moto's pattern engine)", 
   let logs: CloudWatchLogsClient;
   let deployedPattern: string;
   let deployedTarget: Target;
+  const keyRulePatterns: Partial<Record<"dataKey" | "monitoringKey", string>> = {};
+  const keyRuleTargets: Partial<Record<"dataKey" | "monitoringKey", string | undefined>> = {};
 
   const logGroupArn = (name: string) =>
     `arn:aws:logs:${outputValue<string>(stack, "region")}:${outputValue<string>(stack, "account_id")}:log-group:${name}`;
@@ -154,19 +189,22 @@ describe("EventBridge rule for per-call notifications (moto's pattern engine)", 
     }
     deployedTarget = target;
 
+    const keyRules = outputValue<{ data: string; monitoring: string }>(stack, "key_rule_names");
+    for (const [name, ruleName] of [
+      ["dataKey", keyRules.data],
+      ["monitoringKey", keyRules.monitoring],
+    ] as const) {
+      const keyRule = await events.send(new DescribeRuleCommand({ Name: ruleName }));
+      if (!keyRule.EventPattern) throw new Error(`the deployed rule ${ruleName} has no pattern`);
+      keyRulePatterns[name] = keyRule.EventPattern;
+      const keyTargets = await events.send(new ListTargetsByRuleCommand({ Rule: ruleName }));
+      keyRuleTargets[name] = keyTargets.Targets?.[0]?.Arn;
+    }
+
     await events.send(new CreateEventBusCommand({ Name: busName }));
-    await logs.send(new CreateLogGroupCommand({ logGroupName: matchedGroup }));
     await logs.send(new CreateLogGroupCommand({ logGroupName: renderedGroup }));
     await events.send(
       new PutRuleCommand({ Name: ruleName, EventBusName: busName, EventPattern: deployedPattern }),
-    );
-    // Untransformed: the whole event arrives, so each delivery names its fixture's eventID.
-    await events.send(
-      new PutTargetsCommand({
-        Rule: ruleName,
-        EventBusName: busName,
-        Targets: [{ Id: "matched", Arn: logGroupArn(matchedGroup) }],
-      }),
     );
   });
 
@@ -177,7 +215,7 @@ describe("EventBridge rule for per-call notifications (moto's pattern engine)", 
         new RemoveTargetsCommand({
           Rule: ruleName,
           EventBusName: busName,
-          Ids: ["matched", "rendered"],
+          Ids: ["rendered"],
         }),
       )
       .catch(() => undefined);
@@ -185,7 +223,7 @@ describe("EventBridge rule for per-call notifications (moto's pattern engine)", 
       .send(new DeleteRuleCommand({ Name: ruleName, EventBusName: busName }))
       .catch(() => undefined);
     await events.send(new DeleteEventBusCommand({ Name: busName })).catch(() => undefined);
-    for (const logGroupName of [matchedGroup, renderedGroup]) {
+    for (const logGroupName of [renderedGroup]) {
       await logs.send(new DeleteLogGroupCommand({ logGroupName })).catch(() => undefined);
     }
   });
@@ -198,7 +236,7 @@ describe("EventBridge rule for per-call notifications (moto's pattern engine)", 
     expect(files).toEqual(Object.keys(expectedMatch).sort());
   });
 
-  it("is deployed on the main bucket, for S3 calls recorded by CloudTrail, to the alert topic", () => {
+  it("is deployed on the main bucket, for S3 calls recorded by CloudTrail, to the activity topic", () => {
     const pattern = JSON.parse(deployedPattern) as {
       source: string[];
       "detail-type": string[];
@@ -210,25 +248,38 @@ describe("EventBridge rule for per-call notifications (moto's pattern engine)", 
     expect(pattern.detail.requestParameters.bucketName).toEqual([
       outputValue<string>(stack, "bucket_name"),
     ]);
-    expect(deployedTarget.Arn).toBe(outputValue<string>(stack, "sns_topic_arn"));
+    // Per-call notices and security alarms are separate topics.
+    expect(deployedTarget.Arn).toBe(outputValue<string>(stack, "activity_topic_arn"));
+    expect(deployedTarget.Arn).not.toBe(outputValue<string>(stack, "sns_topic_arn"));
   });
 
-  it("matches every main-bucket record and no record of another bucket, a log bucket or another service", async () => {
-    const records = Object.keys(expectedMatch).map((name) => ({
-      name,
-      record: loadFixture(name, stack),
-    }));
-    await putOnScratchBus(records.map(({ record }) => record));
+  it("reports each key's changes on a topic the other key encrypts", () => {
+    // The data key's changes go to the alarms topic (monitoring key), the
+    // monitoring key's to the key-guard topic (data key).
+    expect(keyRuleTargets.dataKey).toBe(outputValue<string>(stack, "sns_topic_arn"));
+    expect(keyRuleTargets.monitoringKey).toBe(outputValue<string>(stack, "key_guard_topic_arn"));
+  });
 
-    const deliveredIds = new Set(
-      (await messagesIn(matchedGroup)).map(
-        (message) => (JSON.parse(message) as { detail: CloudTrailRecord }).detail.eventID,
-      ),
+  it("matches, by event-ruler, exactly the records each rule must notify about", () => {
+    const records = Object.fromEntries(
+      Object.keys(expectedMatch).map((name) => [name, cloudTrailEvent(loadFixture(name, stack))]),
     );
-    const matched = Object.fromEntries(
-      records.map(({ name, record }) => [name, deliveredIds.has(record.eventID)]),
+    const patterns: Record<RuleName, string | undefined> = {
+      bucket: deployedPattern,
+      dataKey: keyRulePatterns.dataKey,
+      monitoringKey: keyRulePatterns.monitoringKey,
+    };
+    const actual: Record<string, Record<RuleName, boolean>> = Object.fromEntries(
+      Object.keys(expectedMatch).map((name) => [name, { ...NONE }]),
     );
-    expect(matched).toEqual(expectedMatch);
+    for (const [rule, pattern] of Object.entries(patterns) as [RuleName, string | undefined][]) {
+      if (pattern === undefined) throw new Error(`no deployed pattern for ${rule}`);
+      for (const [name, matched] of Object.entries(eventRulerMatches(pattern, records))) {
+        const row = actual[name];
+        if (row) row[rule] = matched;
+      }
+    }
+    expect(actual).toEqual(expectedMatch);
   });
 
   it("renders a notice that says who, as which person, did what to which key, from where, and the error", async () => {
@@ -246,9 +297,6 @@ describe("EventBridge rule for per-call notifications (moto's pattern engine)", 
           },
         ],
       }),
-    );
-    await events.send(
-      new RemoveTargetsCommand({ Rule: ruleName, EventBusName: busName, Ids: ["matched"] }),
     );
     // moto substitutes values without JSON-escaping them (real EventBridge escapes),
     // so only records whose values hold no double quote can go through it.

@@ -29,5 +29,6 @@ module "strongbox" {
   cors_allowed_origins          = var.cors_allowed_origins
   kms_administrator_arns        = var.kms_administrator_arns
   alert_emails                  = var.alert_emails
+  activity_emails               = var.activity_emails
   tags                          = var.tags
 }

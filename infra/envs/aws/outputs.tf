@@ -139,3 +139,33 @@ output "query_names" {
   description = "Saved queries: short name → query definition name."
   value       = module.strongbox.query_names
 }
+
+output "activity_topic_arn" {
+  description = "Per-call notices topic (one message per API call on the main bucket)."
+  value       = module.strongbox.activity_topic_arn
+}
+
+output "key_guard_topic_arn" {
+  description = "Topic reporting changes to the monitoring key (encrypted with the data key)."
+  value       = module.strongbox.key_guard_topic_arn
+}
+
+output "key_rule_names" {
+  description = "EventBridge rules watching each key: { data, monitoring }."
+  value       = module.strongbox.key_rule_names
+}
+
+output "monitoring_kms_key_arn" {
+  description = "ARN of the monitoring key."
+  value       = module.strongbox.monitoring_kms_key_arn
+}
+
+output "kms_administrator_arns" {
+  description = "The keys' administrators: the only principals allowed to disable them, schedule their deletion or change their policies."
+  value       = module.strongbox.kms_administrator_arns
+}
+
+output "trail_log_bucket_policy_json" {
+  description = "The trail log bucket's policy as rendered."
+  value       = module.strongbox.trail_log_bucket_policy_json
+}

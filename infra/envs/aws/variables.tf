@@ -99,13 +99,13 @@ variable "object_lifecycle" {
 }
 
 variable "cors_allowed_origins" {
-  description = "Browser origins allowed to call the bucket (the local web page by default)."
+  description = "Browser origins allowed to call the bucket: `strongbox ui` on 127.0.0.1:8787 by default (the CLI config copies this list and the page listens on its port)."
   type        = list(string)
-  default     = ["http://127.0.0.1:8787", "http://localhost:8787"]
+  default     = ["http://127.0.0.1:8787"]
 }
 
 variable "kms_administrator_arns" {
-  description = "Principals administering the key; empty delegates to the account's IAM policies."
+  description = "Key administrators of the data and monitoring keys besides the deployer: the only principals that may disable them, schedule their deletion or change their policies."
   type        = list(string)
   default     = []
 }
@@ -117,7 +117,14 @@ variable "tags" {
 }
 
 variable "alert_emails" {
-  description = "Email addresses that receive the admins' alerts (alarms and per-call notices). Each must confirm the subscription SNS sends."
+  description = "Email addresses that receive the security alarms (alarms, key changes). Each must confirm the subscription SNS sends."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "activity_emails" {
+  description = "Email addresses that receive one notice per API call on the main bucket. Each must confirm the subscription SNS sends."
   type        = list(string)
   default     = []
   nullable    = false

@@ -74,6 +74,9 @@ module "strongbox" {
   # would re-add the SSE-C block forever. The bucket policy's SSE-C denial stays.
   block_sse_c = false
 
+  # The page of `strongbox ui` (its port is also in the CLI config, from the outputs).
+  cors_allowed_origins = ["http://127.0.0.1:${var.ui_port}"]
+
   # moto gap: no PutQueryDefinition; `strongbox audit` needs a real account anyway.
   create_query_definitions = false
   # moto gap: its CloudWatch lacks the Smithy RPCv2 CBOR protocol the provider speaks.
@@ -85,6 +88,13 @@ module "strongbox" {
   # the attached policy would refuse every object request. The rendered policy is
   # proven instead by iam-simulate (access-contract test) and MinIO (strict lane).
   attach_bucket_policy = false
+
+  # The demo's admin person also administers the keys and may validate the
+  # trail's log files, so the access contract has a named key administrator
+  # (exempt from the keys' lockout guard) and a reader to prove. The deployer
+  # (moto's fixed caller) stays a key administrator too (the default).
+  kms_administrator_arns = [aws_iam_user.demo["admin"].arn]
+  trail_log_reader_arns  = [aws_iam_user.demo["admin"].arn]
 
   # `npm start` applies first without them (usable sooner), then with them.
   create_lifecycle_configurations = var.create_lifecycle_configurations

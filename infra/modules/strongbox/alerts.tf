@@ -1,5 +1,7 @@
 # Metric filters on the trail's log group, one alarm each, all reporting to the
-# admins' topic both when they fire and when they clear.
+# alerts topic (security alarms, not per-call notices) both when they fire and
+# when they clear. Changes to the keys are also caught without the log group,
+# by the key rules of notifications.tf.
 #
 # Each filter pattern is scoped to this deployment's resources (bucket names,
 # trail, key, roles), so a shared account's other activity does not page anyone.
@@ -57,8 +59,8 @@ locals {
     }
     kms_key_changes = {
       metric      = "KmsKeyChanges"
-      description = "The bucket's KMS key was disabled, scheduled for deletion or given a new key policy (or an attempt was made)."
-      pattern     = "{ ($.eventSource = \"kms.amazonaws.com\") && (($.requestParameters.keyId = \"${aws_kms_key.this.key_id}\") || ($.requestParameters.keyId = \"${aws_kms_key.this.arn}\") || ($.resources[0].ARN = \"${aws_kms_key.this.arn}\")) && (${join(" || ", [for n in local.kms_change_event_names : "($.eventName = \"${n}\")"])}) }"
+      description = "The data key or the monitoring key was disabled, scheduled for deletion or given a new key policy (or an attempt was made)."
+      pattern     = "{ ($.eventSource = \"kms.amazonaws.com\") && (${join(" || ", flatten([for k in [aws_kms_key.this, aws_kms_key.monitoring] : ["($.requestParameters.keyId = \"${k.key_id}\")", "($.resources[0].ARN = \"${k.arn}\")"]]))}) && (${join(" || ", [for n in local.kms_change_event_names : "($.eventName = \"${n}\")"])}) }"
     }
     role_policy_changes = {
       metric      = "RolePolicyChanges"

@@ -106,7 +106,12 @@ locals {
     ]
 
     # Defence in depth: whatever else gets attached to a role later, it cannot
-    # reconfigure the bucket or the key; that belongs to the deployer alone.
+    # reconfigure the buckets; that belongs to the deployer alone. The keys
+    # need no identity deny: their policies do not delegate to IAM (an IAM
+    # grant of kms:* reaches neither key) and deny kms:DisableKey,
+    # ScheduleKeyDeletion and PutKeyPolicy to everyone but the key
+    # administrators (kms.tf). A deny here would be shadowed by them, and the
+    # access contract's mutation test showed it unseen.
     deny_reconfiguration = [
       {
         Sid    = "DenyBucketReconfiguration"
@@ -136,21 +141,6 @@ locals {
         Effect   = "Deny"
         Action   = ["s3:PutBucketNotification", "s3:PutReplicationConfiguration"]
         Resource = distinct([local.bucket_arn, local.monitoring_name_patterns.buckets])
-      },
-      {
-        Sid    = "DenyKeyReconfiguration"
-        Effect = "Deny"
-        Action = [
-          "kms:CancelKeyDeletion",
-          "kms:CreateGrant",
-          "kms:DeleteAlias",
-          "kms:DisableKey",
-          "kms:DisableKeyRotation",
-          "kms:PutKeyPolicy",
-          "kms:ScheduleKeyDeletion",
-          "kms:UpdateAlias",
-        ]
-        Resource = aws_kms_key.this.arn
       },
     ]
   }

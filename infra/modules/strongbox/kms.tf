@@ -1,15 +1,43 @@
-# The customer-managed key behind the bucket's default encryption.
+# Two customer-managed keys, so that no single key can blind the system:
 #
-# Key policy, in fragments:
-# - key administrators manage the key but cannot encrypt or decrypt with it;
-# - each role uses it only through S3 in this region, for this bucket;
-# - services added by other files (CloudTrail, CloudWatch Logs, SNS publishers)
-#   append their own scoped statements to local.kms_service_statements.
+# - the data key (aws_kms_key.this) encrypts the main bucket, and the small
+#   "key guard" topic that reports changes to the monitoring key;
+# - the monitoring key (aws_kms_key.monitoring) encrypts the trail's log files,
+#   the trail log bucket, the trail's log group and the alarm and activity
+#   topics, and so carries the alarm about changes to the data key.
+#
+# Disabling either key is reported through a topic the other key encrypts
+# (notifications.tf), by an EventBridge rule on CloudTrail's management events,
+# which reach EventBridge even when the trail cannot deliver any more.
+#
+# Key policy of each, in fragments:
+# - key administrators (kms_administrator_arns, plus the deployer by default)
+#   manage the key but cannot encrypt or decrypt with it;
+# - nobody else may disable it, schedule its deletion or change its policy
+#   (an explicit Deny, whatever IAM policies say);
+# - the data key: each role uses it only through S3 in this region, for this bucket;
+# - services (CloudTrail, CloudWatch Logs, SNS publishers, S3 for the trail
+#   log bucket) get their own scoped statements from the monitoring files.
+
+# Who runs Terraform, as the IAM principal a key policy can name: for an
+# assumed-role session, the role (with its path), not the session.
+data "aws_iam_session_context" "deployer" {
+  arn = data.aws_caller_identity.current.arn
+}
 
 locals {
-  kms_administrators = length(var.kms_administrator_arns) > 0 ? var.kms_administrator_arns : ["arn:${local.partition}:iam::${local.account_id}:root"]
+  kms_deployer_arn = data.aws_iam_session_context.deployer.issuer_arn
+  kms_administrators = distinct(concat(
+    var.kms_deployer_is_administrator ? [local.kms_deployer_arn] : [],
+    var.kms_administrator_arns,
+  ))
 
-  # What each role may do with the key; S3 calls KMS with the caller's credentials.
+  # The three calls that blind the system: what the lockout guard denies.
+  kms_guarded_actions = ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"]
+
+  monitoring_kms_alias = "alias/${var.name_prefix}-monitoring"
+
+  # What each role may do with the data key; S3 calls KMS with the caller's credentials.
   kms_role_actions = {
     uploader = ["kms:GenerateDataKey", "kms:Decrypt"] # multipart uploads need both
     viewer   = ["kms:Decrypt"]
@@ -28,40 +56,54 @@ locals {
     }
   }
 
+  # Both keys start with these two statements.
+  kms_administration_statements = [
+    {
+      Sid       = "KeyAdministration"
+      Effect    = "Allow"
+      Principal = { AWS = local.kms_administrators }
+      # Management only: no Encrypt/Decrypt/GenerateDataKey/ReEncrypt, no CreateGrant.
+      Action = [
+        "kms:CancelKeyDeletion",
+        "kms:CreateAlias",
+        "kms:DeleteAlias",
+        "kms:DescribeKey",
+        "kms:DisableKey",
+        "kms:DisableKeyRotation",
+        "kms:EnableKey",
+        "kms:EnableKeyRotation",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListGrants",
+        "kms:ListKeyPolicies",
+        "kms:ListKeyRotations",
+        "kms:ListResourceTags",
+        "kms:PutKeyPolicy",
+        "kms:RevokeGrant",
+        "kms:RotateKeyOnDemand",
+        "kms:ScheduleKeyDeletion",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:UpdateAlias",
+        "kms:UpdateKeyDescription",
+      ]
+      Resource = "*" # in a key policy, "*" is this key
+    },
+    {
+      # Whatever an IAM policy or a later key-policy statement grants: only the
+      # administrators can switch the key off, delete it or rewrite this policy.
+      # (aws:PrincipalArn of a role session is the role's ARN.)
+      Sid       = "DenyKeyLockoutExceptAdministrators"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = local.kms_guarded_actions
+      Resource  = "*"
+      Condition = { ArnNotEquals = { "aws:PrincipalArn" = local.kms_administrators } }
+    },
+  ]
+
   kms_policy_statements = concat(
-    [
-      {
-        Sid       = "KeyAdministration"
-        Effect    = "Allow"
-        Principal = { AWS = local.kms_administrators }
-        # Management only: no Encrypt/Decrypt/GenerateDataKey/ReEncrypt, no CreateGrant.
-        Action = [
-          "kms:CancelKeyDeletion",
-          "kms:CreateAlias",
-          "kms:DeleteAlias",
-          "kms:DescribeKey",
-          "kms:DisableKey",
-          "kms:DisableKeyRotation",
-          "kms:EnableKey",
-          "kms:EnableKeyRotation",
-          "kms:GetKeyPolicy",
-          "kms:GetKeyRotationStatus",
-          "kms:ListGrants",
-          "kms:ListKeyPolicies",
-          "kms:ListKeyRotations",
-          "kms:ListResourceTags",
-          "kms:PutKeyPolicy",
-          "kms:RevokeGrant",
-          "kms:RotateKeyOnDemand",
-          "kms:ScheduleKeyDeletion",
-          "kms:TagResource",
-          "kms:UntagResource",
-          "kms:UpdateAlias",
-          "kms:UpdateKeyDescription",
-        ]
-        Resource = "*" # in a key policy, "*" is this key
-      },
-    ],
+    local.kms_administration_statements,
     [
       for role, actions in local.kms_role_actions : {
         Sid       = "RoleUseViaS3${title(role)}"
@@ -72,12 +114,13 @@ locals {
         Condition = local.kms_via_s3_condition
       }
     ],
-    local.kms_service_statements,
+    local.data_key_service_statements,
   )
 
-  # Hook for the monitoring files: CloudTrail, CloudWatch Logs and SNS publisher
-  # statements, each scoped by aws:SourceArn or encryption context (trail.tf).
-  kms_service_statements = local.monitoring_kms_statements
+  monitoring_kms_policy_statements = concat(
+    local.kms_administration_statements,
+    local.monitoring_kms_statements,
+  )
 }
 
 resource "aws_kms_key" "this" {
@@ -90,9 +133,37 @@ resource "aws_kms_key" "this" {
 
   # KMS rejects a key policy naming principals that do not exist yet.
   depends_on = [aws_iam_role.this]
+
+  lifecycle {
+    precondition {
+      condition     = length(local.kms_administrators) > 0
+      error_message = "The keys need at least one administrator: keep kms_deployer_is_administrator = true or name kms_administrator_arns."
+    }
+  }
 }
 
 resource "aws_kms_alias" "this" {
   name          = local.kms_alias
   target_key_id = aws_kms_key.this.key_id
+}
+
+resource "aws_kms_key" "monitoring" {
+  description             = "Strongbox ${var.name_prefix}: the trail, its log bucket and log group, the alarm and activity topics"
+  key_usage               = "ENCRYPT_DECRYPT"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  policy                  = jsonencode({ Version = "2012-10-17", Statement = local.monitoring_kms_policy_statements })
+  tags                    = local.tags
+
+  lifecycle {
+    precondition {
+      condition     = length(local.kms_administrators) > 0
+      error_message = "The keys need at least one administrator: keep kms_deployer_is_administrator = true or name kms_administrator_arns."
+    }
+  }
+}
+
+resource "aws_kms_alias" "monitoring" {
+  name          = local.monitoring_kms_alias
+  target_key_id = aws_kms_key.monitoring.key_id
 }

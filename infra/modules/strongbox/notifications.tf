@@ -1,6 +1,20 @@
-# Admins hear about trouble on one SNS topic, encrypted with the module's key:
-# the alarms (alerts.tf) publish their state changes, and an EventBridge rule
-# publishes one readable message per API call on the main bucket.
+# Admins hear about the stack on three SNS topics:
+#
+# - alerts (<prefix>-alerts): security alarms. The CloudWatch alarms
+#   (alerts.tf) publish their state changes here, and so does the rule that
+#   watches the data key. Encrypted with the monitoring key.
+# - activity (<prefix>-activity): one readable notice per API call on the
+#   main bucket (the EventBridge rule bucket_activity). A 10,000-part upload
+#   makes 10,000 notices here and none on the alerts topic. Encrypted with the
+#   monitoring key.
+# - key guard (<prefix>-key-guard): the rule that watches the monitoring key
+#   publishes here. Encrypted with the data key, so disabling the monitoring
+#   key (which silences the other two topics) is still announced; disabling
+#   the data key is announced on the alerts topic. Subscribed like alerts.
+#
+# The key rules read CloudTrail's management events on the default event bus:
+# EventBridge receives them from CloudTrail whether or not the trail can still
+# write its logs (the trail and its log group use the monitoring key too).
 #
 # CloudTrail's own sns_topic_name would fire per log file delivered, not per
 # call; per-call notices need the rule on "AWS API Call via CloudTrail".
@@ -9,8 +23,35 @@ locals {
   sns_topic_name = "${var.name_prefix}-alerts"
   sns_topic_arn  = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.sns_topic_name}"
 
+  activity_topic_name  = "${var.name_prefix}-activity"
+  activity_topic_arn   = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.activity_topic_name}"
+  key_guard_topic_name = "${var.name_prefix}-key-guard"
+  key_guard_topic_arn  = "arn:${local.partition}:sns:${local.region}:${local.account_id}:${local.key_guard_topic_name}"
+
   event_rule_name = "${var.name_prefix}-bucket-activity"
   event_rule_arn  = "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${local.event_rule_name}"
+
+  # One rule per key: its changes go to the topic the OTHER key encrypts.
+  # Names (and so ARNs) first: the key policies name the rules.
+  key_rule_names = {
+    data       = "${var.name_prefix}-data-key-changes"
+    monitoring = "${var.name_prefix}-monitoring-key-changes"
+  }
+  key_rule_arns = { for k, name in local.key_rule_names : k => "arn:${local.partition}:events:${local.region}:${local.account_id}:rule/${name}" }
+  key_rules = {
+    data = {
+      name      = local.key_rule_names.data
+      key_arn   = aws_kms_key.this.arn
+      topic_arn = local.sns_topic_arn
+      what      = "the data key (main bucket)"
+    }
+    monitoring = {
+      name      = local.key_rule_names.monitoring
+      key_arn   = aws_kms_key.monitoring.arn
+      topic_arn = local.key_guard_topic_arn
+      what      = "the monitoring key (trail, log group, alarm and activity topics)"
+    }
+  }
 
   # Every alarm of the module is named <alarm_name_prefix><short name>, so the
   # topic and the key can trust this deployment's alarms and no others.
@@ -31,6 +72,20 @@ locals {
     )
   }
 
+  # A key's CloudTrail record names it in resources[].ARN whatever form the
+  # caller used (key id, ARN or alias).
+  key_rule_patterns = {
+    for k, r in local.key_rules : k => {
+      source        = ["aws.kms"]
+      "detail-type" = ["AWS API Call via CloudTrail"]
+      detail = {
+        eventSource = ["kms.amazonaws.com"]
+        eventName   = local.kms_change_event_names
+        resources   = { ARN = [r.key_arn] }
+      }
+    }
+  }
+
   # One line a person can read; a field the call did not have comes out empty.
   event_message_paths = {
     who      = "$.detail.userIdentity.arn"
@@ -49,60 +104,88 @@ locals {
   # A quoted template makes EventBridge send plain text (escaping the values).
   event_message_template = "\"Strongbox: <action> on s3://<bucket>/<key> | who: <who> (person: <person>) | from: <ip> (<agent>) | when: <time> <region> | error: <error> <errormsg> | event: <event_id>\""
 
-  sns_topic_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "PublishFromThisDeploymentsAlarms"
-        Effect    = "Allow"
-        Principal = { Service = "cloudwatch.amazonaws.com" }
-        Action    = "sns:Publish"
-        Resource  = local.sns_topic_arn
-        Condition = {
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-          ArnLike      = { "aws:SourceArn" = local.alarm_arn_pattern }
-        }
-      },
-      {
-        Sid       = "PublishFromThisDeploymentsRule"
-        Effect    = "Allow"
-        Principal = { Service = "events.amazonaws.com" }
-        Action    = "sns:Publish"
-        Resource  = local.sns_topic_arn
-        Condition = {
-          StringEquals = {
-            "aws:SourceAccount" = local.account_id
-            "aws:SourceArn"     = local.event_rule_arn
+  key_message_paths = {
+    who      = "$.detail.userIdentity.arn"
+    person   = "$.detail.userIdentity.sessionContext.sourceIdentity"
+    action   = "$.detail.eventName"
+    ip       = "$.detail.sourceIPAddress"
+    time     = "$.detail.eventTime"
+    error    = "$.detail.errorCode"
+    event_id = "$.detail.eventID"
+  }
+
+  # Who may publish to each topic: service principal → allowed source ARNs.
+  topic_publishers = {
+    alerts = {
+      arn = local.sns_topic_arn
+      publishers = [
+        { sid = "PublishFromThisDeploymentsAlarms", service = "cloudwatch.amazonaws.com", source_arns = [local.alarm_arn_pattern] },
+        { sid = "PublishFromTheDataKeyRule", service = "events.amazonaws.com", source_arns = [local.key_rule_arns.data] },
+      ]
+    }
+    activity = {
+      arn        = local.activity_topic_arn
+      publishers = [{ sid = "PublishFromThisDeploymentsRule", service = "events.amazonaws.com", source_arns = [local.event_rule_arn] }]
+    }
+    key_guard = {
+      arn        = local.key_guard_topic_arn
+      publishers = [{ sid = "PublishFromTheMonitoringKeyRule", service = "events.amazonaws.com", source_arns = [local.key_rule_arns.monitoring] }]
+    }
+  }
+
+  topic_policies = {
+    for topic, t in local.topic_publishers : topic => jsonencode({
+      Version = "2012-10-17"
+      Statement = concat(
+        [for p in t.publishers : {
+          Sid       = p.sid
+          Effect    = "Allow"
+          Principal = { Service = p.service }
+          Action    = "sns:Publish"
+          Resource  = t.arn
+          Condition = {
+            StringEquals = { "aws:SourceAccount" = local.account_id }
+            ArnLike      = { "aws:SourceArn" = p.source_arns }
           }
-        }
-      },
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "sns:Publish"
-        Resource  = local.sns_topic_arn
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
-  })
+        }],
+        [{
+          Sid       = "DenyInsecureTransport"
+          Effect    = "Deny"
+          Principal = "*"
+          Action    = "sns:Publish"
+          Resource  = t.arn
+          Condition = { Bool = { "aws:SecureTransport" = "false" } }
+        }],
+      )
+    })
+  }
+  # Kept for readers of the alert topic's policy (tests, outputs).
+  sns_topic_policy = local.topic_policies.alerts
 
   alert_subscriptions = concat(
     [for email in var.alert_emails : { protocol = "email", endpoint = email }],
     var.alert_subscriptions,
   )
+  activity_subscriptions = concat(
+    [for email in var.activity_emails : { protocol = "email", endpoint = email }],
+    var.activity_subscriptions,
+  )
 }
+
+################################################################################
+# Security alarms
+################################################################################
 
 resource "aws_sns_topic" "alerts" {
   name              = local.sns_topic_name
-  display_name      = "Strongbox ${var.name_prefix}"
-  kms_master_key_id = aws_kms_key.this.arn
+  display_name      = "Strongbox ${var.name_prefix} alarms"
+  kms_master_key_id = aws_kms_key.monitoring.arn
   tags              = local.tags
 }
 
 resource "aws_sns_topic_policy" "alerts" {
   arn    = aws_sns_topic.alerts.arn
-  policy = local.sns_topic_policy
+  policy = local.topic_policies.alerts
 }
 
 resource "aws_sns_topic_subscription" "alerts" {
@@ -113,22 +196,96 @@ resource "aws_sns_topic_subscription" "alerts" {
   endpoint  = each.value.endpoint
 }
 
+################################################################################
+# Per-call activity notices
+################################################################################
+
+resource "aws_sns_topic" "activity" {
+  name              = local.activity_topic_name
+  display_name      = "Strongbox ${var.name_prefix} activity"
+  kms_master_key_id = aws_kms_key.monitoring.arn
+  tags              = local.tags
+}
+
+resource "aws_sns_topic_policy" "activity" {
+  arn    = aws_sns_topic.activity.arn
+  policy = local.topic_policies.activity
+}
+
+resource "aws_sns_topic_subscription" "activity" {
+  for_each = { for s in local.activity_subscriptions : "${s.protocol}:${s.endpoint}" => s }
+
+  topic_arn = aws_sns_topic.activity.arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
+}
+
 resource "aws_cloudwatch_event_rule" "bucket_activity" {
   name          = local.event_rule_name
-  description   = "API calls on s3://${local.bucket_name}, as CloudTrail records them, to the admins' topic"
+  description   = "API calls on s3://${local.bucket_name}, as CloudTrail records them, to the activity topic"
   event_pattern = jsonencode(local.event_rule_pattern)
   tags          = local.tags
 }
 
 resource "aws_cloudwatch_event_target" "bucket_activity_to_sns" {
-  rule      = aws_cloudwatch_event_rule.bucket_activity.name
+  rule = aws_cloudwatch_event_rule.bucket_activity.name
+  # The id from when this target was the only topic: a new id would replace the
+  # target, and notices would stop for the moment in between.
   target_id = "admins-topic"
-  arn       = local.sns_topic_arn
+  arn       = local.activity_topic_arn
 
   input_transformer {
     input_paths    = local.event_message_paths
     input_template = local.event_message_template
   }
 
-  depends_on = [aws_sns_topic_policy.alerts]
+  depends_on = [aws_sns_topic_policy.activity, aws_sns_topic.activity]
+}
+
+################################################################################
+# Key guard: either key disabled, scheduled for deletion or re-policied
+################################################################################
+
+resource "aws_sns_topic" "key_guard" {
+  name              = local.key_guard_topic_name
+  display_name      = "Strongbox ${var.name_prefix} key guard"
+  kms_master_key_id = aws_kms_key.this.arn
+  tags              = local.tags
+}
+
+resource "aws_sns_topic_policy" "key_guard" {
+  arn    = aws_sns_topic.key_guard.arn
+  policy = local.topic_policies.key_guard
+}
+
+resource "aws_sns_topic_subscription" "key_guard" {
+  for_each = { for s in local.alert_subscriptions : "${s.protocol}:${s.endpoint}" => s }
+
+  topic_arn = aws_sns_topic.key_guard.arn
+  protocol  = each.value.protocol
+  endpoint  = each.value.endpoint
+}
+
+resource "aws_cloudwatch_event_rule" "key_changes" {
+  for_each = local.key_rules
+
+  name          = each.value.name
+  description   = "DisableKey, ScheduleKeyDeletion or PutKeyPolicy on ${each.value.what}, to a topic another key encrypts"
+  event_pattern = jsonencode(local.key_rule_patterns[each.key])
+  tags          = local.tags
+}
+
+resource "aws_cloudwatch_event_target" "key_changes_to_sns" {
+  for_each = local.key_rules
+
+  rule      = aws_cloudwatch_event_rule.key_changes[each.key].name
+  target_id = "key-guard"
+  arn       = each.value.topic_arn
+
+  input_transformer {
+    input_paths    = local.key_message_paths
+    input_template = "\"Strongbox ALARM: <action> on ${each.value.what} ${each.value.key_arn} | who: <who> (person: <person>) | from: <ip> | when: <time> | error: <error> | event: <event_id>\""
+  }
+
+  depends_on = [aws_sns_topic_policy.alerts, aws_sns_topic_policy.key_guard, aws_sns_topic.alerts, aws_sns_topic.key_guard]
 }

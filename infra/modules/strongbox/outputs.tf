@@ -116,8 +116,38 @@ output "trail_log_bucket_name" {
 }
 
 output "sns_topic_arn" {
-  description = "SNS topic for admins: alarm state changes and per-call notices."
+  description = "Security alarms topic (alerts): alarm state changes and data-key changes."
   value       = aws_sns_topic.alerts.arn
+}
+
+output "activity_topic_arn" {
+  description = "Per-call notices topic (activity): one message per API call on the main bucket."
+  value       = aws_sns_topic.activity.arn
+}
+
+output "key_guard_topic_arn" {
+  description = "Topic reporting changes to the monitoring key, encrypted with the data key."
+  value       = aws_sns_topic.key_guard.arn
+}
+
+output "key_rule_names" {
+  description = "EventBridge rules watching each key: { data, monitoring } → rule name."
+  value       = { for k, r in aws_cloudwatch_event_rule.key_changes : k => r.name }
+}
+
+output "monitoring_kms_key_arn" {
+  description = "ARN of the monitoring key (trail, trail log bucket, log group, alerts and activity topics)."
+  value       = aws_kms_key.monitoring.arn
+}
+
+output "kms_administrator_arns" {
+  description = "Key administrators of both keys: the only principals allowed to disable them, schedule their deletion or change their policies."
+  value       = local.kms_administrators
+}
+
+output "trail_log_bucket_policy_json" {
+  description = "The trail log bucket's policy as rendered."
+  value       = local.trail_log_bucket_policy
 }
 
 output "event_rule_name" {

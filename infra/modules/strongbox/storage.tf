@@ -148,6 +148,18 @@ locals {
         }
       },
       {
+        # The trail log bucket logs its own reads here (trail.tf), under its prefix.
+        Sid       = "AllowServerAccessLogsFromTrailLogBucket"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${local.access_log_bucket_arn}/${local.trail_access_log_prefix}*"
+        Condition = {
+          ArnLike      = { "aws:SourceArn" = local.trail_log_bucket_arn }
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+        }
+      },
+      {
         Sid       = "DenyInsecureTransport"
         Effect    = "Deny"
         Principal = "*"
@@ -259,8 +271,17 @@ resource "aws_s3_bucket_cors_configuration" "main" {
 
   cors_rule {
     allowed_origins = var.cors_allowed_origins
-    allowed_methods = ["GET", "PUT", "POST", "HEAD"]
-    allowed_headers = ["*"]
+    # The page only PUTs parts or files and GETs objects through pre-signed URLs;
+    # starting, completing and aborting uploads happen on its local server.
+    allowed_methods = ["GET", "PUT", "HEAD"]
+    # A part carries its SHA-256 as a signed header (and the file's type); an
+    # Uploader's single PUT is create-only (signed If-None-Match: *).
+    allowed_headers = [
+      "content-type",
+      "if-none-match",
+      "x-amz-checksum-sha256",
+      "x-amz-sdk-checksum-algorithm",
+    ]
     # Browsers need ETag to complete a multipart upload, the version and
     # checksum headers to verify it, Content-Range for ranged downloads.
     expose_headers = [

@@ -25,6 +25,9 @@ locals {
   # The data-event selector: objects of the main bucket, nothing else.
   trail_data_resource_prefix = "${local.bucket_arn}/"
 
+  # Where the trail log bucket's own server access logs go (the access-log bucket).
+  trail_access_log_prefix = "s3/${local.trail_log_bucket_name}/"
+
   trail_log_bucket_policy_fragments = {
     deny_insecure_transport = [{
       Sid       = "DenyInsecureTransport"
@@ -43,6 +46,42 @@ locals {
       Principal = "*"
       Action    = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
       Resource  = "${local.trail_log_bucket_arn}/*"
+    }]
+
+    # Nothing but this trail writes here: a log file cannot be overwritten or
+    # planted by anyone, roles and deployer included. CloudTrail's requests
+    # carry aws:SourceArn = the trail; nobody else's can.
+    deny_foreign_writes = [{
+      Sid       = "DenyWritesExceptThisTrail"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:PutObject"
+      Resource  = "${local.trail_log_bucket_arn}/*"
+      Condition = { StringNotEquals = { "aws:SourceArn" = local.trail_arn } }
+    }]
+
+    # The three roles may not loosen the bucket: its lifecycle, policy, lock,
+    # versioning, encryption, logging or replication, nor bypass a retention.
+    deny_role_reconfiguration = [{
+      Sid       = "DenyRolesReconfiguringTrailLogs"
+      Effect    = "Deny"
+      Principal = "*"
+      Action = [
+        "s3:BypassGovernanceRetention",
+        "s3:DeleteBucket",
+        "s3:DeleteBucketPolicy",
+        "s3:PutBucketLogging",
+        "s3:PutBucketObjectLockConfiguration",
+        "s3:PutBucketPolicy",
+        "s3:PutBucketVersioning",
+        "s3:PutEncryptionConfiguration",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutObjectLegalHold",
+        "s3:PutObjectRetention",
+        "s3:PutReplicationConfiguration",
+      ]
+      Resource  = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"]
+      Condition = { ArnEquals = { "aws:PrincipalArn" = values(local.role_arns) } }
     }]
 
     cloudtrail_acl_check = [{
@@ -67,6 +106,25 @@ locals {
         }
       }
     }]
+
+    # What `aws cloudtrail validate-logs` reads: the bucket's listing and
+    # location, the digest and log files. (Decrypting them: the monitoring key.)
+    validation_readers_list = length(var.trail_log_reader_arns) == 0 ? [] : [{
+      Sid       = "LogFileValidationReadersList"
+      Effect    = "Allow"
+      Principal = { AWS = var.trail_log_reader_arns }
+      Action    = ["s3:ListBucket", "s3:GetBucketLocation"]
+      Resource  = local.trail_log_bucket_arn
+    }]
+    validation_readers_get = length(var.trail_log_reader_arns) == 0 ? [] : [
+      {
+        Sid       = "LogFileValidationReadersGet"
+        Effect    = "Allow"
+        Principal = { AWS = var.trail_log_reader_arns }
+        Action    = ["s3:GetObject", "s3:GetObjectVersion"]
+        Resource  = local.trail_log_objects_arn
+      },
+    ]
   }
 
   trail_log_bucket_policy = jsonencode({
@@ -74,8 +132,8 @@ locals {
     Statement = flatten(values(local.trail_log_bucket_policy_fragments))
   })
 
-  # Key-policy statements for the services that encrypt with the module's key,
-  # each scoped to this deployment's resource. Plugged into kms.tf's hook.
+  # Key-policy statements for the services that use the monitoring key, each
+  # scoped to this deployment's resource. Plugged into kms.tf.
   monitoring_kms_statements = concat([
     {
       Sid       = "CloudTrailEncryptLogs"
@@ -99,6 +157,22 @@ locals {
       Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
     },
     {
+      # The trail log bucket's default encryption (SSE-KMS, this key) covers
+      # what CloudTrail does not encrypt itself: the digest files.
+      Sid       = "CloudTrailDigestsViaTrailLogBucket"
+      Effect    = "Allow"
+      Principal = { Service = "cloudtrail.amazonaws.com" }
+      Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = {
+          "aws:SourceArn"  = local.trail_arn
+          "kms:ViaService" = local.s3_via_service
+        }
+        StringLike = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
+      }
+    },
+    {
       Sid       = "CloudWatchLogsEncryptTrailLogGroup"
       Effect    = "Allow"
       Principal = { Service = "logs.${local.region}.amazonaws.com" }
@@ -118,23 +192,23 @@ locals {
       }
     },
     {
+      # The per-call rule (activity topic) and the data key's rule (alerts topic).
       Sid       = "EventBridgePublishToEncryptedTopic"
       Effect    = "Allow"
       Principal = { Service = "events.amazonaws.com" }
       Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
       Resource  = "*"
       Condition = {
-        StringEquals = {
-          "aws:SourceAccount" = local.account_id
-          "aws:SourceArn"     = local.event_rule_arn
-        }
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+        ArnEquals    = { "aws:SourceArn" = [local.event_rule_arn, local.key_rule_arns.data] }
       }
     },
     ],
-    # Who may decrypt the trail's log files in S3 (forensics, `aws cloudtrail
-    # validate-logs`), only under this trail's encryption context. Nobody by
-    # default: key administrators cannot use the key, and the roles read the
-    # audit through Logs Insights. They also need s3:GetObject on the bucket.
+    # Who may decrypt the trail's files in S3 (forensics, `aws cloudtrail
+    # validate-logs`): log files under this trail's encryption context, digest
+    # files through S3 from the trail log bucket. Nobody by default: key
+    # administrators cannot use the key, and the roles read the audit through
+    # Logs Insights. The bucket policy grants them the reads.
     length(var.trail_log_reader_arns) == 0 ? [] : [{
       Sid       = "CloudTrailLogFilesDecryptByReaders"
       Effect    = "Allow"
@@ -143,7 +217,37 @@ locals {
       Resource  = "*"
       Condition = { StringEquals = { "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn } }
     }],
+    length(var.trail_log_reader_arns) == 0 ? [] : [
+      {
+        Sid       = "TrailLogBucketDecryptByReaders"
+        Effect    = "Allow"
+        Principal = { AWS = var.trail_log_reader_arns }
+        Action    = ["kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "kms:ViaService" = local.s3_via_service }
+          StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
+        }
+      },
+    ],
+    local.trail_replication_kms_statements,
   )
+
+  # The data key's service statement: the monitoring key's rule publishes to
+  # the key-guard topic, which the data key encrypts.
+  data_key_service_statements = [{
+    Sid       = "EventBridgePublishToKeyGuardTopic"
+    Effect    = "Allow"
+    Principal = { Service = "events.amazonaws.com" }
+    Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+    Resource  = "*"
+    Condition = {
+      StringEquals = {
+        "aws:SourceAccount" = local.account_id
+        "aws:SourceArn"     = local.key_rule_arns.monitoring
+      }
+    }
+  }]
 }
 
 ################################################################################
@@ -154,11 +258,13 @@ locals {
 # versioned, log files expiring after trail_log_bucket_retention_days; a
 # version only becomes noncurrent through expiration (deletes are denied).
 #
-# Log files arrive encrypted with the module's key by CloudTrail itself (the
+# Log files arrive encrypted with the monitoring key by CloudTrail itself (the
 # trail's kms_key_id, encryption context = this trail). The bucket default
-# (SSE-S3) only covers the digest files, which CloudTrail writes with SSE-S3: a
-# KMS default here would make each digest write need a key grant CloudTrail
-# does not have.
+# (SSE-KMS with the same key, a bucket key) covers the digest files; CloudTrail
+# may use it through S3 (key policy CloudTrailDigestsViaTrailLogBucket).
+# Object Lock (governance by default) keeps every version for the retention
+# even from someone who rewrites the bucket policy; its own access logs go to
+# the access-log bucket.
 module "trail_log_bucket" {
   source = "./modules/log-bucket"
 
@@ -168,7 +274,13 @@ module "trail_log_bucket" {
   policy_json       = local.trail_log_bucket_policy
   retention_days    = var.trail_log_bucket_retention_days
   lifecycle_rule_id = "expire-trail-logs"
-  create_lifecycle  = var.create_lifecycle_configurations
+  kms_key_arn       = aws_kms_key.monitoring.arn
+  object_lock       = var.trail_log_object_lock
+  access_log_target = { bucket = module.access_log_bucket.id, prefix = local.trail_access_log_prefix }
+
+  # Logging is accepted once the access-log bucket's policy admits this bucket.
+  depends_on       = [module.access_log_bucket]
+  create_lifecycle = var.create_lifecycle_configurations
 }
 
 ################################################################################
@@ -178,7 +290,7 @@ module "trail_log_bucket" {
 resource "aws_cloudwatch_log_group" "trail" {
   name              = local.trail_log_group_name
   retention_in_days = var.trail_log_retention_days
-  kms_key_id        = aws_kms_key.this.arn
+  kms_key_id        = aws_kms_key.monitoring.arn
   tags              = local.tags
 }
 
@@ -230,13 +342,14 @@ resource "aws_cloudtrail" "this" {
   is_multi_region_trail         = true
   include_global_service_events = true
   enable_log_file_validation    = true
-  kms_key_id                    = aws_kms_key.this.arn
+  kms_key_id                    = aws_kms_key.monitoring.arn
   cloud_watch_logs_group_arn    = "${local.trail_log_group_arn}:*"
   cloud_watch_logs_role_arn     = local.trail_logs_role_arn
   tags                          = local.tags
 
   advanced_event_selector {
-    name = "Management events"
+    # The console's name for it, which scanners (prowler) look for.
+    name = "Management events selector"
     field_selector {
       field  = "eventCategory"
       equals = ["Management"]
@@ -259,12 +372,20 @@ resource "aws_cloudtrail" "this" {
     }
   }
 
+  # CloudTrail Insights (off by default: billed per event analysed).
+  dynamic "insight_selector" {
+    for_each = var.trail_insight_types
+    content {
+      insight_type = insight_selector.value
+    }
+  }
+
   # CloudTrail validates the bucket policy, the key policy, the log group and
   # the delivery role on create (their ARNs above are built from names). The
   # bucket policy is inside the log-bucket module: the trail waits for all of it.
   depends_on = [
     module.trail_log_bucket,
-    aws_kms_key.this,
+    aws_kms_key.monitoring,
     aws_cloudwatch_log_group.trail,
     aws_iam_role_policy.trail_logs,
   ]

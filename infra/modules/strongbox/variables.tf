@@ -206,9 +206,9 @@ variable "access_log_retention_days" {
 }
 
 variable "cors_allowed_origins" {
-  description = "Origins (scheme://host[:port], no path, no wildcard) allowed to call the bucket from a browser: the local web page by default. An empty list removes CORS."
+  description = "Origins (scheme://host[:port], no path, no wildcard) allowed to call the bucket from a browser. The default is `strongbox ui`'s page on its default port; the CLI config (strongbox configure) copies this list and `strongbox ui` listens on the port of its http://127.0.0.1:<port> origin. An empty list removes CORS."
   type        = list(string)
-  default     = ["http://127.0.0.1:8787", "http://localhost:8787"]
+  default     = ["http://127.0.0.1:8787"]
   nullable    = false
 
   validation {
@@ -230,7 +230,7 @@ variable "kms_deletion_window_in_days" {
 }
 
 variable "kms_administrator_arns" {
-  description = "Principals that administer the key (policy, rotation, deletion) but cannot use it to encrypt or decrypt. Empty delegates key administration to the account's IAM policies (the account root principal)."
+  description = "Key administrators of both keys (data and monitoring), besides the deployer (kms_deployer_is_administrator): IAM users, roles or an account root. They manage the keys (policy, rotation, disabling, deletion) but cannot encrypt or decrypt; every other principal is explicitly denied kms:DisableKey, kms:ScheduleKeyDeletion and kms:PutKeyPolicy. A role is named by its IAM role ARN (with its path), the way aws:PrincipalArn names its sessions."
   type        = list(string)
   default     = []
   nullable    = false
@@ -239,6 +239,13 @@ variable "kms_administrator_arns" {
     condition     = alltrue([for arn in var.kms_administrator_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|user/.+|role/.+)$", arn))])
     error_message = "Each KMS administrator must be an IAM ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>."
   }
+}
+
+variable "kms_deployer_is_administrator" {
+  description = "Make the identity running Terraform (for an assumed role: the role, via aws_iam_session_context) a key administrator, so the next apply can still update the key policies and destroy can schedule deletion. Set false only with kms_administrator_arns naming the deployer's long-lived role: otherwise Terraform locks itself out of the keys."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "force_destroy" {
@@ -305,7 +312,7 @@ variable "trail_log_bucket_retention_days" {
 }
 
 variable "alert_emails" {
-  description = "Email addresses subscribed to the admins' alert topic. Each must confirm the subscription from the message SNS sends."
+  description = "Email addresses subscribed to the security alarms: the alerts topic (CloudWatch alarms, data-key changes) and the key-guard topic (monitoring-key changes). Each must confirm the subscription from the message SNS sends. Per-call notices go to activity_emails instead."
   type        = list(string)
   default     = []
   nullable    = false
@@ -317,7 +324,7 @@ variable "alert_emails" {
 }
 
 variable "alert_subscriptions" {
-  description = "Other subscriptions to the admins' alert topic: { protocol, endpoint } with protocol one of email, email-json, https, sqs, lambda, firehose, sms, application. Plain http is refused."
+  description = "Other subscriptions to the security alarms (alerts and key-guard topics): { protocol, endpoint } with protocol one of email, email-json, https, sqs, lambda, firehose, sms, application. Plain http is refused."
   type = list(object({
     protocol = string
     endpoint = string
@@ -342,7 +349,7 @@ variable "alert_subscriptions" {
 }
 
 variable "notify_event_names" {
-  description = "CloudTrail event names on the main bucket (PutObject, GetObject, DeleteObject, PutBucketPolicy, …) that send a notice to the alert topic. Null notifies every API call the trail records on the bucket."
+  description = "CloudTrail event names on the main bucket (PutObject, GetObject, DeleteObject, PutBucketPolicy, …) that send a notice to the activity topic. Null notifies every API call the trail records on the bucket."
   type        = list(string)
   default     = null
 
@@ -444,7 +451,7 @@ variable "create_query_definitions" {
 }
 
 variable "trail_log_reader_arns" {
-  description = "Principals allowed to decrypt the trail's log files in the trail log bucket (forensics, `aws cloudtrail validate-logs`), only under this trail's encryption context. They also need s3:GetObject on that bucket from their own policies. Empty: nobody; Admins read the audit through Logs Insights."
+  description = "Principals that may validate and read the trail's files (forensics, `aws cloudtrail validate-logs`): the trail log bucket grants them s3:ListBucket, s3:GetBucketLocation, s3:GetObject(Version), and the monitoring key kms:Decrypt of this trail's log files and of the bucket's digests. They still need cloudtrail:DescribeTrails / GetTrail in their own IAM policies. Empty (default): nobody; Admins read the audit through Logs Insights."
   type        = list(string)
   default     = []
   nullable    = false
@@ -452,6 +459,94 @@ variable "trail_log_reader_arns" {
   validation {
     condition     = alltrue([for arn in var.trail_log_reader_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|user/.+|role/.+)$", arn))])
     error_message = "Each trail log reader must be an IAM ARN: arn:<partition>:iam::<12-digit account>:root, :user/<name> or :role/<name>."
+  }
+}
+
+variable "trail_log_object_lock" {
+  description = "S3 Object Lock default retention of the trail log bucket: every log file and digest version is kept retention_days. GOVERNANCE (default) lets a principal with s3:BypassGovernanceRetention (never the three roles) remove a version early; COMPLIANCE lets nobody, not even the account root, until the retention ends. Null: no Object Lock."
+  type = object({
+    mode           = optional(string, "GOVERNANCE")
+    retention_days = optional(number, 365)
+  })
+  default = {}
+
+  validation {
+    condition     = var.trail_log_object_lock == null || try(contains(["GOVERNANCE", "COMPLIANCE"], var.trail_log_object_lock.mode), false)
+    error_message = "trail_log_object_lock.mode must be GOVERNANCE or COMPLIANCE."
+  }
+
+  validation {
+    condition     = var.trail_log_object_lock == null || try(var.trail_log_object_lock.retention_days >= 1 && var.trail_log_object_lock.retention_days <= 36500 && floor(var.trail_log_object_lock.retention_days) == var.trail_log_object_lock.retention_days, false)
+    error_message = "trail_log_object_lock.retention_days must be a whole number of days from 1 to 36500."
+  }
+}
+
+variable "trail_log_replication" {
+  description = "Replicate the trail log bucket (log files and digests) to another bucket, normally in another region: destination_bucket_arn (versioned; yours), destination_kms_key_arn (the key replicas are encrypted with), storage_class of the replicas. The module adds the rule, the replication role and the monitoring-key grant; the destination's bucket and key policies must admit the role <prefix>-trail-replication. Null (default): no replication."
+  type = object({
+    destination_bucket_arn  = string
+    destination_kms_key_arn = string
+    storage_class           = optional(string, "STANDARD")
+  })
+  default = null
+
+  validation {
+    condition     = var.trail_log_replication == null || try(can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.trail_log_replication.destination_bucket_arn)) && can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.trail_log_replication.destination_kms_key_arn)), false)
+    error_message = "trail_log_replication needs destination_bucket_arn = arn:<partition>:s3:::<bucket> and destination_kms_key_arn = a KMS key ARN."
+  }
+
+  validation {
+    condition     = var.trail_log_replication == null || try(contains(["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"], var.trail_log_replication.storage_class), false)
+    error_message = "trail_log_replication.storage_class must be STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE."
+  }
+}
+
+variable "trail_insight_types" {
+  description = "CloudTrail Insights on the trail's management write events: ApiCallRateInsight and/or ApiErrorRateInsight (unusual call or error rates). Empty (default): none; Insights are billed per event analysed."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(var.trail_insight_types) == length(distinct(var.trail_insight_types)) && alltrue([for t in var.trail_insight_types : contains(["ApiCallRateInsight", "ApiErrorRateInsight"], t)])
+    error_message = "trail_insight_types may hold ApiCallRateInsight and ApiErrorRateInsight, each at most once."
+  }
+}
+
+variable "activity_emails" {
+  description = "Email addresses subscribed to the activity topic: one notice per API call on the main bucket (a multipart upload sends one per part). Security alarms never go there: see alert_emails."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for email in var.activity_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
+    error_message = "Each activity email must look like name@domain.tld."
+  }
+}
+
+variable "activity_subscriptions" {
+  description = "Other subscriptions to the activity topic (per-call notices): { protocol, endpoint }, protocol one of email, email-json, https, sqs, lambda, firehose, sms, application. Plain http is refused."
+  type = list(object({
+    protocol = string
+    endpoint = string
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = alltrue([for s in var.activity_subscriptions : contains(["email", "email-json", "https", "sqs", "lambda", "firehose", "sms", "application"], s.protocol)])
+    error_message = "activity_subscriptions protocols must be one of email, email-json, https, sqs, lambda, firehose, sms, application (http is refused: notices would travel unencrypted)."
+  }
+
+  validation {
+    condition = alltrue([
+      for s in var.activity_subscriptions : length(trimspace(s.endpoint)) > 0 && (
+        s.protocol != "https" || startswith(s.endpoint, "https://")) && (
+        !contains(["sqs", "lambda", "firehose", "application"], s.protocol) || startswith(s.endpoint, "arn:")
+      )
+    ])
+    error_message = "Each activity subscription needs an endpoint: https://… for https, an ARN for sqs, lambda, firehose and application."
   }
 }
 

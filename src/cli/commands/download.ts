@@ -5,54 +5,29 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
-import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import type { DownloadResult } from "../../core/transfer/download.js";
-import { DEFAULT_CONCURRENCY } from "../../core/transfer/part-plan.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "../../core/transfer/part-plan.js";
+import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import { downloadTarget } from "../../core/transfer/target.js";
 import { createHttpTransport } from "../../core/transfer/transport.js";
 import { dryRunOption, parsePositiveInt, parseRole, roleOption } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
-import type { PlannedFile } from "./upload.js";
-import { closeQuietly } from "./upload.js";
+import { downloadUnder } from "./download-prefix.js";
+import {
+  type DownloadCommandOptions,
+  type DownloadCommandResult,
+  type DownloadedFile,
+  toJson,
+  warnUnverified,
+} from "./download-result.js";
+import { closeQuietly, collectRule } from "./upload.js";
 
-export interface DownloadCommandOptions {
-  key: string;
-  /** A file, a folder (ends in / or is one: the key's base name goes in it), or "-" for stdout. */
-  out: string | undefined;
-  versionId: string | undefined;
-  concurrency: number | undefined;
-  role: Role | undefined;
-  dryRun: boolean;
-}
-
-export interface DownloadedFile {
-  key: string;
-  versionId: string | null;
-  /** The file written, or "-" for stdout. */
-  path: string;
-  size: number;
-  checksum: string | null;
-  /** How the bytes were checked against S3: sha256, composite-sha256, md5, composite-md5, or none. */
-  verified: DownloadResult["verified"];
-  resumed: boolean;
-  seconds: number;
-}
-
-/**
- * `download --json`: always this shape. `files`: downloaded; `planned`: what
- * --dry-run would fetch; `unchanged`: the local file already has the same size
- * and SHA-256 as the object, not fetched.
- */
-export interface DownloadCommandResult {
-  files: DownloadedFile[];
-  planned: PlannedFile[];
-  unchanged: PlannedFile[];
-  dryRun: boolean;
-}
+/** A key ending in "/" (or "") is a prefix: every object under it, the tree below it kept. */
+export const isPrefix = (key: string) => key === "" || key.endsWith("/");
 
 export async function download(
   options: DownloadCommandOptions,
@@ -60,15 +35,25 @@ export async function download(
 ): Promise<DownloadCommandResult> {
   const config = await deps.config();
   const key = keyOfArgument(options.key, config.bucket);
-  if (key === "" || key.endsWith("/"))
-    throw usageError(`"${options.key}" is a prefix, not an object key`, "name one object");
-  const target = await downloadTarget(options.out, key, process.cwd());
-  if (target.kind === "stdout" && deps.globals.json)
+  const prefix = isPrefix(key);
+  if (prefix) {
+    if (options.versionId !== undefined)
+      throw usageError("--version-id names one object's version: give a key, not a prefix");
+    if (options.out === "-")
+      throw usageError("--out - takes one object: a prefix needs a folder (--out DIR/)");
+  } else if (options.select.length > 0) {
+    throw usageError("--exclude / --include choose objects under a prefix: give a PREFIX/");
+  }
+  const select = fileSelector(options.select);
+  const target = prefix ? undefined : await downloadTarget(options.out, key, process.cwd());
+  if (target?.kind === "stdout" && deps.globals.json)
     throw usageError("--out - and --json both want stdout", "drop one of them");
   const session = await deps.session(options.role);
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const transport = createHttpTransport({ connections: concurrency + 2 });
+  const concurrency = options.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
+  const files = prefix ? (options.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT) : 1;
+  const transport = createHttpTransport({ connections: Math.max(concurrency, files) + 2 });
   const progress = createProgress(deps);
+  // The transfer modules (and the XML reader they use) load only when a command runs.
   const { createPresigner } = await import("../../core/presign.js");
   const { downloadObject } = await import("../../core/transfer/download.js");
   const { compareWithObject, describeObject } = await import("../../core/transfer/unchanged.js");
@@ -82,6 +67,14 @@ export async function download(
   };
   const versionId = options.versionId === undefined ? {} : { versionId: options.versionId };
   const result: DownloadCommandResult = { files: [], planned: [], unchanged: [], dryRun: false };
+  if (target === undefined) {
+    try {
+      return await downloadUnder(key, options, deps, transferDeps, { concurrency, files, select });
+    } finally {
+      progress.stop();
+      await closeQuietly(transport);
+    }
+  }
   try {
     const path = target.kind === "file" ? target.path : "-";
     if (
@@ -155,24 +148,6 @@ async function toStdout(
   }
 }
 
-function warnUnverified(deps: CommandDeps, r: DownloadResult): void {
-  if (r.verified === "none")
-    deps.log.warn(
-      `S3 holds no checksum for ${displayKey(r.key)} that can be compared (SSE-KMS ETag): size checked only.`,
-    );
-}
-
-const toJson = (r: DownloadResult, path: string): DownloadedFile => ({
-  key: r.key,
-  versionId: r.versionId,
-  path,
-  size: r.size,
-  checksum: r.checksum,
-  verified: r.verified,
-  resumed: r.resumed,
-  seconds: Math.round(r.seconds * 1000) / 1000,
-});
-
 export const renderDownload = (r: DownloadCommandResult): string =>
   [
     ...r.planned.map(
@@ -192,16 +167,30 @@ export const renderDownload = (r: DownloadCommandResult): string =>
   ].join("\n");
 
 export function registerDownload(program: Command, ctx: CommandContext): void {
+  const rules: SelectRule[] = [];
   program
     .command("download")
-    .description("download an object through pre-signed URLs (verified, resumable)")
-    .argument("<key>", "object key, or s3://BUCKET/KEY")
+    .description(
+      "download an object, or every object under a PREFIX/ (the tree below it kept), through pre-signed URLs (verified, resumable)",
+    )
+    .argument("<key>", "object key, a PREFIX/ (every object under it), or s3://BUCKET/KEY")
     .option(
       "--out <path>",
-      "a file; a folder (ends in / or is one) gets the key's base name; - is stdout (default: current folder)",
+      "a file; a folder (ends in / or is one) gets the key's base name or a prefix's tree; - is stdout (default: current folder)",
     )
     .option("--version-id <id>", "a specific version")
+    .option(
+      "--exclude <glob>",
+      "with a PREFIX/: leave out objects whose name below it matches this gitignore-style glob (repeatable)",
+      collectRule("exclude", rules),
+    )
+    .option(
+      "--include <glob>",
+      "with a PREFIX/: take objects matching this glob back in (repeatable; the later rule wins)",
+      collectRule("include", rules),
+    )
     .option("--concurrency <n>", `ranged requests in flight (default ${DEFAULT_CONCURRENCY})`)
+    .option("--files <n>", `files in flight for a prefix (default ${DEFAULT_FILES_IN_FLIGHT})`)
     .addOption(dryRunOption())
     .addOption(roleOption())
     .action(
@@ -211,6 +200,7 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
           out?: string;
           versionId?: string;
           concurrency?: string;
+          files?: string;
           role?: string;
           dryRun?: boolean;
         },
@@ -224,7 +214,9 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
             raw.concurrency === undefined
               ? undefined
               : parsePositiveInt(raw.concurrency, "concurrency"),
+          files: raw.files === undefined ? undefined : parsePositiveInt(raw.files, "files"),
           role: raw.role === undefined ? undefined : parseRole(raw.role),
+          select: [...rules],
           dryRun: raw.dryRun === true,
         };
         return ctx.run(cmd, {

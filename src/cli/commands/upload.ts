@@ -4,7 +4,11 @@ import { usageError } from "../../core/errors.js";
 import type { Role } from "../../core/roles.js";
 import { isS3Uri, keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
-import { DEFAULT_CONCURRENCY, parseByteSize } from "../../core/transfer/part-plan.js";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_FILES_IN_FLIGHT,
+  parseByteSize,
+} from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import { createFileStateStore, type StateStore } from "../../core/transfer/state-store.js";
 import { withFallback } from "../../core/transfer/state-store-fallback.js";
@@ -22,6 +26,8 @@ export interface UploadCommandOptions {
   prefix: string | undefined;
   partSize: number | undefined;
   concurrency: number | undefined;
+  /** Files in flight for folders (default: config, else DEFAULT_FILES_IN_FLIGHT). */
+  files: number | undefined;
   resume: boolean;
   role: Role | undefined;
   /** --exclude / --include in the order given (gitignore-style globs, files found in folders). */
@@ -79,8 +85,10 @@ export async function upload(
     return keep;
   });
   const session = await deps.session(options.role, "upload");
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  const transport = createHttpTransport({ connections: concurrency + 2 });
+  const concurrency = options.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
+  const filesInFlight = options.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT;
+  const partSize = options.partSize ?? config.transfer?.partSize;
+  const transport = createHttpTransport({ connections: Math.max(concurrency, filesInFlight) + 2 });
   const { createPresigner } = await import("../../core/presign.js");
   const { partitionUnchanged } = await import("../../core/transfer/unchanged.js");
   const transferDeps = {
@@ -123,8 +131,9 @@ export async function upload(
             paths: options.paths,
             jobs: send.map(({ path, key }) => ({ path, key })),
             bucket: config.bucket,
-            ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+            ...(partSize !== undefined ? { partSize } : {}),
             concurrency,
+            files: filesInFlight,
             resume: options.resume,
             // The Uploader only creates keys (If-None-Match: *) unless the deployment lets it replace them.
             createOnly: session.role === "uploader" && config.uploaderCanOverwrite !== true,
@@ -200,7 +209,7 @@ export function renderUpload(result: UploadCommandResult): string {
 }
 
 /** Repeatable, ordered: --exclude and --include share one list so a later rule wins. */
-function collectRule(kind: SelectRule["kind"], rules: SelectRule[]) {
+export function collectRule(kind: SelectRule["kind"], rules: SelectRule[]) {
   return (pattern: string) => {
     rules.push({ kind, pattern });
     return rules;
@@ -235,7 +244,8 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
     )
     .option("--part-size <size>", "multipart part size, e.g. 16MiB (min 5MiB)")
     .option("--concurrency <n>", `requests in flight (default ${DEFAULT_CONCURRENCY})`)
-    .option("--resume", "continue an interrupted upload")
+    .option("--files <n>", `files in flight for folders (default ${DEFAULT_FILES_IN_FLIGHT})`)
+    .option("--resume", "continue an interrupted upload (and keep its state if interrupted again)")
     .addOption(dryRunOption())
     .addOption(roleOption())
     .action(
@@ -246,6 +256,7 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
           prefix?: string;
           partSize?: string;
           concurrency?: string;
+          files?: string;
           resume?: boolean;
           role?: string;
           dryRun?: boolean;
@@ -275,6 +286,7 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
             raw.concurrency === undefined
               ? undefined
               : parsePositiveInt(raw.concurrency, "concurrency"),
+          files: raw.files === undefined ? undefined : parsePositiveInt(raw.files, "files"),
           resume: raw.resume === true,
           role: raw.role === undefined ? undefined : parseRole(raw.role),
           select: [...rules],

@@ -25,6 +25,9 @@ export const CAPABILITIES = {
   bucketAdmin: "change bucket policy, encryption, versioning, public access block, lifecycle",
   kms: "KMS: GenerateDataKey / Decrypt, only via S3 in this region",
   audit: "read audit: Logs Insights on the trail's log group, alarm states",
+  logIntegrity:
+    "trail log files: write, overwrite, delete; trail log bucket lifecycle, policy, lock",
+  keyGuard: "KMS: disable, schedule deletion, change policy of the data or monitoring key",
   insecure: "anything over plain HTTP, SigV2, or a write that names another KMS key",
   ...HARDENING_CAPABILITIES,
 } as const;
@@ -50,6 +53,13 @@ export interface ContractCell {
   expected: Decision;
   /** Present on denial variants of an allowed request: what makes it wrong. */
   variant?: string;
+  /**
+   * Set when the principal is not a role session but a principal the module
+   * names in a resource policy (a key administrator, a trail log reader): it is
+   * evaluated with that policy alone, its own IAM policies being outside the
+   * module. `role` is then only where the cell is filed.
+   */
+  actor?: "key-administrator" | "trail-log-reader";
   /** The deny must come from an explicit Deny statement (defence in depth), not a missing Allow. */
   explicitDeny?: boolean;
 }
@@ -71,7 +81,7 @@ export interface ContractTarget {
    * Present once the monitoring half is deployed: adds the audit row, and the
    * denials of changes to each monitoring resource named.
    */
-  monitoring?: MonitoringNames | undefined;
+  monitoring?: MonitoringTarget | undefined;
   /** The module's uploader_can_overwrite (default false: create-only uploads). */
   uploaderCanOverwrite?: boolean | undefined;
   /** The module's allow_archive_storage_classes (default false). */
@@ -80,6 +90,20 @@ export interface ContractTarget {
   adminMfaMaxAgeSeconds?: number | undefined;
   /** Present when the roles' trust policies are evaluated too (AssumeRole cells). */
   trust?: TrustTarget | undefined;
+}
+
+export interface MonitoringTarget extends MonitoringNames {
+  /**
+   * With these, the contract also covers the trail log bucket and the
+   * monitoring key (contract-monitoring.ts); their resource policies must then
+   * be evaluated as `AccessPolicies.extraResourcePolicies`.
+   */
+  trailLogBucketArn?: string | undefined;
+  monitoringKeyArn?: string | undefined;
+  /** Key administrators (IAM ARNs) exempt from the keys' lockout guard. */
+  keyAdministratorArns?: string[] | undefined;
+  /** Principals the trail log bucket lets read (validate-logs). */
+  trailLogReaderArns?: string[] | undefined;
 }
 
 /** The module's default admin_mfa_max_age_seconds. */
@@ -218,10 +242,14 @@ const KMS_ALLOWED: Record<Role, string[]> = {
 };
 const KMS_DATA_ACTIONS = ["kms:GenerateDataKey", "kms:Decrypt"];
 /** Key administration: the deployer's alone. */
-const KMS_KEY_ADMIN_ACTIONS = ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey"];
+export const KMS_KEY_ADMIN_ACTIONS = [
+  "kms:PutKeyPolicy",
+  "kms:ScheduleKeyDeletion",
+  "kms:DisableKey",
+];
 
 /** The context every request made with a role session carries. */
-function sessionContext(t: ContractTarget, role: Role): RequestContext {
+export function sessionContext(t: ContractTarget, role: Role): RequestContext {
   const mfa = role === "admin";
   const mfaAge = String(Math.min(300, Math.floor(mfaWindowOf(t) / 2)));
   return {
@@ -508,6 +536,10 @@ export function buildContract(t: ContractTarget): ContractCell[] {
     add(cell);
   }
 
+  return assertUniqueIds(cells);
+}
+
+export function assertUniqueIds(cells: ContractCell[]): ContractCell[] {
   const ids = new Set<string>();
   for (const cell of cells) {
     if (ids.has(cell.id)) throw new Error(`duplicate contract cell ${cell.id}`);

@@ -117,7 +117,7 @@ async function readRolePolicies(
   return { identity, boundary, trust };
 }
 
-async function readBucketPolicy(
+export async function readBucketPolicy(
   s3: PolicyReaders["s3"],
   Bucket: string,
 ): Promise<PolicyDocument | undefined> {
@@ -132,7 +132,10 @@ async function readBucketPolicy(
   }
 }
 
-async function readKeyPolicy(kms: PolicyReaders["kms"], KeyId: string): Promise<PolicyDocument> {
+export async function readKeyPolicy(
+  kms: PolicyReaders["kms"],
+  KeyId: string,
+): Promise<PolicyDocument> {
   const response = await kms.send(new GetKeyPolicyCommand({ KeyId, PolicyName: "default" }));
   return parsePolicyDocument(response.Policy ?? "", `key policy of ${KeyId}`);
 }

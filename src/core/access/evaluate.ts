@@ -27,8 +27,31 @@ export interface AccessPolicies {
   bucketPolicy: PolicyDocument | undefined;
   /** Resource policy for `kms:` actions. */
   keyPolicy: PolicyDocument | undefined;
+  /**
+   * Resource policies of other resources (the trail log bucket, the monitoring
+   * key): a cell whose resource is `arn` or under `arn/` is decided with this
+   * policy instead of the bucket or key policy.
+   */
+  extraResourcePolicies?: ResourcePolicy[];
   /** Each role's trust policy: the resource policy of `sts:` actions on the role. */
   trustPolicies?: Partial<Record<Role, PolicyDocument>>;
+}
+
+export interface ResourcePolicy {
+  /** e.g. `trail-log-bucket`, `monitoring-key`. */
+  name: string;
+  arn: string;
+  document: PolicyDocument;
+}
+
+/** The extra resource policy governing a resource, if any. */
+export function extraPolicyFor(
+  resource: string,
+  policies: Pick<AccessPolicies, "extraResourcePolicies">,
+): ResourcePolicy | undefined {
+  return policies.extraResourcePolicies?.find(
+    (p) => resource === p.arn || resource.startsWith(`${p.arn}/`),
+  );
 }
 
 export type EngineName = "iam-simulate";
@@ -114,6 +137,8 @@ function resourcePolicyFor(
   cell: ContractCell,
   policies: AccessPolicies,
 ): PolicyDocument | undefined {
+  const extra = extraPolicyFor(cell.resource, policies);
+  if (extra !== undefined) return extra.document;
   if (cell.action.startsWith("s3:")) return policies.bucketPolicy;
   if (cell.action.startsWith("kms:")) return policies.keyPolicy;
   if (cell.action.startsWith("sts:")) return policies.trustPolicies?.[cell.role];
@@ -151,10 +176,12 @@ function decisiveStatements(analysis: RequestAnalysis): string[] {
 /** Builds the simulator's input for one cell. */
 export function simulationFor(cell: ContractCell, policies: AccessPolicies): Simulation {
   const resourcePolicy = resourcePolicyFor(cell, policies);
-  // A trust cell's caller is a person named in the trust policy, whose own
-  // policies are not the deployment's: the trust policy alone decides.
+  // A trust cell's caller is a person named in the trust policy, and a key
+  // administrator or trail log reader is judged by the resource policy naming
+  // it: their own policies are not the deployment's.
   const trust = isTrustCell(cell);
-  const boundary = trust ? undefined : policies.permissionBoundaries?.[cell.role];
+  const roleSession = !trust && cell.actor === undefined;
+  const boundary = roleSession ? policies.permissionBoundaries?.[cell.role] : undefined;
   return {
     request: {
       principal: cell.principal,
@@ -165,7 +192,7 @@ export function simulationFor(cell: ContractCell, policies: AccessPolicies): Sim
       },
       contextVariables: renameContext(cell.context),
     },
-    identityPolicies: (trust ? [] : policies.identityPolicies[cell.role]).map((p) => ({
+    identityPolicies: (roleSession ? policies.identityPolicies[cell.role] : []).map((p) => ({
       name: p.name,
       policy: renameConditionKeys(p.document),
     })),

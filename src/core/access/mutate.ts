@@ -3,6 +3,7 @@ import type { ContractCell } from "./contract.js";
 import {
   type AccessPolicies,
   evaluateContract,
+  extraPolicyFor,
   isTrustCell,
   loadIamSimulate,
   type PolicyDocument,
@@ -19,10 +20,11 @@ import {
 
 export type MutationOperator = "drop" | "flip-effect" | "drop-condition";
 
-/** Which policy a statement lives in: `bucket`, `key`, `trust:<role>` or `identity:<role>:<policy name>`. */
+/** Which policy a statement lives in: `bucket`, `key`, another resource's, `trust:<role>` or `identity:<role>:<policy name>`. */
 export type PolicyLocation =
   | { kind: "bucket" }
   | { kind: "key" }
+  | { kind: "resource"; name: string; arn: string }
   | { kind: "trust"; role: (typeof ROLES)[number] }
   | { kind: "identity"; role: (typeof ROLES)[number]; name: string };
 
@@ -100,6 +102,13 @@ function withDocument(
       return { ...policies, bucketPolicy: document };
     case "key":
       return { ...policies, keyPolicy: document };
+    case "resource":
+      return {
+        ...policies,
+        extraResourcePolicies: (policies.extraResourcePolicies ?? []).map((p) =>
+          p.name === location.name ? { ...p, document } : p,
+        ),
+      };
     case "trust":
       return {
         ...policies,
@@ -121,9 +130,11 @@ function withDocument(
 const locationLabel = (l: PolicyLocation) =>
   l.kind === "identity"
     ? `identity:${l.role}:${l.name}`
-    : l.kind === "trust"
-      ? `trust-policy:${l.role}`
-      : `${l.kind}-policy`;
+    : l.kind === "resource"
+      ? `resource-policy:${l.name}`
+      : l.kind === "trust"
+        ? `trust-policy:${l.role}`
+        : `${l.kind}-policy`;
 
 /** Every single-statement mutation of every policy. */
 export function policyMutations(
@@ -133,6 +144,10 @@ export function policyMutations(
   const documents: Array<[PolicyLocation, PolicyDocument | undefined]> = [
     [{ kind: "bucket" }, policies.bucketPolicy],
     [{ kind: "key" }, policies.keyPolicy],
+    ...(policies.extraResourcePolicies ?? []).map((p): [PolicyLocation, PolicyDocument] => [
+      { kind: "resource", name: p.name, arn: p.arn },
+      p.document,
+    ]),
   ];
   for (const role of ROLES) {
     documents.push([{ kind: "trust", role }, policies.trustPolicies?.[role]]);
@@ -166,17 +181,32 @@ export function policyMutations(
   return mutations;
 }
 
-/** The cells a policy can influence: its service's cells, or its role's cells. */
-function cellsGovernedBy(location: PolicyLocation, cells: ContractCell[]): ContractCell[] {
+/**
+ * The cells a policy can influence: its resource's cells (the bucket and key
+ * policies govern every s3:/kms: cell no extra resource policy claims), or its
+ * role sessions' cells.
+ */
+function cellsGovernedBy(
+  location: PolicyLocation,
+  cells: ContractCell[],
+  policies: AccessPolicies,
+): ContractCell[] {
+  const unclaimed = (c: ContractCell) => extraPolicyFor(c.resource, policies) === undefined;
   switch (location.kind) {
     case "bucket":
-      return cells.filter((c) => c.action.startsWith("s3:"));
+      return cells.filter((c) => c.action.startsWith("s3:") && unclaimed(c));
     case "key":
-      return cells.filter((c) => c.action.startsWith("kms:"));
+      return cells.filter((c) => c.action.startsWith("kms:") && unclaimed(c));
+    case "resource":
+      return cells.filter(
+        (c) => c.resource === location.arn || c.resource.startsWith(`${location.arn}/`),
+      );
     case "trust":
       return cells.filter((c) => isTrustCell(c) && c.role === location.role);
     case "identity":
-      return cells.filter((c) => c.role === location.role && !isTrustCell(c));
+      return cells.filter(
+        (c) => c.role === location.role && !isTrustCell(c) && c.actor === undefined,
+      );
   }
 }
 
@@ -198,12 +228,19 @@ export async function runMutations(
     expected: r.actual,
     explicitDeny: r.cell.explicitDeny === true && r.verdict === "ExplicitlyDenied",
   }));
-  const roleArns = [...new Set(cells.flatMap((c) => c.context["aws:PrincipalArn"]))].filter(
-    (arn): arn is string => typeof arn === "string",
-  );
+  // The role sessions' ARNs only: statements naming a key administrator, a
+  // trail log reader or a trust cell's caller are addressed to them, not to the
+  // roles (trust statements are in scope anyway, see governsRoles).
+  const roleArns = [
+    ...new Set(
+      cells
+        .filter((c) => c.actor === undefined && !isTrustCell(c))
+        .flatMap((c) => c.context["aws:PrincipalArn"]),
+    ),
+  ].filter((arn): arn is string => typeof arn === "string");
   const outcomes: MutationOutcome[] = [];
   for (const { policies: mutated, ...mutation } of policyMutations(policies, roleArns)) {
-    const governed = cellsGovernedBy(mutation.location, asDeployed);
+    const governed = cellsGovernedBy(mutation.location, asDeployed, policies);
     const results = await evaluateContract(governed, mutated, {
       simulator,
       stopAtFirstMismatch: true,

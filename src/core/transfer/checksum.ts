@@ -1,48 +1,72 @@
 import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
 
-/** SHA-256 (raw bytes) of `size` bytes of a file from `start`, read as a stream. */
-export async function sha256OfRange(
+/** Bytes read per call when hashing: one buffer, reused, so hashing makes no garbage. */
+const HASH_READ_BYTES = 256 * 1024;
+
+/** SHA-256 (raw bytes) of `size` bytes of a file from `start`. */
+export function sha256OfRange(
   path: string,
   start: number,
   size: number,
   signal?: AbortSignal,
 ): Promise<Buffer> {
-  const hash = createHash("sha256");
-  if (size === 0) return hash.digest();
-  const stream = createReadStream(path, {
-    start,
-    end: start + size - 1,
-    highWaterMark: 1024 * 1024,
-    ...(signal ? { signal } : {}),
-  });
-  let seen = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    seen += chunk.length;
-  }
-  if (seen !== size) throw new FileChangedError(path);
-  return hash.digest();
+  return digestOfRange("sha256", path, start, size, signal);
 }
 
+/**
+ * Digest of `size` bytes of a file from `start`, read into one reused buffer
+ * (no allocation per chunk, no listener on `signal`: it is checked between reads).
+ * Fewer bytes than `size` means the file changed.
+ */
 export async function digestOfRange(
   algorithm: "sha256" | "md5",
   path: string,
   start: number,
   size: number,
+  signal?: AbortSignal,
 ): Promise<Buffer> {
-  if (algorithm === "sha256") return sha256OfRange(path, start, size);
-  const hash = createHash("md5");
-  if (size > 0) {
-    for await (const chunk of createReadStream(path, {
-      start,
-      end: start + size - 1,
-    }) as AsyncIterable<Buffer>) {
-      hash.update(chunk);
+  const hash = createHash(algorithm);
+  if (size === 0) return hash.digest();
+  const file = await open(path, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(Math.min(HASH_READ_BYTES, size));
+    for (let done = 0; done < size; ) {
+      if (signal?.aborted) throw abortError(signal);
+      const want = Math.min(buffer.length, size - done);
+      const { bytesRead } = await file.read(buffer, 0, want, start + done);
+      if (bytesRead === 0) throw new FileChangedError(path);
+      hash.update(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+      done += bytesRead;
     }
+  } finally {
+    await file.close();
   }
   return hash.digest();
 }
+
+/** Exactly `size` bytes of a file from `start`, in one buffer (for small files: read once, hash, send). */
+export async function readRange(path: string, start: number, size: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(size);
+  if (size === 0) return buffer;
+  const file = await open(path, "r");
+  try {
+    for (let done = 0; done < size; ) {
+      const { bytesRead } = await file.read(buffer, done, size - done, start + done);
+      if (bytesRead === 0) throw new FileChangedError(path);
+      done += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+  return buffer;
+}
+
+const abortError = (signal: AbortSignal) =>
+  Object.assign(new Error("The operation was aborted.", { cause: signal.reason }), {
+    name: "AbortError",
+    code: "ABORT_ERR",
+  });
 
 /**
  * S3's checksum of a multipart object: the hash of the concatenated part

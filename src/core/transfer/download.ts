@@ -29,6 +29,8 @@ export interface DownloadOptions {
   versionId?: string;
   /** A file, or a folder when it ends with "/" or is an existing directory. Default: the current folder. */
   out?: string;
+  /** The file's path inside an `out` folder (default: the key); a prefix download passes the key below the prefix. */
+  name?: string;
   cwd?: string;
   concurrency?: number;
   /** Size of each ranged GET. */
@@ -71,7 +73,11 @@ export async function downloadObject(
   const ctx = transferContext(deps, options.bucket, clock);
   const { key } = options;
   // A hostile key is refused before any request is made.
-  const target = await resolveTarget(options.out, key, options.cwd ?? process.cwd());
+  const target = await resolveTarget(
+    options.out,
+    options.name ?? key,
+    options.cwd ?? process.cwd(),
+  );
   if (hasDotSegments(key)) {
     throw new StrongboxError(
       "failed",

@@ -16,6 +16,8 @@ export const MAX_SINGLE_PUT = 5 * GiB;
 export const DEFAULT_PART_SIZE = 16 * MiB;
 export const DEFAULT_MULTIPART_THRESHOLD = 16 * MiB;
 export const DEFAULT_CONCURRENCY = 8;
+/** Files in flight at once in a folder or prefix transfer (one connection pool for all). */
+export const DEFAULT_FILES_IN_FLIGHT = 16;
 
 export interface PlannedPart {
   /** 1-based, as S3 numbers parts. */

@@ -152,6 +152,9 @@ function partialDownload(
     async commit(target) {
       await saving;
       await fh.sync();
+      // Verified: the file gets the mode any new file of this user gets (0644
+      // under the usual umask); only the partial stays owner-only.
+      await fh.chmod(0o666 & ~process.umask());
       await fh.close();
       await rename(path, target);
       await rm(recordPath, { force: true });

@@ -1,6 +1,13 @@
 import type { PlannedPart } from "./part-plan.js";
 import type { ServerPart } from "./s3-xml.js";
-import type { RecordedPart } from "./state-store.js";
+
+/** A part S3 acknowledged, as a resume record keeps it (state-store.ts stores these). */
+export interface RecordedPart {
+  number: number;
+  size: number;
+  etag: string;
+  checksumSha256: string;
+}
 
 export interface Reconciliation {
   /** Parts S3 holds that match the file: nothing to send. */

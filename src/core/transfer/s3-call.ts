@@ -11,7 +11,7 @@ import {
   type RetryOptions,
 } from "./retry-policy.js";
 import { parseS3Error } from "./s3-xml.js";
-import { type HttpResponse, type Transport, TransportError } from "./transport.js";
+import { type BodyWriter, type HttpResponse, type Transport, TransportError } from "./transport.js";
 
 /** What a request does, for its error messages. */
 export interface Operation {
@@ -45,11 +45,12 @@ export interface CallContext {
 export interface CallSpec {
   op: Operation;
   method: PresignMethod;
-  key: string;
+  /** null: a request on the bucket itself (ListObjectsV2). */
+  key: string | null;
   query?: Record<string, string>;
   headers?: Record<string, string>;
   /** A fresh body for each attempt (a stream cannot be replayed). */
-  body?: () => Readable | Uint8Array | string;
+  body?: () => Readable | Uint8Array | string | BodyWriter;
   /** Statuses that count as success (default 2xx). */
   ok?: (status: number) => boolean;
 }

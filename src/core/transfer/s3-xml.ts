@@ -96,6 +96,25 @@ export function parseListParts(xml: string): {
   };
 }
 
+/** One page of a ListObjectsV2 answer: each `<Contents>`' key and size, and where the next page starts. */
+export function parseListObjects(xml: string): {
+  objects: Array<{ key: string; size: number }>;
+  truncated: boolean;
+  nextToken?: string;
+} {
+  const doc = parse(xml);
+  const objects = listOf(find(doc, "Contents")).flatMap((block) => {
+    const key = textOf(find(block, "Key"));
+    return key === undefined ? [] : [{ key, size: Number(textOf(find(block, "Size")) ?? 0) }];
+  });
+  const nextToken = textOf(find(doc, "NextContinuationToken"));
+  return {
+    objects,
+    truncated: textOf(find(doc, "IsTruncated")) === "true",
+    ...(nextToken ? { nextToken } : {}),
+  };
+}
+
 export function completeMultipartBody(
   parts: Array<{ number: number; etag: string; checksumSha256?: string }>,
 ): string {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic.js";
 import { acquirePidLock } from "../fs/pid-lock.js";
 import { checkOwnFile, readOwnFile } from "../fs/private.js";
+import type { RecordedPart } from "./resume.js";
 
 /** What identifies one upload: the same file (path, size, mtime) to the same place. */
 export interface ResumeIdentity {
@@ -15,12 +16,7 @@ export interface ResumeIdentity {
   key: string;
 }
 
-export interface RecordedPart {
-  number: number;
-  size: number;
-  etag: string;
-  checksumSha256: string;
-}
+export type { RecordedPart } from "./resume.js";
 
 export interface ResumeRecord extends ResumeIdentity {
   version: 1;

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { Socket } from "node:net";
-import { pipeline, type Readable } from "node:stream";
+import { pipeline, type Readable, type Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 
 /** One HTTP exchange; the URL is pre-signed, so the transport holds no secret. */
@@ -9,9 +9,16 @@ export interface HttpRequest {
   method: "GET" | "PUT" | "HEAD" | "POST" | "DELETE";
   url: string;
   headers: Record<string, string>;
-  body?: Readable | Uint8Array | string;
+  body?: Readable | Uint8Array | string | BodyWriter;
   signal?: AbortSignal;
 }
+
+/**
+ * A body that writes itself into the request (and resolves when it has all
+ * been handed over; the transport then ends the request). Lets a file be sent
+ * from a few reused buffers, where a Readable allocates one per chunk.
+ */
+export type BodyWriter = (sink: Writable) => Promise<void>;
 
 export interface HttpResponse {
   status: number;
@@ -130,7 +137,17 @@ function send(
     const body = req.body;
     if (body === undefined) request.end();
     else if (typeof body === "string" || body instanceof Uint8Array) request.end(body);
-    else {
+    else if (typeof body === "function") {
+      body(request).then(
+        () => request.end(),
+        (error: unknown) => {
+          // A write the request refused: the request reports its own error.
+          if (request.destroyed) return;
+          bodyError ??= error;
+          request.destroy(error as Error);
+        },
+      );
+    } else {
       body.once("error", (error) => {
         bodyError ??= error;
       });

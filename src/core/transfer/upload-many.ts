@@ -6,7 +6,7 @@ import { type ErrorKind, StrongboxError } from "../errors.js";
 import { systemClock } from "./clock.js";
 import { keyFor, validateKey } from "./keys.js";
 import { createLimiter } from "./limiter.js";
-import { DEFAULT_CONCURRENCY } from "./part-plan.js";
+import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "./part-plan.js";
 import { sessionGuard } from "./session-guard.js";
 import { type TransferDeps, type UploadOptions, type UploadResult, uploadFile } from "./upload.js";
 
@@ -70,15 +70,19 @@ export async function uploadPaths(
     prefix?: string;
     /** Already expanded (and filtered) by the caller: `paths`, `key` and `prefix` are then ignored. */
     jobs?: UploadJob[];
+    /** Files in flight (default DEFAULT_FILES_IN_FLIGHT). */
+    files?: number;
   } & UploadOptions,
 ): Promise<UploadResult[]> {
   const note = (message: string) => deps.onEvent?.({ type: "note", message });
   const jobs = input.jobs ?? (await expandPaths(input.paths, input.key, input.prefix ?? "", note));
   const clock = deps.clock ?? systemClock;
   sessionGuard(deps.sessionExpiresAt, () => clock.now()).checkStart();
-  const requests = createLimiter(input.concurrency ?? DEFAULT_CONCURRENCY);
-  // A few files at once helps many small files; parts still share one request limit.
-  const files = createLimiter(Math.min(4, input.concurrency ?? DEFAULT_CONCURRENCY));
+  // Many small files go in parallel (each one request); parts of large ones share the same
+  // request limit, so a folder of big files never holds more than that many parts in flight.
+  const filesInFlight = input.files ?? DEFAULT_FILES_IN_FLIGHT;
+  const requests = createLimiter(Math.max(input.concurrency ?? DEFAULT_CONCURRENCY, filesInFlight));
+  const files = createLimiter(filesInFlight);
 
   const uploaded: UploadResult[] = [];
   const failed: FailedUpload[] = [];

@@ -1,12 +1,19 @@
+import { createHash } from "node:crypto";
 import { type lstat, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { isAlreadyExists } from "../aws-errors.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner } from "../presign.js";
 import type { Role } from "../roles.js";
-import { compositeChecksum, FileChangedError, sha256OfRange, toBase64 } from "./checksum.js";
+import {
+  compositeChecksum,
+  FileChangedError,
+  readRange,
+  sha256OfRange,
+  toBase64,
+} from "./checksum.js";
 import { type Clock, systemClock } from "./clock.js";
-import { fileBodyFactory } from "./file-body.js";
+import { bufferBody, fileBodyFactory } from "./file-body.js";
 import { validateKey } from "./keys.js";
 import { createLimiter, type Limiter } from "./limiter.js";
 import { DEFAULT_CONCURRENCY, type PlannedPart, planParts } from "./part-plan.js";
@@ -107,6 +114,19 @@ export async function uploadFile(
   const onBytes = (delta: number) => emit({ type: "bytes", key, delta });
 
   const store = deps.stateStore;
+  // A file below the multipart threshold never had a resume record (the CLI
+  // offers no other threshold): one PUT, without the record's lock and lookup
+  // (7 file operations per file, most of a small file's cost in a folder).
+  const fresh = planParts(info.size, {
+    ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+  });
+  if (fresh.kind === "single" && !options.resume && options.threshold === undefined) {
+    const single = await requests.run(() =>
+      putSingle(ctx, identity, onBytes, options.createOnly === true),
+    );
+    emit({ type: "file-done", path, key });
+    return { ...single, seconds: (clock.now() - started) / 1000 };
+  }
   const lock = await store.lock(identity);
   let result: Omit<UploadResult, "seconds">;
   try {
@@ -176,6 +196,9 @@ const changed = (path: string) =>
     hint: "Upload it again once it is no longer being written.",
   });
 
+/** Files up to this size are read into memory once instead of twice from disk (files in flight × this). */
+const READ_ONCE_MAX_BYTES = 1024 * 1024;
+
 async function putSingle(
   ctx: CallContext,
   identity: ResumeIdentity,
@@ -183,7 +206,15 @@ async function putSingle(
   createOnly: boolean,
 ): Promise<Omit<UploadResult, "seconds">> {
   const { path, key, size } = identity;
-  const checksum = toBase64(await guardFile(path, () => sha256OfRange(path, 0, size, ctx.signal)));
+  // A small file is read once (hashed and sent from memory); a larger one is
+  // hashed in a first pass and streamed in a second, so memory stays bounded.
+  const data =
+    size <= READ_ONCE_MAX_BYTES ? await guardFile(path, () => readRange(path, 0, size)) : undefined;
+  const checksum = toBase64(
+    data
+      ? createHash("sha256").update(data).digest()
+      : await guardFile(path, () => sha256OfRange(path, 0, size, ctx.signal)),
+  );
   const op: Operation = { action: "PutObject", key, doing: "upload" };
   const headers = await guardFile(path, () =>
     s3Call(
@@ -199,7 +230,7 @@ async function putSingle(
           "x-amz-sdk-checksum-algorithm": "SHA256",
           ...(createOnly ? CREATE_ONLY_HEADERS : {}),
         },
-        body: fileBodyFactory(path, 0, size, onBytes),
+        body: data ? bufferBody(data, onBytes) : fileBodyFactory(path, 0, size, onBytes),
       },
       async (res) => {
         await res.discard();
@@ -392,7 +423,7 @@ async function multipart(
   }
 }
 
-async function createMultipart(ctx: CallContext, key: string): Promise<string> {
+export async function createMultipart(ctx: CallContext, key: string): Promise<string> {
   const op: Operation = {
     action: "CreateMultipartUpload",
     key,
@@ -460,7 +491,7 @@ async function sendPart(
   return { number: part.number, size: part.size, etag, checksumSha256: checksum };
 }
 
-async function listAllParts(
+export async function listAllParts(
   ctx: CallContext,
   key: string,
   uploadId: string,
@@ -482,7 +513,7 @@ async function listAllParts(
   }
 }
 
-async function completeMultipart(
+export async function completeMultipart(
   ctx: CallContext,
   key: string,
   uploadId: string,
@@ -522,7 +553,7 @@ async function completeMultipart(
 }
 
 /** Best effort, with its own short deadline: it runs after a Ctrl-C, whose signal is already spent. */
-async function abortQuietly(ctx: CallContext, key: string, uploadId: string): Promise<void> {
+export async function abortQuietly(ctx: CallContext, key: string, uploadId: string): Promise<void> {
   const op: Operation = { action: "AbortMultipartUpload", key, doing: "abort the upload of" };
   const { signal: _spent, checkSession: _guard, ...rest } = ctx;
   try {

@@ -143,11 +143,12 @@ describe("registrarsFor: only the command being run is imported", () => {
     [["--profile", "upload", "ls"], 0],
     [["upload", "f"], 1],
     [["--json", "download", "k"], 1],
-    [["--help"], 8],
-    [["completion", "bash"], 8],
+    [["--help"], 9],
+    [["completion", "bash"], 9],
     [["env", "--role", "viewer"], 1],
-    [["help", "upload"], 8],
-    [["frobnicate"], 8],
+    [["ui"], 1],
+    [["help", "upload"], 9],
+    [["frobnicate"], 9],
   ])("%j → %i registrars", async (argv, count) => {
     expect(await registrarsFor(argv)).toHaveLength(count);
   });

@@ -32,7 +32,7 @@ const localOutputs = {
   role_arns: { uploader: arn("uploader"), viewer: arn("viewer"), admin: arn("admin") },
   admin_mfa_required: false,
   max_session_duration_seconds: 3600,
-  cors_allowed_origins: [],
+  cors_allowed_origins: ["http://127.0.0.1:8787"],
   endpoint_url: "http://127.0.0.1:4566",
   demo_principals: { uploader: { access_key_id: "AKIAEXAMPLE", secret_access_key: "s" } },
 };
@@ -71,7 +71,13 @@ describe("terraform outputs → config", () => {
       maxSessionSeconds: 3600,
       endpoint: "http://127.0.0.1:4566",
       forcePathStyle: true,
+      uiOrigins: ["http://127.0.0.1:8787"],
     });
+  });
+
+  it("an older stack without cors_allowed_origins gets no uiOrigins", () => {
+    const { cors_allowed_origins: _c, ...older } = localOutputs;
+    expect(configFromTerraformOutputs(wrap(older), "old").uiOrigins).toBeUndefined();
   });
 
   it("a real account (endpoint_url null) gets no endpoint and virtual-host style", () => {
@@ -225,5 +231,28 @@ describe("config file", () => {
     await writeConfig(path, parseConfig(validConfig, "t"));
     const text = await readFile(path, "utf8");
     expect(text.endsWith("}\n")).toBe(true);
+  });
+});
+
+describe("config: transfer defaults", () => {
+  const base = {
+    version: 1,
+    region: "us-east-1",
+    bucket: "strongbox-data",
+    kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+    roles: { uploader: arn("uploader"), viewer: arn("viewer"), admin: arn("admin") },
+    adminMfaRequired: true,
+    maxSessionSeconds: 3600,
+  };
+  it("accepts part size, concurrency and files in flight", () => {
+    const transfer = { partSize: 32 * 1024 * 1024, concurrency: 12, files: 24 };
+    expect(parseConfig({ ...base, transfer }, "t").transfer).toEqual(transfer);
+    expect(parseConfig(base, "t").transfer).toBeUndefined();
+  });
+  it("refuses a part size S3 would refuse, and zero in flight", () => {
+    expect(() => parseConfig({ ...base, transfer: { partSize: 1024 } }, "t")).toThrow(
+      /transfer\.partSize/,
+    );
+    expect(() => parseConfig({ ...base, transfer: { files: 0 } }, "t")).toThrow(/transfer\.files/);
   });
 });

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { isAlreadyExists, s3RequestError } from "../../../src/core/aws-errors.js";
 import { StrongboxError } from "../../../src/core/errors.js";
@@ -66,7 +66,16 @@ function scriptedTransport(
       const chunks: Buffer[] = [];
       if (req.body instanceof Readable)
         for await (const c of req.body) chunks.push(Buffer.from(c as Buffer));
-      else if (req.body !== undefined) chunks.push(Buffer.from(req.body as Uint8Array));
+      else if (typeof req.body === "function") {
+        // Copies: a file body reuses its buffers once a write is done.
+        const sink = new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            chunks.push(Buffer.from(chunk));
+            done();
+          },
+        });
+        await req.body(sink);
+      } else if (req.body !== undefined) chunks.push(Buffer.from(req.body as Uint8Array));
       const entry = {
         method: req.method,
         url: new URL(req.url),

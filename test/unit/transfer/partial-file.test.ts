@@ -211,12 +211,23 @@ describe("download partial files", () => {
   });
 
   it("a partial file left 0644 by an older client is made 0600 when resumed", async () => {
-    const { partial, opts, target } = await interrupted();
+    const { partial, opts } = await interrupted();
     const { chmod } = await import("node:fs/promises");
     await chmod(partial, 0o644);
+    const again = objectTransport(data, {
+      checksum: composite,
+      partSize: PART,
+      denyRangeStart: 2 * PART,
+    });
+    await expect(downloadObject(deps(again), opts)).rejects.toThrow();
+    expect((await stat(partial)).mode & 0o777).toBe(0o600);
+  });
+
+  it("the verified file gets the user's usual mode, not the partial's 0600", async () => {
+    const { opts, target } = await interrupted();
     const t = objectTransport(data, { checksum: composite, partSize: PART });
     await downloadObject(deps(t), opts);
-    expect((await stat(target)).mode & 0o777).toBe(0o600);
+    expect((await stat(target)).mode & 0o777).toBe(0o666 & ~process.umask());
   });
 });
 

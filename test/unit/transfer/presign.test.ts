@@ -1,3 +1,5 @@
+import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { describe, expect, it } from "vitest";
 import type { StrongboxConfig } from "../../../src/core/config.js";
 import {
@@ -125,4 +127,122 @@ describe("presigner", () => {
     expect(clampExpiry(3600, t0, new Date(t0 + 60_000))).toEqual({ seconds: 60, clamped: true });
     expect(clampExpiry(60, t0, new Date(t0 + 3_600_000))).toEqual({ seconds: 60, clamped: false });
   });
+});
+
+/**
+ * The AWS SDK's own pre-signing (S3Client + getSignedUrl, as Strongbox signed
+ * before issue 14): the oracle the fast signer must match byte for byte.
+ */
+async function sdkPresign(
+  cfg: StrongboxConfig,
+  creds: ReturnType<typeof credentials>,
+  req: {
+    method: string;
+    key: string;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+    seconds: number;
+  },
+  date: Date,
+): Promise<string> {
+  const client = new S3Client({
+    region: cfg.region,
+    credentials: creds,
+    ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
+    forcePathStyle: cfg.forcePathStyle,
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+  const command = new HeadObjectCommand({ Bucket: cfg.bucket, Key: req.key });
+  const headers = Object.fromEntries(
+    Object.entries(req.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const r = args.request as { method: string; query: object; headers: Record<string, string> };
+      r.method = req.method;
+      r.query = { ...(req.query ?? {}) };
+      Object.assign(r.headers, headers);
+      return next(args);
+    },
+    { step: "build", name: "shape", priority: "low" },
+  );
+  const names = new Set(Object.keys(headers));
+  return getSignedUrl(client, command, {
+    expiresIn: req.seconds,
+    signingDate: date,
+    unhoistableHeaders: names,
+    signableHeaders: names,
+  });
+}
+
+describe("presigner: the same URLs as the AWS SDK's getSignedUrl", () => {
+  const { endpoint: _e, ...aws } = config;
+  const configs: Array<[string, StrongboxConfig]> = [
+    ["MinIO endpoint, path style", config],
+    [
+      "endpoint, virtual-hosted",
+      { ...config, forcePathStyle: false, endpoint: "https://s3.example.test:9443" },
+    ],
+    ["AWS us-east-1", { ...aws, forcePathStyle: false }],
+    ["AWS eu-west-1, path style forced", { ...aws, region: "eu-west-1", forcePathStyle: true }],
+    ["AWS China", { ...aws, region: "cn-north-1", forcePathStyle: false }],
+    ["dotted bucket over HTTPS", { ...aws, bucket: "my.dotted.bucket", forcePathStyle: false }],
+  ];
+  type Req = {
+    method: string;
+    key: string;
+    seconds: number;
+    query?: Record<string, string>;
+    headers?: Record<string, string>;
+  };
+  const requests: Req[] = [
+    { method: "GET", key: "plain.txt", seconds: 900 },
+    {
+      method: "PUT",
+      key: "dir/sub dir/naïve ünïcode (1)!*'.bin",
+      seconds: 60,
+      query: { partNumber: "7", uploadId: "a/b+c=d~e" },
+      headers: {
+        "Content-Length": "16777216",
+        "x-amz-checksum-sha256": "n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=",
+      },
+    },
+    {
+      method: "POST",
+      key: "k",
+      seconds: 300,
+      query: { uploads: "" },
+      headers: { "x-amz-checksum-algorithm": "SHA256" },
+    },
+    {
+      method: "GET",
+      key: "a/b",
+      seconds: 120,
+      query: { "list-type": "2", prefix: "a b/", "continuation-token": "x==" },
+    },
+    {
+      method: "GET",
+      key: "r",
+      seconds: 120,
+      headers: { range: "bytes=0-99", "if-match": '"abc-2"' },
+    },
+  ];
+  for (const [name, cfg] of configs) {
+    it(name, async () => {
+      const creds = credentials(3_600_000);
+      const presigner = createPresigner({ config: cfg, credentials: creds, now: () => t0 });
+      for (const req of requests) {
+        const ours = await presigner.sign({
+          method: req.method as "GET",
+          key: req.key,
+          ...(req.query ? { query: req.query } : {}),
+          ...(req.headers ? { headers: req.headers } : {}),
+          expiresInSeconds: req.seconds,
+        });
+        const theirs = await sdkPresign(cfg, creds, req, new Date(t0));
+        expect(ours.url).toBe(theirs);
+      }
+    });
+  }
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseListParts, parseS3Error, xmlText } from "../../../src/core/transfer/s3-xml.js";
+import {
+  parseListObjects,
+  parseListParts,
+  parseS3Error,
+  xmlText,
+} from "../../../src/core/transfer/s3-xml.js";
 
 describe("S3 XML reader (the SDK's parser, not regular expressions)", () => {
   it("a <Code> inside a comment or CDATA is not the error's code", () => {
@@ -42,5 +47,36 @@ describe("S3 XML reader (the SDK's parser, not regular expressions)", () => {
     expect(
       parseListParts("<ListPartsResult><IsTruncated>false</IsTruncated></ListPartsResult>").parts,
     ).toEqual([]);
+  });
+});
+
+describe("parseListObjects", () => {
+  it("reads each key as text (entities decoded, digits kept), its size and the next page's token", () => {
+    const page = parseListObjects(
+      '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+        "<IsTruncated>true</IsTruncated>" +
+        "<Contents><Key>p/007</Key><Size>3</Size></Contents>" +
+        "<Contents><Key>p/a&amp;b &lt;x&gt;</Key><Size>0</Size></Contents>" +
+        "<NextContinuationToken>abc==</NextContinuationToken></ListBucketResult>",
+    );
+    expect(page).toEqual({
+      objects: [
+        { key: "p/007", size: 3 },
+        { key: "p/a&b <x>", size: 0 },
+      ],
+      truncated: true,
+      nextToken: "abc==",
+    });
+  });
+
+  it("reads one object, and a last page, and an empty listing", () => {
+    expect(
+      parseListObjects(
+        "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>0123</Key><Size>5</Size></Contents></ListBucketResult>",
+      ),
+    ).toEqual({ objects: [{ key: "0123", size: 5 }], truncated: false });
+    expect(
+      parseListObjects("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>"),
+    ).toEqual({ objects: [], truncated: false });
   });
 });

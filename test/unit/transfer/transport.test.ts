@@ -1,10 +1,15 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
 import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, test } from "vitest";
+import { FileChangedError } from "../../../src/core/transfer/checksum.js";
+import { fileBodyFactory } from "../../../src/core/transfer/file-body.js";
 import {
   createHttpTransport,
   type Transport,
@@ -243,6 +248,47 @@ describe("the HTTP transport", () => {
       ["196608", 196608],
     ]);
     expect(received[0]?.port).toBe(received[1]?.port);
+    server.closeAllConnections();
+  });
+
+  test("a file body sent from reused buffers arrives byte for byte; a file that shrank fails as itself", async () => {
+    const digests: string[] = [];
+    const server = createHttpServer(async (req, res) => {
+      const body = await readAll(req).catch(() => Buffer.alloc(0));
+      digests.push(createHash("sha256").update(body).digest("hex"));
+      res.end("ok");
+    });
+    servers.push(server);
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/k`;
+    const dir = await mkdtemp(join(tmpdir(), "sb-body-"));
+    const path = join(dir, "f.bin");
+    const data = Buffer.alloc(1024 * 1024 + 12345);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31) % 253;
+    await writeFile(path, data);
+    const t = transport({ connections: 1 });
+    let progress = 0;
+    const start = 777;
+    const size = data.length - start;
+    const body = fileBodyFactory(path, start, size, (d) => {
+      progress += d;
+    });
+    const res = await t.send({
+      method: "PUT",
+      url,
+      headers: { "content-length": String(size) },
+      body: body(),
+    });
+    expect(await res.text()).toBe("ok");
+    expect(digests).toEqual([createHash("sha256").update(data.subarray(start)).digest("hex")]);
+    expect(progress).toBe(size);
+
+    await writeFile(path, data.subarray(0, 100_000)); // the file shrinks before a retry
+    const failed = await t
+      .send({ method: "PUT", url, headers: { "content-length": String(size) }, body: body() })
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(FileChangedError);
     server.closeAllConnections();
   });
 });

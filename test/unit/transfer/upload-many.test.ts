@@ -43,7 +43,7 @@ async function bucketServer(
   const presigner: Presigner = {
     async sign(req) {
       return {
-        url: `${base}/${encodeURIComponent(req.key)}`,
+        url: `${base}/${encodeURIComponent(req.key ?? "")}`,
         headers: { ...(req.headers ?? {}) },
         expiresAt: new Date(Date.now() + 900_000),
       };
@@ -107,7 +107,7 @@ describe("uploading a folder", () => {
     const s3 = await bucketServer(() => denied);
     const error = await uploadPaths(
       { ...s3, role: "viewer", stateStore: noState },
-      { paths: [dir], bucket: "b", concurrency: 1 },
+      { paths: [dir], bucket: "b", concurrency: 1, files: 1 },
     ).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(BatchUploadError);

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { StrongboxError } from "../../../src/core/errors.js";
 import type { Presigner, PresignRequest } from "../../../src/core/presign.js";
@@ -58,7 +58,16 @@ function scriptedTransport(
       const chunks: Buffer[] = [];
       if (req.body instanceof Readable)
         for await (const c of req.body) chunks.push(Buffer.from(c as Buffer));
-      else if (req.body !== undefined) chunks.push(Buffer.from(req.body as Uint8Array));
+      else if (typeof req.body === "function") {
+        // Copies: a file body reuses its buffers once a write is done.
+        const sink = new Writable({
+          write(chunk: Buffer, _encoding, done) {
+            chunks.push(Buffer.from(chunk));
+            done();
+          },
+        });
+        await req.body(sink);
+      } else if (req.body !== undefined) chunks.push(Buffer.from(req.body as Uint8Array));
       const entry = {
         method: req.method,
         url: new URL(req.url),
@@ -98,6 +107,33 @@ async function file(bytes: Buffer): Promise<string> {
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 
 describe("uploader (fake transport)", () => {
+  it("a file below the multipart threshold goes in one PUT without touching the resume store", async () => {
+    const data = Buffer.from("small file");
+    const path = await file(data);
+    const calls: string[] = [];
+    const store = memoryStore();
+    const counted =
+      <A, R>(name: string, fn: (arg: A) => R) =>
+      (arg: A): R => {
+        calls.push(name);
+        return fn(arg);
+      };
+    const counting: StateStore = {
+      lock: counted("lock", store.lock),
+      load: counted("load", store.load),
+      save: counted("save", store.save),
+      remove: counted("remove", store.remove),
+    };
+    const transport = scriptedTransport(() => response(200, "", { "x-amz-version-id": "v1" }));
+    const result = await uploadFile(
+      { presigner: presigner([]), transport, stateStore: counting, clock },
+      { path, key: "small.txt", bucket: "b" },
+    );
+    expect(result).toMatchObject({ key: "small.txt", checksum: sha256(data), parts: 1 });
+    expect(transport.seen).toHaveLength(1);
+    expect(calls).toEqual([]);
+  });
+
   it("retries a 503 SlowDown with backoff, re-signing each attempt, and counts progress once", async () => {
     const data = Buffer.from("hello strongbox");
     const path = await file(data);

@@ -7,7 +7,10 @@
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
-    defaults = { account_id = "111122223333" }
+    defaults = { account_id = "111122223333", arn = "arn:aws:sts::111122223333:assumed-role/deployer/terraform" }
+  }
+  mock_data "aws_iam_session_context" {
+    defaults = { issuer_arn = "arn:aws:iam::111122223333:role/deployer" }
   }
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
@@ -208,20 +211,21 @@ run "bucket_policy_denies_misuse" {
 
   assert {
     condition = toset([for s in jsondecode(module.access_log_bucket.policy).Statement : s.Sid]) == toset([
-      "DenyInsecureTransport", "AllowServerAccessLogsFromMainBucket",
+      "DenyInsecureTransport", "AllowServerAccessLogsFromMainBucket", "AllowServerAccessLogsFromTrailLogBucket",
     ])
     error_message = "The access-log bucket admits only TLS and S3's log delivery."
   }
 
   assert {
-    condition = one([
+    condition = {
       for s in jsondecode(module.access_log_bucket.policy).Statement :
-      s.Principal.Service == "logging.s3.amazonaws.com"
-      && s.Condition.ArnLike["aws:SourceArn"] == "arn:aws:s3:::strongbox-111122223333-eu-west-1"
-      && s.Condition.StringEquals["aws:SourceAccount"] == "111122223333"
-      if s.Effect == "Allow"
-    ])
-    error_message = "Log delivery must be scoped to the main bucket and this account."
+      s.Condition.ArnLike["aws:SourceArn"] => s.Resource
+      if s.Effect == "Allow" && try(s.Principal.Service, "") == "logging.s3.amazonaws.com" && try(s.Condition.StringEquals["aws:SourceAccount"], "") == "111122223333"
+      } == {
+      "arn:aws:s3:::strongbox-111122223333-eu-west-1"            = "arn:aws:s3:::strongbox-access-logs-111122223333-eu-west-1/s3/strongbox-111122223333-eu-west-1/*"
+      "arn:aws:s3:::strongbox-trail-logs-111122223333-eu-west-1" = "arn:aws:s3:::strongbox-access-logs-111122223333-eu-west-1/s3/strongbox-trail-logs-111122223333-eu-west-1/*"
+    }
+    error_message = "Log delivery must be scoped to the main and trail log buckets, each under its own prefix, and this account."
   }
 }
 
@@ -438,9 +442,11 @@ run "lifecycle_and_cors_defaults" {
     condition = alltrue([
       for rule in aws_s3_bucket_cors_configuration.main[0].cors_rule :
       contains(rule.expose_headers, "ETag") && contains(rule.expose_headers, "x-amz-version-id")
-      && toset(rule.allowed_origins) == toset(["http://127.0.0.1:8787", "http://localhost:8787"])
-      && toset(rule.allowed_methods) == toset(["GET", "PUT", "POST", "HEAD"])
+      && contains(rule.expose_headers, "x-amz-checksum-sha256")
+      && contains(rule.allowed_headers, "x-amz-checksum-sha256")
+      && toset(rule.allowed_origins) == toset(["http://127.0.0.1:8787"])
+      && toset(rule.allowed_methods) == toset(["GET", "PUT", "HEAD"])
     ])
-    error_message = "CORS admits the local web page and exposes ETag and the version id."
+    error_message = "CORS admits the local web page for GET, PUT and HEAD only, allows and exposes the SHA-256 checksum, and exposes ETag and the version id."
   }
 }

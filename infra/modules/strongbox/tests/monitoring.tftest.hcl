@@ -3,7 +3,10 @@
 
 mock_provider "aws" {
   mock_data "aws_caller_identity" {
-    defaults = { account_id = "111122223333" }
+    defaults = { account_id = "111122223333", arn = "arn:aws:sts::111122223333:assumed-role/deployer/terraform" }
+  }
+  mock_data "aws_iam_session_context" {
+    defaults = { issuer_arn = "arn:aws:iam::111122223333:role/deployer" }
   }
   mock_data "aws_partition" {
     defaults = { partition = "aws" }
@@ -31,6 +34,15 @@ mock_provider "aws" {
   }
 }
 
+# The two keys must be told apart (the mock gives every aws_kms_key one ARN).
+override_resource {
+  target = aws_kms_key.monitoring
+  values = {
+    arn    = "arn:aws:kms:eu-west-1:111122223333:key/9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"
+    key_id = "9f8e7d6c-aaaa-bbbb-cccc-ddddeeeeffff"
+  }
+}
+
 variables {
   role_principals = {
     uploader = ["arn:aws:iam::111122223333:user/alice"]
@@ -49,8 +61,8 @@ run "trail_logs_the_main_bucket_objects_only" {
   }
 
   assert {
-    condition     = aws_cloudtrail.this.kms_key_id == aws_kms_key.this.arn && aws_cloudtrail.this.s3_bucket_name == module.trail_log_bucket.id
-    error_message = "The trail encrypts with the module's key and delivers to the trail log bucket."
+    condition     = aws_cloudtrail.this.kms_key_id == aws_kms_key.monitoring.arn && aws_cloudtrail.this.s3_bucket_name == module.trail_log_bucket.id
+    error_message = "The trail encrypts with the monitoring key and delivers to the trail log bucket."
   }
 
   assert {
@@ -92,7 +104,7 @@ run "trail_logs_the_main_bucket_objects_only" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.trail.kms_key_id == aws_kms_key.this.arn && aws_cloudwatch_log_group.trail.retention_in_days == 365
+    condition     = aws_cloudwatch_log_group.trail.kms_key_id == aws_kms_key.monitoring.arn && aws_cloudwatch_log_group.trail.retention_in_days == 365
     error_message = "The trail's log group is encrypted with the module's key and keeps events 365 days by default."
   }
 
@@ -137,9 +149,9 @@ run "trail_log_bucket_is_locked_down" {
 
   assert {
     condition = toset([for s in jsondecode(module.trail_log_bucket.policy).Statement : s.Sid]) == toset([
-      "DenyInsecureTransport", "DenyLogDeletion", "CloudTrailAclCheck", "CloudTrailWrite",
+      "DenyInsecureTransport", "DenyLogDeletion", "DenyWritesExceptThisTrail", "DenyRolesReconfiguringTrailLogs", "CloudTrailAclCheck", "CloudTrailWrite",
     ])
-    error_message = "The trail log bucket policy holds TLS-only, no deletes, and CloudTrail's two grants."
+    error_message = "The trail log bucket policy holds TLS-only, no deletes, no foreign writes, no role reconfiguration, and CloudTrail's two grants."
   }
 
   assert {
@@ -173,10 +185,8 @@ run "trail_log_bucket_is_locked_down" {
   }
 
   assert {
-    condition = alltrue([
-      for sse_algorithm in module.trail_log_bucket.sse_algorithms : sse_algorithm == "AES256"
-    ])
-    error_message = "The trail log bucket defaults to SSE-S3, the encryption CloudTrail writes digest files with (log files carry the trail's KMS key)."
+    condition     = module.trail_log_bucket.sse_algorithms == ["aws:kms"] && module.trail_log_bucket.sse_kms_key_ids == [aws_kms_key.monitoring.arn]
+    error_message = "The trail log bucket defaults to SSE-KMS with the monitoring key (digest files; log files carry the trail's own KMS encryption)."
   }
 }
 
@@ -185,7 +195,7 @@ run "key_policy_admits_each_service_scoped" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      for s in jsondecode(aws_kms_key.monitoring.policy).Statement :
       s.Principal.Service == "cloudtrail.amazonaws.com"
       && s.Action == ["kms:GenerateDataKey*"]
       && s.Condition.StringEquals["kms:EncryptionContext:aws:cloudtrail:arn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
@@ -197,7 +207,7 @@ run "key_policy_admits_each_service_scoped" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      for s in jsondecode(aws_kms_key.monitoring.policy).Statement :
       s.Principal.Service == "logs.eu-west-1.amazonaws.com"
       && s.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"] == "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/cloudtrail/strongbox"
       if s.Sid == "CloudWatchLogsEncryptTrailLogGroup"
@@ -207,7 +217,7 @@ run "key_policy_admits_each_service_scoped" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      for s in jsondecode(aws_kms_key.monitoring.policy).Statement :
       s.Principal.Service == "cloudwatch.amazonaws.com"
       && s.Condition.ArnLike["aws:SourceArn"] == "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:strongbox-*"
       && s.Condition.StringEquals["aws:SourceAccount"] == "111122223333"
@@ -218,24 +228,34 @@ run "key_policy_admits_each_service_scoped" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      for s in jsondecode(aws_kms_key.monitoring.policy).Statement :
       s.Principal.Service == "events.amazonaws.com"
-      && s.Condition.StringEquals["aws:SourceArn"] == "arn:aws:events:eu-west-1:111122223333:rule/strongbox-bucket-activity"
+      && s.Condition.ArnEquals["aws:SourceArn"] == ["arn:aws:events:eu-west-1:111122223333:rule/strongbox-bucket-activity", "arn:aws:events:eu-west-1:111122223333:rule/strongbox-data-key-changes"]
       if s.Sid == "EventBridgePublishToEncryptedTopic"
     ])
-    error_message = "EventBridge may use the key for this deployment's rule only."
+    error_message = "EventBridge may use the monitoring key for this deployment's activity rule and data-key rule only."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      s.Principal.Service == "events.amazonaws.com"
+      && s.Condition.StringEquals["aws:SourceArn"] == "arn:aws:events:eu-west-1:111122223333:rule/strongbox-monitoring-key-changes"
+      if s.Sid == "EventBridgePublishToKeyGuardTopic"
+    ])
+    error_message = "EventBridge may use the data key only for the monitoring key's rule (the key-guard topic)."
   }
 
   assert {
     condition = alltrue([
-      for s in jsondecode(aws_kms_key.this.policy).Statement : can(s.Condition)
+      for s in concat(jsondecode(aws_kms_key.this.policy).Statement, jsondecode(aws_kms_key.monitoring.policy).Statement) : can(s.Condition)
       if can(s.Principal.Service)
     ])
     error_message = "Every service statement in the key policy carries a scoping condition."
   }
 
   assert {
-    condition     = !contains([for s in jsondecode(aws_kms_key.this.policy).Statement : s.Sid], "CloudTrailLogFilesDecryptByReaders")
+    condition     = !contains([for s in jsondecode(aws_kms_key.monitoring.policy).Statement : s.Sid], "CloudTrailLogFilesDecryptByReaders") && length([for s in jsondecode(module.trail_log_bucket.policy).Statement : s if startswith(s.Sid, "LogFileValidationReaders")]) == 0
     error_message = "Nobody may decrypt the trail's log files unless trail_log_reader_arns names them."
   }
 }
@@ -249,7 +269,7 @@ run "trail_log_readers_decrypt_only_this_trails_files" {
 
   assert {
     condition = one([
-      for s in jsondecode(aws_kms_key.this.policy).Statement :
+      for s in jsondecode(aws_kms_key.monitoring.policy).Statement :
       s.Principal.AWS == ["arn:aws:iam::111122223333:role/forensics"] && s.Action == ["kms:Decrypt"]
       && s.Condition.StringEquals["kms:EncryptionContext:aws:cloudtrail:arn"] == "arn:aws:cloudtrail:eu-west-1:111122223333:trail/strongbox-trail"
       if s.Sid == "CloudTrailLogFilesDecryptByReaders"
@@ -267,8 +287,8 @@ run "topic_is_encrypted_and_admits_only_this_deployment" {
   }
 
   assert {
-    condition     = aws_sns_topic.alerts.kms_master_key_id == aws_kms_key.this.arn
-    error_message = "The alert topic is encrypted with the module's key."
+    condition     = aws_sns_topic.alerts.kms_master_key_id == aws_kms_key.monitoring.arn
+    error_message = "The alert topic is encrypted with the monitoring key."
   }
 
   assert {
@@ -277,16 +297,14 @@ run "topic_is_encrypted_and_admits_only_this_deployment" {
       } == {
       "cloudwatch.amazonaws.com" = {
         StringEquals = { "aws:SourceAccount" = "111122223333" }
-        ArnLike      = { "aws:SourceArn" = "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:strongbox-*" }
+        ArnLike      = { "aws:SourceArn" = ["arn:aws:cloudwatch:eu-west-1:111122223333:alarm:strongbox-*"] }
       }
       "events.amazonaws.com" = {
-        StringEquals = {
-          "aws:SourceAccount" = "111122223333"
-          "aws:SourceArn"     = "arn:aws:events:eu-west-1:111122223333:rule/strongbox-bucket-activity"
-        }
+        StringEquals = { "aws:SourceAccount" = "111122223333" }
+        ArnLike      = { "aws:SourceArn" = ["arn:aws:events:eu-west-1:111122223333:rule/strongbox-data-key-changes"] }
       }
     }
-    error_message = "Only this account's alarms (by name prefix) and this rule may publish."
+    error_message = "Only this account's alarms (by name prefix) and the data key's rule may publish security alarms."
   }
 
   assert {
@@ -313,8 +331,8 @@ run "rule_covers_every_call_on_the_main_bucket_by_default" {
   }
 
   assert {
-    condition     = aws_cloudwatch_event_target.bucket_activity_to_sns.arn == "arn:aws:sns:eu-west-1:111122223333:strongbox-alerts" && aws_sns_topic.alerts.name == "strongbox-alerts"
-    error_message = "The rule notifies the alert topic."
+    condition     = aws_cloudwatch_event_target.bucket_activity_to_sns.arn == "arn:aws:sns:eu-west-1:111122223333:strongbox-activity" && aws_sns_topic.activity.name == "strongbox-activity" && aws_sns_topic.alerts.name == "strongbox-alerts"
+    error_message = "The per-call rule notifies the activity topic, not the alerts topic."
   }
 
   assert {
@@ -438,7 +456,7 @@ run "alarm_settings_are_variables" {
   assert {
     condition = one([
       for s in jsondecode(aws_sns_topic_policy.alerts.policy).Statement : s.Condition.ArnLike["aws:SourceArn"] if s.Sid == "PublishFromThisDeploymentsAlarms"
-    ]) == "arn:aws:cloudwatch:eu-west-1:111122223333:alarm:acme-files-*"
+    ]) == ["arn:aws:cloudwatch:eu-west-1:111122223333:alarm:acme-files-*"]
     error_message = "The topic trusts alarms by the configured prefix."
   }
 }

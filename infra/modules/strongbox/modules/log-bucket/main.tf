@@ -1,13 +1,14 @@
-# A bucket that only receives logs: private, ACL-free, versioned, SSE-S3,
-# with the policy the caller gives it and a rule that expires the logs.
+# A bucket that only receives logs: private, ACL-free, versioned, SSE-S3 or
+# SSE-KMS with the caller's key, with the policy the caller gives it, a rule
+# that expires the logs, and optionally Object Lock and its own access logging.
 # Used twice by the parent: the main bucket's server access logs (storage.tf)
 # and CloudTrail's log files and digests (trail.tf).
 
 resource "aws_s3_bucket" "this" {
-  #checkov:skip=CKV_AWS_18:A log bucket is not access-logged itself: the access-log bucket would log its own deliveries, and it admits deliveries from the main bucket only (aws:SourceArn), so the trail log bucket is protected instead by its denied deletes and log file validation (signed digests proving every file unaltered).
-  #checkov:skip=CKV_AWS_144:Cross-region replication of the access logs and of the audit trail is an account-level decision left to the deployer (for the trail, an organization trail usually covers it).
+  #checkov:skip=CKV_AWS_18:The access-log bucket cannot log to itself (each delivery would log a delivery); the trail log bucket passes access_log_target and logs to it (aws_s3_bucket_logging below).
+  #checkov:skip=CKV_AWS_144:Cross-region replication of the access logs is not worth a second bucket; the trail log bucket's is offered by the parent (trail_log_replication, off by default).
   #checkov:skip=CKV2_AWS_62:Event notifications for every log delivery would only be noise: the logs are read, not reacted to, and the trail's events already reach its log group and EventBridge.
-  #checkov:skip=CKV_AWS_145:SSE-S3 is the only default that works for both uses: S3 server access logging delivers only to buckets with SSE-S3 default encryption, and CloudTrail KMS-encrypts its log files itself with the module's key (the trail's kms_key_id), so the SSE-S3 default covers only its digest files.
+  #checkov:skip=CKV_AWS_145:The trail log bucket passes kms_key_arn (SSE-KMS); the access-log bucket cannot: S3 server access logging delivers only to buckets with SSE-S3 default encryption.
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
   tags          = var.tags
@@ -35,18 +36,43 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
-# SSE-S3, not the module's key, for both uses. S3 server access logging cannot
-# write to a bucket whose default encryption is SSE-KMS. CloudTrail encrypts
-# its log files with the module's key itself (the trail's kms_key_id) and
-# writes its digest files with SSE-S3: a KMS default would make each digest
-# write need a key grant CloudTrail does not have.
+# SSE-S3 without a key (S3 server access logging cannot write to a bucket
+# whose default encryption is SSE-KMS); SSE-KMS with a bucket key otherwise.
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   bucket = aws_s3_bucket.this.id
   rule {
     apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
+      sse_algorithm     = var.kms_key_arn == null ? "AES256" : "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = var.kms_key_arn != null
+  }
+}
+
+# Object Lock on the existing versioned bucket (no bucket replacement): every
+# new version is kept for the retention; in GOVERNANCE mode only a principal
+# allowed s3:BypassGovernanceRetention can remove it earlier, in COMPLIANCE
+# mode nobody.
+resource "aws_s3_bucket_object_lock_configuration" "this" {
+  count = var.object_lock == null ? 0 : 1
+
+  bucket = aws_s3_bucket.this.id
+  rule {
+    default_retention {
+      mode = var.object_lock.mode
+      days = var.object_lock.retention_days
     }
   }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+resource "aws_s3_bucket_logging" "this" {
+  count = var.access_log_target == null ? 0 : 1
+
+  bucket        = aws_s3_bucket.this.id
+  target_bucket = var.access_log_target.bucket
+  target_prefix = var.access_log_target.prefix
 }
 
 resource "aws_s3_bucket_policy" "this" {

@@ -51,11 +51,34 @@ output "versioning_status" {
 }
 
 output "sse_algorithms" {
-  description = "Default encryption algorithm of each server-side encryption rule (one rule: AES256, i.e. SSE-S3)."
+  description = "Default encryption algorithm of each server-side encryption rule (AES256 = SSE-S3, aws:kms = SSE-KMS)."
   value = [
     for rule in aws_s3_bucket_server_side_encryption_configuration.this.rule :
     one(rule.apply_server_side_encryption_by_default).sse_algorithm
   ]
+}
+
+output "sse_kms_key_ids" {
+  description = "Default KMS key of each server-side encryption rule (null for SSE-S3)."
+  value = [
+    for rule in aws_s3_bucket_server_side_encryption_configuration.this.rule :
+    one(rule.apply_server_side_encryption_by_default).kms_master_key_id
+  ]
+}
+
+output "object_lock" {
+  description = "Object Lock default retention ({ mode, days }), or null."
+  value = one([
+    for c in aws_s3_bucket_object_lock_configuration.this : {
+      mode = one(one(c.rule).default_retention).mode
+      days = one(one(c.rule).default_retention).days
+    }
+  ])
+}
+
+output "access_log_target" {
+  description = "Where the bucket's own access logs go ({ bucket, prefix }), or null."
+  value       = one([for l in aws_s3_bucket_logging.this : { bucket = l.target_bucket, prefix = l.target_prefix }])
 }
 
 output "lifecycle_expiration_days" {

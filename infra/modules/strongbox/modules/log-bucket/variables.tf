@@ -56,6 +56,40 @@ variable "lifecycle_rule_id" {
   }
 }
 
+variable "kms_key_arn" {
+  description = "KMS key for the bucket's default encryption (SSE-KMS with a bucket key). Null: SSE-S3, required when the bucket receives S3 server access logs."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be null or a KMS key ARN."
+  }
+}
+
+variable "object_lock" {
+  description = "S3 Object Lock default retention for every new version: mode GOVERNANCE or COMPLIANCE, retention_days >= 1. Null: no Object Lock."
+  type = object({
+    mode           = string
+    retention_days = number
+  })
+  default = null
+
+  validation {
+    condition     = var.object_lock == null || try(contains(["GOVERNANCE", "COMPLIANCE"], var.object_lock.mode) && var.object_lock.retention_days >= 1 && floor(var.object_lock.retention_days) == var.object_lock.retention_days, false)
+    error_message = "object_lock needs mode GOVERNANCE or COMPLIANCE and a whole number of retention_days, at least 1."
+  }
+}
+
+variable "access_log_target" {
+  description = "Where this bucket's own S3 server access logs go: { bucket, prefix }. Null: not logged (the access-log bucket itself)."
+  type = object({
+    bucket = string
+    prefix = string
+  })
+  default = null
+}
+
 variable "create_lifecycle" {
   description = "Create the bucket's lifecycle configuration (see the parent module's create_lifecycle_configurations)."
   type        = bool

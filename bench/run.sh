@@ -1,0 +1,352 @@
+#!/usr/bin/env bash
+# Strongbox against its peers (aws s3 cp, s5cmd, rclone) on one local MinIO, in
+# alternation (A B C A B C …), bytes checked. Not part of `npm test`.
+#
+#   bench/run.sh                 every scenario, every tool, defaults and best settings
+#   bench/run.sh sweep           short sweep of concurrency × part size per tool (256 MiB file,
+#                                1,000 small files); writes bench/best-settings.json
+#   bench/run.sh micro           checksum and pre-signing micro-benchmarks only
+#   bench/run.sh serve           set up server, session and data, write $BENCH_DIR/env.sh, and wait
+#                                (for profiling by hand: `source $BENCH_DIR/env.sh`)
+#
+# Knobs (environment): ROUNDS (5), SCENARIOS ("large small mid"), TOOLS ("strongbox aws s5cmd
+# rclone"), VARIANTS ("defaults best"), LARGE_MIB (2048), MID_MIB (256), SMALL_FILES (1000),
+# SMALL_KIB (64), BENCH_DIR (scratch folder, default a fresh one under /tmp), KEEP=1 keeps it.
+# Every measured run appends one JSON line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs`
+# turns them into bench/results/latest.json and the README's performance table.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+source "$repo/scripts/lib/common.sh"
+mode=${1:-run}
+
+ROUNDS=${ROUNDS:-5}
+SCENARIOS=${SCENARIOS:-large small mid}
+TOOLS=${TOOLS:-strongbox aws s5cmd rclone}
+VARIANTS=${VARIANTS:-defaults best}
+LARGE_MIB=${LARGE_MIB:-2048}
+MID_MIB=${MID_MIB:-256}
+SMALL_FILES=${SMALL_FILES:-1000}
+SMALL_KIB=${SMALL_KIB:-64}
+AWS=/usr/bin/aws # Debian's awscli v2 (apt-get install -y awscli), never a pyenv shim
+RCLONE=/usr/bin/rclone
+S5CMD="$STRONGBOX_BIN/s5cmd"
+TIME=/usr/bin/time
+BEST_FILE=${BEST_FILE:-$repo/bench/best-settings.json}
+
+[[ -x $TIME ]] || die "$TIME missing: apt-get install -y time"
+for tool in $TOOLS; do
+  case $tool in
+    aws) [[ -x $AWS ]] || die "$AWS missing: apt-get install -y awscli" ;;
+    rclone) [[ -x $RCLONE ]] || die "$RCLONE missing: apt-get install -y rclone" ;;
+    s5cmd) [[ -x $S5CMD ]] || bash "$repo/bench/build-s5cmd.sh" ;;
+    strongbox) ;;
+    *) die "unknown tool $tool" ;;
+  esac
+done
+
+# STRONGBOX_CLI: a built CLI to measure instead of building dist/ (e.g. a second build
+# while another run still uses dist/).
+if [[ -n ${STRONGBOX_CLI:-} ]]; then
+  cli=$STRONGBOX_CLI
+else
+  cli="$repo/dist/cli/main.js"
+  (cd "$repo" && npm run build >/dev/null) || die "npm run build failed"
+fi
+dist=$(dirname "$(dirname "$cli")")
+
+if [[ $mode == micro ]]; then
+  node "$repo/bench/micro.mjs"
+  exit 0
+fi
+
+work=${BENCH_DIR:-$(mktemp -d /tmp/strongbox-bench.XXXXXX)}
+mkdir -p "$work"
+runs="$work/runs.jsonl"
+[[ $mode == sweep ]] && runs="$work/sweep.jsonl"
+cleanup() {
+  bash "$repo/scripts/minio-lane.sh" stop "$work/minio" >/dev/null 2>&1 || true
+  [[ ${KEEP:-0} == 1 ]] || rm -rf "$work/data" "$work/out" "$work/minio"
+}
+trap cleanup EXIT
+
+# --- the server: the repo's MinIO lane on a free port, data on this disk ---------------
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+STRONGBOX_MINIO_PORT=$port bash "$repo/scripts/minio-lane.sh" start "$work/minio" >&2
+# shellcheck disable=SC1091
+source "$work/minio/lane.env"
+endpoint=$STRONGBOX_MINIO_ENDPOINT
+bucket=$STRONGBOX_MINIO_BUCKET
+export AWS_ACCESS_KEY_ID=$STRONGBOX_MINIO_ROOT_USER AWS_SECRET_ACCESS_KEY=$STRONGBOX_MINIO_ROOT_PASSWORD
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+# Loopback HTTP needs no CA bundle (and rclone's SDK refuses its transport with one set).
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_CA_BUNDLE
+export AWS_SHARED_CREDENTIALS_FILE=/dev/null
+export RCLONE_CONFIG=/dev/null RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Minio \
+  RCLONE_CONFIG_BENCH_ENDPOINT=$endpoint RCLONE_CONFIG_BENCH_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID \
+  RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY RCLONE_CONFIG_BENCH_REGION=us-east-1
+
+# Strongbox signs with a role session, as in production: MinIO's STS AssumeRole gives
+# real temporary credentials, cached where `strongbox login` caches them.
+export STRONGBOX_CONFIG="$work/strongbox/config.json"
+mkdir -p "$work/strongbox"
+cat >"$STRONGBOX_CONFIG" <<JSON
+{ "version": 1, "region": "us-east-1", "bucket": "$bucket",
+  "kmsKeyArn": "arn:aws:kms:us-east-1:123456789012:key/bench",
+  "roles": { "uploader": "arn:aws:iam::123456789012:role/bench-uploader",
+             "viewer": "arn:aws:iam::123456789012:role/bench-viewer",
+             "admin": "arn:aws:iam::123456789012:role/bench-admin" },
+  "adminMfaRequired": false, "maxSessionSeconds": 43200,
+  "endpoint": "$endpoint", "forcePathStyle": true }
+JSON
+creds=$(AWS_CONFIG_FILE=/dev/null $AWS --endpoint-url "$endpoint" sts assume-role \
+  --role-arn arn:minio:iam:::role/bench --role-session-name bench --duration-seconds 43200 \
+  --output json) || die "MinIO STS AssumeRole failed"
+CREDS=$creds CACHE_MODULE="$dist/core/session/cache.js" node --input-type=module -e '
+  const { SessionCache } = await import(process.env.CACHE_MODULE);
+  const { dirname, join } = await import("node:path");
+  const c = JSON.parse(process.env.CREDS).Credentials;
+  const cache = new SessionCache(join(dirname(process.env.STRONGBOX_CONFIG), "sessions"));
+  for (const role of ["uploader", "viewer"]) await cache.write({
+    role, roleArn: `arn:aws:iam::123456789012:role/bench-${role}`, assumedRoleArn: "arn:minio:bench",
+    baseIdentityArn: "arn:minio:bench", sourceIdentity: "bench", mfaAuthenticated: false,
+    createdAt: new Date(), credentials: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken, expiration: new Date(c.Expiration) } });' ||
+  die "could not cache the MinIO session"
+
+# --- data ------------------------------------------------------------------------------
+data="$work/data"
+mkdir -p "$data" "$work/out"
+make_file() { [[ -f $1 && $(stat -c %s "$1") -eq $(($2 * 1048576)) ]] || head -c $(($2 * 1048576)) /dev/urandom >"$1"; }
+make_small() {
+  local dir=$data/small
+  [[ -d $dir && $(find "$dir" -type f | wc -l) -eq $SMALL_FILES ]] && return 0
+  rm -rf "$dir"
+  python3 - "$dir" "$SMALL_FILES" "$SMALL_KIB" <<'PY'
+import os, sys
+root, count, kib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+for i in range(count):  # ten folders of files, so a prefix download rebuilds a tree
+    d = os.path.join(root, f"d{i % 10}")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, f"f{i:05d}.bin"), "wb") as f:
+        f.write(os.urandom(kib * 1024))
+PY
+}
+path_of() { case $1 in large) echo "$data/large.bin" ;; mid) echo "$data/mid.bin" ;; small) echo "$data/small" ;; esac; }
+bytes_of() { case $1 in large) echo $((LARGE_MIB * 1048576)) ;; mid) echo $((MID_MIB * 1048576)) ;; small) echo $((SMALL_FILES * SMALL_KIB * 1024)) ;; esac; }
+for s in $SCENARIOS; do
+  case $s in
+    large) make_file "$data/large.bin" "$LARGE_MIB" ;;
+    mid) make_file "$data/mid.bin" "$MID_MIB" ;;
+    small) make_small ;;
+    *) die "unknown scenario $s" ;;
+  esac
+done
+tree_sum() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1); }
+declare -A want
+for s in $SCENARIOS; do
+  p=$(path_of "$s")
+  if [[ -d $p ]]; then want[$s]=$(tree_sum "$p"); else want[$s]=$(sha256sum <"$p" | cut -d' ' -f1); fi
+done
+
+# --- settings: "defaults" passes nothing; "best" reads bench/best-settings.json ---------
+# best-settings.json: { "<tool>": { "<large|small>": { "<up|down>": { "concurrency": N, "partMiB": P } } } }
+setting() { # TOOL CLASS DIR FIELD → value or empty
+  [[ -f $BEST_FILE ]] || return 0
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=d.get(sys.argv[2],{}).get(sys.argv[3],{}).get(sys.argv[4],{}).get(sys.argv[5]); print("" if v is None else v)' \
+    "$BEST_FILE" "$1" "$2" "$3" "$4"
+}
+class_of() { [[ $1 == small ]] && echo small || echo large; }
+
+# command_for TOOL DIR SCENARIO CONC PART_MIB → sets the array `cmd` (CONC / PART_MIB empty = tool default)
+command_for() {
+  local tool=$1 dir=$2 scen=$3 conc=$4 part=$5 src key out
+  src=$(path_of "$scen")
+  key="bench/$tool/$scen"
+  out="$work/out/$tool"
+  cmd=()
+  case $tool in
+    strongbox)
+      local flags=()
+      [[ -n $conc ]] && flags+=(--concurrency "$conc")
+      if [[ $dir == up ]]; then
+        [[ -n $part ]] && flags+=(--part-size "${part}MiB")
+        if [[ $scen == small ]]; then cmd=(node "$cli" upload "$src" --prefix "$key/" --role uploader "${flags[@]}")
+        else cmd=(node "$cli" upload "$src" --key "$key" --role uploader "${flags[@]}"); fi
+      else
+        if [[ $scen == small ]]; then cmd=(node "$cli" download "bench/ref/$scen/" --out "$out/" --role viewer "${flags[@]}")
+        else cmd=(node "$cli" download "bench/ref/$scen" --out "$out/$scen.bin" --role viewer "${flags[@]}"); fi
+      fi
+      ;;
+    aws)
+      # awscli takes its transfer settings from its config file only.
+      local cfg="$work/aws-${conc:-d}-${part:-d}.cfg"
+      {
+        echo "[default]"
+        if [[ -n $conc || -n $part ]]; then
+          echo "s3 ="
+          [[ -n $conc ]] && echo "  max_concurrent_requests = $conc"
+          [[ -n $part ]] && echo "  multipart_chunksize = ${part}MB" && echo "  multipart_threshold = ${part}MB"
+        fi
+      } >"$cfg"
+      cmd=(env AWS_CONFIG_FILE="$cfg" "$AWS" --endpoint-url "$endpoint" s3 cp --only-show-errors)
+      if [[ $dir == up ]]; then
+        [[ $scen == small ]] && cmd+=(--recursive "$src" "s3://$bucket/$key/") || cmd+=("$src" "s3://$bucket/$key")
+      else
+        [[ $scen == small ]] && cmd+=(--recursive "s3://$bucket/bench/ref/$scen/" "$out/") || cmd+=("s3://$bucket/bench/ref/$scen" "$out/$scen.bin")
+      fi
+      ;;
+    s5cmd)
+      cmd=("$S5CMD" --endpoint-url "$endpoint" --log error)
+      if [[ $scen == small ]]; then
+        [[ -n $conc ]] && cmd+=(--numworkers "$conc")
+        cmd+=(cp)
+      else
+        cmd+=(cp)
+        [[ -n $conc ]] && cmd+=(--concurrency "$conc")
+        [[ -n $part ]] && cmd+=(--part-size "$part")
+      fi
+      if [[ $dir == up ]]; then
+        [[ $scen == small ]] && cmd+=("$src/*" "s3://$bucket/$key/") || cmd+=("$src" "s3://$bucket/$key")
+      else
+        [[ $scen == small ]] && cmd+=("s3://$bucket/bench/ref/$scen/*" "$out/") || cmd+=("s3://$bucket/bench/ref/$scen" "$out/$scen.bin")
+      fi
+      ;;
+    rclone)
+      cmd=("$RCLONE" --config /dev/null -q)
+      if [[ -n $conc ]]; then
+        if [[ $scen == small ]]; then cmd+=(--transfers "$conc" --checkers "$conc")
+        else cmd+=(--s3-upload-concurrency "$conc" --multi-thread-streams "$conc"); fi
+      fi
+      [[ -n $part ]] && cmd+=(--s3-chunk-size "${part}M")
+      if [[ $dir == up ]]; then
+        [[ $scen == small ]] && cmd+=(copy "$src" "bench:$bucket/$key") || cmd+=(copyto "$src" "bench:$bucket/$key")
+      else
+        [[ $scen == small ]] && cmd+=(copy "bench:$bucket/bench/ref/$scen" "$out") || cmd+=(copyto "bench:$bucket/bench/ref/$scen" "$out/$scen.bin")
+      fi
+      ;;
+  esac
+}
+
+# measure TOOL VARIANT SCENARIO DIR ROUND CONC PART: one timed run, bytes checked, one JSON line.
+measure() {
+  local tool=$1 variant=$2 scen=$3 dir=$4 round=$5 conc=$6 part=$7
+  local out="$work/out/$tool" load ok=true
+  rm -rf "$out" && mkdir -p "$out"
+  # Each upload starts from an empty key (rclone would otherwise skip an object already there).
+  if [[ $dir == up ]]; then
+    "$S5CMD" --endpoint-url "$endpoint" --log error rm "s3://$bucket/bench/$tool/$scen$([[ $scen == small ]] && echo '/*')" >/dev/null 2>&1 || true
+  fi
+  command_for "$tool" "$dir" "$scen" "$conc" "$part"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  if ! $TIME -f '%e %U %S %M' -o "$work/time.txt" "${cmd[@]}" >"$work/run.out" 2>"$work/run.err"; then
+    ok=false
+    echo "bench: FAILED $tool $variant $scen $dir: ${cmd[*]}" >&2
+    tail -5 "$work/run.err" >&2
+  fi
+  read -r wall user sys rss < <(tail -1 "$work/time.txt")
+  local got=
+  if [[ $ok == true && $dir == down ]]; then
+    if [[ $scen == small ]]; then got=$(tree_sum "$out"); else got=$(sha256sum <"$out/$scen.bin" | cut -d' ' -f1); fi
+  elif [[ $ok == true && $dir == up && $round == 1 ]]; then
+    # The first upload of each cell is read back and compared (later rounds write the same bytes).
+    rm -rf "$work/check" && mkdir -p "$work/check"
+    if [[ $scen == small ]]; then
+      "$S5CMD" --endpoint-url "$endpoint" --log error cp "s3://$bucket/bench/$tool/$scen/*" "$work/check/" >/dev/null
+      got=$(tree_sum "$work/check")
+    else
+      got=$("$S5CMD" --endpoint-url "$endpoint" --log error cat "s3://$bucket/bench/$tool/$scen" | sha256sum | cut -d' ' -f1)
+    fi
+    rm -rf "$work/check"
+  fi
+  local checked=null
+  if [[ -n $got ]]; then
+    if [[ $got == "${want[$scen]}" ]]; then checked=true; else checked=false; ok=false; echo "bench: BYTES DIFFER $tool $variant $scen $dir" >&2; fi
+  fi
+  printf '{"tool":"%s","variant":"%s","scenario":"%s","direction":"%s","round":%s,"concurrency":"%s","partMiB":"%s","bytes":%s,"wall":%s,"user":%s,"sys":%s,"rssKiB":%s,"ok":%s,"bytesChecked":%s,"load":%s}\n' \
+    "$tool" "$variant" "$scen" "$dir" "$round" "$conc" "$part" "$(bytes_of "$scen")" "$wall" "$user" "$sys" "$rss" "$ok" "$checked" "$load" >>"$runs"
+  printf '  %-9s %-8s %-5s %-4s r%s %7ss cpu %6ss rss %5s MiB load %s%s\n' "$tool" "$variant" "$scen" "$dir" "$round" \
+    "$wall" "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$load" "$([[ $ok == true ]] || echo ' FAILED')" >&2
+  rm -rf "$out"
+}
+
+if [[ $mode == serve ]]; then
+  {
+    for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION STRONGBOX_CONFIG RCLONE_CONFIG_BENCH_TYPE \
+      RCLONE_CONFIG_BENCH_PROVIDER RCLONE_CONFIG_BENCH_ENDPOINT RCLONE_CONFIG_BENCH_ACCESS_KEY_ID \
+      RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY; do printf 'export %s=%q\n' "$v" "${!v}"; done
+    printf 'export ENDPOINT=%q BUCKET=%q DATA=%q CLI=%q\nunset AWS_CA_BUNDLE\n' "$endpoint" "$bucket" "$data" "$cli"
+  } >"$work/env.sh"
+  echo "serving: source $work/env.sh" >&2
+  sleep infinity &
+  wait $!
+fi
+
+# Reference objects that every tool downloads: uploaded once by strongbox (composite SHA-256).
+for s in $SCENARIOS; do
+  if [[ $s == small ]]; then node "$cli" upload "$(path_of small)" --prefix bench/ref/small/ --role uploader >/dev/null
+  else node "$cli" upload "$(path_of "$s")" --key "bench/ref/$s" --role uploader >/dev/null; fi
+done
+
+# The disk's raw read speed (O_DIRECT: the page cache does not count), once.
+disk_read() {
+  local f=$data/large.bin
+  [[ -f $f ]] || f=$data/mid.bin
+  dd if="$f" of=/dev/null bs=4M iflag=direct 2>&1 | awk '/copied/ {print $(NF-1), $NF}'
+}
+
+versions() {
+  printf '{"node":"%s","strongbox":"%s","aws":"%s","s5cmd":"%s","rclone":"%s","minio":"%s"}' \
+    "$(node --version)" "$(git -C "$repo" rev-parse --short HEAD)" "$($AWS --version 2>&1 | cut -d' ' -f1)" \
+    "$("$S5CMD" version 2>/dev/null)" "$($RCLONE version 2>/dev/null | head -1 | cut -d' ' -f2)" \
+    "$MINIO_VERSION"
+}
+machine() {
+  printf '{"cores":%s,"cpu":"%s","memGiB":%s,"kernel":"%s","diskRead":"%s"}' "$(nproc)" \
+    "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" \
+    "$(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo)" "$(uname -r)" "$(disk_read)"
+}
+
+if [[ $mode == sweep ]]; then
+  : >"$runs"
+  echo "# sweep on $endpoint, $(uptime)" >&2
+  for s in $SCENARIOS; do
+    [[ $s == large ]] && continue # the sweep uses the 256 MiB file for the large class
+    for dir in up down; do
+      for tool in $TOOLS; do
+        if [[ $s == small ]]; then combos=${SWEEP_SMALL:-"8: 16: 32: 64:"}; else combos=${SWEEP_LARGE:-"4:8 8:8 16:8 8:16 16:16 16:32 32:16"}; fi
+        for c in $combos; do
+          part=${c#*:}
+          [[ $dir == down && $tool == strongbox ]] && part="" # a download follows the object's parts
+          measure "$tool" "c${c%%:*}p${part:-x}" "$s" "$dir" 1 "${c%%:*}" "$part"
+        done
+      done
+    done
+  done
+  node "$repo/bench/report.mjs" sweep "$runs" "$BEST_FILE"
+  exit 0
+fi
+
+node "$repo/bench/micro.mjs" >"$work/micro.json" 2>/dev/null || die "micro-benchmarks failed"
+{
+  echo "{\"started\":\"$(date -u +%FT%TZ)\",\"loadStart\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"machine\":$(machine),\"versions\":$(versions),\"rounds\":$ROUNDS}"
+} >"$work/meta.json"
+: >"$runs"
+echo "# bench on $endpoint, $(uptime)" >&2
+for round in $(seq 1 "$ROUNDS"); do
+  for s in $SCENARIOS; do
+    for dir in up down; do
+      for variant in $VARIANTS; do
+        for tool in $TOOLS; do
+          conc= part=
+          if [[ $variant == best ]]; then
+            conc=$(setting "$tool" "$(class_of "$s")" "$dir" concurrency)
+            part=$(setting "$tool" "$(class_of "$s")" "$dir" partMiB)
+          fi
+          measure "$tool" "$variant" "$s" "$dir" "$round" "$conc" "$part"
+        done
+      done
+    done
+  done
+done
+echo "{\"finished\":\"$(date -u +%FT%TZ)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >>"$work/meta.json"
+node "$repo/bench/report.mjs" run "$work" "$repo/bench/results/latest.json" "$repo/README.md"

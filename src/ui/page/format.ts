@@ -1,0 +1,30 @@
+/** Display helpers: sizes, durations, dates (the person's locale). */
+export function formatBytes(n: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = n;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 99 * 3600) return "–";
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60 ? `${s % 60} s` : ""}`.trim();
+  return `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+export function formatDate(iso: string | undefined): string {
+  if (iso === undefined) return "–";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? "–" : d.toLocaleString();
+}
+
+export function secondsUntil(iso: string | undefined, now = Date.now()): number {
+  return iso === undefined ? 0 : Math.floor((Date.parse(iso) - now) / 1000);
+}

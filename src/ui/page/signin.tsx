@@ -1,0 +1,131 @@
+import { useState } from "preact/hooks";
+import { ROLES, type Role } from "../../core/roles.js";
+import { ApiError, api, type ServerState } from "./api.js";
+import { formatDuration, secondsUntil } from "./format.js";
+
+const WHAT: Record<Role, string> = {
+  uploader: "send files (cannot read them back)",
+  viewer: "browse, download and share files",
+  admin: "everything, plus delete, restore and the audit views",
+};
+
+export function SignIn(props: {
+  state: ServerState;
+  notice: string;
+  onSignedIn: (role: Role) => Promise<void>;
+  onRefresh: () => Promise<void>;
+}) {
+  const { state } = props;
+  const [role, setRole] = useState<Role>("viewer");
+  const [profile, setProfile] = useState("");
+  const [mfa, setMfa] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState("");
+  const needsMfa = role === "admin" && state.adminMfaRequired;
+  const live = state.sessions.filter((s) => s.usable);
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError("");
+    try {
+      await api.post("login", {
+        role,
+        ...(profile.trim() === "" ? {} : { profile: profile.trim() }),
+        ...(needsMfa || mfa !== "" ? { mfaCode: mfa.trim() } : {}),
+      });
+      await props.onSignedIn(role);
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.hint
+          ? `${err.message} (${err.hint})`
+          : (err as Error).message,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main class="narrow">
+      <h1>Strongbox</h1>
+      <p class="muted">
+        Files in <strong>{state.bucket}</strong> ({state.region})
+      </p>
+      {props.notice && (
+        <p class="banner warn" role="alert">
+          {props.notice}
+        </p>
+      )}
+      {live.length > 0 && (
+        <section aria-labelledby="live-h">
+          <h2 id="live-h">Continue as</h2>
+          <ul class="sessions">
+            {live.map((s) => (
+              <li key={s.role}>
+                <button type="button" onClick={() => void props.onSignedIn(s.role)}>
+                  {s.role}
+                </button>{" "}
+                <span class="muted">
+                  {formatDuration(secondsUntil(s.expiresAt))} left{s.mfa ? " · MFA" : ""} —{" "}
+                  {WHAT[s.role]}
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section aria-labelledby="signin-h">
+        <h2 id="signin-h">Sign in to a role</h2>
+        <form onSubmit={submit} class="stack">
+          <fieldset>
+            <legend>Role</legend>
+            {ROLES.map((r) => (
+              <label key={r} class="choice">
+                <input
+                  type="radio"
+                  name="role"
+                  value={r}
+                  checked={role === r}
+                  onChange={() => setRole(r)}
+                />{" "}
+                <strong>{r}</strong> <span class="muted">— {WHAT[r]}</span>
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            AWS profile <span class="muted">(optional; your usual one if empty)</span>
+            <input
+              name="profile"
+              value={profile}
+              autocomplete="off"
+              onInput={(e) => setProfile(e.currentTarget.value)}
+            />
+          </label>
+          {(needsMfa || role === "admin") && (
+            <label>
+              MFA code {needsMfa ? "" : <span class="muted">(optional)</span>}
+              <input
+                name="mfa"
+                inputMode="numeric"
+                pattern="[0-9]{6}"
+                autocomplete="one-time-code"
+                required={needsMfa}
+                value={mfa}
+                onInput={(e) => setMfa(e.currentTarget.value)}
+              />
+            </label>
+          )}
+          <button type="submit" disabled={busy}>
+            {busy ? "Signing in…" : `Sign in as ${role}`}
+          </button>
+          {error && (
+            <p class="error" role="alert">
+              {error}
+            </p>
+          )}
+        </form>
+      </section>
+    </main>
+  );
+}

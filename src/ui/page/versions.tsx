@@ -1,0 +1,143 @@
+import { useEffect, useState } from "preact/hooks";
+import type { Role } from "../../core/roles.js";
+import { api } from "./api.js";
+import { can } from "./can.js";
+import { startDownload } from "./files.js";
+import { formatBytes, formatDate } from "./format.js";
+
+interface Version {
+  versionId: string;
+  isLatest: boolean;
+  deleteMarker: boolean;
+  size?: number;
+  lastModified?: string;
+}
+
+export function VersionsPanel(props: {
+  role: Role;
+  objectKey: string;
+  onClose: () => void;
+  onChanged: () => void;
+}) {
+  const { role, objectKey } = props;
+  const [versions, setVersions] = useState<Version[] | undefined>();
+  const [error, setError] = useState("");
+  const [status, setStatus] = useState("");
+
+  const load = async () => {
+    setError("");
+    try {
+      setVersions(
+        (await api.get<{ versions: Version[] }>("versions", { role, key: objectKey })).versions,
+      );
+    } catch (err) {
+      setVersions(undefined);
+      setError((err as Error).message);
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, [objectKey, role]);
+
+  const act = async (label: string, work: () => Promise<unknown>) => {
+    setError("");
+    setStatus("");
+    try {
+      await work();
+      setStatus(label);
+      await load();
+      props.onChanged();
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const deleted = versions?.[0]?.deleteMarker === true;
+
+  return (
+    <section class="panel" aria-labelledby="versions-h">
+      <h3 id="versions-h">
+        Versions of <span class="key">{objectKey}</span>
+      </h3>
+      <button type="button" class="close" onClick={props.onClose}>
+        Close versions
+      </button>
+      <p class="status" role="status">
+        {status}
+      </p>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {deleted && can(role, "RestoreVersion") && (
+        <p>
+          This file is deleted (a delete marker hides it).{" "}
+          <button
+            type="button"
+            onClick={() =>
+              act(`Undeleted ${objectKey}.`, () => api.post("undelete", { role, key: objectKey }))
+            }
+          >
+            Undelete
+          </button>
+        </p>
+      )}
+      {versions && (
+        <div class="scroll">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Version</th>
+                <th scope="col" class="num">
+                  Size
+                </th>
+                <th scope="col">Modified</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {versions.map((v) => (
+                <tr key={v.versionId}>
+                  <td>
+                    <code>{v.versionId}</code>
+                    {v.isLatest ? " (latest)" : ""}
+                  </td>
+                  <td class="num">{v.deleteMarker ? "delete marker" : formatBytes(v.size ?? 0)}</td>
+                  <td>{formatDate(v.lastModified)}</td>
+                  <td class="actions">
+                    {!v.deleteMarker && (
+                      <button
+                        type="button"
+                        aria-label={`Download version ${v.versionId}`}
+                        onClick={() =>
+                          act("Download started.", () =>
+                            startDownload(role, objectKey, v.versionId),
+                          )
+                        }
+                      >
+                        Download
+                      </button>
+                    )}
+                    {!v.deleteMarker && !v.isLatest && can(role, "RestoreVersion") && (
+                      <button
+                        type="button"
+                        aria-label={`Restore version ${v.versionId}`}
+                        onClick={() =>
+                          act(`Restored version ${v.versionId}; it is the latest again.`, () =>
+                            api.post("restore", { role, key: objectKey, versionId: v.versionId }),
+                          )
+                        }
+                      >
+                        Restore
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

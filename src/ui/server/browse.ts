@@ -1,0 +1,121 @@
+import {
+  AbortMultipartUploadCommand,
+  ListMultipartUploadsCommand,
+  type ListMultipartUploadsCommandOutput,
+  ListObjectsV2Command,
+} from "@aws-sdk/client-s3";
+import { mapAwsError } from "../../core/aws-errors.js";
+import { type CatalogContext, sendOptions } from "../../core/catalog/context.js";
+
+export interface BrowsePage {
+  prefix: string;
+  /** Sub-"folders" directly under the prefix (common prefixes, ending in "/"). */
+  folders: string[];
+  objects: { key: string; size: number; lastModified: string | undefined }[];
+  /** Pass back to get the next page; absent on the last page. */
+  next: string | undefined;
+}
+
+/** One page of what is directly under `prefix` (ListObjectsV2 with the "/" delimiter). */
+export async function browse(
+  ctx: CatalogContext,
+  prefix: string,
+  pageSize: number,
+  next: string | undefined,
+): Promise<BrowsePage> {
+  try {
+    const page = await ctx.s3.send(
+      new ListObjectsV2Command({
+        Bucket: ctx.bucket,
+        Delimiter: "/",
+        MaxKeys: pageSize,
+        ...(prefix === "" ? {} : { Prefix: prefix }),
+        ...(next === undefined ? {} : { ContinuationToken: next }),
+      }),
+      sendOptions(ctx),
+    );
+    return {
+      prefix,
+      folders: (page.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [p.Prefix] : [])),
+      objects: (page.Contents ?? []).flatMap((o) =>
+        o.Key === undefined
+          ? []
+          : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified?.toISOString() }],
+      ),
+      next: page.IsTruncated === true ? page.NextContinuationToken : undefined,
+    };
+  } catch (err) {
+    throw mapAwsError(err, { action: "ListObjectsV2", role: ctx.role, bucket: ctx.bucket });
+  }
+}
+
+export interface PendingUpload {
+  key: string;
+  uploadId: string;
+  initiated: string | undefined;
+  ageHours: number | undefined;
+}
+
+/** Multipart uploads started but neither completed nor aborted (they hold storage). */
+export async function listPendingUploads(
+  ctx: CatalogContext,
+  nowMs: number,
+): Promise<PendingUpload[]> {
+  const out: PendingUpload[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  for (;;) {
+    let page: ListMultipartUploadsCommandOutput;
+    try {
+      page = await ctx.s3.send(
+        new ListMultipartUploadsCommand({
+          Bucket: ctx.bucket,
+          ...(keyMarker === undefined ? {} : { KeyMarker: keyMarker }),
+          ...(uploadIdMarker === undefined ? {} : { UploadIdMarker: uploadIdMarker }),
+        }),
+        sendOptions(ctx),
+      );
+    } catch (err) {
+      throw mapAwsError(err, {
+        action: "ListParts",
+        role: ctx.role,
+        bucket: ctx.bucket,
+      });
+    }
+    for (const u of page.Uploads ?? []) {
+      if (u.Key === undefined || u.UploadId === undefined) continue;
+      out.push({
+        key: u.Key,
+        uploadId: u.UploadId,
+        initiated: u.Initiated?.toISOString(),
+        ageHours:
+          u.Initiated === undefined
+            ? undefined
+            : Math.floor((nowMs - u.Initiated.getTime()) / 3_600_000),
+      });
+    }
+    if (page.IsTruncated !== true || page.NextKeyMarker === undefined) return out;
+    keyMarker = page.NextKeyMarker;
+    uploadIdMarker = page.NextUploadIdMarker;
+  }
+}
+
+export async function abortPendingUpload(
+  ctx: CatalogContext,
+  key: string,
+  uploadId: string,
+): Promise<void> {
+  try {
+    await ctx.s3.send(
+      new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }),
+      sendOptions(ctx),
+    );
+  } catch (err) {
+    throw mapAwsError(err, {
+      action: "AbortMultipartUpload",
+      role: ctx.role,
+      bucket: ctx.bucket,
+      key,
+    });
+  }
+}
