@@ -6,18 +6,28 @@ import type { RoleSession } from "../core/session/types.js";
 /** Flags every command accepts (parsed once by src/cli/args.ts). */
 export interface GlobalOptions {
   json: boolean;
-  /** --config PATH, else $STRONGBOX_CONFIG, else ~/.config/strongbox/config.json (resolved). */
+  /** --config PATH, else $STRONGBOX_CONFIG, else the platform's config folder (resolved). */
   configPath: string;
   /** This config's role sessions: under the user's state folder (sessionsDirFor), never beside the config. */
   sessionsDir: string;
   /** --profile: AWS profile for the *base* credentials (login) and mfa_serial lookup. */
   profile: string | undefined;
   debug: boolean;
+  /** --quiet: no progress and no notes on stderr (warnings and errors still). */
+  quiet: boolean;
+  /** --no-progress: no progress bar (notes still). */
+  progress: boolean;
+  /** Upload resume records: the platform's state folder (core/paths.ts). */
+  transfersDir: string;
+  /** Where they were kept before (next to the config): still read. */
+  legacyTransfersDir: string;
 }
 
 /** Where a command writes anything that is not its result: always stderr. */
 export interface Logger {
   info(message: string): void;
+  /** A fact the user should see even with --quiet (e.g. which role was used). */
+  note(message: string): void;
   warn(message: string): void;
   /** Printed only with --debug. */
   debug(message: string): void;
@@ -34,12 +44,18 @@ export interface CommandDeps {
   /** Loads and validates the config file (cached after the first call). Throws StrongboxError. */
   config(): Promise<StrongboxConfig>;
   /**
-   * The role session for a data command: `role` when given (--role), else the most
-   * recently logged-in session that is still valid. Throws StrongboxError("credentials")
-   * saying to run `strongbox login --role X` when missing or within 5 minutes of expiry.
+   * The role session for a data command: `role` when given (--role), else
+   * $STRONGBOX_ROLE, else the config's defaultRole, else the live session. With
+   * several live sessions and none named, the one used is said on stderr; when
+   * `doing` is given (a write or delete, e.g. "upload"), a guess is not enough:
+   * it asks on a TTY and refuses (exit 2) without one. Throws
+   * StrongboxError("credentials") saying to run `strongbox login --role X` when
+   * missing or within 5 minutes of expiry.
    */
-  session(role?: Role): Promise<RoleSession>;
+  session(role?: Role, doing?: string): Promise<RoleSession>;
   log: Logger;
+  /** stdout, for bytes that are the result itself (`download --out -`). */
+  stdout: NodeJS.WritableStream;
   /** stderr, for progress bars. Draw them only when `interactive` is true. */
   stderr: NodeJS.WriteStream;
   /** stderr is a TTY and --json is off: progress bars and prompts are allowed. */
@@ -67,6 +83,10 @@ export interface Invocation<Options, Result> {
   execute(deps: CommandDeps): Promise<Result>;
   /** Human text for a TTY/pipe without --json. With --json, `result` is printed as JSON. */
   render(result: Result): string;
+  /** What --json prints, when it is not the result itself (say, without its secrets). */
+  json?(result: Result): unknown;
+  /** The exit code of a success when it is not 0 (exec passes on its child's). */
+  exitCodeOf?(result: Result): number;
 }
 
 /**

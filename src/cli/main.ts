@@ -9,8 +9,8 @@ import { Runtime, type RuntimeIO } from "./runtime.js";
 
 /**
  * Commands that live in their own files and register themselves (§4 order).
- * Their modules pull in the AWS SDK, so only the one being run is
- * imported (all of them for help or an unknown word).
+ * Only the one being run is imported (all of them for help, completion or an
+ * unknown word); none of them loads the AWS SDK before its command runs.
  */
 const selfRegistered: Record<string, () => Promise<Registrar>> = {
   upload: () => import("./commands/upload.js").then((m) => m.registerUpload),
@@ -20,7 +20,11 @@ const selfRegistered: Record<string, () => Promise<Registrar>> = {
   access: () => import("./commands/access.js").then((m) => m.registerAccess),
   ui: () => import("./commands/ui.js").then((m) => m.registerUi),
   selftest: () => import("./commands/selftest.js").then((m) => m.registerSelftest),
+  exec: () => import("./commands/exec.js").then((m) => m.registerExec),
+  completion: () => import("./commands/completion.js").then((m) => m.registerCompletion),
 };
+/** `env` is declared beside `exec`. */
+const ALIASES: Record<string, string> = { env: "exec" };
 const OWN_COMMANDS = new Set([
   "configure",
   "login",
@@ -34,19 +38,23 @@ const OWN_COMMANDS = new Set([
 ]);
 const GLOBAL_WITH_VALUE = new Set(["--config", "--profile"]);
 
-/** The registrars this argv needs: none for our own commands, one, or all (help, unknown). */
-export async function registrarsFor(argv: string[]): Promise<Registrar[]> {
-  let word: string | undefined;
+/** The command word of argv (the first word that is not a global option or its value). */
+function commandWord(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (GLOBAL_WITH_VALUE.has(arg)) i++;
-    else if (!arg.startsWith("-")) {
-      word = arg;
-      break;
-    }
+    else if (arg === "--") return undefined;
+    else if (!arg.startsWith("-")) return arg;
   }
+  return undefined;
+}
+
+/** The registrars this argv needs: none for our own commands, one, or all (help, unknown). */
+export async function registrarsFor(argv: string[]): Promise<Registrar[]> {
+  const word = commandWord(argv);
   if (word !== undefined && OWN_COMMANDS.has(word)) return [];
-  const one = word === undefined ? undefined : selfRegistered[word];
+  const one =
+    word === undefined || word === "completion" ? undefined : selfRegistered[ALIASES[word] ?? word];
   const loaders = one !== undefined ? [one] : Object.values(selfRegistered);
   return Promise.all(loaders.map((load) => load()));
 }
@@ -55,7 +63,7 @@ export async function registrarsFor(argv: string[]): Promise<Registrar[]> {
  * The `strongbox` binary: parse argv, run one command, map the outcome to
  * an exit code (ARCHITECTURE §4). Returns the code; never calls process.exit.
  */
-export async function main(argv: string[], io: RuntimeIO): Promise<ExitCode> {
+export async function main(argv: string[], io: RuntimeIO): Promise<number> {
   const runtime = new Runtime(io);
   const program = buildProgram(runtime, await registrarsFor(argv), {
     writeOut: (s) => io.stdout.write(s),
@@ -68,10 +76,9 @@ export async function main(argv: string[], io: RuntimeIO): Promise<ExitCode> {
     // Errors before a command ran: commander usage errors, or bad option values.
     const globals = { json: argv.includes("--json"), debug: argv.includes("--debug") };
     if (err instanceof CommanderError) {
-      const usage = usageFromCommander(err);
+      const usage = usageFromCommander(err, commandWord(argv));
       if (usage === undefined) return ExitCode.ok;
-      // Commander already printed its message on stderr; --json still gets the error object.
-      return runtime.report(usage, globals, true);
+      return runtime.report(usage, globals);
     }
     return runtime.report(err, globals);
   }

@@ -4,7 +4,8 @@ import { redact } from "../core/aws-errors.js";
 import { loadConfig, type StrongboxConfig } from "../core/config.js";
 import { ExitCode, StrongboxError } from "../core/errors.js";
 import type { Role } from "../core/roles.js";
-import { sessionCacheOf } from "../core/session/cache.js";
+import { type SessionCache, sessionCacheOf } from "../core/session/cache.js";
+import { ambiguousRoleError, chooseRole, isAmbiguous } from "../core/session/choose.js";
 import { sessionForCommand } from "../core/session/index.js";
 import { printable, terminalJson } from "../core/text/printable.js";
 import { resolveGlobals } from "./args.js";
@@ -22,19 +23,21 @@ export interface RuntimeIO {
 
 /** Runs invocations for real: builds CommandDeps, renders results, turns errors into exit codes. */
 export class Runtime implements CommandContext {
-  exitCode: ExitCode = ExitCode.ok;
+  exitCode: number = ExitCode.ok;
   constructor(private readonly io: RuntimeIO) {}
 
   async run<Options, Result>(cmd: Command, invocation: Invocation<Options, Result>): Promise<void> {
     const globals = resolveGlobals(cmd, this.io.env);
-    const log = createLogger(this.io.stderr, globals.debug);
+    const log = createLogger(this.io.stderr, globals.debug, globals.quiet);
     const deps = this.deps(globals, log);
     log.debug(`${invocation.command} ${JSON.stringify(invocation.options)}`);
     try {
       const result = await invocation.execute(deps);
-      if (globals.json) this.io.stdout.write(`${terminalJson(result)}\n`);
-      else this.writeText(invocation.render(result));
-      this.exitCode = ExitCode.ok;
+      if (globals.json) {
+        const shown = invocation.json === undefined ? result : invocation.json(result);
+        this.io.stdout.write(`${terminalJson(shown)}\n`);
+      } else this.writeText(invocation.render(result));
+      this.exitCode = invocation.exitCodeOf?.(result) ?? ExitCode.ok;
     } catch (err) {
       // --json carries the partial result inside the error object (see report).
       const partial = err instanceof StrongboxError ? err.partial : undefined;
@@ -79,7 +82,7 @@ export class Runtime implements CommandContext {
     if (!alreadyOnStderr) {
       // Messages quote keys and S3 answers: no control or bidi character reaches the terminal.
       this.io.stderr.write(`strongbox: ${printable(message)}\n`);
-      if (hint !== undefined) this.io.stderr.write(`  hint: ${printable(hint)}\n`);
+      if (hint !== undefined) this.io.stderr.write(`hint: ${printable(hint)}\n`);
     }
     if (globals.debug) {
       let cause: unknown = error;
@@ -100,32 +103,68 @@ export class Runtime implements CommandContext {
       config ??= loadConfig(globals.configPath);
       return config;
     };
-    const interactive = io.stderr.isTTY === true && !globals.json;
+    const interactive =
+      io.stderr.isTTY === true && !globals.json && !globals.quiet && io.env.TERM !== "dumb";
+    const prompt =
+      io.stdin.isTTY === true && io.stderr.isTTY === true
+        ? async (question: string) => {
+            const rl = createInterface({ input: io.stdin, output: io.stderr });
+            try {
+              return await rl.question(question, { signal: io.signal });
+            } finally {
+              rl.close();
+            }
+          }
+        : undefined;
+    const chosenRole = async (config: StrongboxConfig, cache: SessionCache, doing?: string) => {
+      const decisions = await cache.lookupAll(config.roles);
+      const live = decisions
+        .flatMap((d) => (d.use ? [d] : []))
+        .sort((a, b) => b.session.createdAt.getTime() - a.session.createdAt.getTime())
+        .map((d) => d.role);
+      const choice = chooseRole({
+        flag: undefined,
+        env: io.env.STRONGBOX_ROLE,
+        configDefault: config.defaultRole,
+        live,
+      });
+      log.debug(`role ${choice.role ?? "(none)"} from ${choice.source}`);
+      if (choice.role === undefined || !isAmbiguous(choice)) return choice.role;
+      if (doing === undefined) {
+        log.note(
+          `using role ${choice.role}: the most recently logged-in of ${live.length} live sessions (${live.join(", ")}); choose with --role or STRONGBOX_ROLE`,
+        );
+        return choice.role;
+      }
+      if (prompt === undefined) throw ambiguousRoleError(live, doing);
+      const answer = (
+        await prompt(
+          `${live.length} role sessions are live (${live.join(", ")}). Role to ${doing} as [${choice.role}]: `,
+        )
+      ).trim();
+      const picked = answer === "" ? choice.role : live.find((r) => r === answer);
+      if (picked === undefined) throw ambiguousRoleError(live, doing);
+      return picked;
+    };
     return {
       globals,
       config: loadOnce,
-      session: async (role?: Role) =>
-        sessionForCommand({
-          cache: sessionCacheOf(globals, io.now),
-          config: await loadOnce(),
-          role,
+      session: async (role?: Role, doing?: string) => {
+        const config = await loadOnce();
+        const cache = sessionCacheOf(globals, io.now);
+        return sessionForCommand({
+          cache,
+          config,
+          role: role ?? (await chosenRole(config, cache, doing)),
           onDecision: log.debug,
-        }),
+        });
+      },
       log,
+      env: io.env,
+      stdout: io.stdout,
       stderr: io.stderr,
       interactive,
-      prompt:
-        io.stdin.isTTY === true && io.stderr.isTTY === true
-          ? async (question) => {
-              const rl = createInterface({ input: io.stdin, output: io.stderr });
-              try {
-                return await rl.question(question, { signal: io.signal });
-              } finally {
-                rl.close();
-              }
-            }
-          : undefined,
-      env: io.env,
+      prompt,
       readStdin: () => readSmall(io.stdin, io.signal),
       signal: io.signal,
       now: io.now,
@@ -147,9 +186,12 @@ async function readSmall(stream: NodeJS.ReadableStream, signal: AbortSignal): Pr
   return Buffer.concat(chunks).toString("utf8");
 }
 
-export function createLogger(stderr: NodeJS.WritableStream, debug: boolean): Logger {
+export function createLogger(stderr: NodeJS.WritableStream, debug: boolean, quiet = false): Logger {
   return {
-    info: (m) => stderr.write(`${printable(redact(m))}\n`),
+    info: (m) => {
+      if (!quiet) stderr.write(`${printable(redact(m))}\n`);
+    },
+    note: (m) => stderr.write(`note: ${printable(redact(m))}\n`),
     warn: (m) => stderr.write(`warning: ${printable(redact(m))}\n`),
     debug: (m) => {
       if (debug) stderr.write(`debug: ${printable(redact(m))}\n`);

@@ -28,6 +28,8 @@ export const configSchema = z.object({
   /** Set only for the local emulator: one endpoint for every AWS service. */
   endpoint: z.url().optional(),
   forcePathStyle: z.boolean().default(false),
+  /** The role data commands use when neither --role nor STRONGBOX_ROLE says one. */
+  defaultRole: z.enum(ROLES).optional(),
   /** Browser origins the bucket's CORS rule allows (`strongbox ui` listens on 127.0.0.1 at one of their ports). */
   uiOrigins: z.array(z.string()).optional(),
   /** MFA device for roles that need MFA, when the AWS profile has no `mfa_serial`. */
@@ -60,12 +62,8 @@ export const configSchema = z.object({
 
 export type StrongboxConfig = z.infer<typeof configSchema>;
 
-/** $STRONGBOX_CONFIG, else ~/.config/strongbox/config.json (contract). */
-export function defaultConfigPath(env: NodeJS.ProcessEnv, home: string): string {
-  const fromEnv = env.STRONGBOX_CONFIG;
-  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
-  return join(home, ".config", "strongbox", "config.json");
-}
+/** $STRONGBOX_CONFIG, else the platform's config folder (core/paths.ts; contract). */
+export { defaultConfigPath } from "./paths.js";
 
 /**
  * Per-user state (never a project folder): $STRONGBOX_STATE_DIR, else
@@ -91,6 +89,13 @@ export function defaultStateDir(
     return p.join(absolute(env.LOCALAPPDATA) ?? p.join(home, "AppData", "Local"), "strongbox");
   return p.join(home, ".local", "state", "strongbox");
 }
+
+/** Upload resume records: <state>/transfers (those next to an older config are still read). */
+export const transfersDirFor = (
+  env: NodeJS.ProcessEnv,
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+): string => join(defaultStateDir(env, home, platform), "transfers");
 
 /**
  * Role sessions of one config: <state>/sessions/<first 16 hex of SHA-256 of the

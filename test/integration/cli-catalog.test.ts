@@ -150,7 +150,7 @@ describe("strongbox catalog commands (local stack)", () => {
   });
 
   it("rm adds a delete marker: gone from ls, still in versions, restorable", async () => {
-    const r = await run(["rm", key, "--role", "admin", "--json"]);
+    const r = await run(["rm", key, "--role", "admin", "--yes", "--json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.json()).toMatchObject({
       key,
@@ -163,7 +163,7 @@ describe("strongbox catalog commands (local stack)", () => {
     expect(versions[0]).toMatchObject({ deleteMarker: true, isLatest: true });
     const get = await getWithPresignedUrl(key);
     expect(get.code).not.toBe(0);
-    const again = await run(["rm", key, "--role", "admin"]);
+    const again = await run(["rm", key, "--role", "admin", "--yes"]);
     expect(again.code).toBe(4);
     expect(again.stderr).toMatch(/not found: .* \(nothing to delete, or already deleted\)/);
     const markerRestore = await run([
@@ -215,7 +215,24 @@ describe("strongbox catalog commands (local stack)", () => {
       },
     );
     expect(login.code, login.stderr).toBe(0);
-    const gone = await run(["rm", key, "--version-id", victim, "--role", "admin", "--json"]);
+    const refused = await run(["rm", key, "--version-id", victim, "--role", "admin"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /refusing to permanently delete version .* no terminal to ask on/,
+    );
+    const dry = await run(["rm", key, "--version-id", victim, "--role", "admin", "--dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^would delete permanently: .* version /);
+    const gone = await run([
+      "rm",
+      key,
+      "--version-id",
+      victim,
+      "--role",
+      "admin",
+      "--yes",
+      "--json",
+    ]);
     expect(gone.code, gone.stderr).toBe(0);
     expect(gone.json()).toMatchObject({ permanent: true, versionId: victim });
     const left = (await run(["versions", key, "--role", "admin", "--json"])).json().versions;

@@ -57,6 +57,10 @@ describe("strongbox login / whoami / logout (local stack)", () => {
   it("whoami without --role reports the most recent login (admin), with expiry and time left", async () => {
     const r = await sb.run(["whoami"]);
     expect(r.code).toBe(0);
+    // Three live sessions and no --role: which one was used is said on stderr.
+    expect(r.stderr).toMatch(
+      /^note: using role admin: the most recently logged-in of 3 live sessions/,
+    );
     expect(r.stdout).toMatch(/^role {7}admin \(arn:aws:iam::\d+:role\/.+\)$/m);
     expect(r.stdout).toMatch(/^identity {3}arn:aws:iam::\d+:user\/.+-admin$/m);
     expect(r.stdout).toMatch(/^expires {4}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \(\d+m\d\ds left\)$/m);
@@ -195,10 +199,15 @@ describe("strongbox login / whoami / logout (local stack)", () => {
           sessionsDir: sessionsDirFor(mfaConfig, sb.env, homedir()),
           profile: "local-admin",
           debug: false,
+          quiet: false,
+          progress: true,
+          transfersDir: join(sb.dir, "state"),
+          legacyTransfersDir: join(sb.dir, "transfers"),
         },
         config: () => loadConfig(mfaConfig),
         session: () => Promise.reject(new Error("login must not read a session")),
-        log: { info: () => {}, warn: () => {}, debug: () => {} },
+        log: { info: () => {}, note: () => {}, warn: () => {}, debug: () => {} },
+        stdout: process.stdout,
         stderr: process.stderr,
         interactive: true,
         prompt: async (question) => {
@@ -221,11 +230,12 @@ describe("strongbox login / whoami / logout (local stack)", () => {
     }
   });
 
-  it("a profile with no credentials → exit 5 with a way out", async () => {
+  it("a profile with no credentials → exit 5 naming it, without suggesting --profile again", async () => {
     const r = await sb.run(["login", "--role", "viewer", "--profile", "no-such-profile"]);
     expect(r.code).toBe(5);
-    expect(r.stderr).toMatch(/no AWS credentials/);
-    expect(r.stderr).toMatch(/hint: .*--profile/);
+    expect(r.stderr).toMatch(/^strongbox: AWS profile "no-such-profile" gives no credentials/);
+    expect(r.stderr).toMatch(/\nhint: check \[profile no-such-profile\]/);
+    expect(r.stderr).not.toMatch(/pass --profile/);
   });
 
   it("logout --role removes one session; logout removes the rest", async () => {

@@ -159,7 +159,7 @@ describe("a transfer killed with SIGKILL continues where it stopped", () => {
       "uploader",
     ];
     const { child, exited } = startCli(args);
-    const transfers = join(work, "transfers");
+    const transfers = join(work, "state", "transfers");
     const record = await waitFor(async () => {
       const names = (await readdir(transfers)).filter((f) => f.endsWith(".json"));
       if (names.length !== 1) return undefined;
@@ -178,7 +178,7 @@ describe("a transfer killed with SIGKILL continues where it stopped", () => {
 
     const resumed = await strongbox([...args, "--resume", "--json"]);
     expect(resumed.code, resumed.stderr).toBe(0);
-    const result = JSON.parse(resumed.stdout);
+    const result = JSON.parse(resumed.stdout).files[0];
     expect(result).toMatchObject({ key, size: 60 * MiB });
     expect(result.checksum).toMatch(/-12$/);
     const stored = await s3.send(new GetObjectCommand({ Bucket: config.bucket, Key: key }));
@@ -214,7 +214,7 @@ describe("a transfer killed with SIGKILL continues where it stopped", () => {
 
     const again = await strongbox([...args, "--json"]);
     expect(again.code, again.stderr).toBe(0);
-    const result = JSON.parse(again.stdout);
+    const result = JSON.parse(again.stdout).files[0];
     expect(result).toMatchObject({ path: target, size: 60 * MiB, resumed: true });
     expect(await sha256Of(target)).toBe(fileHash);
     expect((await readdir(out)).sort()).toEqual(["big.bin"]);

@@ -246,7 +246,7 @@ describe("transfers against the local stack", () => {
     await expect(attempt).rejects.toMatchObject({ kind: "not-found" });
   });
 
-  it("Ctrl-C without --resume aborts the multipart upload and removes its state", async () => {
+  it("Ctrl-C without --resume keeps the parts and the state, says how to resume; a plain rerun starts over and frees them", async () => {
     const path = await randomFile("interrupt.bin", 80 * MiB);
     const controller = new AbortController();
     let bytes = 0;
@@ -254,23 +254,35 @@ describe("transfers against the local stack", () => {
       if (e.type === "bytes") bytes += e.delta;
       if (bytes > 20 * MiB && !controller.signal.aborted) controller.abort();
     };
-    const attempt = uploadFile(await deps("uploader", { signal: controller.signal, onEvent }), {
+    const options = {
       path,
       key: "interrupted.bin",
       bucket: config.bucket,
       partSize: 5 * MiB,
       concurrency: 2,
-    });
-    const error = await attempt.catch((e: unknown) => e);
+    };
+    const error = await uploadFile(
+      await deps("uploader", { signal: controller.signal, onEvent }),
+      options,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StrongboxError);
     expect((error as StrongboxError).kind).toBe("interrupted");
+    expect((error as StrongboxError).hint).toMatch(/--resume/);
     const s3 = await adminS3();
-    const uploads = await s3.send(
-      new ListMultipartUploadsCommand({ Bucket: config.bucket, Prefix: "interrupted.bin" }),
-    );
-    expect(uploads.Uploads ?? []).toEqual([]);
+    const pending = async () =>
+      (
+        await s3.send(
+          new ListMultipartUploadsCommand({ Bucket: config.bucket, Prefix: "interrupted.bin" }),
+        )
+      ).Uploads ?? [];
+    expect(await pending()).toHaveLength(1);
     const records = await readdir(join(work, "transfers")).catch(() => []);
-    expect(records.filter((f) => f.endsWith(".json"))).toEqual([]);
+    expect(records.filter((f) => f.endsWith(".json"))).toHaveLength(1);
+
+    await uploadFile(await deps("uploader"), options);
+    expect(await pending()).toEqual([]);
+    const after = await readdir(join(work, "transfers")).catch(() => []);
+    expect(after.filter((f) => f.endsWith(".json"))).toEqual([]);
   });
 
   it("Ctrl-C with --resume keeps the state, and the next run finishes with the same bytes", async () => {

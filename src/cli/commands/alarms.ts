@@ -1,11 +1,5 @@
 import type { Command } from "commander";
-import {
-  type AlarmsReport,
-  alarmSelectorOf,
-  alarmsApi,
-  createCloudWatchClient,
-  listAlarms,
-} from "../../core/alarms.js";
+import type { AlarmsReport } from "../../core/alarms.js";
 import type { CommandContext, CommandDeps } from "../context.js";
 import { table } from "../render.js";
 
@@ -15,6 +9,9 @@ export type AlarmsOptions = Record<string, never>;
 export async function alarms(_options: AlarmsOptions, deps: CommandDeps): Promise<AlarmsReport> {
   const config = await deps.config();
   const session = await deps.session("admin");
+  const { alarmSelectorOf, alarmsApi, createCloudWatchClient, listAlarms } = await import(
+    "../../core/alarms.js"
+  );
   const api = alarmsApi(createCloudWatchClient(config, session.credentials), deps.signal);
   return listAlarms(api, alarmSelectorOf(config));
 }

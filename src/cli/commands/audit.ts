@@ -6,7 +6,6 @@ import {
   auditDeploymentOf,
   runAudit,
 } from "../../core/audit/audit.js";
-import { createLogsClient, insightsApi } from "../../core/audit/aws.js";
 import { systemClock } from "../../core/audit/insights.js";
 import { validateKey, validatePrincipal } from "../../core/audit/query-text.js";
 import { parseSince } from "../../core/audit/since.js";
@@ -32,6 +31,8 @@ export async function audit(options: AuditOptions, deps: CommandDeps): Promise<A
   const config = await deps.config();
   const window = parseSince(options.since, deps.now());
   const session = await deps.session("admin");
+  // The SDK loads only when the command runs (help and completion stay fast).
+  const { createLogsClient, insightsApi } = await import("../../core/audit/aws.js");
   const api = insightsApi(createLogsClient(config, session.credentials), {
     signal: deps.signal,
     emulatorEndpoint: config.endpoint,

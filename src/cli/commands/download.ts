@@ -1,58 +1,62 @@
+import { createReadStream } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
-import { createPresigner } from "../../core/presign.js";
-import type { Role } from "../../core/roles.js";
+import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
-import { type DownloadResult, downloadObject } from "../../core/transfer/download.js";
-import { BatchDownloadError, downloadPrefix } from "../../core/transfer/download-many.js";
+import type { DownloadResult } from "../../core/transfer/download.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "../../core/transfer/part-plan.js";
+import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
+import { downloadTarget } from "../../core/transfer/target.js";
 import { createHttpTransport } from "../../core/transfer/transport.js";
-import { parsePositiveInt, parseRole, roleOption } from "../args.js";
+import { dryRunOption, parsePositiveInt, parseRole, roleOption } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
+import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
-import { closeQuietly, createProgress } from "./upload.js";
-
-export interface DownloadCommandOptions {
-  key: string;
-  out: string | undefined;
-  versionId: string | undefined;
-  concurrency: number | undefined;
-  /** Files in flight for a prefix (default: config, else DEFAULT_FILES_IN_FLIGHT). */
-  files: number | undefined;
-  role: Role | undefined;
-  /** Fail when S3 holds no checksum the bytes can be compared with. */
-  requireChecksum?: boolean;
-}
-
-export interface DownloadedFile {
-  key: string;
-  versionId: string | null;
-  path: string;
-  size: number;
-  checksum: string | null;
-  /** How the bytes were checked against S3: sha256, composite-sha256, md5, composite-md5, or none. */
-  verified: DownloadResult["verified"];
-  resumed: boolean;
-  seconds: number;
-}
+import { downloadUnder } from "./download-prefix.js";
+import {
+  type DownloadCommandOptions,
+  type DownloadCommandResult,
+  type DownloadedFile,
+  toJson,
+  warnUnverified,
+} from "./download-result.js";
+import { closeQuietly, collectRule } from "./upload.js";
 
 /** A key ending in "/" (or "") is a prefix: every object under it, the tree below it kept. */
 export const isPrefix = (key: string) => key === "" || key.endsWith("/");
 
-/** One object for a key, an array for a prefix. */
 export async function download(
   options: DownloadCommandOptions,
   deps: CommandDeps,
-): Promise<DownloadedFile | DownloadedFile[]> {
-  const prefix = isPrefix(options.key);
-  if (prefix && options.versionId !== undefined)
-    throw usageError("--version-id names one object's version: give a key, not a prefix");
+): Promise<DownloadCommandResult> {
   const config = await deps.config();
+  const key = keyOfArgument(options.key, config.bucket);
+  const prefix = isPrefix(key);
+  if (prefix) {
+    if (options.versionId !== undefined)
+      throw usageError("--version-id names one object's version: give a key, not a prefix");
+    if (options.out === "-")
+      throw usageError("--out - takes one object: a prefix needs a folder (--out DIR/)");
+  } else if (options.select.length > 0) {
+    throw usageError("--exclude / --include choose objects under a prefix: give a PREFIX/");
+  }
+  const select = fileSelector(options.select);
+  const target = prefix ? undefined : await downloadTarget(options.out, key, process.cwd());
+  if (target?.kind === "stdout" && deps.globals.json)
+    throw usageError("--out - and --json both want stdout", "drop one of them");
   const session = await deps.session(options.role);
   const concurrency = options.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
   const files = prefix ? (options.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT) : 1;
   const transport = createHttpTransport({ connections: Math.max(concurrency, files) + 2 });
   const progress = createProgress(deps);
+  // The transfer modules (and the XML reader they use) load only when a command runs.
+  const { createPresigner } = await import("../../core/presign.js");
+  const { downloadObject } = await import("../../core/transfer/download.js");
+  const { compareWithObject, describeObject } = await import("../../core/transfer/unchanged.js");
   const transferDeps = {
     presigner: createPresigner({ config, credentials: session.credentials, now: deps.now }),
     role: session.role,
@@ -61,79 +65,137 @@ export async function download(
     sessionExpiresAt: session.credentials.expiration,
     onEvent: progress.onEvent,
   };
-  const unverified = (r: DownloadResult) => {
-    if (r.verified === "none")
-      deps.log.warn(
-        `S3 holds no checksum for ${displayKey(r.key)} that can be compared (SSE-KMS ETag): size checked only (--require-checksum makes this a failure).`,
-      );
-  };
+  const versionId = options.versionId === undefined ? {} : { versionId: options.versionId };
+  const strict = options.requireChecksum ? { requireChecksum: true } : {};
+  const result: DownloadCommandResult = { files: [], planned: [], unchanged: [], dryRun: false };
+  if (target === undefined) {
+    try {
+      return await downloadUnder(key, options, deps, transferDeps, { concurrency, files, select });
+    } finally {
+      progress.stop();
+      await closeQuietly(transport);
+    }
+  }
   try {
-    if (prefix) {
-      const results = await downloadPrefix(transferDeps, {
-        bucket: config.bucket,
-        prefix: options.key,
-        concurrency,
-        files,
-        ...(options.out !== undefined ? { out: options.out } : {}),
-        ...(options.requireChecksum ? { requireChecksum: true } : {}),
-      });
-      results.forEach(unverified);
-      return results.map(toJson);
+    const path = target.kind === "file" ? target.path : "-";
+    if (
+      target.kind === "file" &&
+      (await compareWithObject(transferDeps, config.bucket, { path, key, ...versionId })) === "same"
+    ) {
+      const { size } = await describeObject(transferDeps, config.bucket, key, options.versionId);
+      deps.log.info(`${path} is unchanged (same size and SHA-256 as ${key}): not downloaded`);
+      return { ...result, unchanged: [{ path, key, size }], dryRun: options.dryRun };
+    }
+    if (options.dryRun) {
+      const { size } = await describeObject(transferDeps, config.bucket, key, options.versionId);
+      return { ...result, planned: [{ path, key, size }], dryRun: true };
+    }
+    if (target.kind === "stdout") {
+      result.files.push(
+        await toStdout(deps, key, (out) =>
+          downloadObject(transferDeps, {
+            bucket: config.bucket,
+            key,
+            concurrency,
+            out,
+            ...versionId,
+            ...strict,
+          }),
+        ),
+      );
+      return result;
     }
     const r = await downloadObject(transferDeps, {
       bucket: config.bucket,
-      key: options.key,
+      key,
       concurrency,
-      ...(options.out !== undefined ? { out: options.out } : {}),
-      ...(options.versionId !== undefined ? { versionId: options.versionId } : {}),
-      ...(options.requireChecksum ? { requireChecksum: true } : {}),
+      out: target.path,
+      ...versionId,
+      ...strict,
     });
-    unverified(r);
-    return toJson(r);
-  } catch (error) {
-    if (error instanceof BatchDownloadError) error.partial = error.downloaded.map(toJson);
-    throw error;
+    warnUnverified(deps, r);
+    result.files.push(toJson(r, r.path));
+    return result;
   } finally {
     progress.stop();
     await closeQuietly(transport);
   }
 }
 
-const toJson = (r: DownloadResult): DownloadedFile => ({
-  key: r.key,
-  versionId: r.versionId,
-  path: r.path,
-  size: r.size,
-  checksum: r.checksum,
-  verified: r.verified,
-  resumed: r.resumed,
-  seconds: Math.round(r.seconds * 1000) / 1000,
-});
+/**
+ * `--out -`: the object is fetched and verified into a private temporary
+ * file first, then copied to stdout, so a failed check writes nothing there
+ * (and exits non-zero). The temporary file is removed either way.
+ */
+async function toStdout(
+  deps: CommandDeps,
+  key: string,
+  fetch: (out: string) => Promise<DownloadResult>,
+): Promise<DownloadedFile> {
+  const dir = await mkdtemp(join(tmpdir(), "strongbox-out-"));
+  try {
+    const r = await fetch(join(dir, "object"));
+    warnUnverified(deps, r);
+    await pipeline(createReadStream(r.path), deps.stdout, { end: false }).catch(
+      (error: NodeJS.ErrnoException) => {
+        // A reader that stopped early (`| head`) is not a failed download.
+        if (error.code !== "EPIPE") throw error;
+      },
+    );
+    deps.log.info(
+      `downloaded ${displayKey(key)} to stdout (${formatBytes(r.size)}; verified: ${r.verified})`,
+    );
+    return toJson(r, "-");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
-export const renderDownload = (result: DownloadedFile | DownloadedFile[]): string =>
-  (Array.isArray(result) ? result : [result])
-    .map(
-      (f) =>
-        `downloaded ${displayKey(f.key)} → ${f.path} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s` +
-        `${f.resumed ? ", resumed" : ""}; verified: ${f.verified})`,
-    )
-    .join("\n");
+export const renderDownload = (r: DownloadCommandResult): string =>
+  [
+    ...r.planned.map(
+      (f) => `would download ${displayKey(f.key)} → ${f.path} (${formatBytes(f.size)})`,
+    ),
+    ...r.unchanged.map(
+      (f) => `unchanged: ${f.path} (same as ${displayKey(f.key)}; not downloaded)`,
+    ),
+    // Bytes on stdout are the result for `--out -`: nothing else may go there.
+    ...r.files
+      .filter((f) => f.path !== "-")
+      .map(
+        (f) =>
+          `downloaded ${displayKey(f.key)} → ${f.path} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s` +
+          `${f.resumed ? ", resumed" : ""}; verified: ${f.verified})`,
+      ),
+  ].join("\n");
 
 export function registerDownload(program: Command, ctx: CommandContext): void {
+  const rules: SelectRule[] = [];
   program
     .command("download")
     .description(
       "download an object, or every object under a PREFIX/ (the tree below it kept), through pre-signed URLs (verified, resumable)",
     )
-    .argument("<key>", "object key, or a prefix ending in /")
+    .argument("<key>", "object key, a PREFIX/ (every object under it), or s3://BUCKET/KEY")
     .option(
       "--out <path>",
-      "a file, or a folder if it ends in / or is one (default: current folder); a prefix needs a folder",
+      "a file; a folder (ends in / or is one) gets the key's base name or a prefix's tree; - is stdout (default: current folder)",
     )
     .option("--version-id <id>", "a specific version")
+    .option(
+      "--exclude <glob>",
+      "with a PREFIX/: leave out objects whose name below it matches this gitignore-style glob (repeatable)",
+      collectRule("exclude", rules),
+    )
+    .option(
+      "--include <glob>",
+      "with a PREFIX/: take objects matching this glob back in (repeatable; the later rule wins)",
+      collectRule("include", rules),
+    )
     .option("--concurrency <n>", `ranged requests in flight (default ${DEFAULT_CONCURRENCY})`)
     .option("--files <n>", `files in flight for a prefix (default ${DEFAULT_FILES_IN_FLIGHT})`)
     .option("--require-checksum", "fail when S3 holds no checksum the bytes can be compared with")
+    .addOption(dryRunOption())
     .addOption(roleOption())
     .action(
       (
@@ -145,6 +207,7 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
           files?: string;
           role?: string;
           requireChecksum?: boolean;
+          dryRun?: boolean;
         },
         cmd: Command,
       ) => {
@@ -158,6 +221,8 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
               : parsePositiveInt(raw.concurrency, "concurrency"),
           files: raw.files === undefined ? undefined : parsePositiveInt(raw.files, "files"),
           role: raw.role === undefined ? undefined : parseRole(raw.role),
+          select: [...rules],
+          dryRun: raw.dryRun === true,
           ...(raw.requireChecksum === true ? { requireChecksum: true } : {}),
         };
         return ctx.run(cmd, {

@@ -21,6 +21,17 @@ export async function login(options: LoginOptions, deps: CommandDeps): Promise<L
     durationSeconds: options.durationSeconds,
     mfaOffered: offered !== undefined,
     mfaCode: async (serial) => offered ?? (await askMfaCode(serial, options.role, deps)),
+    ...(deps.prompt === undefined
+      ? {}
+      : {
+          // A base profile with role_arn + mfa_serial asks for its own code, as the AWS CLI does.
+          baseMfaCode: async (serial: string) =>
+            (
+              await (deps.prompt as (q: string) => Promise<string>)(
+                `MFA code for ${serial} (your AWS profile): `,
+              )
+            ).trim(),
+        }),
     now: deps.now,
     onDecision: deps.log.debug,
     signal: deps.signal,

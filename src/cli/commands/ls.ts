@@ -1,5 +1,6 @@
 import { listObjects, type ObjectEntry } from "../../core/catalog/list.js";
 import type { Role } from "../../core/roles.js";
+import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey, quoteKey } from "../../core/text/printable.js";
 import type { LsOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
@@ -18,10 +19,12 @@ export interface LsResult {
 }
 
 export async function ls(options: LsOptions, deps: CommandDeps): Promise<LsResult> {
+  const config = await deps.config();
+  const prefix = keyOfArgument(options.prefix, config.bucket);
   const { catalog } = await catalogFor(deps, options.role);
   const objects: ObjectEntry[] = [];
   let truncated = false;
-  for await (const entry of listObjects(catalog, options.prefix, options.pageSize)) {
+  for await (const entry of listObjects(catalog, prefix, options.pageSize)) {
     if (options.limit !== undefined && objects.length >= options.limit) {
       truncated = true;
       break;
@@ -30,7 +33,7 @@ export async function ls(options: LsOptions, deps: CommandDeps): Promise<LsResul
   }
   return {
     bucket: catalog.bucket,
-    prefix: options.prefix,
+    prefix,
     role: catalog.role,
     objects,
     count: objects.length,

@@ -1,5 +1,6 @@
 import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
+import { keyOfArgument } from "../../core/s3-uri.js";
 import { CREATE_ONLY_HEADERS } from "../../core/transfer/upload.js";
 import type { PresignOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
@@ -21,7 +22,12 @@ export interface PresignResult {
 /** Signs locally: no request reaches S3 until someone uses the URL. */
 export async function presign(options: PresignOptions, deps: CommandDeps): Promise<PresignResult> {
   const config = await deps.config();
-  const session = await deps.session(options.role);
+  const key = keyOfArgument(options.key, config.bucket);
+  // A PUT URL lets someone write: a guessed role is not enough for it.
+  const session = await deps.session(
+    options.role,
+    options.method === "put" ? "sign an upload URL" : undefined,
+  );
   const method = options.method === "get" ? "GET" : "PUT";
   const presigner = createPresigner({ config, credentials: session.credentials, now: deps.now });
   // An Uploader's PUT must create a new key: the holder sends If-None-Match: * (signed).
@@ -29,7 +35,7 @@ export async function presign(options: PresignOptions, deps: CommandDeps): Promi
     method === "PUT" && session.role === "uploader" && config.uploaderCanOverwrite !== true;
   const signed = await presigner.sign({
     method,
-    key: options.key,
+    key,
     ...(createOnly ? { headers: { ...CREATE_ONLY_HEADERS } } : {}),
     expiresInSeconds: options.expiresInSeconds,
   });
@@ -50,7 +56,7 @@ export async function presign(options: PresignOptions, deps: CommandDeps): Promi
   }
   return {
     method,
-    key: options.key,
+    key,
     role: session.role,
     url: signed.url,
     headers: signed.headers,

@@ -1,15 +1,52 @@
-import { type RestoreResult, restoreVersion } from "../../core/catalog/restore.js";
+import { MAX_COPY_BYTES, type RestoreResult, restoreVersion } from "../../core/catalog/restore.js";
+import { listVersions } from "../../core/catalog/versions.js";
+import { StrongboxError } from "../../core/errors.js";
+import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import type { RestoreOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
+import { formatBytes } from "../render.js";
 import { catalogFor } from "./shared.js";
 
 export type { RestoreResult } from "../../core/catalog/restore.js";
 
-export async function restore(options: RestoreOptions, deps: CommandDeps): Promise<RestoreResult> {
-  const { catalog } = await catalogFor(deps, options.role);
-  return restoreVersion(catalog, options.key, options.versionId);
+/** `restore --json`: the copy made (with --dry-run: the one that would be made, newVersionId null). */
+export interface RestoreCommandResult extends Omit<RestoreResult, "newVersionId"> {
+  newVersionId: string | null;
+  dryRun: boolean;
 }
 
-export const renderRestore = (r: RestoreResult): string =>
-  `restored ${displayKey(r.key)} from version ${r.restoredVersionId}; new latest version ${r.newVersionId ?? "(unversioned)"}`;
+export async function restore(
+  options: RestoreOptions,
+  deps: CommandDeps,
+): Promise<RestoreCommandResult> {
+  const config = await deps.config();
+  const key = keyOfArgument(options.key, config.bucket);
+  const { catalog } = await catalogFor(deps, options.role, "restore");
+  if (options.dryRun) {
+    // Read-only: the version must exist (and not be a delete marker) for the copy to work.
+    const found = (await listVersions(catalog, key)).find((v) => v.versionId === options.versionId);
+    if (found === undefined || found.deleteMarker) {
+      throw new StrongboxError(
+        "not-found",
+        `not found: version ${options.versionId} of ${key}${found?.deleteMarker ? " is a delete marker" : ""}`,
+        { hint: `see \`strongbox versions ${key}\`` },
+      );
+    }
+    return {
+      key,
+      restoredVersionId: options.versionId,
+      newVersionId: null,
+      size: found.size,
+      method: (found.size ?? 0) > MAX_COPY_BYTES ? "multipart-copy" : "copy",
+      dryRun: true,
+    };
+  }
+  const r = await restoreVersion(catalog, key, options.versionId);
+  return { ...r, newVersionId: r.newVersionId ?? null, dryRun: false };
+}
+
+export const renderRestore = (r: RestoreCommandResult): string =>
+  r.dryRun
+    ? `would restore ${displayKey(r.key)} from version ${r.restoredVersionId} (${formatBytes(r.size)}, ${r.method}): a new latest version, nothing deleted`
+    : `restored ${displayKey(r.key)} from version ${r.restoredVersionId}; new latest version ${r.newVersionId ?? "(unversioned)"}`;

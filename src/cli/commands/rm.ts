@@ -1,21 +1,35 @@
 import { accessDenied } from "../../core/aws-errors.js";
 import { type RemoveResult, removeObject } from "../../core/catalog/remove.js";
+import { listVersions, type VersionEntry } from "../../core/catalog/versions.js";
+import { StrongboxError } from "../../core/errors.js";
+import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import type { RmOptions } from "../args.js";
+import { confirm } from "../confirm.js";
 import type { CommandDeps } from "../context.js";
+import { formatBytes, formatTime } from "../render.js";
 import { catalogFor } from "./shared.js";
 
 export type { RemoveResult } from "../../core/catalog/remove.js";
 
-export async function rm(options: RmOptions, deps: CommandDeps): Promise<RemoveResult> {
-  const { catalog, session } = await catalogFor(deps, options.role);
+/** `rm --json`: what was (or, with --dry-run, would be) deleted. */
+export interface RmResult extends RemoveResult {
+  dryRun: boolean;
+  /** The version a permanent delete removes, as `versions` lists it (when it could be read). */
+  target: VersionEntry | undefined;
+}
+
+export async function rm(options: RmOptions, deps: CommandDeps): Promise<RmResult> {
   const config = await deps.config();
+  const key = keyOfArgument(options.key, config.bucket);
+  const { catalog, session } = await catalogFor(deps, options.role, "delete");
+  const { versionId } = options;
   // The session's MFA dates from its login; the policies refuse one older than the window.
   const window = config.adminMfaMaxAgeSeconds;
   const staleMfa =
     window !== undefined && deps.now() - session.createdAt.getTime() >= window * 1000;
   if (
-    options.versionId !== undefined &&
+    versionId !== undefined &&
     session.role === "admin" &&
     (!session.mfaAuthenticated || staleMfa)
   ) {
@@ -24,14 +38,57 @@ export async function rm(options: RmOptions, deps: CommandDeps): Promise<RemoveR
       action: "DeleteObjectVersion",
       role: session.role,
       bucket: catalog.bucket,
-      key: options.key,
-      versionId: options.versionId,
+      key,
+      versionId,
     });
   }
-  return removeObject(catalog, options.key, options.versionId);
+  let target: VersionEntry | undefined;
+  if (versionId !== undefined) {
+    // Show what goes for good; a version that is not there is not-found before any question.
+    const all = await listVersions(catalog, key).catch((err: unknown) => {
+      if (err instanceof StrongboxError && err.kind === "access-denied") return undefined;
+      throw err;
+    });
+    target = all?.find((v) => v.versionId === versionId);
+    if (all !== undefined && target === undefined) {
+      throw new StrongboxError("not-found", `not found: version ${versionId} of ${key}`, {
+        hint: `see \`strongbox versions ${key}\``,
+      });
+    }
+  }
+  const planned: RmResult = {
+    key,
+    permanent: versionId !== undefined,
+    versionId,
+    deleteMarkerVersionId: undefined,
+    dryRun: true,
+    target,
+  };
+  if (options.dryRun) return planned;
+  await confirm(deps, {
+    yes: options.yes,
+    strict: versionId !== undefined,
+    what:
+      versionId === undefined
+        ? `delete ${key} (a delete marker hides it; earlier versions stay restorable)`
+        : `permanently delete version ${versionId} of ${key} (this cannot be undone)`,
+    details: target === undefined ? [] : [describeVersion(target)],
+  });
+  const removed = await removeObject(catalog, key, versionId);
+  return { ...removed, dryRun: false, target };
 }
 
-export const renderRm = (r: RemoveResult): string =>
-  r.permanent
+const describeVersion = (v: VersionEntry): string =>
+  `${displayKey(v.key)} version ${v.versionId}: ${v.deleteMarker ? "a delete marker" : formatBytes(v.size)}, ` +
+  `modified ${formatTime(v.lastModified)}${v.isLatest ? ", the latest version" : ""}`;
+
+export function renderRm(r: RmResult): string {
+  if (r.dryRun) {
+    return r.permanent
+      ? `would delete permanently: ${r.target === undefined ? `version ${r.versionId} of ${displayKey(r.key)}` : describeVersion(r.target)}`
+      : `would delete ${displayKey(r.key)} (add a delete marker; earlier versions stay restorable)`;
+  }
+  return r.permanent
     ? `deleted version ${r.versionId} of ${displayKey(r.key)} permanently`
     : `deleted ${displayKey(r.key)} (delete marker ${r.deleteMarkerVersionId ?? "added"}; earlier versions remain: strongbox versions ${displayKey(r.key)})`;
+}

@@ -3,8 +3,8 @@ import type { Command } from "commander";
 import { systemClock } from "../../core/audit/insights.js";
 import { StrongboxError } from "../../core/errors.js";
 import { ROLES, type Role } from "../../core/roles.js";
-import { runSteps, type SelftestReport } from "../../core/selftest/runner.js";
-import { type SelftestEnv, selftestSteps } from "../../core/selftest/steps.js";
+import type { SelftestReport } from "../../core/selftest/runner.js";
+import type { SelftestEnv } from "../../core/selftest/steps.js";
 import type { RoleSession } from "../../core/session/types.js";
 import { createHttpTransport } from "../../core/transfer/transport.js";
 import { parseDurationSeconds, parsePositiveInt } from "../args.js";
@@ -40,6 +40,8 @@ export async function selftest(
       sessionProblems[role] = err instanceof StrongboxError ? err.message : `no ${role} session`;
     }
   }
+  const { runSteps } = await import("../../core/selftest/runner.js");
+  const { selftestSteps } = await import("../../core/selftest/steps.js");
   const http = createHttpTransport({ connections: 4 });
   const env: SelftestEnv = {
     config,

@@ -4,13 +4,17 @@ import type { Role } from "../../core/roles.js";
 import type { RoleSession } from "../../core/session/types.js";
 import type { CommandDeps } from "../context.js";
 
-/** Config + role session + an S3 client with that session's credentials. */
+/**
+ * Config + role session + an S3 client with that session's credentials.
+ * `doing` marks a write or delete (see CommandDeps.session).
+ */
 export async function catalogFor(
   deps: CommandDeps,
   role: Role | undefined,
+  doing?: string,
 ): Promise<{ catalog: CatalogContext; session: RoleSession }> {
   const config = await deps.config();
-  const session = await deps.session(role);
+  const session = await deps.session(role, doing);
   return {
     session,
     catalog: {

@@ -1,22 +1,23 @@
 import { stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
-import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
+import { isS3Uri, keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_FILES_IN_FLIGHT,
   parseByteSize,
 } from "../../core/transfer/part-plan.js";
-import { createFileStateStore } from "../../core/transfer/state-store.js";
+import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
+import { createFileStateStore, type StateStore } from "../../core/transfer/state-store.js";
+import { withFallback } from "../../core/transfer/state-store-fallback.js";
 import { createHttpTransport, type Transport } from "../../core/transfer/transport.js";
-import type { TransferEvent, UploadResult } from "../../core/transfer/upload.js";
-import { BatchUploadError, uploadPaths } from "../../core/transfer/upload-many.js";
-import { parsePositiveInt, parseRole, roleOption } from "../args.js";
+import type { UploadResult } from "../../core/transfer/upload.js";
+import type { UploadJob } from "../../core/transfer/upload-many.js";
+import { dryRunOption, parsePositiveInt, parseRole, roleOption } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
+import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
 
 export interface UploadCommandOptions {
@@ -29,6 +30,9 @@ export interface UploadCommandOptions {
   files: number | undefined;
   resume: boolean;
   role: Role | undefined;
+  /** --exclude / --include in the order given (gitignore-style globs, files found in folders). */
+  select: SelectRule[];
+  dryRun: boolean;
 }
 
 /** One uploaded file as `--json` shows it (ARCHITECTURE §4 / issue 3). */
@@ -40,55 +44,139 @@ export interface UploadedFile {
   seconds: number;
 }
 
-/** One object for a single file, an array for several. */
-export type UploadCommandResult = UploadedFile | UploadedFile[];
+/** A file not sent: the object holds the same bytes (or, with --dry-run, a file that would be sent). */
+export interface PlannedFile {
+  path: string;
+  key: string;
+  size: number;
+}
+
+/**
+ * `upload --json`: always this shape, whatever the number of files.
+ * `files`: uploaded (empty with --dry-run); `planned`: what --dry-run would send;
+ * `unchanged`: same size and SHA-256 as the current version, not sent;
+ * `excluded`: files in folders left out by --exclude/--include.
+ */
+export interface UploadCommandResult {
+  files: UploadedFile[];
+  planned: PlannedFile[];
+  unchanged: PlannedFile[];
+  excluded: number;
+  dryRun: boolean;
+}
 
 export async function upload(
   options: UploadCommandOptions,
   deps: CommandDeps,
 ): Promise<UploadCommandResult> {
   const config = await deps.config();
-  const session = await deps.session(options.role);
+  const target = destinationOf(options, config.bucket);
+  const progress = createProgress(deps);
+  const note = (message: string) => deps.log.info(message);
+  // The transfer modules (and the XML reader they use) load only when a command runs.
+  const { BatchUploadError, expandPaths, uploadPaths } = await import(
+    "../../core/transfer/upload-many.js"
+  );
+  const select = fileSelector(options.select);
+  let excluded = 0;
+  const jobs = await expandPaths(options.paths, target.key, target.prefix ?? "", note, (p) => {
+    const keep = select(p);
+    if (!keep) excluded++;
+    return keep;
+  });
+  const session = await deps.session(options.role, "upload");
   const concurrency = options.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
   const filesInFlight = options.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT;
   const partSize = options.partSize ?? config.transfer?.partSize;
   const transport = createHttpTransport({ connections: Math.max(concurrency, filesInFlight) + 2 });
-  const progress = createProgress(deps);
-  const first = options.paths[0];
-  const singleFile = options.paths.length === 1 && first !== undefined && (await isFile(first));
+  const { createPresigner } = await import("../../core/presign.js");
+  const { partitionUnchanged } = await import("../../core/transfer/unchanged.js");
+  const transferDeps = {
+    presigner: createPresigner({ config, credentials: session.credentials, now: deps.now }),
+    role: session.role,
+    transport,
+    stateStore: stateStoreOf(deps),
+    signal: deps.signal,
+    sessionExpiresAt: session.credentials.expiration,
+    onEvent: progress.onEvent,
+  };
+  const sized = await Promise.all(
+    jobs.map(async (job) => ({ ...job, size: (await stat(job.path)).size })),
+  );
+  let unchanged: PlannedFile[] = [];
   try {
-    const results = await uploadPaths(
-      {
-        presigner: createPresigner({ config, credentials: session.credentials, now: deps.now }),
-        role: session.role,
-        transport,
-        stateStore: createFileStateStore(join(dirname(deps.globals.configPath), "transfers")),
-        signal: deps.signal,
-        sessionExpiresAt: session.credentials.expiration,
-        onEvent: progress.onEvent,
-      },
-      {
-        paths: options.paths,
-        bucket: config.bucket,
-        ...(options.key !== undefined ? { key: options.key } : {}),
-        ...(options.prefix !== undefined ? { prefix: options.prefix } : {}),
-        ...(partSize !== undefined ? { partSize } : {}),
-        concurrency,
-        files: filesInFlight,
-        resume: options.resume,
-        // The Uploader only creates keys (If-None-Match: *) unless the deployment lets it replace them.
-        createOnly: session.role === "uploader" && config.uploaderCanOverwrite !== true,
-      },
+    const split = await partitionUnchanged(transferDeps, config.bucket, sized);
+    if (split.unreadable !== undefined && jobs.length > 0)
+      deps.log.info(
+        `role ${session.role} may not read the bucket, so unchanged files cannot be recognised: every file is sent`,
+      );
+    unchanged = split.unchanged;
+    if (unchanged.length > 0)
+      deps.log.info(
+        `${unchanged.length} of ${jobs.length} file${jobs.length === 1 ? "" : "s"} unchanged (same size and SHA-256 as in S3): skipped`,
+      );
+    const send: Array<UploadJob & { size: number }> = split.send;
+    if (excluded > 0) deps.log.info(`${excluded} file${excluded === 1 ? "" : "s"} excluded`);
+    if (options.dryRun) {
+      return { files: [], planned: send.map(planned), unchanged, excluded, dryRun: true };
+    }
+    progress.plan(
+      send.length,
+      send.reduce((sum, j) => sum + j.size, 0),
     );
-    const files = results.map(toJson);
-    return singleFile && files.length === 1 ? (files[0] as UploadedFile) : files;
+    const results =
+      send.length === 0
+        ? []
+        : await uploadPaths(transferDeps, {
+            paths: options.paths,
+            jobs: send.map(({ path, key }) => ({ path, key })),
+            bucket: config.bucket,
+            ...(partSize !== undefined ? { partSize } : {}),
+            concurrency,
+            files: filesInFlight,
+            resume: options.resume,
+            // The Uploader only creates keys (If-None-Match: *) unless the deployment lets it replace them.
+            createOnly: session.role === "uploader" && config.uploaderCanOverwrite !== true,
+          });
+    return { files: results.map(toJson), planned: [], unchanged, excluded, dryRun: false };
   } catch (error) {
-    if (error instanceof BatchUploadError) error.partial = error.uploaded.map(toJson);
+    if (error instanceof BatchUploadError)
+      error.partial = {
+        files: error.uploaded.map(toJson),
+        planned: [],
+        unchanged,
+        excluded,
+        dryRun: false,
+      } satisfies UploadCommandResult;
     throw error;
   } finally {
     progress.stop();
     await closeQuietly(transport);
   }
+}
+
+/** Upload resume records in the platform's state folder; the old place (next to the config) still read. */
+export function stateStoreOf(deps: Pick<CommandDeps, "globals">): StateStore {
+  const { transfersDir, legacyTransfersDir } = deps.globals;
+  const store = createFileStateStore(transfersDir);
+  return transfersDir === legacyTransfersDir
+    ? store
+    : withFallback(store, createFileStateStore(legacyTransfersDir));
+}
+
+const planned = (j: PlannedFile): PlannedFile => ({ path: j.path, key: j.key, size: j.size });
+
+/**
+ * --key / --prefix, or an `s3://BUCKET/…` last argument as `aws s3 cp` takes it:
+ * ending in "/" it is a prefix, else the key of a single file.
+ */
+function destinationOf(
+  options: UploadCommandOptions,
+  bucket: string,
+): { key?: string; prefix?: string } {
+  if (options.key !== undefined) return { key: keyOfArgument(options.key, bucket) };
+  if (options.prefix !== undefined) return { prefix: keyOfArgument(options.prefix, bucket) };
+  return {};
 }
 
 const toJson = (r: UploadResult): UploadedFile => ({
@@ -100,34 +188,69 @@ const toJson = (r: UploadResult): UploadedFile => ({
 });
 
 export function renderUpload(result: UploadCommandResult): string {
-  const files = Array.isArray(result) ? result : [result];
-  return files
-    .map(
+  const lines = [
+    ...result.planned.map((f) => `would upload ${f.path} → ${f.key} (${formatBytes(f.size)})`),
+    ...result.files.map(
       (f) =>
         `uploaded ${displayKey(f.key)} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s, ${rate(f.size, f.seconds)})` +
         `${f.versionId ? ` version ${f.versionId}` : ""} sha256 ${f.checksum}`,
-    )
-    .join("\n");
+    ),
+  ];
+  const counts = [
+    result.unchanged.length > 0 ? `${result.unchanged.length} unchanged (skipped)` : "",
+    result.excluded > 0 ? `${result.excluded} excluded` : "",
+  ].filter(Boolean);
+  const sent = result.dryRun ? result.planned.length : result.files.length;
+  if (counts.length > 0 || sent === 0)
+    lines.push(
+      `${sent} file${sent === 1 ? "" : "s"} ${result.dryRun ? "would be uploaded" : "uploaded"}${counts.length > 0 ? `, ${counts.join(", ")}` : ""}`,
+    );
+  return lines.join("\n");
+}
+
+/** Repeatable, ordered: --exclude and --include share one list so a later rule wins. */
+export function collectRule(kind: SelectRule["kind"], rules: SelectRule[]) {
+  return (pattern: string) => {
+    rules.push({ kind, pattern });
+    return rules;
+  };
 }
 
 export function registerUpload(program: Command, ctx: CommandContext): void {
+  const rules: SelectRule[] = [];
   program
     .command("upload")
-    .description("upload files or folders (recursively) through pre-signed URLs")
-    .argument("<path...>", "files or folders")
+    .description(
+      "upload files or folders (recursively) through pre-signed URLs; unchanged files are skipped",
+    )
+    .argument(
+      "<path...>",
+      "files or folders; a last s3://BUCKET/KEY (or …/PREFIX/) is the destination",
+    )
     .option("--key <key>", "object key (a single file only)")
     .option(
       "--prefix <prefix>",
       "key prefix: files go to prefix+name, folders to prefix+relative path",
     )
+    .option(
+      "--exclude <glob>",
+      "leave out files in folders matching this gitignore-style glob (repeatable)",
+      collectRule("exclude", rules),
+    )
+    .option(
+      "--include <glob>",
+      "take files matching this glob back in (repeatable; the later rule wins)",
+      collectRule("include", rules),
+    )
     .option("--part-size <size>", "multipart part size, e.g. 16MiB (min 5MiB)")
     .option("--concurrency <n>", `requests in flight (default ${DEFAULT_CONCURRENCY})`)
     .option("--files <n>", `files in flight for folders (default ${DEFAULT_FILES_IN_FLIGHT})`)
     .option("--resume", "continue an interrupted upload (and keep its state if interrupted again)")
+    .addOption(dryRunOption())
     .addOption(roleOption())
     .action(
       (
-        paths: string[],
+        args: string[],
         raw: {
           key?: string;
           prefix?: string;
@@ -136,15 +259,28 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
           files?: string;
           resume?: boolean;
           role?: string;
+          dryRun?: boolean;
         },
         cmd: Command,
       ) => {
-        if (raw.key !== undefined && raw.prefix !== undefined)
+        let paths = args;
+        let { key, prefix } = raw;
+        const last = args.at(-1);
+        if (last !== undefined && isS3Uri(last)) {
+          if (key !== undefined || prefix !== undefined)
+            throw usageError("give the destination once: an s3:// argument, --key or --prefix");
+          paths = args.slice(0, -1);
+          if (paths.length === 0)
+            throw usageError("nothing to upload: give a PATH before the s3:// destination");
+          if (last.endsWith("/") || /^s3:\/\/[^/]*$/i.test(last)) prefix = last;
+          else key = last;
+        }
+        if (key !== undefined && prefix !== undefined)
           throw usageError("use --key or --prefix, not both");
         const options: UploadCommandOptions = {
           paths,
-          key: raw.key,
-          prefix: raw.prefix,
+          key,
+          prefix,
           partSize: raw.partSize === undefined ? undefined : parseByteSize(raw.partSize),
           concurrency:
             raw.concurrency === undefined
@@ -153,6 +289,8 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
           files: raw.files === undefined ? undefined : parsePositiveInt(raw.files, "files"),
           resume: raw.resume === true,
           role: raw.role === undefined ? undefined : parseRole(raw.role),
+          select: [...rules],
+          dryRun: raw.dryRun === true,
         };
         return ctx.run(cmd, {
           command: "upload",
@@ -164,76 +302,9 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
     );
 }
 
-/** A progress bar (bytes, rate, ETA) on stderr when it is a TTY; nothing otherwise. */
-export function createProgress(deps: Pick<CommandDeps, "interactive" | "stderr" | "log" | "now">): {
-  onEvent: (event: TransferEvent) => void;
-  stop: () => void;
-} {
-  if (!deps.interactive) {
-    return {
-      onEvent: (e) => (e.type === "note" ? deps.log.info(e.message) : undefined),
-      stop: () => {},
-    };
-  }
-  const started = deps.now();
-  let total = 0;
-  let done = 0;
-  let bar: cliProgress.SingleBar | undefined;
-  const payload = () => {
-    const seconds = Math.max(0.001, (deps.now() - started) / 1000);
-    const speed = done / seconds;
-    const eta = speed > 0 ? Math.max(0, (total - done) / speed) : 0;
-    return {
-      sizes: `${formatBytes(done)}/${formatBytes(total)}`,
-      speed: `${formatBytes(Math.round(speed))}/s`,
-      etaText: speed > 0 ? `${Math.ceil(eta)}s` : "-",
-    };
-  };
-  return {
-    onEvent(event) {
-      if (event.type === "note") {
-        deps.log.info(event.message);
-        return;
-      }
-      if (event.type === "file-start") {
-        total += event.size;
-        if (!bar) {
-          bar = new cliProgress.SingleBar(
-            {
-              stream: deps.stderr,
-              format: "{bar} {percentage}% | {sizes} | {speed} | ETA {etaText}",
-              hideCursor: true,
-              clearOnComplete: false,
-              barsize: 30,
-              fps: 5,
-            },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(Math.max(total, 1), 0, payload());
-        } else bar.setTotal(Math.max(total, 1));
-        return;
-      }
-      if (event.type === "bytes") {
-        done += event.delta;
-        bar?.update(Math.max(0, done), payload());
-      }
-    },
-    stop() {
-      bar?.update(Math.max(0, done), payload());
-      bar?.stop();
-    },
-  };
-}
-
 const rate = (bytes: number, seconds: number) =>
   `${formatBytes(Math.round(bytes / Math.max(seconds, 0.001)))}/s`;
 
 export async function closeQuietly(transport: Transport): Promise<void> {
   await transport.close().catch(() => {});
 }
-
-const isFile = (path: string) =>
-  stat(path).then(
-    (s) => s.isFile(),
-    () => false,
-  );

@@ -1,4 +1,5 @@
 import { listVersions, type VersionEntry } from "../../core/catalog/versions.js";
+import { keyOfArgument } from "../../core/s3-uri.js";
 import type { VersionsOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatBytes, formatTime, table } from "../render.js";
@@ -13,8 +14,9 @@ export async function versions(
   options: VersionsOptions,
   deps: CommandDeps,
 ): Promise<VersionsResult> {
+  const key = keyOfArgument(options.key, (await deps.config()).bucket);
   const { catalog } = await catalogFor(deps, options.role);
-  return { key: options.key, versions: await listVersions(catalog, options.key) };
+  return { key, versions: await listVersions(catalog, key) };
 }
 
 export function renderVersions(r: VersionsResult): string {

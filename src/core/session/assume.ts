@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { loadSharedConfigFiles } from "@smithy/core/config";
-import { mapAwsError } from "../aws-errors.js";
+import { mapAwsError, redact } from "../aws-errors.js";
 import { type Credentials, createStsClient } from "../clients.js";
 import type { StrongboxConfig } from "../config.js";
 import { StrongboxError } from "../errors.js";
@@ -48,6 +48,8 @@ export interface AssumeRoleRequest {
   durationSeconds?: number | undefined;
   /** Returns the MFA code: from --mfa-code, or a prompt (the CLI's job). Called only if MFA is needed. */
   mfaCode?: (serial: string) => Promise<string>;
+  /** Code for the base profile's own MFA (role_arn + mfa_serial in ~/.aws/config): a TTY prompt. */
+  baseMfaCode?: (serial: string) => Promise<string>;
   /** True when the user gave --mfa-code: use MFA even if the role does not demand it. */
   mfaOffered?: boolean;
   /** Base credentials (tests); default fromNodeProviderChain({ profile }). */
@@ -84,7 +86,11 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
   const roleArn = config.roles[role];
   const base =
     req.baseCredentials ??
-    fromNodeProviderChain(req.profile === undefined ? {} : { profile: req.profile });
+    fromNodeProviderChain({
+      ...(req.profile === undefined ? {} : { profile: req.profile }),
+      // A profile with role_arn + mfa_serial asks for its code as the AWS CLI does.
+      ...(req.baseMfaCode === undefined ? {} : { mfaCodeProvider: req.baseMfaCode }),
+    });
   const sts = createStsClient(config, base);
   const sendOptions = req.signal === undefined ? undefined : { abortSignal: req.signal };
 
@@ -93,6 +99,17 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
     const me = await sts.send(new GetCallerIdentityCommand({}), sendOptions);
     callerArn = me.Arn ?? "";
   } catch (err) {
+    if ((err as Error)?.name === "CredentialsProviderError" && req.profile !== undefined) {
+      // The profile was named: say which one fails, and don't suggest --profile again.
+      throw new StrongboxError(
+        "credentials",
+        `AWS profile "${req.profile}" gives no credentials: ${redact((err as Error).message)}`,
+        {
+          hint: `check [profile ${req.profile}] in ~/.aws/config or [${req.profile}] in ~/.aws/credentials (or run \`aws configure --profile ${req.profile}\`)`,
+          cause: err,
+        },
+      );
+    }
     throw mapAwsError(err, { action: "AssumeRole" });
   }
   if (callerArn === "")

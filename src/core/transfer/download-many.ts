@@ -5,7 +5,7 @@ import { type DownloadDeps, type DownloadResult, downloadObject } from "./downlo
 import { createLimiter } from "./limiter.js";
 import { DEFAULT_FILES_IN_FLIGHT } from "./part-plan.js";
 import { type Operation, s3Call } from "./s3-call.js";
-import { xmlBlocks, xmlText } from "./s3-xml.js";
+import { parseListObjects } from "./s3-xml.js";
 import { transferContext } from "./transfer-context.js";
 
 export interface PrefixDownloadOptions {
@@ -21,6 +21,8 @@ export interface PrefixDownloadOptions {
   files?: number;
   /** Fail each file S3 holds no comparable checksum for. */
   requireChecksum?: boolean;
+  /** Already listed (and filtered) by the caller; absent: every object under the prefix. */
+  objects?: ListedObject[];
 }
 
 export interface ListedObject {
@@ -73,7 +75,7 @@ export async function downloadPrefix(
       `A prefix download needs a prefix ending in "/" (got "${prefix}").`,
     );
   }
-  const objects = await listPrefix(deps, options.bucket, prefix);
+  const objects = options.objects ?? (await listPrefix(deps, options.bucket, prefix));
   const note = (message: string) => deps.onEvent?.({ type: "note", message });
   const out =
     options.out === undefined ? "./" : options.out.endsWith("/") ? options.out : `${options.out}/`;
@@ -92,7 +94,7 @@ export async function downloadPrefix(
           return;
         }
         const name = object.key.slice(prefix.length);
-        if (name === "" || name.endsWith("/")) {
+        if (isFolderMarker(object, prefix)) {
           // A "folder" marker: an empty object whose key ends in "/".
           if (object.size > 0) note(`Skipped ${object.key}: a key ending in "/" names no file.`);
           return;
@@ -128,6 +130,12 @@ export async function downloadPrefix(
   throw new BatchDownloadError(downloaded, failed, notStarted);
 }
 
+/** A "folder" marker: a key ending in "/" (or the prefix itself), which names no file. */
+export const isFolderMarker = (object: ListedObject, prefix: string): boolean => {
+  const name = object.key.slice(prefix.length);
+  return name === "" || name.endsWith("/");
+};
+
 /** Every object under `prefix`, through pre-signed ListObjectsV2 requests (continuation tokens). */
 export async function listPrefix(
   deps: DownloadDeps,
@@ -145,12 +153,9 @@ export async function listPrefix(
       ...(token === undefined ? {} : { "continuation-token": token }),
     };
     const xml = await s3Call(ctx, { op, method: "GET", key: null, query }, (res) => res.text());
-    for (const block of xmlBlocks(xml, "Contents")) {
-      const key = xmlText(block, "Key");
-      if (key !== undefined) objects.push({ key, size: Number(xmlText(block, "Size") ?? 0) });
-    }
-    const next = xmlText(xml, "NextContinuationToken");
-    token = xmlText(xml, "IsTruncated") === "true" && next !== token ? next : undefined;
+    const page = parseListObjects(xml);
+    objects.push(...page.objects);
+    token = page.truncated && page.nextToken !== token ? page.nextToken : undefined;
   } while (token !== undefined);
   return objects;
 }

@@ -256,7 +256,12 @@ const isDirectory = (path: string) =>
     () => false,
   );
 
-async function headObject(ctx: CallContext, key: string, versionId?: string, partNumber?: number) {
+export async function headObject(
+  ctx: CallContext,
+  key: string,
+  versionId?: string,
+  partNumber?: number,
+) {
   const op: Operation = {
     action: "HeadObject",
     key,
@@ -385,7 +390,7 @@ async function alignedPartSize(
 const MAX_ALIGNED_PART = 64 * 1024 * 1024;
 
 /** Parts behind a composite checksum ("…-N", or a multipart ETag when the server omits the -N). */
-function compositeParts(head: ObjectHead): number | undefined {
+export function compositeParts(head: ObjectHead): number | undefined {
   const stored = head.checksumSha256;
   if (!stored) return undefined;
   const fromChecksum = /-(\d+)$/.exec(stored)?.[1];

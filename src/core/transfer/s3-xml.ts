@@ -1,9 +1,13 @@
+import { parseXML } from "@aws-sdk/xml-builder";
 import { StrongboxError } from "../errors.js";
 
 /**
- * Just enough XML for S3's few response shapes (flat, well known, no attributes
- * needed). Linear time: every search moves forward with indexOf, so a hostile
- * body (say, a million unclosed tags) costs one pass, never a backtracking regex.
+ * S3's XML answers read with the AWS SDK's own parser (@aws-sdk/xml-builder:
+ * entities, CDATA, comments, namespaces), not with regular expressions; what
+ * Strongbox relies on is then checked on the parsed shape (part numbers,
+ * sizes, ETags, error codes). A success body that can't be read is an error,
+ * never taken as success; an error body that can't be read yields no code.
+ * Bodies are capped before they get here (transport's text limit).
  */
 
 /** S3's answer could not be read; it is never taken as success. */
@@ -16,78 +20,98 @@ export class S3XmlError extends StrongboxError {
   }
 }
 
-/** The inner text of each `<tag>` or `<tag attr…>` element, in order; an unclosed element is an error. */
-function elements(xml: string, tag: string, limit = Number.POSITIVE_INFINITY): string[] {
-  const out: string[] = [];
-  const open = `<${tag}`;
-  const close = `</${tag}>`;
-  let from = 0;
-  while (out.length < limit) {
-    const at = xml.indexOf(open, from);
-    if (at < 0) break;
-    if (at + open.length >= xml.length) throw new S3XmlError(`an unterminated <${tag}> tag`);
-    const after = xml.charCodeAt(at + open.length);
-    // ">", "/" or whitespace: this very tag (not <CodeX>); anything else is another tag.
-    if (
-      after !== 62 &&
-      after !== 47 &&
-      after !== 32 &&
-      after !== 9 &&
-      after !== 10 &&
-      after !== 13
-    ) {
-      from = at + open.length;
-      continue;
-    }
-    const gt = xml.indexOf(">", at + open.length);
-    if (gt < 0) throw new S3XmlError(`an unterminated <${tag}> tag`);
-    if (xml.charCodeAt(gt - 1) === 47) {
-      // <tag/>: empty.
-      out.push("");
-      from = gt + 1;
-      continue;
-    }
-    const end = xml.indexOf(close, gt + 1);
-    if (end < 0) throw new S3XmlError(`<${tag}> is never closed`);
-    out.push(xml.slice(gt + 1, end));
-    from = end + close.length;
+type XmlNode = string | XmlNode[] | { [name: string]: XmlNode };
+
+/** A character reference to no character (the parser would turn it into another one). */
+const CHARACTER_REFERENCE = /&#(x[0-9a-fA-F]+|[0-9]+);/g;
+
+function checkCharacterReferences(xml: string): void {
+  for (const [, ref = ""] of xml.matchAll(CHARACTER_REFERENCE)) {
+    const code = ref[0] === "x" ? Number.parseInt(ref.slice(1), 16) : Number.parseInt(ref, 10);
+    if (!(code >= 1 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff))
+      throw new S3XmlError(`a character reference to no character (&#${ref.slice(0, 12)};)`);
   }
-  return out;
 }
 
-export function xmlText(xml: string, tag: string): string | undefined {
-  const [inner] = elements(xml, tag, 1);
-  return inner === undefined ? undefined : decodeXml(inner);
+function parse(xml: string): XmlNode {
+  if (xml.trim() === "") throw new S3XmlError("an empty body where XML was expected");
+  checkCharacterReferences(xml);
+  try {
+    return parseXML(xml) as XmlNode;
+  } catch (error) {
+    // The parser's own messages; a body nested past the stack's depth is a RangeError.
+    const why =
+      error instanceof RangeError
+        ? "elements nested too deep"
+        : String((error as Error).message ?? error).replace(/^@aws-sdk XML parse error: /, "");
+    throw new S3XmlError(why.replace(/\.$/, ""));
+  }
 }
+
+/** Depth-first: the first element named `tag`, wherever it is. */
+function find(node: XmlNode | undefined, tag: string): XmlNode | undefined {
+  if (node === undefined || typeof node === "string") return undefined;
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = find(item, tag);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (Object.hasOwn(node, tag)) return node[tag];
+  for (const child of Object.values(node)) {
+    const found = find(child, tag);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/**
+ * The text of an element that holds only text; "" for an empty one; undefined
+ * for anything else (children, or the element repeated where one is expected).
+ */
+const textOf = (node: XmlNode | undefined): string | undefined =>
+  typeof node === "string"
+    ? node
+    : node !== undefined && !Array.isArray(node) && Object.keys(node).length === 0
+      ? ""
+      : undefined;
+
+const listOf = (node: XmlNode | undefined): XmlNode[] =>
+  node === undefined ? [] : Array.isArray(node) ? node : [node];
+
+/** The text of the first `<tag>` in the document; S3XmlError when the document can't be read. */
+export function xmlText(xml: string, tag: string): string | undefined {
+  const found = find(parse(xml), tag);
+  return textOf(Array.isArray(found) ? found[0] : found);
+}
+
+/** What S3's error codes look like (AccessDenied, NoSuchUpload, …); anything else is not one. */
+const S3_ERROR_CODE = /^[A-Za-z][A-Za-z0-9.]{0,63}$/;
+/** An error message longer than this is cut: it is shown to people, not parsed. */
+const MESSAGE_CHARS = 1000;
 
 /** `<Code>` and `<Message>` of an S3 error body; nothing when the body can't be read. */
 export function parseS3Error(body: string): { code?: string; message?: string } {
+  let doc: XmlNode;
   try {
-    const code = xmlText(body, "Code");
-    const message = xmlText(body, "Message");
-    return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
+    doc = parse(body);
   } catch (error) {
     if (error instanceof S3XmlError) return {};
     throw error;
   }
-}
-
-export function xmlBlocks(xml: string, tag: string): string[] {
-  return elements(xml, tag);
-}
-
-export function decodeXml(text: string): string {
-  return text.replace(/&(#x[0-9a-fA-F]+|#\d+|amp|lt|gt|quot|apos);/g, (_, entity: string) => {
-    if (entity.startsWith("#")) {
-      const code = entity.startsWith("#x")
-        ? Number.parseInt(entity.slice(2), 16)
-        : Number.parseInt(entity.slice(1), 10);
-      if (!(code >= 1 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff))
-        throw new S3XmlError(`a character reference to no character (&${entity.slice(0, 12)};)`);
-      return String.fromCodePoint(code);
-    }
-    return { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[entity] ?? "";
-  });
+  const first = (tag: string) => {
+    const found = find(doc, tag);
+    return textOf(Array.isArray(found) ? found[0] : found);
+  };
+  const code = first("Code")?.trim();
+  const text = first("Message");
+  const message =
+    text !== undefined && text.length > MESSAGE_CHARS ? `${text.slice(0, MESSAGE_CHARS)}…` : text;
+  return {
+    ...(code && S3_ERROR_CODE.test(code) ? { code } : {}),
+    ...(message ? { message } : {}),
+  };
 }
 
 export function encodeXml(text: string): string {
@@ -96,7 +120,8 @@ export function encodeXml(text: string): string {
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
-    .replace(/'/g, "&apos;");
+    .replace(/'/g, "&apos;")
+    .replace(/\r/g, "&#13;");
 }
 
 export interface ServerPart {
@@ -106,28 +131,56 @@ export interface ServerPart {
   checksumSha256?: string;
 }
 
+/**
+ * One ListParts page. No check of the root element (moto's answer has another
+ * one); every part is checked: a number S3 allows, a size, an ETag.
+ */
 export function parseListParts(xml: string): {
   parts: ServerPart[];
   truncated: boolean;
   nextMarker?: string;
 } {
-  const parts = xmlBlocks(xml, "Part").map((block) => {
-    const number = Number(xmlText(block, "PartNumber"));
-    const size = Number(xmlText(block, "Size"));
-    const etag = xmlText(block, "ETag") ?? "";
+  const doc = parse(xml);
+  const parts = listOf(find(doc, "Part")).map((block) => {
+    const number = Number(textOf(find(block, "PartNumber")) ?? Number.NaN);
+    const size = Number(textOf(find(block, "Size")) ?? Number.NaN);
+    const etag = textOf(find(block, "ETag")) ?? "";
     if (!Number.isInteger(number) || number < 1 || number > 10_000)
       throw new S3XmlError("a part without a valid <PartNumber>");
     if (!Number.isSafeInteger(size) || size < 0)
       throw new S3XmlError(`part ${number} without a valid <Size>`);
     if (etag === "") throw new S3XmlError(`part ${number} without an <ETag>`);
-    const checksum = xmlText(block, "ChecksumSHA256");
+    const checksum = textOf(find(block, "ChecksumSHA256"));
     return { number, size, etag, ...(checksum ? { checksumSha256: checksum } : {}) };
   });
-  const nextMarker = xmlText(xml, "NextPartNumberMarker");
+  const nextMarker = textOf(find(doc, "NextPartNumberMarker"));
   return {
     parts,
-    truncated: xmlText(xml, "IsTruncated") === "true",
+    truncated: textOf(find(doc, "IsTruncated")) === "true",
     ...(nextMarker ? { nextMarker } : {}),
+  };
+}
+
+/** One ListObjectsV2 page; every listed object must have a key and a size. */
+export function parseListObjects(xml: string): {
+  objects: Array<{ key: string; size: number }>;
+  truncated: boolean;
+  nextToken?: string;
+} {
+  const doc = parse(xml);
+  const objects = listOf(find(doc, "Contents")).map((block) => {
+    const key = textOf(find(block, "Key"));
+    const size = Number(textOf(find(block, "Size")) ?? Number.NaN);
+    if (key === undefined || key === "") throw new S3XmlError("a listed object without a <Key>");
+    if (!Number.isSafeInteger(size) || size < 0)
+      throw new S3XmlError("a listed object without a valid <Size>");
+    return { key, size };
+  });
+  const nextToken = textOf(find(doc, "NextContinuationToken"));
+  return {
+    objects,
+    truncated: textOf(find(doc, "IsTruncated")) === "true",
+    ...(nextToken ? { nextToken } : {}),
   };
 }
 

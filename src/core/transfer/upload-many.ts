@@ -1,6 +1,6 @@
 import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
-import { basename, join, relative } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { isAlreadyExists } from "../aws-errors.js";
 import { type ErrorKind, StrongboxError } from "../errors.js";
 import { systemClock } from "./clock.js";
@@ -64,10 +64,18 @@ const STOPS_THE_BATCH: ReadonlySet<ErrorKind> = new Set([
  */
 export async function uploadPaths(
   deps: TransferDeps,
-  input: { paths: string[]; key?: string; prefix?: string; files?: number } & UploadOptions,
+  input: {
+    paths: string[];
+    key?: string;
+    prefix?: string;
+    /** Already expanded (and filtered) by the caller: `paths`, `key` and `prefix` are then ignored. */
+    jobs?: UploadJob[];
+    /** Files in flight (default DEFAULT_FILES_IN_FLIGHT). */
+    files?: number;
+  } & UploadOptions,
 ): Promise<UploadResult[]> {
   const note = (message: string) => deps.onEvent?.({ type: "note", message });
-  const jobs = await expandPaths(input.paths, input.key, input.prefix ?? "", note);
+  const jobs = input.jobs ?? (await expandPaths(input.paths, input.key, input.prefix ?? "", note));
   const clock = deps.clock ?? systemClock;
   sessionGuard(deps.sessionExpiresAt, () => clock.now()).checkStart();
   // Many small files go in parallel (each one request); parts of large ones share the same
@@ -113,11 +121,17 @@ function inJobOrder(results: UploadResult[], jobs: UploadJob[]): UploadResult[] 
   return [...results].sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
 }
 
+/**
+ * `select` sees each file found in a folder as a path relative to that folder
+ * (POSIX separators) and keeps it or not (--exclude / --include); files named
+ * on the command line are always kept.
+ */
 export async function expandPaths(
   paths: string[],
   key: string | undefined,
   prefix: string,
   note: (message: string) => void = () => {},
+  select: (relativePath: string) => boolean = () => true,
 ): Promise<UploadJob[]> {
   if (paths.length === 0)
     throw new StrongboxError("usage", "Nothing to upload: give at least one PATH.");
@@ -132,8 +146,10 @@ export async function expandPaths(
       );
     });
     if (info.isDirectory()) {
-      for (const file of await walk(path, note))
-        jobs.push({ path: file, key: keyFor(prefix, relative(path, file)) });
+      for (const file of await walk(path, note)) {
+        const below = relative(path, file).split(sep).join("/");
+        if (select(below)) jobs.push({ path: file, key: keyFor(prefix, relative(path, file)) });
+      }
     } else if (info.isFile()) {
       jobs.push({ path, key: validateKey(key ?? `${prefix}${basename(path)}`) });
     } else {

@@ -395,16 +395,15 @@ async function multipart(
       error instanceof StrongboxError && /changed during|vanished/.test(error.message);
     // The key exists and this role may not replace it: a resume would meet the same refusal.
     const refused = isAlreadyExists(error);
-    if ((userInterrupted && !opts.resume) || fileChanged || refused) {
+    if (fileChanged || refused) {
       // Nothing to come back to: free the parts S3 is holding (and billing).
       await abortQuietly(ctx, key, uploadId);
       await store.remove(identity);
     }
     if (userInterrupted) {
-      throw new StrongboxError("interrupted", "The upload was interrupted.", {
-        hint: opts.resume
-          ? "Its state is kept: run the same command with --resume to continue."
-          : "The multipart upload was aborted; nothing was stored.",
+      // Ctrl-C keeps the parts and the state, --resume or not: the work is not thrown away.
+      throw new StrongboxError("interrupted", "The upload was interrupted; its state is kept.", {
+        hint: "run the same command with --resume to continue (without it, the upload starts over)",
       });
     }
     // S3 still failing (5xx, SlowDown) after the retry budget: the parts it has are

@@ -215,13 +215,26 @@ export function apiRoutes(
     [
       "rm",
       route("POST", z.object({ role, key, versionId: versionId.optional() }), (input, signal) =>
-        rm({ key: input.key, versionId: input.versionId, role: input.role }, deps(signal)),
+        // The page's own button is the consent; nothing here is a dry run.
+        rm(
+          {
+            key: input.key,
+            versionId: input.versionId,
+            role: input.role,
+            yes: true,
+            dryRun: false,
+          },
+          deps(signal),
+        ),
       ),
     ],
     [
       "restore",
       route("POST", z.object({ role, key, versionId }), (input, signal) =>
-        restore({ key: input.key, versionId: input.versionId, role: input.role }, deps(signal)),
+        restore(
+          { key: input.key, versionId: input.versionId, role: input.role, dryRun: false },
+          deps(signal),
+        ),
       ),
     ],
     [
@@ -237,7 +250,7 @@ export function apiRoutes(
           throw new StrongboxError("not-found", `${input.key} has no version to bring back`);
         }
         return restore(
-          { key: input.key, versionId: content.versionId, role: input.role },
+          { key: input.key, versionId: content.versionId, role: input.role, dryRun: false },
           deps(signal),
         );
       }),

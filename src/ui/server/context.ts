@@ -1,8 +1,10 @@
+import { homedir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import type { CommandDeps } from "../../cli/context.js";
 import { createLogger } from "../../cli/runtime.js";
 import type { CatalogContext } from "../../core/catalog/context.js";
 import { createS3Client } from "../../core/clients.js";
-import type { StrongboxConfig } from "../../core/config.js";
+import { type StrongboxConfig, transfersDirFor } from "../../core/config.js";
 import { createPresigner, type Presigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
 import { type SessionCache, sessionCacheOf } from "../../core/session/cache.js";
@@ -107,7 +109,8 @@ export async function catalogOf(
  * alarms, access, presign…) from the page: the same code, no terminal.
  */
 export function commandDeps(ctx: UiContext, signal: AbortSignal): CommandDeps {
-  const quiet = createLogger({ write: () => true } as unknown as NodeJS.WritableStream, false);
+  const nowhere = { write: () => true } as unknown as NodeJS.WritableStream;
+  const quiet = createLogger(nowhere, false);
   return {
     globals: {
       json: true,
@@ -115,12 +118,18 @@ export function commandDeps(ctx: UiContext, signal: AbortSignal): CommandDeps {
       sessionsDir: ctx.sessionsDir,
       profile: ctx.profile,
       debug: false,
+      quiet: true,
+      progress: false,
+      transfersDir: resolve(transfersDirFor(process.env, homedir())),
+      legacyTransfersDir: join(dirname(ctx.configPath), "transfers"),
     },
     config: async () => ctx.config,
     session: async (role?: Role) =>
       sessionForCommand({ cache: ctx.cache, config: ctx.config, role }),
     log: { ...quiet, warn: (m) => ctx.log(`warning: ${m}`) },
     stderr: process.stderr,
+    // A result goes back to the page as JSON; no command run from it writes bytes to stdout.
+    stdout: nowhere,
     interactive: false,
     prompt: undefined,
     env: process.env,

@@ -35,6 +35,10 @@ const defaults: GlobalOptions = {
   sessionsDir: sessionsDirFor("/home/u/.config/strongbox/config.json", {}, "/home/u"),
   profile: undefined,
   debug: false,
+  quiet: false,
+  progress: true,
+  transfersDir: "/home/u/.local/state/strongbox/transfers",
+  legacyTransfersDir: "/home/u/.config/strongbox/transfers",
 };
 
 describe("argv → options", () => {
@@ -77,14 +81,25 @@ describe("argv → options", () => {
       "restore",
       ["restore", "k", "--version-id", "v1"],
       "restore",
-      { key: "k", versionId: "v1", role: undefined },
+      { key: "k", versionId: "v1", role: undefined, dryRun: false },
     ],
-    ["rm marker", ["rm", "k"], "rm", { key: "k", versionId: undefined, role: undefined }],
+    [
+      "rm marker",
+      ["rm", "k"],
+      "rm",
+      { key: "k", versionId: undefined, role: undefined, yes: false, dryRun: false },
+    ],
+    [
+      "rm --yes --dry-run",
+      ["rm", "s3://sb-data/k", "-y", "--dry-run"],
+      "rm",
+      { key: "s3://sb-data/k", versionId: undefined, role: undefined, yes: true, dryRun: true },
+    ],
     [
       "rm version",
       ["rm", "k", "--version-id", "v9", "--role", "admin"],
       "rm",
-      { key: "k", versionId: "v9", role: "admin" },
+      { key: "k", versionId: "v9", role: "admin", yes: false, dryRun: false },
     ],
     [
       "presign default expiry",
@@ -126,11 +141,13 @@ describe("argv → options", () => {
       "--debug",
     ]);
     const expected = {
+      ...defaults,
       json: true,
       configPath: "/x/c.json",
       sessionsDir: sessionsDirFor("/x/c.json", {}, "/home/u"),
       profile: "p",
       debug: true,
+      legacyTransfersDir: "/x/transfers",
     };
     expect(before.globals).toEqual(expected);
     expect(after.globals).toEqual(expected);

@@ -107,7 +107,7 @@ describe("strongbox download PREFIX/ --out DIR/", () => {
     expect(listed.every((q) => q.includes("prefix=photos%2F"))).toBe(true);
   });
 
-  it("--json prints the downloaded files as an array; a folder without a trailing / works too", async () => {
+  it("--json puts the downloaded files in files[]; a folder without a trailing / works too", async () => {
     served = objects;
     const { dir, configPath } = await setup();
     const f = io();
@@ -116,7 +116,14 @@ describe("strongbox download PREFIX/ --out DIR/", () => {
       f.io,
     );
     expect(code).toBe(0);
-    const out = JSON.parse(f.stdout()) as Array<{ key: string; path: string }>;
+    const json = JSON.parse(f.stdout()) as {
+      files: Array<{ key: string; path: string }>;
+      planned: unknown[];
+      unchanged: unknown[];
+      dryRun: boolean;
+    };
+    expect(json).toMatchObject({ planned: [], unchanged: [], dryRun: false });
+    const out = json.files;
     expect(out.map((o) => o.key)).toEqual(["photos/2024/b.jpg", "photos/2024/summer/c.jpg"]);
     expect(out.map((o) => relative(join(dir, "o"), o.path))).toEqual(["b.jpg", "summer/c.jpg"]);
     expect(f.stdout()).not.toContain("X-Amz-Signature");
@@ -146,5 +153,64 @@ describe("strongbox download PREFIX/ --out DIR/", () => {
       await main(["download", "photos/", "--version-id", "v1", "--config", configPath], f.io),
     ).toBe(2);
     expect(f.stderr()).toMatch(/--version-id names one object's version/);
+  });
+
+  it("--exclude / --include match names below the prefix; --dry-run lists them and writes nothing", async () => {
+    served = objects;
+    const { dir, configPath } = await setup();
+    const out = join(dir, "out");
+    const f = io();
+    const argv = ["download", "photos/", "--out", `${out}/`, "--config", configPath, "--json"];
+    const select = ["--exclude", "2024/", "--include", "2024/summer/"];
+    // As in .gitignore, a file inside an excluded folder cannot be taken back.
+    const code = await main([...argv, ...select, "--exclude", "a.jpg", "--dry-run"], f.io);
+    expect(code).toBe(0);
+    expect(JSON.parse(f.stdout())).toEqual({
+      files: [],
+      planned: [],
+      unchanged: [],
+      dryRun: true,
+    });
+    const g = io();
+    expect(
+      await main([...argv, "--exclude", "*.jpg", "--include", "c.jpg", "--dry-run"], g.io),
+    ).toBe(0);
+    const planned = JSON.parse(g.stdout()) as { planned: Array<{ key: string; path: string }> };
+    expect(planned.planned).toEqual([
+      { key: "photos/2024/summer/c.jpg", path: join(out, "2024/summer/c.jpg"), size: 1 },
+    ]);
+    expect(g.stderr()).toContain("2 objects excluded");
+    expect(await tree(dir)).not.toContain("out/2024/summer/c.jpg");
+    const h = io();
+    expect(await main([...argv, "--exclude", "2024/"], h.io)).toBe(0);
+    expect(await tree(out)).toEqual(["a.jpg"]);
+  });
+
+  it("a second run leaves files that match the objects alone (unchanged[])", async () => {
+    served = objects;
+    const { dir, configPath } = await setup();
+    const argv = ["download", "photos/", "--out", `${join(dir, "out")}/`, "--config", configPath];
+    expect(await main(argv, io().io)).toBe(0);
+    const f = io();
+    expect(await main([...argv, "--json"], f.io)).toBe(0);
+    const json = JSON.parse(f.stdout()) as { files: unknown[]; unchanged: Array<{ key: string }> };
+    expect(json.files).toEqual([]);
+    expect(json.unchanged.map((u) => u.key).sort()).toEqual([
+      "photos/2024/b.jpg",
+      "photos/2024/summer/c.jpg",
+      "photos/a.jpg",
+    ]);
+  });
+
+  it("--out - with a prefix, and --exclude with a single key, are usage errors", async () => {
+    const { configPath } = await setup();
+    const f = io();
+    expect(await main(["download", "photos/", "--out", "-", "--config", configPath], f.io)).toBe(2);
+    expect(f.stderr()).toMatch(/a prefix needs a folder/);
+    const g = io();
+    expect(
+      await main(["download", "photos/a.jpg", "--exclude", "*.jpg", "--config", configPath], g.io),
+    ).toBe(2);
+    expect(g.stderr()).toMatch(/choose objects under a prefix/);
   });
 });

@@ -55,7 +55,7 @@ describe("main: exit codes and output channels", () => {
     expect(await main(["ls"], f.io)).toBe(2);
     expect(f.stdout()).toBe("");
     expect(f.stderr()).toMatch(
-      /no Strongbox config at \/nonexistent\/c\.json\n {2}hint: run `strongbox configure/,
+      /^strongbox: no Strongbox config at \/nonexistent\/c\.json\nhint: run `strongbox configure/,
     );
     const j = fakeIO({ env: { STRONGBOX_CONFIG: "/nonexistent/c.json" } });
     expect(await main(["ls", "--json"], j.io)).toBe(2);
@@ -143,9 +143,12 @@ describe("registrarsFor: only the command being run is imported", () => {
     [["--profile", "upload", "ls"], 0],
     [["upload", "f"], 1],
     [["--json", "download", "k"], 1],
-    [["--help"], 7],
-    [["help", "upload"], 7],
-    [["frobnicate"], 7],
+    [["--help"], 9],
+    [["completion", "bash"], 9],
+    [["env", "--role", "viewer"], 1],
+    [["ui"], 1],
+    [["help", "upload"], 9],
+    [["frobnicate"], 9],
   ])("%j → %i registrars", async (argv, count) => {
     expect(await registrarsFor(argv)).toHaveLength(count);
   });

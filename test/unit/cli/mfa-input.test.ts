@@ -20,7 +20,7 @@ import { fakeIO, writeTestConfig } from "./cli-fixtures.js";
  */
 
 const CODE = "987654";
-const quiet = { warn: () => {}, info: () => {}, debug: () => {} };
+const quiet = { warn: () => {}, info: () => {}, note: () => {}, debug: () => {} };
 const stdinOf = (text: string) => async () => text;
 
 describe("MFA code input", () => {

@@ -66,7 +66,7 @@ describe("strongbox upload of a folder where S3 refuses one file", () => {
       await main(["upload", files, "--json", "--config", configPath, "--role", "uploader"], f.io),
     ).toBe(1);
     const out = JSON.parse(f.stdout());
-    expect(out.result.map((r: { key: string }) => r.key)).toEqual(["a.txt", "c.txt"]);
+    expect(out.result.files.map((r: { key: string }) => r.key)).toEqual(["a.txt", "c.txt"]);
     expect(out.error).toMatchObject({ kind: "failed", exitCode: 1 });
     expect(f.stdout()).not.toContain("X-Amz-Signature");
   });

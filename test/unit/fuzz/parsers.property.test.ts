@@ -7,12 +7,11 @@ import { parseConfig } from "../../../src/core/config.js";
 import { configFromTerraformOutputs } from "../../../src/core/config-terraform.js";
 import { StrongboxError } from "../../../src/core/errors.js";
 import {
-  decodeXml,
   encodeXml,
+  parseListObjects,
   parseListParts,
   parseS3Error,
   S3XmlError,
-  xmlBlocks,
   xmlText,
 } from "../../../src/core/transfer/s3-xml.js";
 import { resolveKeyPath } from "../../../src/core/transfer/safe-path.js";
@@ -155,6 +154,10 @@ describe("property: the S3 XML reader", () => {
           "</ETag>",
           "<ListPartsResult>",
           "</ListPartsResult>",
+          "<Contents>",
+          "</Contents>",
+          "<Key>",
+          "</Key>",
           "&amp;",
           "&#x41;",
           "&#99999999;",
@@ -173,7 +176,7 @@ describe("property: the S3 XML reader", () => {
       fc.property(fc.oneof(xmlish, fc.string()), (xml) => {
         onlyClearErrors(() => parseListParts(xml), S3XmlError);
         onlyClearErrors(() => xmlText(xml, "Code"), S3XmlError);
-        onlyClearErrors(() => xmlBlocks(xml, "Part"), S3XmlError);
+        onlyClearErrors(() => parseListObjects(xml), S3XmlError);
         const error = parseS3Error(xml);
         expect(typeof error).toBe("object");
       }),
@@ -181,10 +184,9 @@ describe("property: the S3 XML reader", () => {
     );
   });
 
-  test("encode then decode is the identity for any well-formed text", () => {
+  test("encode then read back is the identity for any well-formed text", () => {
     fc.assert(
       fc.property(fc.string({ unit: "grapheme" }), (text) => {
-        expect(decodeXml(encodeXml(text))).toBe(text);
         expect(xmlText(`<Message>${encodeXml(text)}</Message>`, "Message")).toBe(text);
       }),
       runs(1000),

@@ -36,6 +36,8 @@ describe("upload/download argv → options", () => {
         files: undefined,
         resume: false,
         role: undefined,
+        select: [],
+        dryRun: false,
       },
     ],
     [
@@ -62,6 +64,8 @@ describe("upload/download argv → options", () => {
         files: undefined,
         resume: true,
         role: "admin",
+        select: [],
+        dryRun: false,
       },
     ],
     [
@@ -76,6 +80,53 @@ describe("upload/download argv → options", () => {
         files: undefined,
         resume: false,
         role: undefined,
+        select: [],
+        dryRun: false,
+      },
+    ],
+    [
+      "upload to an s3:// prefix, --exclude/--include kept in order, --dry-run",
+      [
+        "upload",
+        "photos",
+        "s3://sb-data/2026/",
+        "--exclude",
+        "*",
+        "--include",
+        "*/",
+        "--exclude",
+        "*.tmp",
+        "--dry-run",
+      ],
+      {
+        paths: ["photos"],
+        key: undefined,
+        prefix: "s3://sb-data/2026/",
+        partSize: undefined,
+        concurrency: undefined,
+        resume: false,
+        role: undefined,
+        select: [
+          { kind: "exclude", pattern: "*" },
+          { kind: "include", pattern: "*/" },
+          { kind: "exclude", pattern: "*.tmp" },
+        ],
+        dryRun: true,
+      },
+    ],
+    [
+      "upload one file to an s3:// key",
+      ["upload", "a.bin", "s3://sb-data/x/y.bin"],
+      {
+        paths: ["a.bin"],
+        key: "s3://sb-data/x/y.bin",
+        prefix: undefined,
+        partSize: undefined,
+        concurrency: undefined,
+        resume: false,
+        role: undefined,
+        select: [],
+        dryRun: false,
       },
     ],
   ])("%s", async (_label, argv, options) => {
@@ -93,6 +144,8 @@ describe("upload/download argv → options", () => {
         concurrency: undefined,
         files: undefined,
         role: undefined,
+        select: [],
+        dryRun: false,
       },
     ],
     [
@@ -109,7 +162,57 @@ describe("upload/download argv → options", () => {
         "--role",
         "viewer",
       ],
-      { key: "k.txt", out: "dl/", versionId: "v1", concurrency: 2, role: "viewer" },
+      {
+        key: "k.txt",
+        out: "dl/",
+        versionId: "v1",
+        concurrency: 2,
+        role: "viewer",
+        select: [],
+        dryRun: false,
+      },
+    ],
+    [
+      "download a prefix, failing any object S3 holds no comparable checksum for",
+      ["download", "photos/", "--require-checksum"],
+      {
+        key: "photos/",
+        out: undefined,
+        versionId: undefined,
+        concurrency: undefined,
+        files: undefined,
+        role: undefined,
+        select: [],
+        dryRun: false,
+        requireChecksum: true,
+      },
+    ],
+    [
+      "download a prefix, some names left out, as a dry run",
+      [
+        "download",
+        "photos/",
+        "--exclude",
+        "*.raw",
+        "--include",
+        "keep.raw",
+        "--files",
+        "4",
+        "--dry-run",
+      ],
+      {
+        key: "photos/",
+        out: undefined,
+        versionId: undefined,
+        concurrency: undefined,
+        files: 4,
+        role: undefined,
+        select: [
+          { kind: "exclude", pattern: "*.raw" },
+          { kind: "include", pattern: "keep.raw" },
+        ],
+        dryRun: true,
+      },
     ],
   ])("%s", async (_label, argv, options) => {
     expect(await parse(argv)).toEqual({ command: "download", options });
@@ -126,23 +229,30 @@ describe("upload/download argv → options", () => {
 
   it("renders one line per file", () => {
     const line = renderUpload({
-      key: "k",
-      versionId: "v",
-      size: 2048,
-      checksum: "abc=",
-      seconds: 2,
+      files: [{ key: "k", versionId: "v", size: 2048, checksum: "abc=", seconds: 2 }],
+      planned: [],
+      unchanged: [],
+      excluded: 0,
+      dryRun: false,
     });
     expect(line).toBe("uploaded k (2.0 KiB in 2.0 s, 1.0 KiB/s) version v sha256 abc=");
     expect(
       renderDownload({
-        key: "k",
-        versionId: null,
-        path: "/t/k",
-        size: 1,
-        checksum: null,
-        verified: "sha256",
-        resumed: true,
-        seconds: 0.5,
+        files: [
+          {
+            key: "k",
+            versionId: null,
+            path: "/t/k",
+            size: 1,
+            checksum: null,
+            verified: "sha256",
+            resumed: true,
+            seconds: 0.5,
+          },
+        ],
+        planned: [],
+        unchanged: [],
+        dryRun: false,
       }),
     ).toBe("downloaded k → /t/k (1 B in 0.5 s, resumed; verified: sha256)");
   });

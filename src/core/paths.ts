@@ -1,0 +1,57 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * The platform's standard config folder: $XDG_CONFIG_HOME/strongbox
+ * (~/.config/strongbox) on Linux and other Unix, ~/Library/Application
+ * Support/strongbox on macOS, %APPDATA%\strongbox on Windows (it roams).
+ * State (sessions, transfers) is config.ts's defaultStateDir.
+ */
+export interface PlatformDirs {
+  config: string;
+}
+
+export function platformDirs(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+): PlatformDirs {
+  const set = (name: string) => {
+    const value = env[name];
+    // XDG: a relative path is invalid and must be ignored.
+    return value !== undefined && value !== "" && (platform === "win32" || value.startsWith("/"))
+      ? value
+      : undefined;
+  };
+  if (platform === "win32") {
+    const roaming = set("APPDATA") ?? join(home, "AppData", "Roaming");
+    return { config: join(roaming, "strongbox") };
+  }
+  if (platform === "darwin") {
+    return { config: join(home, "Library", "Application Support", "strongbox") };
+  }
+  return {
+    config: join(set("XDG_CONFIG_HOME") ?? join(home, ".config"), "strongbox"),
+  };
+}
+
+/** Where versions up to 0.1 kept the config on every platform: still read when the new place has none. */
+export const legacyConfigPath = (home: string): string =>
+  join(home, ".config", "strongbox", "config.json");
+
+/**
+ * $STRONGBOX_CONFIG, else config.json in the platform's config folder, else
+ * (when only that exists) the old ~/.config/strongbox/config.json.
+ */
+export function defaultConfigPath(
+  env: NodeJS.ProcessEnv,
+  home: string,
+  platform: NodeJS.Platform = process.platform,
+  exists: (path: string) => boolean = existsSync,
+): string {
+  const fromEnv = env.STRONGBOX_CONFIG;
+  if (fromEnv !== undefined && fromEnv !== "") return fromEnv;
+  const standard = join(platformDirs(env, home, platform).config, "config.json");
+  const legacy = legacyConfigPath(home);
+  return !exists(standard) && exists(legacy) ? legacy : standard;
+}

@@ -1,0 +1,17 @@
+import type { StateStore } from "./state-store.js";
+
+/**
+ * Resume records in their new place, with the old place still read: a record
+ * found only there is resumed (and then moved: saved anew, removed there).
+ */
+export function withFallback(primary: StateStore, old: StateStore): StateStore {
+  return {
+    lock: (identity) => primary.lock(identity),
+    load: async (identity) => (await primary.load(identity)) ?? (await old.load(identity)),
+    save: (record) => primary.save(record),
+    async remove(identity) {
+      await primary.remove(identity);
+      await old.remove(identity);
+    },
+  };
+}

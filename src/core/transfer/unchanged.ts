@@ -1,0 +1,112 @@
+import { stat } from "node:fs/promises";
+import { StrongboxError } from "../errors.js";
+import { compositeChecksum, sha256OfRange, toBase64 } from "./checksum.js";
+import { systemClock } from "./clock.js";
+import { compositeParts, headObject } from "./download.js";
+import { createLimiter } from "./limiter.js";
+import { transferContext } from "./transfer-context.js";
+import type { TransferDeps } from "./upload.js";
+
+/**
+ * "Unchanged" as sync means it: the local file has the same size and the same
+ * SHA-256 as the object's current version (S3's stored checksum; for a
+ * multipart object the composite of the part SHA-256s, its part size read
+ * from part 1). An object without a stored SHA-256 never counts as unchanged.
+ */
+export type Sameness = "same" | "different" | "missing" | "unknown";
+
+export interface SamenessCheck {
+  path: string;
+  key: string;
+  versionId?: string;
+}
+
+export async function compareWithObject(
+  deps: Omit<TransferDeps, "stateStore">,
+  bucket: string,
+  check: SamenessCheck,
+): Promise<Sameness> {
+  const local = await stat(check.path).catch(() => undefined);
+  if (local === undefined || !local.isFile()) return "missing";
+  const ctx = transferContext(deps, bucket, deps.clock ?? systemClock);
+  let head: Awaited<ReturnType<typeof headObject>>;
+  try {
+    head = await headObject(ctx, check.key, check.versionId);
+  } catch (error) {
+    if (error instanceof StrongboxError && error.kind === "not-found") return "missing";
+    throw error;
+  }
+  if (head.size !== local.size) return "different";
+  const stored = head.checksumSha256;
+  if (stored === null) return "unknown";
+  // Composite: "…-N", or a multipart ETag when the server leaves the -N off the checksum.
+  const parts = compositeParts(head);
+  const digest = stored.replace(/-\d+$/, "");
+  if (parts === undefined) {
+    const whole = toBase64(await sha256OfRange(check.path, 0, local.size, deps.signal));
+    return whole === digest ? "same" : "different";
+  }
+  const partSize = (await headObject(ctx, check.key, check.versionId, 1)).size;
+  if (partSize <= 0 || Math.ceil(local.size / partSize) !== parts) return "unknown";
+  const digests: Buffer[] = [];
+  for (let i = 0; i < parts; i++) {
+    const start = i * partSize;
+    digests.push(
+      await sha256OfRange(check.path, start, Math.min(partSize, local.size - start), deps.signal),
+    );
+  }
+  return toBase64(compositeChecksum("sha256", digests)) === digest ? "same" : "different";
+}
+
+/** What S3 says of one object (a read: HEAD), for --dry-run. */
+export async function describeObject(
+  deps: Omit<TransferDeps, "stateStore">,
+  bucket: string,
+  key: string,
+  versionId?: string,
+): Promise<{ size: number; versionId: string | null }> {
+  const ctx = transferContext(deps, bucket, deps.clock ?? systemClock);
+  const head = await headObject(ctx, key, versionId);
+  return { size: head.size, versionId: head.versionId };
+}
+
+const STOPS = new Set(["credentials", "interrupted", "usage"]);
+
+/**
+ * Splits upload jobs into those to send and those already in S3 unchanged.
+ * A role that may not read the bucket (the Uploader) cannot tell: every file
+ * is sent, and `unreadable` says why.
+ */
+export async function partitionUnchanged<Job extends { path: string; key: string }>(
+  deps: Omit<TransferDeps, "stateStore">,
+  bucket: string,
+  jobs: Job[],
+  concurrency = 8,
+): Promise<{ send: Job[]; unchanged: Job[]; unreadable: StrongboxError | undefined }> {
+  const limiter = createLimiter(concurrency);
+  let unreadable: StrongboxError | undefined;
+  const verdicts = await Promise.all(
+    jobs.map((job) =>
+      limiter.run(async (): Promise<Sameness> => {
+        if (unreadable !== undefined) return "unknown";
+        try {
+          return await compareWithObject(deps, bucket, job);
+        } catch (error) {
+          if (error instanceof StrongboxError && error.kind === "access-denied") {
+            unreadable ??= error;
+            return "unknown";
+          }
+          // A lost session or Ctrl-C stops the batch; any other doubt means "send it",
+          // and the upload itself reports what goes wrong with that file.
+          if (error instanceof StrongboxError && STOPS.has(error.kind)) throw error;
+          return "unknown";
+        }
+      }),
+    ),
+  );
+  return {
+    send: jobs.filter((_, i) => verdicts[i] !== "same"),
+    unchanged: jobs.filter((_, i) => verdicts[i] === "same"),
+    unreadable,
+  };
+}
