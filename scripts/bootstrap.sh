@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs everything Strongbox's local stack and tests need, idempotently:
 # npm packages, a Python venv (moto server, checkov), and Go-built tools
-# (OpenTofu, the hashicorp/aws provider, MinIO) cached outside the repository,
+# (OpenTofu, the hashicorp/aws provider, MinIO, toxiproxy) cached outside the repository,
 # prowler in a venv of its own, AWS's event-ruler jars (through Maven), and
 # Debian's Chromium for the page's browser tests.
 # Usage: scripts/bootstrap.sh [node] [python] [prowler] [eventruler] [engine] [tofu] [terraform]
-#   [provider] [minio] [chromium]
+#   [provider] [minio] [toxiproxy] [chromium]
 #   (default: all). `engine` is the one engine `npm start` needs (one already on
 #   PATH when there is one); `tofu` and `terraform` are both, for `npm test`.
 set -euo pipefail
@@ -242,6 +242,14 @@ install_minio() {
   ln -sf "minio-$MINIO_VERSION" "$STRONGBOX_BIN/minio"
 }
 
+# Shopify's toxiproxy: the fault-injecting TCP proxy the fault-table tests put
+# between the CLI and MinIO (resets, stalls, slow links, refused connections).
+install_toxiproxy() {
+  go_build toxiproxy "$STRONGBOX_BIN/toxiproxy-server-$TOXIPROXY_VERSION" github.com/Shopify/toxiproxy/v2 "$TOXIPROXY_VERSION" ./cmd/server \
+    "-X github.com/Shopify/toxiproxy/v2.Version=${TOXIPROXY_VERSION#v}"
+  ln -sf "toxiproxy-server-$TOXIPROXY_VERSION" "$STRONGBOX_BIN/toxiproxy-server"
+}
+
 # apt_install PACKAGE: a Debian package this bootstrap needs (as root; else says what to run).
 # One at a time: two parts of this bootstrap may need apt at once.
 apt_install() {
@@ -302,7 +310,7 @@ for part in node python prowler eventruler; do
     background+=("$part:$!")
   fi
 done
-for part in engine tofu terraform provider minio chromium; do
+for part in engine tofu terraform provider minio toxiproxy chromium; do
   if selected "$part"; then locked "$part" "install_$part"; fi
 done
 for job in "${background[@]}"; do

@@ -6,6 +6,8 @@
 #                                     data in DIR/data, random root credentials, bucket
 #                                     "strongbox-strict" with versioning; writes DIR/lane.env
 #   scripts/minio-lane.sh stop DIR    stop it (the data stays in DIR until you remove it)
+#   scripts/minio-lane.sh restart DIR stop it and start it again on the same port, data and
+#                                     root credentials (role sessions stay valid): a server restart
 #
 # DIR/lane.env (mode 0600) holds STRONGBOX_MINIO_ENDPOINT, STRONGBOX_MINIO_BUCKET,
 # STRONGBOX_MINIO_ROOT_USER and STRONGBOX_MINIO_ROOT_PASSWORD. The three roles are
@@ -15,7 +17,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
-usage() { die "usage: $0 start|stop DIR"; }
+usage() { die "usage: $0 start|stop|restart DIR"; }
 [[ $# -eq 2 ]] || usage
 command=$1
 dir=$2
@@ -43,6 +45,34 @@ s3() {
     "$STRONGBOX_MINIO_ENDPOINT$path" >/dev/null
 }
 
+# minio_launch PORT: runs MinIO on DIR with the root credentials in the environment; waits until ready.
+minio_launch() {
+  local port=$1 binary="$STRONGBOX_BIN/minio"
+  MINIO_ROOT_USER=$STRONGBOX_MINIO_ROOT_USER MINIO_ROOT_PASSWORD=$STRONGBOX_MINIO_ROOT_PASSWORD \
+    MINIO_BROWSER=off MINIO_UPDATE=off MINIO_REGION=us-east-1 \
+    nohup "$binary" server --quiet --address "127.0.0.1:$port" "$dir/data" >>"$dir/minio.log" 2>&1 &
+  echo $! >"$dir/minio.pid"
+  local ready=0
+  for _ in $(seq 1 150); do
+    if curl -fsS "http://127.0.0.1:$port/minio/health/ready" >/dev/null 2>&1; then
+      ready=1
+      break
+    fi
+    kill -0 "$(cat "$dir/minio.pid")" 2>/dev/null || { tail -20 "$dir/minio.log" >&2; die "MinIO exited"; }
+    sleep 0.2
+  done
+  ((ready)) || { minio_stop; die "MinIO did not become ready within 30s (log: $dir/minio.log)"; }
+}
+
+minio_restart() {
+  [[ -f $dir/lane.env ]] || die "no lane in $dir to restart"
+  set -a
+  source "$dir/lane.env"
+  set +a
+  minio_stop
+  minio_launch "${STRONGBOX_MINIO_ENDPOINT##*:}"
+}
+
 minio_start() {
   local port=${STRONGBOX_MINIO_PORT:-9100}
   local binary="$STRONGBOX_BIN/minio"
@@ -64,20 +94,8 @@ STRONGBOX_MINIO_ROOT_USER=$STRONGBOX_MINIO_ROOT_USER
 STRONGBOX_MINIO_ROOT_PASSWORD=$STRONGBOX_MINIO_ROOT_PASSWORD
 ENV
   )
-  MINIO_ROOT_USER=$STRONGBOX_MINIO_ROOT_USER MINIO_ROOT_PASSWORD=$STRONGBOX_MINIO_ROOT_PASSWORD \
-    MINIO_BROWSER=off MINIO_UPDATE=off MINIO_REGION=us-east-1 \
-    nohup "$binary" server --quiet --address "127.0.0.1:$port" "$dir/data" >"$dir/minio.log" 2>&1 &
-  echo $! >"$dir/minio.pid"
-  local ready=0
-  for _ in $(seq 1 150); do
-    if curl -fsS "$STRONGBOX_MINIO_ENDPOINT/minio/health/ready" >/dev/null 2>&1; then
-      ready=1
-      break
-    fi
-    kill -0 "$(cat "$dir/minio.pid")" 2>/dev/null || { tail -20 "$dir/minio.log" >&2; die "MinIO exited"; }
-    sleep 0.2
-  done
-  ((ready)) || { minio_stop; die "MinIO did not become ready within 30s (log: $dir/minio.log)"; }
+  : >"$dir/minio.log"
+  minio_launch "$port"
   s3 PUT "/$bucket" ||
     { minio_stop; die "could not create bucket $bucket"; }
   s3 PUT "/$bucket?versioning=" \
@@ -89,5 +107,6 @@ ENV
 case $command in
   start) minio_start ;;
   stop) minio_stop ;;
+  restart) minio_restart ;;
   *) usage ;;
 esac

@@ -14,6 +14,7 @@ TERRAFORM_VERSION="v1.11.4" # built only when no `terraform` is on PATH
 AWS_PROVIDER_MODULE_VERSION="v1.60.1-0.20260602190131-5f2286d6d836"
 AWS_PROVIDER_VERSION="6.48.0"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
+TOXIPROXY_VERSION="v2.12.0" # the fault-injecting proxy of the fault table (test/integration/faults)
 MOTO_VERSION="5.2.5"
 CHECKOV_VERSION="3.3.30"
 # prowler (PyPI) scans the local stack; its own venv, it pins dependencies of its own.

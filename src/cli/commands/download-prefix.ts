@@ -64,6 +64,7 @@ export async function downloadUnder(
       concurrency: limits.concurrency,
       files: limits.files,
       ...(options.out !== undefined ? { out: options.out } : {}),
+      ...(options.requireChecksum ? { requireChecksum: true } : {}),
     });
     for (const r of results) warnUnverified(deps, r);
     return { ...result, files: results.map((r) => toJson(r)) };

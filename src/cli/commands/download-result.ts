@@ -17,6 +17,8 @@ export interface DownloadCommandOptions {
   /** --exclude / --include in the order given: names below a prefix (a prefix only). */
   select: SelectRule[];
   dryRun: boolean;
+  /** Fail when S3 holds no checksum the bytes can be compared with. */
+  requireChecksum?: boolean;
 }
 
 export interface DownloadedFile {
@@ -47,7 +49,7 @@ export interface DownloadCommandResult {
 export function warnUnverified(deps: CommandDeps, r: DownloadResult): void {
   if (r.verified === "none")
     deps.log.warn(
-      `S3 holds no checksum for ${displayKey(r.key)} that can be compared (SSE-KMS ETag): size checked only.`,
+      `S3 holds no checksum for ${displayKey(r.key)} that can be compared (SSE-KMS ETag): size checked only (--require-checksum makes this a failure).`,
     );
 }
 

@@ -66,6 +66,7 @@ export async function download(
     onEvent: progress.onEvent,
   };
   const versionId = options.versionId === undefined ? {} : { versionId: options.versionId };
+  const strict = options.requireChecksum ? { requireChecksum: true } : {};
   const result: DownloadCommandResult = { files: [], planned: [], unchanged: [], dryRun: false };
   if (target === undefined) {
     try {
@@ -98,6 +99,7 @@ export async function download(
             concurrency,
             out,
             ...versionId,
+            ...strict,
           }),
         ),
       );
@@ -109,6 +111,7 @@ export async function download(
       concurrency,
       out: target.path,
       ...versionId,
+      ...strict,
     });
     warnUnverified(deps, r);
     result.files.push(toJson(r, r.path));
@@ -191,6 +194,7 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
     )
     .option("--concurrency <n>", `ranged requests in flight (default ${DEFAULT_CONCURRENCY})`)
     .option("--files <n>", `files in flight for a prefix (default ${DEFAULT_FILES_IN_FLIGHT})`)
+    .option("--require-checksum", "fail when S3 holds no checksum the bytes can be compared with")
     .addOption(dryRunOption())
     .addOption(roleOption())
     .action(
@@ -202,6 +206,7 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
           concurrency?: string;
           files?: string;
           role?: string;
+          requireChecksum?: boolean;
           dryRun?: boolean;
         },
         cmd: Command,
@@ -218,6 +223,7 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
           role: raw.role === undefined ? undefined : parseRole(raw.role),
           select: [...rules],
           dryRun: raw.dryRun === true,
+          ...(raw.requireChecksum === true ? { requireChecksum: true } : {}),
         };
         return ctx.run(cmd, {
           command: "download",

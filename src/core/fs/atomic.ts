@@ -29,6 +29,15 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
     await rm(temp, { force: true });
     throw err;
   }
+  // The rename itself is made durable too: after a crash the name holds the old or the new file.
+  await syncDir(dir);
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, "r").catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => {});
+  await handle.close();
 }
 
 /** Creates `dir` (and parents) if missing; a directory we create is 0700. */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { open } from "node:fs/promises";
+import { type CrcAlgorithm, createCrc } from "./crc.js";
 
 /** Bytes read per call when hashing: one buffer, reused, so hashing makes no garbage. */
 const HASH_READ_BYTES = 256 * 1024;
@@ -14,19 +15,31 @@ export function sha256OfRange(
   return digestOfRange("sha256", path, start, size, signal);
 }
 
+/** Every checksum S3 may hold for an object (and MD5, which its plain ETags are). */
+export type ChecksumAlgorithm = "sha256" | "md5" | CrcAlgorithm;
+
+function hasher(algorithm: ChecksumAlgorithm): {
+  update(data: Uint8Array): void;
+  digest(): Buffer;
+} {
+  return algorithm === "sha256" || algorithm === "md5"
+    ? createHash(algorithm)
+    : createCrc(algorithm);
+}
+
 /**
  * Digest of `size` bytes of a file from `start`, read into one reused buffer
  * (no allocation per chunk, no listener on `signal`: it is checked between reads).
  * Fewer bytes than `size` means the file changed.
  */
 export async function digestOfRange(
-  algorithm: "sha256" | "md5",
+  algorithm: ChecksumAlgorithm,
   path: string,
   start: number,
   size: number,
   signal?: AbortSignal,
 ): Promise<Buffer> {
-  const hash = createHash(algorithm);
+  const hash = hasher(algorithm);
   if (size === 0) return hash.digest();
   const file = await open(path, "r");
   try {
@@ -72,8 +85,8 @@ const abortError = (signal: AbortSignal) =>
  * S3's checksum of a multipart object: the hash of the concatenated part
  * hashes, base64, then "-N" (the part count).
  */
-export function compositeChecksum(algorithm: "sha256" | "md5", partDigests: Buffer[]): Buffer {
-  const hash = createHash(algorithm);
+export function compositeChecksum(algorithm: ChecksumAlgorithm, partDigests: Buffer[]): Buffer {
+  const hash = hasher(algorithm);
   for (const digest of partDigests) hash.update(digest);
   return hash.digest();
 }

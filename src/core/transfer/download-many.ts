@@ -19,6 +19,8 @@ export interface PrefixDownloadOptions {
   concurrency?: number;
   /** Files in flight at once; all share one connection pool. */
   files?: number;
+  /** Fail each file S3 holds no comparable checksum for. */
+  requireChecksum?: boolean;
   /** Already listed (and filtered) by the caller; absent: every object under the prefix. */
   objects?: ListedObject[];
 }
@@ -106,6 +108,7 @@ export async function downloadPrefix(
               out,
               ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
               ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+              ...(options.requireChecksum ? { requireChecksum: true } : {}),
             }),
           );
         } catch (error) {

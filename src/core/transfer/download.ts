@@ -3,7 +3,7 @@ import { type FileHandle, mkdir, realpath, stat } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
 import { StrongboxError } from "../errors.js";
 import { quoteKey } from "../text/printable.js";
-import { compositeChecksum, digestOfRange, toBase64 } from "./checksum.js";
+import { type ChecksumAlgorithm, compositeChecksum, digestOfRange, toBase64 } from "./checksum.js";
 import { systemClock } from "./clock.js";
 import { hasDotSegments } from "./keys.js";
 import { createLimiter } from "./limiter.js";
@@ -37,9 +37,24 @@ export interface DownloadOptions {
   chunkSize?: number;
   /** Objects at least this large are fetched as parallel ranges. */
   threshold?: number;
+  /** Fail (and keep no file) when S3 holds no checksum the bytes can be compared with. */
+  requireChecksum?: boolean;
 }
 
-export type Verification = "sha256" | "composite-sha256" | "md5" | "composite-md5" | "none";
+export type Verification =
+  | "sha256"
+  | "composite-sha256"
+  | "crc64nvme"
+  | "crc32c"
+  | "composite-crc32c"
+  | "crc32"
+  | "composite-crc32"
+  | "md5"
+  | "composite-md5"
+  | "none";
+
+/** The CRCs S3 may hold besides SHA-256, strongest first. */
+const CRCS = ["crc64nvme", "crc32c", "crc32"] as const;
 
 export interface DownloadResult {
   key: string;
@@ -61,6 +76,8 @@ export interface ObjectHead {
   versionId: string | null;
   checksumSha256: string | null;
   checksumType: string | null;
+  /** x-amz-checksum-crc64nvme / -crc32c / -crc32, when S3 holds one. */
+  crcs: Partial<Record<(typeof CRCS)[number], string>>;
   sse: string | null;
 }
 
@@ -175,6 +192,13 @@ export async function downloadObject(
     const verified =
       (await verifyStreamed(head, aligned, chunkCount, digests, key)) ??
       (await verify(ctx, partial.path, key, head));
+    if (verified === "none" && options.requireChecksum) {
+      throw new VerificationError(
+        "failed",
+        `S3 holds no checksum of ${quoteKey(key)} that its bytes can be compared with (--require-checksum); the partial file was removed.`,
+        { hint: "Download it without --require-checksum to accept a size check only." },
+      );
+    }
     await partial.commit(target);
     emit({ type: "file-done", path: target, key });
     return {
@@ -262,6 +286,12 @@ export async function headObject(
     versionId: headers["x-amz-version-id"] ?? null,
     checksumSha256: headers["x-amz-checksum-sha256"] ?? null,
     checksumType: headers["x-amz-checksum-type"] ?? null,
+    crcs: Object.fromEntries(
+      CRCS.flatMap((crc) => {
+        const value = headers[`x-amz-checksum-${crc}`];
+        return value ? [[crc, value]] : [];
+      }),
+    ),
     sse: headers["x-amz-server-side-encryption"] ?? null,
     partsCount: headers["x-amz-mp-parts-count"] ? Number(headers["x-amz-mp-parts-count"]) : null,
   };
@@ -440,6 +470,23 @@ async function verify(
     if (result === false) throw mismatch("composite SHA-256");
     if (result === true) return "composite-sha256";
   }
+  for (const crc of CRCS) {
+    const value = head.crcs[crc];
+    if (value === undefined) continue;
+    const [digest, count] = value.split("-");
+    const composite =
+      count !== undefined || (head.checksumType === "COMPOSITE" && etagParts !== undefined);
+    if (!composite) {
+      if (toBase64(await digestOfRange(crc, path, 0, head.size)) !== digest)
+        throw mismatch(crc.toUpperCase());
+      return crc;
+    }
+    if (crc === "crc64nvme") continue; // S3 keeps CRC64NVME as a full-object checksum only
+    const parts = Number(count ?? etagParts);
+    const result = await checkComposite(ctx, path, key, head, crc, digest ?? "", parts);
+    if (result === false) throw mismatch(`composite ${crc.toUpperCase()}`);
+    if (result === true) return `composite-${crc}`;
+  }
   // With SSE-KMS the ETag is not an MD5 of the data: nothing to compare.
   if (head.sse === "aws:kms" || head.sse === "aws:kms:dsse") return "none";
   const etag = head.etag.replace(/"/g, "");
@@ -469,7 +516,7 @@ async function checkComposite(
   path: string,
   key: string,
   head: ObjectHead,
-  algorithm: "sha256" | "md5",
+  algorithm: ChecksumAlgorithm,
   expected: string,
   count: number,
 ): Promise<boolean | undefined> {
@@ -494,7 +541,7 @@ async function checkComposite(
 }
 
 async function compositeOf(
-  algorithm: "sha256" | "md5",
+  algorithm: ChecksumAlgorithm,
   path: string,
   sizes: number[],
 ): Promise<string> {

@@ -11,7 +11,13 @@ import {
   type RetryOptions,
 } from "./retry-policy.js";
 import { parseS3Error } from "./s3-xml.js";
-import { type BodyWriter, type HttpResponse, type Transport, TransportError } from "./transport.js";
+import {
+  type BodyWriter,
+  type HttpResponse,
+  ResponseTooLargeError,
+  type Transport,
+  TransportError,
+} from "./transport.js";
 
 /** What a request does, for its error messages. */
 export interface Operation {
@@ -106,6 +112,15 @@ export async function s3Call<T>(
         refusal(ctx, spec.op, { status: res.status, code, message, date: res.headers.date });
     } catch (error) {
       if (error instanceof StrongboxError) throw error;
+      if (error instanceof ResponseTooLargeError) {
+        throw new StrongboxError(
+          "failed",
+          `Could not ${spec.op.doing} "${spec.op.key}": ${error.message}`,
+          {
+            cause: error,
+          },
+        );
+      }
       if (error instanceof TransportError) {
         if (error.kind === "aborted") throw interrupted(error);
         failure = { kind: error.kind };

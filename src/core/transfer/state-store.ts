@@ -78,8 +78,9 @@ export function createFileStateStore(dir: string): StateStore {
       if (text === undefined) return undefined;
       try {
         const record = JSON.parse(text) as ResumeRecord;
-        if (record.version !== 1 || !sameIdentity(record, identity)) return undefined;
-        return record;
+        if (record?.version !== 1 || !sameIdentity(record, identity)) return undefined;
+        // A record that isn't whole (hand-edited, foreign, an older shape) is ignored: start over.
+        return wellFormed(record) ? record : undefined;
       } catch {
         return undefined; // a torn or foreign file: start over
       }
@@ -93,4 +94,25 @@ export function createFileStateStore(dir: string): StateStore {
       await rm(file(identity), { force: true });
     },
   };
+}
+
+const isCount = (n: unknown, min: number) => Number.isSafeInteger(n) && (n as number) >= min;
+
+function wellFormed(record: ResumeRecord): boolean {
+  return (
+    typeof record.uploadId === "string" &&
+    record.uploadId !== "" &&
+    isCount(record.partSize, 1) &&
+    Array.isArray(record.parts) &&
+    record.parts.every(
+      (p) =>
+        typeof p === "object" &&
+        p !== null &&
+        isCount(p.number, 1) &&
+        p.number <= 10_000 &&
+        isCount(p.size, 0) &&
+        typeof p.etag === "string" &&
+        typeof p.checksumSha256 === "string",
+    )
+  );
 }

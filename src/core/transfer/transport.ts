@@ -56,6 +56,21 @@ export interface HttpTransportOptions {
 
 /** Bodies larger than this are cut off (connection dropped) rather than drained by `discard`. */
 const DRAIN_LIMIT_BYTES = 1024 * 1024;
+/**
+ * `text()` reads at most this much: S3's XML answers are far smaller (a full
+ * ListParts page is ~300 KiB), so an endless or huge body can't exhaust memory.
+ */
+export const TEXT_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** The server's answer was too large to be an S3 answer; never retried. */
+export class ResponseTooLargeError extends Error {
+  constructor(limit: number) {
+    super(
+      `The server's answer is larger than ${limit / (1024 * 1024)} MiB, more than any S3 answer; it was refused.`,
+    );
+    this.name = "ResponseTooLargeError";
+  }
+}
 
 /**
  * The real transport: node:http(s) with a keep-alive pool per protocol.
@@ -223,8 +238,20 @@ function wrapResponse(
     headers,
     body: body(),
     async text() {
+      if (Number(headers["content-length"] ?? 0) > TEXT_LIMIT_BYTES) {
+        res.destroy();
+        throw new ResponseTooLargeError(TEXT_LIMIT_BYTES);
+      }
       const chunks: Buffer[] = [];
-      for await (const chunk of body()) chunks.push(Buffer.from(chunk));
+      let total = 0;
+      for await (const chunk of body()) {
+        total += chunk.byteLength;
+        if (total > TEXT_LIMIT_BYTES) {
+          res.destroy();
+          throw new ResponseTooLargeError(TEXT_LIMIT_BYTES);
+        }
+        chunks.push(Buffer.from(chunk));
+      }
       return Buffer.concat(chunks).toString("utf8");
     },
     async discard() {

@@ -13,6 +13,7 @@ import {
   toBase64,
 } from "./checksum.js";
 import { type Clock, systemClock } from "./clock.js";
+import { CREATE_ONLY_HEADERS, completeMultipart } from "./complete.js";
 import { bufferBody, fileBodyFactory } from "./file-body.js";
 import { validateKey } from "./keys.js";
 import { createLimiter, type Limiter } from "./limiter.js";
@@ -23,17 +24,10 @@ import {
   type CallContext,
   interrupted,
   type Operation,
-  refusal,
   S3RequestError,
   s3Call,
 } from "./s3-call.js";
-import {
-  completeMultipartBody,
-  parseListParts,
-  parseS3Error,
-  type ServerPart,
-  xmlText,
-} from "./s3-xml.js";
+import { parseListParts, type ServerPart, xmlText } from "./s3-xml.js";
 import type { RecordedPart, ResumeIdentity, ResumeRecord, StateStore } from "./state-store.js";
 import { transferContext } from "./transfer-context.js";
 import type { Transport } from "./transport.js";
@@ -75,8 +69,7 @@ export interface UploadOptions {
   createOnly?: boolean;
 }
 
-/** The signed header that makes a write create-only. */
-export const CREATE_ONLY_HEADERS: Readonly<Record<string, string>> = { "if-none-match": "*" };
+export { CREATE_ONLY_HEADERS } from "./complete.js";
 
 export interface UploadResult {
   path: string;
@@ -369,9 +362,16 @@ async function multipart(
     await saving;
     await assertUnchanged(identity);
     const parts = planned.map((p) => done.get(p.number) as RecordedPart);
-    const completed = await completeMultipart(ctx, key, uploadId, parts, opts.createOnly);
     const digests = parts.map((p) => Buffer.from(p.checksumSha256, "base64"));
     const checksum = `${toBase64(compositeChecksum("sha256", digests))}-${parts.length}`;
+    const completed = await completeMultipart(
+      ctx,
+      key,
+      uploadId,
+      parts,
+      { checksum, size: identity.size, createOnly: opts.createOnly },
+      (message) => deps.onEvent?.({ type: "note", message }),
+    );
     if (completed.checksum !== undefined && completed.checksum !== checksum) {
       throw new StrongboxError(
         "failed",
@@ -406,11 +406,16 @@ async function multipart(
         hint: "run the same command with --resume to continue (without it, the upload starts over)",
       });
     }
+    // S3 still failing (5xx, SlowDown) after the retry budget: the parts it has are
+    // kept, so "retry later" means "with --resume".
+    const transient =
+      error instanceof S3RequestError &&
+      (error.status >= 500 || error.code === "SlowDown" || error.code === "RequestTimeout");
     if (
       error instanceof StrongboxError &&
       error.kind !== "usage" &&
       !fileChanged &&
-      error.hint === undefined
+      (error.hint === undefined || transient)
     ) {
       throw new StrongboxError(error.kind, error.message, {
         hint: "Run the same command with --resume to continue where it stopped.",
@@ -511,45 +516,6 @@ export async function listAllParts(
     if (!page.truncated || !page.nextMarker || page.nextMarker === marker) return parts;
     marker = page.nextMarker;
   }
-}
-
-export async function completeMultipart(
-  ctx: CallContext,
-  key: string,
-  uploadId: string,
-  parts: RecordedPart[],
-  createOnly: boolean,
-): Promise<{ versionId: string | null; checksum?: string }> {
-  const op: Operation = {
-    action: "CompleteMultipartUpload",
-    key,
-    doing: "complete the upload of",
-  };
-  const xml = completeMultipartBody(
-    parts.map((p) => ({ number: p.number, etag: p.etag, checksumSha256: p.checksumSha256 })),
-  );
-  const { text, headers } = await s3Call(
-    ctx,
-    {
-      op,
-      method: "POST",
-      key,
-      query: { uploadId },
-      headers: {
-        "content-type": "application/xml",
-        "content-length": String(Buffer.byteLength(xml)),
-        ...(createOnly ? CREATE_ONLY_HEADERS : {}),
-      },
-      body: () => xml,
-    },
-    async (res) => ({ text: await res.text(), headers: res.headers }),
-  );
-  // S3 may answer 200 and still fail, with an <Error> body.
-  if (/<Error>/.test(text)) {
-    throw refusal(ctx, op, { status: 200, ...parseS3Error(text) });
-  }
-  const checksum = xmlText(text, "ChecksumSHA256");
-  return { versionId: headers["x-amz-version-id"] ?? null, ...(checksum ? { checksum } : {}) };
 }
 
 /** Best effort, with its own short deadline: it runs after a Ctrl-C, whose signal is already spent. */

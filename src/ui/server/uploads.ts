@@ -1,17 +1,13 @@
 import { z } from "zod";
 import type { Role } from "../../core/roles.js";
+import { compositeChecksum, toBase64 } from "../../core/transfer/checksum.js";
 import { systemClock } from "../../core/transfer/clock.js";
+import { CREATE_ONLY_HEADERS, completeMultipart } from "../../core/transfer/complete.js";
 import { validateKey } from "../../core/transfer/keys.js";
 import type { CallContext } from "../../core/transfer/s3-call.js";
 import { transferContext } from "../../core/transfer/transfer-context.js";
 import type { Transport } from "../../core/transfer/transport.js";
-import {
-  abortQuietly,
-  CREATE_ONLY_HEADERS,
-  completeMultipart,
-  createMultipart,
-  listAllParts,
-} from "../../core/transfer/upload.js";
+import { abortQuietly, createMultipart, listAllParts } from "../../core/transfer/upload.js";
 import { loggingPresigner, sessionOf, type UiContext } from "./context.js";
 
 /**
@@ -135,7 +131,25 @@ export function uploadApi(
     async complete(input) {
       const call = await callContext(input.role);
       const sorted = [...input.parts].sort((a, b) => a.number - b.number);
-      return completeMultipart(call, input.key, input.uploadId, sorted, createOnly(input.role));
+      // What the parts add up to: how a retried Complete whose first answer was lost is checked.
+      const digests = sorted.map((p) => Buffer.from(p.checksumSha256, "base64"));
+      const expected = {
+        checksum: `${toBase64(compositeChecksum("sha256", digests))}-${sorted.length}`,
+        size: sorted.reduce((sum, p) => sum + p.size, 0),
+        createOnly: createOnly(input.role),
+      };
+      const done = await completeMultipart(
+        call,
+        input.key,
+        input.uploadId,
+        sorted,
+        expected,
+        ctx.log,
+      );
+      return {
+        versionId: done.versionId,
+        ...(done.checksum !== undefined ? { checksum: done.checksum } : {}),
+      };
     },
     async abort(input) {
       const call = await callContext(input.role);

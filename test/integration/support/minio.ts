@@ -59,6 +59,8 @@ export interface MinioLane {
   ): Promise<LaneCredentials & { expiration: Date }>;
   /** A CLI configuration pointed at the lane. */
   config(): StrongboxConfig;
+  /** Stops MinIO and starts it again: same port, data and root user (sessions stay valid). */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -218,6 +220,9 @@ export async function startMinioLane(options: { dir?: string } = {}): Promise<Mi
         endpoint,
         forcePathStyle: true,
       };
+    },
+    async restart() {
+      await run("bash", [LANE_SCRIPT, "restart", dir]);
     },
     async stop() {
       if (stopped) return;

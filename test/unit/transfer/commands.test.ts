@@ -173,6 +173,21 @@ describe("upload/download argv → options", () => {
       },
     ],
     [
+      "download a prefix, failing any object S3 holds no comparable checksum for",
+      ["download", "photos/", "--require-checksum"],
+      {
+        key: "photos/",
+        out: undefined,
+        versionId: undefined,
+        concurrency: undefined,
+        files: undefined,
+        role: undefined,
+        select: [],
+        dryRun: false,
+        requireChecksum: true,
+      },
+    ],
+    [
       "download a prefix, some names left out, as a dry run",
       [
         "download",

@@ -45,6 +45,8 @@ export function objectTransport(
     /** This range is always refused (403): the download stops, its partial file stays. */
     denyRangeStart?: number;
     partSize?: number;
+    /** Extra HEAD headers (another checksum, another ETag, no SSE-KMS). */
+    head?: Record<string, string>;
   } = {},
 ): Transport & { requests: HttpRequest[] } {
   const requests: HttpRequest[] = [];
@@ -58,6 +60,7 @@ export function objectTransport(
         "x-amz-version-id": "v1",
         "x-amz-server-side-encryption": "aws:kms",
         ...(opts.checksum ? { "x-amz-checksum-sha256": opts.checksum } : {}),
+        ...opts.head,
       };
       const partNumber = Number(new URL(req.url).searchParams.get("partNumber") ?? 0);
       if (req.method === "HEAD" && partNumber > 0 && opts.partSize) {

@@ -141,6 +141,29 @@ describe("file state store", () => {
     expect(await store.load(identity(dir))).toBeUndefined();
   });
 
+  it("ten resumes of one upload started at once: exactly one holds the lock (no window between creating and owning it)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sb-state-"));
+    const stores = Array.from({ length: 10 }, () => createFileStateStore(join(dir, "transfers")));
+    const outcomes = await Promise.allSettled(stores.map((store) => store.lock(identity(dir))));
+    const held = outcomes.filter((o) => o.status === "fulfilled");
+    expect(held).toHaveLength(1);
+    for (const o of outcomes)
+      if (o.status === "rejected") expect(String(o.reason)).toMatch(/already uploading/);
+    // Nothing but the lock itself is left in the folder.
+    expect((await readdir(join(dir, "transfers"))).every((f) => f.endsWith(".lock"))).toBe(true);
+    await (held[0] as PromiseFulfilledResult<{ release(): Promise<void> }>).value.release();
+  });
+
+  it("a lock file without a pid in it is never taken for a dead holder's", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "sb-state-"));
+    const store = createFileStateStore(join(dir, "transfers"));
+    const first = await store.lock(identity(dir));
+    const [lockFile] = (await readdir(join(dir, "transfers"))).filter((f) => f.endsWith(".lock"));
+    await writeFile(join(dir, "transfers", lockFile ?? ""), "");
+    await expect(store.lock(identity(dir))).rejects.toThrow(/held but holds no pid/);
+    await first.release();
+  });
+
   it("refuses a second lock while the first holder lives, and takes over a dead holder's lock", async () => {
     const dir = await mkdtemp(join(tmpdir(), "sb-state-"));
     const store = createFileStateStore(join(dir, "transfers"));

@@ -12,6 +12,8 @@ import { FileChangedError } from "../../../src/core/transfer/checksum.js";
 import { fileBodyFactory } from "../../../src/core/transfer/file-body.js";
 import {
   createHttpTransport,
+  ResponseTooLargeError,
+  TEXT_LIMIT_BYTES,
   type Transport,
   TransportError,
 } from "../../../src/core/transfer/transport.js";
@@ -290,5 +292,39 @@ describe("the HTTP transport", () => {
       .catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(FileChangedError);
     server.closeAllConnections();
+  });
+});
+
+describe("hostile answers: text() is capped", () => {
+  test("an endless chunked error body is refused at the cap, not read into memory", async () => {
+    let sent = 0;
+    const url = await rawServer((socket) => {
+      socket.write("HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n");
+      const chunk = Buffer.alloc(64 * 1024, 0x3c);
+      const pump = () => {
+        while (!socket.destroyed) {
+          sent += chunk.length;
+          if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString()}\r\n`)) {
+            socket.once("drain", pump);
+            return;
+          }
+        }
+      };
+      pump();
+    });
+    const res = await transport().send({ method: "GET", url, headers: {} });
+    const error = await failure(() => res.text());
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect((error as Error).message).toMatch(/larger than 4 MiB/);
+    // It stopped near the cap (plus what the socket buffers held), not at the end of an endless stream.
+    expect(sent).toBeLessThan(64 * TEXT_LIMIT_BYTES);
+  });
+
+  test("a Content-Length above the cap is refused before reading", async () => {
+    const url = await rawServer((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${TEXT_LIMIT_BYTES + 1}\r\n\r\n<x>`);
+    });
+    const res = await transport().send({ method: "GET", url, headers: {} });
+    expect(await failure(() => res.text())).toBeInstanceOf(ResponseTooLargeError);
   });
 });

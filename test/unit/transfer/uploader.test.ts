@@ -212,6 +212,61 @@ describe("uploader (fake transport)", () => {
     ).rejects.toMatchObject({ kind: "credentials", exitCode: 5 });
   });
 
+  it("multipart: Complete says NoSuchUpload and HEAD shows another object: a clear failure, not success or 'not found'", async () => {
+    const data = Buffer.alloc(11 * MiB, 3);
+    const path = await file(data);
+    const transport = scriptedTransport((req) => {
+      if (req.method === "POST" && req.url.searchParams.has("uploads"))
+        return response(
+          200,
+          "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
+        );
+      if (req.method === "PUT")
+        return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
+      if (req.method === "POST")
+        return response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>");
+      if (req.method === "HEAD")
+        return response(200, "", {
+          "content-length": String(data.length),
+          "x-amz-checksum-sha256": "c29tZW9uZSBlbHNlJ3Mgb2JqZWN0IGNoZWNrc3VtIQ==-3",
+        });
+      return response(500);
+    });
+    const error = await uploadFile(
+      { presigner: presigner([]), role: "admin", transport, stateStore: memoryStore(), clock },
+      { path, key: "lost.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StrongboxError);
+    expect((error as StrongboxError).message).toBe(
+      'The upload of "lost.bin" was not completed: S3 answered NoSuchUpload, and the object under that key is not this file.',
+    );
+    expect(transport.seen.filter((r) => r.method === "HEAD")).toHaveLength(1);
+  });
+
+  it("multipart: an Uploader whose Complete says NoSuchUpload while ListParts still lists the upload fails (S3 did not complete it)", async () => {
+    const data = Buffer.alloc(11 * MiB, 4);
+    const path = await file(data);
+    const transport = scriptedTransport((req) => {
+      if (req.method === "POST" && req.url.searchParams.has("uploads"))
+        return response(
+          200,
+          "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
+        );
+      if (req.method === "PUT")
+        return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
+      if (req.method === "POST")
+        return response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>");
+      if (req.method === "GET") return response(200, "<ListPartsResult></ListPartsResult>");
+      return response(500);
+    });
+    const error = await uploadFile(
+      { presigner: presigner([]), role: "uploader", transport, stateStore: memoryStore(), clock },
+      { path, key: "lost.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
+    ).catch((e: unknown) => e);
+    expect((error as StrongboxError).message).toMatch(/was not completed/);
+    expect(transport.seen.some((r) => r.method === "HEAD")).toBe(false);
+  });
+
   it("multipart: declares SHA256, sends each part with its checksum, completes in order with the composite", async () => {
     const data = Buffer.alloc(12 * MiB, 7);
     data.fill(9, 5 * MiB);

@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/*
+ * Shopify's toxiproxy (built by `scripts/bootstrap.sh toxiproxy`): a TCP proxy
+ * whose faults ("toxics") are added and removed through its HTTP API while
+ * connections are open. The fault-table tests put one proxy between the
+ * transfer engine and the MinIO lane.
+ */
+
+export const TOXIPROXY_BINARY = join(
+  process.env.STRONGBOX_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "strongbox"),
+  "bin/toxiproxy-server",
+);
+
+/** Toxic types of toxiproxy 2.12 and their attributes (see its README). */
+export type ToxicSpec =
+  | { type: "reset_peer"; attributes: { timeout: number } }
+  | { type: "timeout"; attributes: { timeout: number } }
+  | { type: "bandwidth"; attributes: { rate: number } }
+  | { type: "latency"; attributes: { latency: number; jitter?: number } }
+  | { type: "limit_data"; attributes: { bytes: number } }
+  | { type: "slicer"; attributes: { average_size: number; size_variation: number; delay: number } };
+
+/** "upstream": client → server (request bodies); "downstream": server → client (responses). */
+export type Direction = "upstream" | "downstream";
+
+export interface ToxicProxy {
+  /** http://127.0.0.1:PORT: where clients connect instead of the upstream. */
+  endpoint: string;
+  addToxic(name: string, stream: Direction, spec: ToxicSpec): Promise<void>;
+  removeToxic(name: string): Promise<void>;
+  /** Removes every toxic and re-enables the proxy. */
+  reset(): Promise<void>;
+  /** Disabled: the listener closes and open connections drop (clients get "connection refused"). */
+  setEnabled(enabled: boolean): Promise<void>;
+}
+
+export interface Toxiproxy {
+  /** A proxy on a free loopback port in front of `upstream` (host:port). */
+  proxy(name: string, upstream: string): Promise<ToxicProxy>;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts toxiproxy-server on a free loopback port. Fails loudly when it is not built. */
+export async function startToxiproxy(): Promise<Toxiproxy> {
+  if (!existsSync(TOXIPROXY_BINARY)) {
+    throw new Error(
+      `toxiproxy is not built (${TOXIPROXY_BINARY} missing): run \`bash scripts/bootstrap.sh toxiproxy\``,
+    );
+  }
+  const port = await freePort();
+  const api = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(
+    TOXIPROXY_BINARY,
+    ["-host", "127.0.0.1", "-port", String(port)],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, LOG_LEVEL: "error" },
+    },
+  );
+  let log = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    log = (log + chunk.toString("utf8")).slice(-4000);
+  });
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+
+  const call = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${api}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`toxiproxy ${method} ${path}: HTTP ${res.status} ${text}`);
+    return text === "" ? undefined : JSON.parse(text);
+  };
+
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    try {
+      await call("GET", "/version");
+      break;
+    } catch (error) {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill("SIGKILL");
+        throw new Error(`toxiproxy-server did not start: ${(error as Error).message} ${log}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  return {
+    async proxy(name, upstream) {
+      const listenPort = await freePort();
+      const listen = `127.0.0.1:${listenPort}`;
+      await call("POST", "/proxies", { name, listen, upstream, enabled: true });
+      const path = `/proxies/${encodeURIComponent(name)}`;
+      const setEnabled = async (enabled: boolean) => {
+        await call("POST", path, { listen, upstream, enabled });
+      };
+      return {
+        endpoint: `http://${listen}`,
+        async addToxic(toxic, stream, spec) {
+          await call("POST", `${path}/toxics`, {
+            name: toxic,
+            type: spec.type,
+            stream,
+            toxicity: 1,
+            attributes: spec.attributes,
+          });
+        },
+        async removeToxic(toxic) {
+          await call("DELETE", `${path}/toxics/${encodeURIComponent(toxic)}`);
+        },
+        async reset() {
+          const toxics = (await call("GET", `${path}/toxics`)) as Array<{ name: string }>;
+          for (const t of toxics)
+            await call("DELETE", `${path}/toxics/${encodeURIComponent(t.name)}`);
+          await setEnabled(true);
+        },
+        setEnabled,
+      };
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+    },
+  };
+}
