@@ -2,12 +2,14 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
+    // Each run's temporary folders live in one folder, removed at the end.
+    globalSetup: ["test/support/tmp-root.ts"],
     projects: [
       {
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
-          // Not a speed bar: a few tests evaluate the whole access contract (231 cells)
+          // Not a speed bar: a few tests evaluate the whole access contract (275 cells)
           // through iam-simulate, which takes several seconds on 2 busy cores.
           testTimeout: 60_000,
         },
