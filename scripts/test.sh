@@ -30,11 +30,7 @@ check "typescript of the page (no Node-only imports)" tsc -p tsconfig.page.json
 vitest_check "unit tests" unit
 
 tofu_version=$(engine_version tofu)
-check "tofu $tofu_version fmt -check" tofu fmt -check -recursive -diff infra
-for dir in infra/modules/strongbox infra/envs/aws infra/envs/local; do
-  check "tofu $tofu_version validate $dir" engine_offline tofu "$dir" validate
-done
-check "tofu $tofu_version test (module tests, mocked provider)" engine_offline tofu infra/modules/strongbox test
+engine_offline_checks tofu check
 check "provider schema has every aws_* type infra/ uses" schema_check
 check "schema check fails on a type from a trimmed-away service" schema_check_catches_a_trimmed_service
 check "checkov over infra/ (zero failures)" checkov_scan

@@ -71,6 +71,20 @@ PY
   return $status
 }
 
+# engine_offline_checks ENGINE CHECK...: fmt, validate of the module and both
+# envs, and the module tests with ENGINE, each through CHECK (`check`, or
+# `lane_check LANE` inside a lane) followed by the check's name and command.
+engine_offline_checks() {
+  local engine=$1 version dir
+  shift
+  version=$(engine_version "$engine")
+  "$@" "$engine $version fmt -check" "$engine" fmt -check -recursive -diff infra
+  for dir in infra/modules/strongbox infra/envs/aws infra/envs/local; do
+    "$@" "$engine $version validate $dir" engine_offline "$engine" "$dir" validate
+  done
+  "$@" "$engine $version test (module tests, mocked provider)" engine_offline "$engine" infra/modules/strongbox test
+}
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # engine_lane ENGINE: in a background lane, every Terraform check for ENGINE —
@@ -78,13 +92,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # local stack round trip on a moto server of its own: apply, a plan right after
 # with no changes, destroy, and nothing left behind.
 engine_lane() {
-  local engine=$1 lane=$1 version dir port endpoint stack="$results/stack-$1"
+  local engine=$1 lane=$1 version port endpoint stack="$results/stack-$1"
   version=$(engine_version "$engine")
-  lane_check "$lane" "$engine $version fmt -check" "$engine" fmt -check -recursive -diff infra
-  for dir in infra/modules/strongbox infra/envs/aws infra/envs/local; do
-    lane_check "$lane" "$engine $version validate $dir" engine_offline "$engine" "$dir" validate
-  done
-  lane_check "$lane" "$engine $version test (module tests, mocked provider)" engine_offline "$engine" infra/modules/strongbox test
+  engine_offline_checks "$engine" lane_check "$lane"
   port=$(free_port)
   endpoint="http://127.0.0.1:$port"
   moto_start "$stack" "$port" && moto_wait "$stack" "$port"
