@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
+import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
-import { systemClock } from "./clock.js";
 import { type DownloadDeps, type DownloadResult, downloadObject } from "./download.js";
 import { createLimiter } from "./limiter.js";
 import { DEFAULT_FILES_IN_FLIGHT } from "./part-plan.js";

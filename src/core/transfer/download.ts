@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { type FileHandle, mkdir, realpath, stat } from "node:fs/promises";
 import { dirname, relative, resolve, sep } from "node:path";
+import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import { quoteKey } from "../text/printable.js";
 import { type ChecksumAlgorithm, compositeChecksum, digestOfRange, toBase64 } from "./checksum.js";
-import { systemClock } from "./clock.js";
 import { hasDotSegments } from "./keys.js";
 import { createLimiter } from "./limiter.js";
 import {

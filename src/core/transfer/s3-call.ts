@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
 import { S3RequestError, type StrongboxAction, s3RequestError } from "../aws-errors.js";
+import type { Clock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner, PresignMethod } from "../presign.js";
 import type { Role } from "../roles.js";
-import type { Clock } from "./clock.js";
 import {
   type AttemptFailure,
   DEFAULT_RETRY,

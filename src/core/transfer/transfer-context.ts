@@ -1,4 +1,4 @@
-import type { Clock } from "./clock.js";
+import type { Clock } from "../clock.js";
 import type { CallContext } from "./s3-call.js";
 import { sessionGuard } from "./session-guard.js";
 import type { TransferDeps } from "./upload.js";

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
+import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import { compositeChecksum, sha256OfRange, toBase64 } from "./checksum.js";
-import { systemClock } from "./clock.js";
 import { compositeParts, headObject } from "./download.js";
 import { createLimiter } from "./limiter.js";
 import { transferContext } from "./transfer-context.js";

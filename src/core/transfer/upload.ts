@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { type lstat, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { isAlreadyExists } from "../aws-errors.js";
+import { type Clock, systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner } from "../presign.js";
 import type { Role } from "../roles.js";
@@ -12,7 +13,6 @@ import {
   sha256OfRange,
   toBase64,
 } from "./checksum.js";
-import { type Clock, systemClock } from "./clock.js";
 import { CREATE_ONLY_HEADERS, completeMultipart } from "./complete.js";
 import { bufferBody, fileBodyFactory } from "./file-body.js";
 import { validateKey } from "./keys.js";

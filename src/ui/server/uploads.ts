@@ -1,7 +1,7 @@
 import { z } from "zod";
+import { systemClock } from "../../core/clock.js";
 import type { Role } from "../../core/roles.js";
 import { compositeChecksum, toBase64 } from "../../core/transfer/checksum.js";
-import { systemClock } from "../../core/transfer/clock.js";
 import { CREATE_ONLY_HEADERS, completeMultipart } from "../../core/transfer/complete.js";
 import { validateKey } from "../../core/transfer/keys.js";
 import type { CallContext } from "../../core/transfer/s3-call.js";

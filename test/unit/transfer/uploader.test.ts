@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
+import type { Clock } from "../../../src/core/clock.js";
 import { StrongboxError } from "../../../src/core/errors.js";
 import type { Presigner, PresignRequest } from "../../../src/core/presign.js";
-import type { Clock } from "../../../src/core/transfer/clock.js";
 import { MiB } from "../../../src/core/transfer/part-plan.js";
 import type {
   RecordLock,
