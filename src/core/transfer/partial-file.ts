@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { writeFileAtomic } from "../fs/atomic.js";
+import { writeJsonAtomic } from "../fs/atomic.js";
 import { acquirePidLock, type PidLock } from "../fs/pid-lock.js";
 import {
   checkOwnFile,
@@ -11,6 +11,14 @@ import {
   openOwnFile,
   readOwnFile,
 } from "../fs/private.js";
+import { digestOfRange } from "./checksum.js";
+import {
+  type PartialDownload,
+  type PartialIdentity,
+  type PartialStore,
+  rangeLength,
+  sameIdentity,
+} from "./partial-store.js";
 
 /**
  * The files of a download in progress, next to its target: the partial file
@@ -25,16 +33,6 @@ import {
  */
 export const PARTIAL_SUFFIX = ".strongbox-partial";
 
-/** What a partial file must match to be continued. */
-export interface PartialIdentity {
-  bucket: string;
-  key: string;
-  versionId: string | null;
-  etag: string;
-  size: number;
-  chunkSize: number;
-}
-
 interface PartialRecord extends PartialIdentity {
   version: 1;
   done: number[];
@@ -42,24 +40,9 @@ interface PartialRecord extends PartialIdentity {
   digests?: Record<string, string>;
 }
 
-export interface PartialDownload {
-  readonly path: string;
-  readonly fh: FileHandle;
-  /** Ranges on disk (whose bytes still match their digest) and every range fetched since. */
-  readonly done: Set<number>;
-  readonly digests: Map<number, string>;
-  /** Ranges kept from an earlier run. */
-  readonly kept: number;
-  /** Ranges an earlier run recorded whose bytes changed on disk (or had no digest): fetched again. */
-  readonly discarded: number;
-  /** Records the ranges done so far (data synced first, then the claim that it is there). */
-  save(): Promise<void>;
-  /** Waits for the saves under way. */
-  settled(): Promise<void>;
-  /** The bytes are verified: sync, rename onto `target`, drop the record and the lock. */
-  commit(target: string): Promise<void>;
-  /** Stop: close and unlock, keeping the files to resume from (or removing them: bad bytes). */
-  abandon(removeFiles: boolean): Promise<void>;
+/** Partial downloads as files next to their target (the CLI's store). */
+export function createFilePartialStore(options: OwnerOptions = {}): PartialStore {
+  return { open: (target, identity) => openPartial(target, identity, options) };
 }
 
 export async function openPartial(
@@ -92,7 +75,7 @@ export async function openPartial(
       for (const index of new Set(previous.done)) {
         const recorded = previous.digests?.[String(index)];
         const start = index * identity.chunkSize;
-        const length = Math.min(identity.chunkSize, identity.size - start);
+        const length = rangeLength(identity, index);
         if (
           recorded !== undefined &&
           length > 0 &&
@@ -129,12 +112,15 @@ function partialDownload(
 ): PartialDownload {
   let saving: Promise<void> = Promise.resolve();
   return {
-    path,
-    fh,
     done,
     digests,
     kept: done.size,
     discarded,
+    write: async (buffers, position) => {
+      await fh.writev(buffers, position);
+    },
+    // Through the path, as any reader of the finished file would see it.
+    digest: (algorithm, start, length) => digestOfRange(algorithm, path, start, length),
     save() {
       const record: PartialRecord = {
         version: 1,
@@ -144,7 +130,7 @@ function partialDownload(
       };
       saving = saving.then(async () => {
         await fh.datasync();
-        await writeFileAtomic(recordPath, JSON.stringify(record));
+        await writeJsonAtomic(recordPath, record);
       });
       return saving;
     },
@@ -172,14 +158,6 @@ function partialDownload(
     },
   };
 }
-
-const sameIdentity = (a: PartialIdentity, b: PartialIdentity) =>
-  a.bucket === b.bucket &&
-  a.key === b.key &&
-  a.versionId === b.versionId &&
-  a.etag === b.etag &&
-  a.size === b.size &&
-  a.chunkSize === b.chunkSize;
 
 function parseRecord(text: string | undefined): PartialRecord | undefined {
   if (text === undefined) return undefined;

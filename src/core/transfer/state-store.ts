@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic.js";
+import { ensurePrivateDir, writeJsonAtomic } from "../fs/atomic.js";
 import { acquirePidLock } from "../fs/pid-lock.js";
 import { checkOwnFile, readOwnFile } from "../fs/private.js";
 import type { RecordedPart } from "./resume.js";
@@ -88,7 +88,7 @@ export function createFileStateStore(dir: string): StateStore {
     async save(record) {
       const target = file(record);
       await checkOwnFile(target);
-      await writeFileAtomic(target, JSON.stringify(record));
+      await writeJsonAtomic(target, record);
     },
     async remove(identity) {
       await rm(file(identity), { force: true });

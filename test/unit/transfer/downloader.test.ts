@@ -3,8 +3,9 @@ import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createCrc } from "../../../src/core/transfer/crc.js";
-import { downloadObject, resolveTarget } from "../../../src/core/transfer/download.js";
+import { downloadObject } from "../../../src/core/transfer/download.js";
 import { MiB } from "../../../src/core/transfer/part-plan.js";
+import { resolveTarget } from "../../../src/core/transfer/safe-path.js";
 import { clock, objectTransport, presigner, sha256, workdir } from "./download-fixtures.js";
 
 describe("downloader (fake transport)", () => {
