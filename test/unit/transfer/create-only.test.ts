@@ -9,7 +9,15 @@ import type { PresignRequest } from "../../../src/core/presign.js";
 import { MiB } from "../../../src/core/transfer/part-plan.js";
 import { uploadFile } from "../../../src/core/transfer/upload.js";
 import { uploadPaths } from "../../../src/core/transfer/upload-many.js";
-import { file, memoryStore, presigner, response, scriptedTransport } from "./upload-fixtures.js";
+import {
+  file,
+  initiated,
+  isCreate,
+  memoryStore,
+  presigner,
+  response,
+  scriptedTransport,
+} from "./upload-fixtures.js";
 
 /*
  * Create-only uploads (the Uploader's rule): the single PUT and the Complete
@@ -64,12 +72,7 @@ describe("create-only uploads", () => {
     const data = Buffer.alloc(11 * MiB, 3);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-7</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("up-7");
       if (req.method === "PUT") return response(200, "", { etag: '"e"' });
       if (req.method === "POST") return response(412, PRECONDITION);
       if (req.method === "DELETE") return response(204);
@@ -110,12 +113,7 @@ describe("create-only uploads", () => {
     const data = Buffer.alloc(6 * MiB, 1);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>u</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("u");
       if (req.method === "PUT") return response(200, "", { etag: '"e"' });
       if (req.method === "POST") {
         return response(

@@ -87,3 +87,11 @@ export async function file(bytes: Buffer): Promise<string> {
   await writeFile(path, bytes);
   return path;
 }
+
+/** The request that starts a multipart upload, and S3's answer to it. */
+export const isCreate = (req: Seen) => req.method === "POST" && req.url.searchParams.has("uploads");
+export const initiated = (uploadId: string) =>
+  response(
+    200,
+    `<InitiateMultipartUploadResult><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`,
+  );

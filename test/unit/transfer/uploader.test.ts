@@ -8,7 +8,15 @@ import { MiB } from "../../../src/core/transfer/part-plan.js";
 import type { ResumeRecord, StateStore } from "../../../src/core/transfer/state-store.js";
 import { type TransferEvent, uploadFile } from "../../../src/core/transfer/upload.js";
 import { SourceChangedError } from "../../../src/core/transfer/upload-source.js";
-import { file, memoryStore, presigner, response, scriptedTransport } from "./upload-fixtures.js";
+import {
+  file,
+  initiated,
+  isCreate,
+  memoryStore,
+  presigner,
+  response,
+  scriptedTransport,
+} from "./upload-fixtures.js";
 
 const sleeps: number[] = [];
 const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms) };
@@ -125,11 +133,7 @@ describe("uploader (fake transport)", () => {
     const data = Buffer.alloc(11 * MiB, 3);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads"))
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
-        );
+      if (isCreate(req)) return initiated("up-1");
       if (req.method === "PUT")
         return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
       if (req.method === "POST")
@@ -156,11 +160,7 @@ describe("uploader (fake transport)", () => {
     const data = Buffer.alloc(11 * MiB, 4);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads"))
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
-        );
+      if (isCreate(req)) return initiated("up-1");
       if (req.method === "PUT")
         return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
       if (req.method === "POST")
@@ -181,12 +181,7 @@ describe("uploader (fake transport)", () => {
     data.fill(9, 5 * MiB);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("up-1");
       if (req.method === "PUT")
         return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
       if (req.method === "POST")
@@ -280,12 +275,7 @@ describe("uploader (fake transport)", () => {
   it("refuses a file that changed between the checksum pass and the send", async () => {
     const path = await file(Buffer.alloc(6 * MiB, 1));
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-2</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("up-2");
       return response(204);
     });
     let changed = false;
@@ -326,12 +316,7 @@ describe("uploader (fake transport)", () => {
     // Every look at the clock costs 10 s: the 90 s session ends after a few parts.
     const tickingClock: Clock = { now: () => (t += 10_000), sleep: async () => {} };
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-3</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("up-3");
       if (req.method === "PUT") return response(200, "", { etag: '"e"' });
       return response(500);
     });
