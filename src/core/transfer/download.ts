@@ -9,11 +9,18 @@ import {
   DEFAULT_PART_SIZE,
 } from "./part-plan.js";
 import { createFilePartialStore } from "./partial-file.js";
+import type { PartialDownload, PartialStore } from "./partial-store.js";
 import type { CallContext } from "./s3-call.js";
-import { getObjectRange, headObject } from "./s3-transfer.js";
+import { getObjectRange, getWholeObject, headObject } from "./s3-transfer.js";
 import { resolveTarget } from "./safe-path.js";
 import { transferContext } from "./transfer-context.js";
-import type { DownloadDeps, DownloadOptions, DownloadResult } from "./transfer-types.js";
+import type {
+  DownloadDeps,
+  DownloadOptions,
+  DownloadResult,
+  ObjectHead,
+  Verification,
+} from "./transfer-types.js";
 import {
   alignedPartSize,
   requireChecksumError,
@@ -55,15 +62,14 @@ export async function downloadObject(
       `The key ${quoteKey(key)} has "." or ".." segments, which no URL can carry intact.`,
     );
   }
-  const head = await headObject(ctx, key, options.versionId);
-  const version = head.versionId ?? undefined;
-  const partSize = (n: number) =>
-    headObject(ctx, key, version, n).then(
-      (part) => part.size,
-      () => undefined,
-    );
-
   const threshold = options.threshold ?? DEFAULT_MULTIPART_THRESHOLD;
+  const partials = deps.partials ?? createFilePartialStore();
+  if (options.size !== undefined && options.size < threshold) {
+    return downloadWhole(ctx, deps, options, target, partials, started);
+  }
+  const head = await headObject(ctx, key, options.versionId);
+  const partSize = partSizeOf(ctx, key, head);
+
   // When the ranges are the object's parts, each range's SHA-256 is computed as
   // it streams in, and the composite check needs no second read of the file.
   const aligned = await alignedPartSize(head, partSize);
@@ -73,15 +79,7 @@ export async function downloadObject(
   const chunkCount = head.size === 0 ? 0 : Math.ceil(head.size / chunkSize);
   const ranged = chunkCount > 1 || head.size >= threshold;
 
-  const partials = deps.partials ?? createFilePartialStore();
-  const partial = await partials.open(target, {
-    bucket: options.bucket,
-    key,
-    versionId: head.versionId,
-    etag: head.etag,
-    size: head.size,
-    chunkSize,
-  });
+  const partial = await partials.open(target, identityOf(options, head, chunkSize));
   const { done, digests } = partial;
   const emit = deps.onEvent ?? (() => {});
   emit({ type: "file-start", path: target, key, size: head.size });
@@ -104,7 +102,6 @@ export async function downloadObject(
       });
       onBytes(resumedBytes);
     }
-    if (partial.kept === 0 && ranged) await partial.save();
 
     const limiter = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
     const local = new AbortController();
@@ -115,24 +112,25 @@ export async function downloadObject(
       const todo: number[] = [];
       for (let i = 0; i < chunkCount; i++) if (!done.has(i)) todo.push(i);
       await runAll(
-        todo.map(
-          (index) => () =>
-            limiter.run(async () => {
-              const start = index * chunkSize;
-              const length = Math.min(chunkSize, head.size - start);
-              const digest = await getObjectRange(
-                chunkCtx,
-                key,
-                head,
-                ranged ? { start, length } : undefined,
-                partial.write,
-                onBytes,
-              );
-              digests.set(index, digest);
-              done.add(index);
-              if (ranged) await partial.save();
-            }),
-        ),
+        todo.map((index) => async () => {
+          const start = index * chunkSize;
+          const length = Math.min(chunkSize, head.size - start);
+          // The request slot is free again once the bytes are written: the
+          // next range starts while this one's record is saved.
+          const digest = await limiter.run(() =>
+            getObjectRange(
+              chunkCtx,
+              key,
+              head,
+              ranged ? { start, length } : undefined,
+              partial.write,
+              onBytes,
+            ),
+          );
+          digests.set(index, digest);
+          done.add(index);
+          if (ranged) await partial.save();
+        }),
         () => local.abort(),
       );
       await partial.settled();
@@ -148,25 +146,136 @@ export async function downloadObject(
       deps.signal?.removeEventListener("abort", onUserAbort);
     }
 
-    const verified =
-      verifyStreamed(head, aligned, chunkCount, digests, key) ??
-      (await verifyBytes({ key, head, partSize, digest: partial.digest }));
-    if (verified === "none" && options.requireChecksum) throw requireChecksumError(key);
-    await partial.commit(target);
+    const verified = await verifyAndCommit(partial, target, options, {
+      head,
+      aligned,
+      chunkCount,
+      partSize,
+    });
     emit({ type: "file-done", path: target, key });
-    return {
-      key,
-      versionId: head.versionId,
-      path: target,
-      size: head.size,
-      etag: head.etag,
-      checksum: head.checksumSha256,
-      verified,
-      resumed: partial.kept > 0,
-      seconds: (clock.now() - started) / 1000,
-    };
+    return resultOf(options, target, head, verified, partial.kept > 0, clock.now() - started);
   } catch (error) {
     await partial.abandon(error instanceof VerificationError);
     throw error;
   }
+}
+
+/**
+ * An object known to be small (its size came with the listing): one GET, no
+ * HEAD first. The GET's headers carry what HEAD would (checksums included), so
+ * verification is the same, and fails closed the same way.
+ */
+async function downloadWhole(
+  ctx: CallContext,
+  deps: DownloadDeps,
+  options: DownloadOptions,
+  target: string,
+  partials: PartialStore,
+  started: number,
+): Promise<DownloadResult> {
+  const { key } = options;
+  const emit = deps.onEvent ?? (() => {});
+  let partial: PartialDownload | undefined;
+  let first: ObjectHead | undefined;
+  try {
+    const got = await getWholeObject(
+      ctx,
+      key,
+      options.versionId,
+      async (head) => {
+        if (first === undefined || partial === undefined) {
+          first = head;
+          partial = await partials.open(target, identityOf(options, head, Math.max(1, head.size)));
+          emit({ type: "file-start", path: target, key, size: head.size });
+        } else if (head.etag !== first.etag || head.size !== first.size) {
+          // A retry met another object under the key: the bytes so far are not its.
+          throw new StrongboxError(
+            "failed",
+            `${quoteKey(key)} changed while it was being downloaded.`,
+            { hint: "Run the command again." },
+          );
+        }
+        return partial.write;
+      },
+      (delta) => emit({ type: "bytes", key, delta }),
+    );
+    const opened = partial as PartialDownload;
+    const { head } = got;
+    const chunkCount = head.size === 0 ? 0 : 1;
+    if (chunkCount === 1) opened.digests.set(0, got.digest);
+    const partSize = partSizeOf(ctx, key, head);
+    const verified = await verifyAndCommit(opened, target, options, {
+      head,
+      aligned: undefined,
+      chunkCount,
+      partSize,
+    });
+    emit({ type: "file-done", path: target, key });
+    return resultOf(options, target, head, verified, false, ctx.clock.now() - started);
+  } catch (error) {
+    await partial?.abandon(error instanceof VerificationError);
+    if (deps.signal?.aborted) {
+      throw new StrongboxError("interrupted", "The download was interrupted.");
+    }
+    throw error;
+  }
+}
+
+/** The sizes of the object's parts, as S3 reports them (undefined when it can't tell). */
+const partSizeOf = (ctx: CallContext, key: string, head: ObjectHead) => (n: number) =>
+  headObject(ctx, key, head.versionId ?? undefined, n).then(
+    (part) => part.size,
+    () => undefined,
+  );
+
+const identityOf = (options: DownloadOptions, head: ObjectHead, chunkSize: number) => ({
+  bucket: options.bucket,
+  key: options.key,
+  versionId: head.versionId,
+  etag: head.etag,
+  size: head.size,
+  chunkSize,
+});
+
+/** Verified (from the digests taken in flight, else by reading the bytes again), then renamed onto `target`. */
+async function verifyAndCommit(
+  partial: PartialDownload,
+  target: string,
+  options: DownloadOptions,
+  got: {
+    head: ObjectHead;
+    aligned: number | undefined;
+    chunkCount: number;
+    partSize: (n: number) => Promise<number | undefined>;
+  },
+): Promise<Verification> {
+  const { head, partSize } = got;
+  const { key } = options;
+  const verified =
+    verifyStreamed(head, got.aligned, got.chunkCount, partial.digests, key) ??
+    (await verifyBytes({ key, head, partSize, digest: partial.digest }));
+  if (verified === "none" && options.requireChecksum) throw requireChecksumError(key);
+  await partial.commit(target);
+  return verified;
+}
+
+function resultOf(
+  options: DownloadOptions,
+  target: string,
+  head: ObjectHead,
+  verified: Verification,
+  resumed: boolean,
+  ms: number,
+): DownloadResult {
+  return {
+    key: options.key,
+    versionId: head.versionId,
+    path: target,
+    size: head.size,
+    etag: head.etag,
+    checksum: head.checksumSha256,
+    verified,
+    resumed,
+    seconds: ms / 1000,
+  };
 }

@@ -41,14 +41,19 @@ interface PartialRecord extends PartialIdentity {
 }
 
 /** Partial downloads as files next to their target (the CLI's store). */
-export function createFilePartialStore(options: OwnerOptions = {}): PartialStore {
+export function createFilePartialStore(
+  options: OwnerOptions & {
+    /** Sync each target's folder here, later (a batch), instead of after each file. */
+    folders?: FolderSync;
+  } = {},
+): PartialStore {
   return { open: (target, identity) => openPartial(target, identity, options) };
 }
 
 export async function openPartial(
   target: string,
   identity: PartialIdentity,
-  options: OwnerOptions = {},
+  options: OwnerOptions & { folders?: FolderSync } = {},
 ): Promise<PartialDownload> {
   const path = `${target}${PARTIAL_SUFFIX}`;
   const recordPath = `${path}.json`;
@@ -92,13 +97,31 @@ export async function openPartial(
       fh = await createExclusive(path);
       await fh.truncate(identity.size);
     }
-    return partialDownload(path, recordPath, fh, identity, done, digests, discarded, lock);
+    return partialDownload(
+      path,
+      recordPath,
+      fh,
+      identity,
+      done,
+      digests,
+      discarded,
+      lock,
+      options.folders,
+    );
   } catch (error) {
     await fh?.close().catch(() => {});
     await lock.release();
     throw error;
   }
 }
+
+/**
+ * A range's record is saved at most this often (the first at once): each save
+ * is an fdatasync of the partial, then an fsync'd record and its folder. A
+ * crash loses at most the ranges of the last interval; a stop (error, Ctrl-C)
+ * saves them all.
+ */
+const SAVE_INTERVAL_MS = 1000;
 
 function partialDownload(
   path: string,
@@ -109,8 +132,36 @@ function partialDownload(
   digests: Map<number, string>,
   discarded: number,
   lock: PidLock,
+  folders: FolderSync | undefined,
 ): PartialDownload {
   let saving: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | undefined;
+  let lastSave = Number.NEGATIVE_INFINITY;
+  /** Ranges in the record on disk; undefined until this run asked for a record (ranged downloads do). */
+  let recorded: number | undefined;
+  /**
+   * One save after those under way; calls meanwhile join it. The ranges it
+   * records are taken before the sync, so the record never claims a range
+   * whose bytes were not on disk first.
+   */
+  const saveNow = (): Promise<void> => {
+    if (queued) return queued;
+    lastSave = Date.now();
+    queued = saving.then(async () => {
+      queued = undefined;
+      const record: PartialRecord = {
+        version: 1,
+        ...identity,
+        done: [...done].sort((a, b) => a - b),
+        digests: Object.fromEntries(digests),
+      };
+      await fh.datasync();
+      await writeJsonAtomic(recordPath, record);
+      recorded = record.done.length;
+    });
+    saving = queued;
+    return queued;
+  };
   return {
     done,
     digests,
@@ -122,17 +173,8 @@ function partialDownload(
     // Through the path, as any reader of the finished file would see it.
     digest: (algorithm, start, length) => digestOfRange(algorithm, path, start, length),
     save() {
-      const record: PartialRecord = {
-        version: 1,
-        ...identity,
-        done: [...done].sort((a, b) => a - b),
-        digests: Object.fromEntries(digests),
-      };
-      saving = saving.then(async () => {
-        await fh.datasync();
-        await writeJsonAtomic(recordPath, record);
-      });
-      return saving;
+      recorded ??= 0;
+      return Date.now() - lastSave < SAVE_INTERVAL_MS ? Promise.resolve() : saveNow();
     },
     settled: () => saving,
     async commit(target) {
@@ -144,17 +186,40 @@ function partialDownload(
       await fh.close();
       await rename(path, target);
       await rm(recordPath, { force: true });
-      await syncDir(dirname(target));
+      if (folders) folders.add(dirname(target));
+      else await syncDir(dirname(target));
       await lock.release();
     },
     async abandon(removeFiles) {
       await saving.catch(() => {});
+      // Stopping keeps every range fetched so far, not only those of the last save.
+      if (!removeFiles && recorded !== undefined && done.size > recorded) {
+        await saveNow().catch(() => {});
+      }
       await fh.close().catch(() => {});
       if (removeFiles) {
         await rm(path, { force: true });
         await rm(recordPath, { force: true });
       }
       await lock.release();
+    },
+  };
+}
+
+/** Folders whose new names are made durable together, once each, at the end of a batch. */
+export interface FolderSync {
+  add(dir: string): void;
+  flush(): Promise<void>;
+}
+
+export function folderSync(): FolderSync {
+  const dirs = new Set<string>();
+  return {
+    add: (dir) => void dirs.add(dir),
+    async flush() {
+      const all = [...dirs];
+      dirs.clear();
+      await Promise.all(all.map(syncDir));
     },
   };
 }

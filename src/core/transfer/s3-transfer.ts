@@ -194,6 +194,13 @@ export async function headObject(
       return res.headers;
     },
   );
+  return headOf(headers);
+}
+
+/** What S3's answer headers (to a HEAD, or a whole GET with the checksum mode) say of the object. */
+export function headOf(
+  headers: Record<string, string>,
+): ObjectHead & { partsCount: number | null } {
   return {
     size: Number(headers["content-length"] ?? 0),
     etag: headers.etag ?? "",
@@ -214,6 +221,13 @@ export async function headObject(
 /** Where a GET's bytes go: `write` puts buffers one after another at `position`. */
 export type RangeSink = (buffers: Buffer[], position: number) => Promise<void>;
 
+const getOp = (key: string, versionId: string | null | undefined): Operation => ({
+  action: "GetObject",
+  key,
+  ...(versionId ? { versionId } : {}),
+  doing: "download",
+});
+
 /**
  * GET of the object (or of `range`), pinned to what HEAD saw (its version, else
  * its ETag), written through `write` as it streams in; returns the SHA-256
@@ -229,22 +243,15 @@ export async function getObjectRange(
 ): Promise<string> {
   const start = range?.start ?? 0;
   const length = range?.length ?? head.size;
-  const op: Operation = {
-    action: "GetObject",
-    key,
-    ...(head.versionId ? { versionId: head.versionId } : {}),
-    doing: "download",
-  };
-  let reported = 0;
+  const progress = reporter(onBytes);
   const query: Record<string, string> = head.versionId ? { versionId: head.versionId } : {};
   const headers: Record<string, string> = {
     ...(range ? { range: `bytes=${range.start}-${range.start + range.length - 1}` } : {}),
     ...(head.versionId ? {} : head.etag ? { "if-match": head.etag } : {}),
   };
-  const spec = { op, method: "GET" as const, key, query, headers };
+  const spec = { op: getOp(key, head.versionId), method: "GET" as const, key, query, headers };
   return s3Call(ctx, spec, async (res) => {
-    if (reported > 0) onBytes(-reported);
-    reported = 0;
+    progress.restart();
     if (
       range &&
       res.status !== 206 &&
@@ -253,42 +260,96 @@ export async function getObjectRange(
       await res.discard();
       throw new StrongboxError("failed", `S3 ignored the byte range asked for "${key}".`);
     }
-    const hash = createHash("sha256");
-    let offset = start;
-    // Writes are batched (≈1 MiB per call) so the disk keeps up with the socket.
-    let batch: Buffer[] = [];
-    let batched = 0;
-    const flush = async () => {
-      if (batched === 0) return;
-      await write(batch, offset - batched);
-      batch = [];
-      batched = 0;
-    };
-    try {
-      for await (const chunk of res.body) {
-        const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        if (offset + bytes.length > start + length) {
-          throw new RetryableError("the server sent too many bytes");
-        }
-        hash.update(bytes);
-        batch.push(bytes);
-        batched += bytes.length;
-        offset += bytes.length;
-        reported += bytes.length;
-        onBytes(bytes.length);
-        if (batched >= 1024 * 1024) await flush();
-      }
-      await flush();
-    } catch (error) {
-      if (error instanceof RetryableError || error instanceof StrongboxError) throw error;
-      const classified = classify(error, ctx.signal);
-      if (classified instanceof TransportError) {
-        if (classified.kind === "aborted") throw classified;
-        throw new RetryableError(classified.message, { kind: classified.kind });
-      }
-      throw error;
-    }
-    if (offset !== start + length) throw new RetryableError("the download was cut short");
-    return hash.digest("base64");
+    return streamInto(ctx, res.body, start, length, write, progress.add);
   });
+}
+
+/**
+ * One GET of the whole object, without a HEAD first: its answer's headers (with
+ * the checksum mode, the same HEAD would give) tell `open` what the object is,
+ * and `open` says where its bytes go. Returns those headers' reading and the
+ * SHA-256 (base64) of the bytes received.
+ */
+export async function getWholeObject(
+  ctx: CallContext,
+  key: string,
+  versionId: string | undefined,
+  open: (head: ObjectHead) => Promise<RangeSink>,
+  onBytes: (delta: number) => void,
+): Promise<{ head: ObjectHead; digest: string }> {
+  const progress = reporter(onBytes);
+  const query: Record<string, string> = versionId ? { versionId } : {};
+  const headers = { "x-amz-checksum-mode": "ENABLED" };
+  const spec = { op: getOp(key, versionId), method: "GET" as const, key, query, headers };
+  return s3Call(ctx, spec, async (res) => {
+    progress.restart();
+    const head = headOf(res.headers);
+    const write = await open(head).catch(async (error: unknown) => {
+      await res.discard().catch(() => {});
+      throw error;
+    });
+    return { head, digest: await streamInto(ctx, res.body, 0, head.size, write, progress.add) };
+  });
+}
+
+/** Progress of one request: a retried attempt takes back what the failed one reported. */
+function reporter(onBytes: (delta: number) => void) {
+  let reported = 0;
+  return {
+    restart() {
+      if (reported > 0) onBytes(-reported);
+      reported = 0;
+    },
+    add(delta: number) {
+      reported += delta;
+      onBytes(delta);
+    },
+  };
+}
+
+/** A response body into `write` at `start`, exactly `length` bytes, hashed (SHA-256, base64) as it streams. */
+async function streamInto(
+  ctx: CallContext,
+  body: AsyncIterable<Uint8Array>,
+  start: number,
+  length: number,
+  write: RangeSink,
+  onBytes: (delta: number) => void,
+): Promise<string> {
+  const hash = createHash("sha256");
+  let offset = start;
+  // Writes are batched (≈1 MiB per call) so the disk keeps up with the socket.
+  let batch: Buffer[] = [];
+  let batched = 0;
+  const flush = async () => {
+    if (batched === 0) return;
+    await write(batch, offset - batched);
+    batch = [];
+    batched = 0;
+  };
+  try {
+    for await (const chunk of body) {
+      const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (offset + bytes.length > start + length) {
+        throw new RetryableError("the server sent too many bytes");
+      }
+      hash.update(bytes);
+      batch.push(bytes);
+      batched += bytes.length;
+      offset += bytes.length;
+      onBytes(bytes.length);
+      if (batched >= 1024 * 1024) await flush();
+    }
+    await flush();
+  } catch (error) {
+    if (error instanceof RetryableError || error instanceof StrongboxError) throw error;
+    const classified = classify(error, ctx.signal);
+    if (classified instanceof TransportError) {
+      if (classified.kind === "aborted") throw classified;
+      throw new RetryableError(classified.message, { kind: classified.kind });
+    }
+    throw error;
+  }
+  if (offset !== start + length) throw new RetryableError("the download was cut short");
+  return hash.digest("base64");
 }

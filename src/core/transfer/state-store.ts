@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { ensurePrivateDir, writeJsonAtomic } from "../fs/atomic.js";
 import { StrongboxError } from "../errors.js";
+import { ensurePrivateDir, writeJsonAtomic } from "../fs/atomic.js";
 import { acquirePidLock } from "../fs/pid-lock.js";
 import { checkOwnFile, readOwnFile } from "../fs/private.js";
 import type { RecordedPart } from "./resume.js";

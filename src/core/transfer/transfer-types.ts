@@ -79,6 +79,8 @@ export interface DownloadOptions {
   threshold?: number;
   /** Fail (and keep no file) when S3 holds no checksum the bytes can be compared with. */
   requireChecksum?: boolean;
+  /** The object's size when already known (from a listing): below `threshold`, one GET and no HEAD. */
+  size?: number;
 }
 
 export type Verification =
