@@ -9,7 +9,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const PEERS = ["aws", "s5cmd", "rclone"];
-const TOOL_NAMES = { strongbox: "Strongbox", aws: "aws s3 cp", s5cmd: "s5cmd", rclone: "rclone" };
+const TOOL_NAMES = {
+  strongbox: "Strongbox",
+  base: "Strongbox (base build)",
+  aws: "aws s3 cp",
+  s5cmd: "s5cmd",
+  rclone: "rclone",
+};
 const SCENARIO_NAMES = { large: "large file", mid: "mid file", small: "small files" };
 const [mode, ...args] = process.argv.slice(2);
 
