@@ -5,7 +5,11 @@ import { describe, expect, it } from "vitest";
 import { createCrc } from "../../../src/core/transfer/crc.js";
 import { downloadObject } from "../../../src/core/transfer/download.js";
 import { MiB } from "../../../src/core/transfer/part-plan.js";
-import { createMemoryPartialStore } from "../../../src/core/transfer/partial-store.js";
+import {
+  createMemoryPartialStore,
+  type PartialDownload,
+  type PartialStore,
+} from "../../../src/core/transfer/partial-store.js";
 import { resolveTarget } from "../../../src/core/transfer/safe-path.js";
 import { clock, objectTransport, presigner, sha256, workdir } from "./download-fixtures.js";
 
@@ -366,5 +370,59 @@ describe("downloader with its resume state in memory (PartialStore)", () => {
     );
     expect(notes.join("\n")).toMatch(/1 range\(s\) of "d.bin" on disk no longer match/);
     expect(partials.files.get(target)?.equals(data)).toBe(true);
+  });
+});
+
+describe("downloader: a range's record is saved outside its request slot", () => {
+  it("with one request in flight, the next range is fetched while the last one's record is still being saved", async () => {
+    const data = Buffer.alloc(4 * MiB, 9);
+    const transport = objectTransport(data, { checksum: sha256(data) });
+    const memory = createMemoryPartialStore();
+    let releaseSave = () => {};
+    const saveGate = new Promise<void>((resolve) => {
+      releaseSave = resolve;
+    });
+    let getsWhileSaving = -1;
+    let held = false;
+    const partials: PartialStore = {
+      async open(target, identity) {
+        const partial = await memory.open(target, identity);
+        return Object.assign(Object.create(partial) as PartialDownload, {
+          async save() {
+            if (!held) {
+              held = true;
+              // The first save holds until the next GET goes out (or a second passes).
+              const before = transport.requests.filter((r) => r.method === "GET").length;
+              const timer = setTimeout(releaseSave, 1000);
+              const poll = setInterval(() => {
+                if (transport.requests.filter((r) => r.method === "GET").length > before) {
+                  releaseSave();
+                }
+              }, 5);
+              await saveGate;
+              clearTimeout(timer);
+              clearInterval(poll);
+              getsWhileSaving =
+                transport.requests.filter((r) => r.method === "GET").length - before;
+            }
+            return partial.save();
+          },
+        });
+      },
+    };
+    const dir = await workdir();
+    await downloadObject(
+      { presigner, transport, clock, partials },
+      {
+        bucket: "b",
+        key: "s.bin",
+        out: join(dir, "s.bin"),
+        chunkSize: MiB,
+        threshold: MiB,
+        concurrency: 1,
+      },
+    );
+    expect(getsWhileSaving).toBeGreaterThan(0);
+    expect(memory.files.get(join(dir, "s.bin"))?.equals(data)).toBe(true);
   });
 });
