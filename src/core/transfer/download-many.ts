@@ -1,13 +1,14 @@
 import { setMaxListeners } from "node:events";
 import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
-import { type DownloadDeps, type DownloadResult, downloadObject } from "./download.js";
+import { downloadObject } from "./download.js";
 import { createLimiter } from "./limiter.js";
 import { DEFAULT_FILES_IN_FLIGHT } from "./part-plan.js";
 import { createFilePartialStore, folderSync } from "./partial-file.js";
 import { type Operation, s3Call } from "./s3-call.js";
 import { parseListObjects } from "./s3-xml.js";
 import { transferContext } from "./transfer-context.js";
+import type { DownloadDeps, DownloadResult } from "./transfer-types.js";
 
 export interface PrefixDownloadOptions {
   bucket: string;

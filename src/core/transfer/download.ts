@@ -29,13 +29,8 @@ import {
   verifyStreamed,
 } from "./verify.js";
 
-export type {
-  DownloadDeps,
-  DownloadOptions,
-  DownloadResult,
-  ObjectHead,
-  Verification,
-} from "./transfer-types.js";
+/** For the callers that import them from here (the CLI). */
+export type { DownloadDeps, DownloadResult } from "./transfer-types.js";
 
 /**
  * One object to one file: HEAD, ranged GETs in parallel into a partial file

@@ -5,7 +5,7 @@ import { compositeChecksum, sha256OfRange, toBase64 } from "./checksum.js";
 import { createLimiter } from "./limiter.js";
 import { headObject } from "./s3-transfer.js";
 import { transferContext } from "./transfer-context.js";
-import type { TransferDeps } from "./upload.js";
+import type { TransferDeps } from "./transfer-types.js";
 import { compositeParts } from "./verify.js";
 
 /**

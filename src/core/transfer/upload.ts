@@ -15,12 +15,8 @@ import type { TransferDeps, UploadOptions, UploadResult } from "./transfer-types
 import { uploadMultipart } from "./upload-multipart.js";
 import { assertUnchanged, guardFile, statFile } from "./upload-source.js";
 
-export type {
-  TransferDeps,
-  TransferEvent,
-  UploadOptions,
-  UploadResult,
-} from "./transfer-types.js";
+/** For the callers that import them from here (the CLI's progress and results). */
+export type { TransferEvent, UploadResult } from "./transfer-types.js";
 
 /** One uploader per file: a single PUT below the threshold, else multipart. */
 export async function uploadFile(

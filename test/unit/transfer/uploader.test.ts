@@ -6,7 +6,8 @@ import { StrongboxError } from "../../../src/core/errors.js";
 import type { PresignRequest } from "../../../src/core/presign.js";
 import { MiB } from "../../../src/core/transfer/part-plan.js";
 import type { ResumeRecord, StateStore } from "../../../src/core/transfer/state-store.js";
-import { type TransferEvent, uploadFile } from "../../../src/core/transfer/upload.js";
+import type { TransferEvent } from "../../../src/core/transfer/transfer-types.js";
+import { uploadFile } from "../../../src/core/transfer/upload.js";
 import { SourceChangedError } from "../../../src/core/transfer/upload-source.js";
 import {
   file,
