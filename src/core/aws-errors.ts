@@ -1,3 +1,5 @@
+import type { StrongboxAction } from "./access/actions.js";
+import { ACTION_ROLES } from "./access/actions.js";
 import { StrongboxError } from "./errors.js";
 import type { Role } from "./roles.js";
 
@@ -8,46 +10,7 @@ import type { Role } from "./roles.js";
  * credentials or signed URLs (`redact` is applied to anything S3 echoes back).
  */
 
-/** Operations Strongbox performs, named as S3/STS/Logs name them. */
-export type StrongboxAction =
-  | "PutObject"
-  | "CreateMultipartUpload"
-  | "UploadPart"
-  | "CompleteMultipartUpload"
-  | "AbortMultipartUpload"
-  | "ListParts"
-  | "GetObject"
-  | "HeadObject"
-  | "ListObjectsV2"
-  | "ListObjectVersions"
-  | "DeleteObject"
-  | "DeleteObjectVersion"
-  | "RestoreVersion"
-  | "AssumeRole"
-  | "ReadAudit";
-
-/**
- * Which roles may perform each action: the access contract, ARCHITECTURE §2.
- * `mfa` marks actions the contract allows only with MFA in the session.
- */
-export const ACTION_ROLES: Record<StrongboxAction, { roles: readonly Role[]; mfa?: boolean }> = {
-  PutObject: { roles: ["uploader", "admin"] },
-  CreateMultipartUpload: { roles: ["uploader", "admin"] },
-  UploadPart: { roles: ["uploader", "admin"] },
-  CompleteMultipartUpload: { roles: ["uploader", "admin"] },
-  AbortMultipartUpload: { roles: ["uploader", "admin"] },
-  ListParts: { roles: ["uploader", "admin"] },
-  GetObject: { roles: ["viewer", "admin"] },
-  HeadObject: { roles: ["viewer", "admin"] },
-  ListObjectsV2: { roles: ["viewer", "admin"] },
-  ListObjectVersions: { roles: ["viewer", "admin"] },
-  DeleteObject: { roles: ["admin"] },
-  DeleteObjectVersion: { roles: ["admin"], mfa: true },
-  // Reading an old version and writing it as the latest needs get *and* put.
-  RestoreVersion: { roles: ["admin"] },
-  AssumeRole: { roles: [] },
-  ReadAudit: { roles: ["admin"] },
-};
+export { ACTION_ROLES, type StrongboxAction } from "./access/actions.js";
 
 export interface ErrorContext {
   action: StrongboxAction;
