@@ -1,16 +1,18 @@
 import type { SimulateCustomPolicyCommandInput } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
+import { contractTargetOf } from "../../../src/core/access/check.js";
 import { buildContract, type ContractCell } from "../../../src/core/access/contract.js";
 import { evaluateContract } from "../../../src/core/access/evaluate.js";
 import {
-  buildAccessReport,
   contextEntryOf,
-  contractTargetOf,
-  type EvaluatedCell,
   evaluateWithIamSimulator,
-  fromLocalEngine,
   type IamSimulator,
   standInCallerOf,
+} from "../../../src/core/access/iam-simulator.js";
+import {
+  buildAccessReport,
+  type EvaluatedCell,
+  fromLocalEngine,
 } from "../../../src/core/access/report.js";
 import type { StrongboxConfig } from "../../../src/core/config.js";
 import { referencePolicies, TARGET } from "../access/reference-policies.js";
