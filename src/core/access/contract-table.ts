@@ -58,7 +58,6 @@ export interface S3Operation {
   context?: RequestContext;
 }
 
-export const NO_ROLE = { uploader: false, viewer: false, admin: false };
 const WRITERS = { uploader: true, viewer: false, admin: true };
 const READERS = { uploader: false, viewer: true, admin: true };
 const ADMIN = { uploader: false, viewer: false, admin: true };
