@@ -106,6 +106,16 @@ const doc = (...Statement: PolicyDocument["Statement"][]): PolicyDocument => ({
   Statement: Statement.flat(),
 });
 const OBJECTS = `${BUCKET_ARN}/*`;
+
+/** A bucket-policy Deny of writes to objects under a condition. */
+const denyPut = (Sid: string, Condition: Record<string, unknown>) => ({
+  Sid,
+  Effect: "Deny" as const,
+  Principal: "*",
+  Action: "s3:PutObject",
+  Resource: OBJECTS,
+  Condition,
+});
 const VIA_S3 = { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } };
 
 const kms = (actions: string[]) => ({
@@ -237,56 +247,25 @@ export function referencePolicies(): AccessPolicies {
         Resource: [BUCKET_ARN, OBJECTS],
         Condition: { StringNotEquals: { "s3:signatureversion": "AWS4-HMAC-SHA256" } },
       },
-      {
-        Sid: "DenyWrongAlgorithm",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        // Absent headers (bucket-default encryption) must pass: IfExists would deny them.
-        Condition: {
-          Null: { "s3:x-amz-server-side-encryption": "false" },
-          StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-        },
-      },
-      {
-        Sid: "DenyOtherKey",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        Condition: {
-          Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
-          StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY_ARN },
-        },
-      },
-      {
-        Sid: "DenyAwsManagedKey",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        Condition: {
-          StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-          Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
-        },
-      },
-      {
-        Sid: "DenySseC",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
-      },
-      {
-        Sid: "DenyArchiveClasses",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        Condition: { StringEquals: { "s3:x-amz-storage-class": ["GLACIER", "DEEP_ARCHIVE"] } },
-      },
+      // Absent headers (bucket-default encryption) must pass: IfExists would deny them.
+      denyPut("DenyWrongAlgorithm", {
+        Null: { "s3:x-amz-server-side-encryption": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      }),
+      denyPut("DenyOtherKey", {
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY_ARN },
+      }),
+      denyPut("DenyAwsManagedKey", {
+        StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+      }),
+      denyPut("DenySseC", {
+        Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" },
+      }),
+      denyPut("DenyArchiveClasses", {
+        StringEquals: { "s3:x-amz-storage-class": ["GLACIER", "DEEP_ARCHIVE"] },
+      }),
       {
         Sid: "DenyStaleMfaDeletes",
         Effect: "Deny",
