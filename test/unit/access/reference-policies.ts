@@ -107,15 +107,17 @@ const doc = (...Statement: PolicyDocument["Statement"][]): PolicyDocument => ({
 });
 const OBJECTS = `${BUCKET_ARN}/*`;
 
-/** A bucket-policy Deny of writes to objects under a condition. */
-const denyPut = (Sid: string, Condition: Record<string, unknown>) => ({
-  Sid,
-  Effect: "Deny" as const,
-  Principal: "*",
-  Action: "s3:PutObject",
-  Resource: OBJECTS,
-  Condition,
-});
+/** A bucket-policy Deny, to everyone, under a condition. */
+const deny = (
+  Sid: string,
+  Action: string,
+  Resource: string | string[],
+  Condition: Record<string, unknown>,
+) => ({ Sid, Effect: "Deny" as const, Principal: "*", Action, Resource, Condition });
+const denyAll = (Sid: string, Condition: Record<string, unknown>) =>
+  deny(Sid, "s3:*", [BUCKET_ARN, OBJECTS], Condition);
+const denyPut = (Sid: string, Condition: Record<string, unknown>) =>
+  deny(Sid, "s3:PutObject", OBJECTS, Condition);
 const VIA_S3 = { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } };
 
 const kms = (actions: string[]) => ({
@@ -231,22 +233,10 @@ export function referencePolicies(): AccessPolicies {
       admin: trustPolicy("admin"),
     },
     bucketPolicy: doc(
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [BUCKET_ARN, OBJECTS],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-      {
-        Sid: "DenySigV2",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [BUCKET_ARN, OBJECTS],
-        Condition: { StringNotEquals: { "s3:signatureversion": "AWS4-HMAC-SHA256" } },
-      },
+      denyAll("DenyInsecureTransport", { Bool: { "aws:SecureTransport": "false" } }),
+      denyAll("DenySigV2", {
+        StringNotEquals: { "s3:signatureversion": "AWS4-HMAC-SHA256" },
+      }),
       // Absent headers (bucket-default encryption) must pass: IfExists would deny them.
       denyPut("DenyWrongAlgorithm", {
         Null: { "s3:x-amz-server-side-encryption": "false" },
@@ -266,27 +256,13 @@ export function referencePolicies(): AccessPolicies {
       denyPut("DenyArchiveClasses", {
         StringEquals: { "s3:x-amz-storage-class": ["GLACIER", "DEEP_ARCHIVE"] },
       }),
-      {
-        Sid: "DenyStaleMfaDeletes",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:DeleteObjectVersion",
-        Resource: OBJECTS,
-        Condition: {
-          ArnEquals: { "aws:PrincipalArn": Object.values(ROLE_ARNS) },
-          NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": "900" },
-        },
-      },
-      {
-        Sid: "DenyOldSignatures",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [BUCKET_ARN, OBJECTS],
-        Condition: {
-          NumericGreaterThan: { "s3:signatureAge": String(MAX_SIGNATURE_AGE_MS) },
-        },
-      },
+      deny("DenyStaleMfaDeletes", "s3:DeleteObjectVersion", OBJECTS, {
+        ArnEquals: { "aws:PrincipalArn": Object.values(ROLE_ARNS) },
+        NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": "900" },
+      }),
+      denyAll("DenyOldSignatures", {
+        NumericGreaterThan: { "s3:signatureAge": String(MAX_SIGNATURE_AGE_MS) },
+      }),
     ),
     keyPolicy: doc(
       {
