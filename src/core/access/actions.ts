@@ -1,5 +1,5 @@
 import { ROLES, type Role } from "../roles.js";
-import { tableAllows } from "./contract-table.js";
+import { CREATE_ONLY_WRITERS, tableAllows } from "./contract-table.js";
 
 /** Operations Strongbox performs, named as S3/STS/Logs name them. */
 export type StrongboxAction =
@@ -61,3 +61,8 @@ function rolesOf(action: StrongboxAction): ActionRoles {
 export const ACTION_ROLES = Object.fromEntries(
   (Object.keys(IAM_ACTIONS_OF) as StrongboxAction[]).map((action) => [action, rolesOf(action)]),
 ) as Record<StrongboxAction, ActionRoles>;
+
+/** The roles that may replace an existing key: writers that are not create-only. */
+export const REPLACERS: readonly Role[] = ROLES.filter(
+  (role) => tableAllows(role, "s3:PutObject").allowed && !CREATE_ONLY_WRITERS.includes(role),
+);

@@ -1,5 +1,9 @@
 import { ROLES, type Role } from "../roles.js";
-import type { HardeningCapability, RequestContext } from "./contract-table.js";
+import {
+  CREATE_ONLY_WRITERS,
+  type HardeningCapability,
+  type RequestContext,
+} from "./contract-table.js";
 import { trustCells } from "./contract-trust.js";
 import type { HardeningCell, HardeningTarget } from "./contract-types.js";
 
@@ -84,7 +88,7 @@ export function hardeningCells(t: HardeningTarget): HardeningCell[] {
   // What each role's ordinary create looks like: the Uploader's carries If-None-Match: *.
   const create = (role: Role): Context => ({
     "s3:ObjectCreationOperation": "true",
-    ...(role === "uploader" ? { "s3:if-none-match": "*" } : {}),
+    ...(CREATE_ONLY_WRITERS.includes(role) ? { "s3:if-none-match": "*" } : {}),
   });
 
   for (const role of ROLES) {
@@ -102,7 +106,7 @@ export function hardeningCells(t: HardeningTarget): HardeningCell[] {
         role,
         "overwrite",
         { "s3:ObjectCreationOperation": "true" },
-        role === "uploader" && !t.uploaderCanOverwrite ? "deny" : "allow",
+        CREATE_ONLY_WRITERS.includes(role) && !t.uploaderCanOverwrite ? "deny" : "allow",
       );
       put("overwrite", role, "multipart-step", { "s3:ObjectCreationOperation": "false" }, "allow", [
         "CreateMultipartUpload",

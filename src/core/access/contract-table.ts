@@ -143,6 +143,13 @@ export const S3_OPERATIONS: readonly S3Operation[] = [
   },
 ];
 
+/**
+ * Writers whose writes only create new keys (they send `If-None-Match: *`),
+ * unless the module's uploader_can_overwrite lets them replace; the other
+ * writers may replace an existing key.
+ */
+export const CREATE_ONLY_WRITERS: readonly Role[] = ["uploader"];
+
 /** The row of an S3 action in the table (throws if the table lost it). */
 export function s3OperationRow(action: string): S3Operation {
   const row = S3_OPERATIONS.find((op) => op.action === action);

@@ -1,4 +1,4 @@
-import type { StrongboxAction } from "../access/actions.js";
+import { REPLACERS, type StrongboxAction } from "../access/actions.js";
 import { StrongboxError } from "../errors.js";
 import type { Role } from "../roles.js";
 import { type ErrorContext, target } from "./context.js";
@@ -29,8 +29,8 @@ export function refusedAsExisting(
   );
 }
 
-/** Who may replace an existing key: the Admin (the Uploader only creates). */
-const REPLACER: Role = "admin";
+/** Who may replace an existing key (the access contract: the Admin; the Uploader only creates). */
+const REPLACER = REPLACERS[0] as Role;
 
 export function alreadyExists(
   failure: ErrorContext & { status: number; s3ErrorCode?: string | undefined },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { ACTION_ROLES, IAM_ACTIONS_OF } from "../../../src/core/access/actions.js";
+import { ACTION_ROLES, IAM_ACTIONS_OF, REPLACERS } from "../../../src/core/access/actions.js";
 import { buildContract } from "../../../src/core/access/contract.js";
 import { ROLES } from "../../../src/core/roles.js";
 import { TARGET } from "./reference-policies.js";
@@ -37,5 +37,9 @@ describe("ACTION_ROLES: who may do what, derived from the access contract", () =
         ).toBe(contractAllows);
       }
     }
+  });
+
+  test("only the Admin replaces an existing key (the Uploader's writes are create-only)", () => {
+    expect(REPLACERS).toEqual(["admin"]);
   });
 });
