@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { StrongboxError } from "../../../src/core/errors.js";
-import { type DurationRules, parseDuration } from "../../../src/core/text/duration.js";
+import { StrongboxError } from "../../../../src/core/errors.js";
+import { type DurationRules, parseDuration } from "../../../../src/core/text/duration.js";
 
 const flag: DurationRules = { flag: "expires", hint: "use e.g. 15m", bareSeconds: true };
 const since: DurationRules = {

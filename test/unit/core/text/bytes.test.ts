@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { formatBytes } from "../../../src/core/text/bytes.js";
+import { formatBytes } from "../../../../src/core/text/bytes.js";
 
 describe("formatBytes: one way to show a size", () => {
   test.each([
