@@ -8,6 +8,7 @@ import { runSteps } from "../../../../src/core/selftest/runner.js";
 import type { HttpRequest, Transport } from "../../../../src/core/transfer/transport.js";
 import { FakeClock } from "../../audit/fakes.js";
 import { SECRET, T0, testSession } from "../../cli/cli-fixtures.js";
+import { selftestConfig, selftestEnv } from "./fixtures.js";
 
 /*
  * The refusal table, run by its loop against a fake S3: each row passes only
@@ -15,18 +16,13 @@ import { SECRET, T0, testSession } from "../../cli/cli-fixtures.js";
  * through. (On the emulator every row is skipped: see the selftest tests.)
  */
 
+/** On AWS (no endpoint): the URLs are virtual-hosted https ones. */
 const config: StrongboxConfig = {
-  version: 1,
+  ...selftestConfig,
   region: "eu-west-1",
   bucket: "sb-data",
-  kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
-  roles: {
-    uploader: "arn:aws:iam::123456789012:role/u",
-    viewer: "arn:aws:iam::123456789012:role/v",
-    admin: "arn:aws:iam::123456789012:role/a",
-  },
-  adminMfaRequired: false,
-  maxSessionSeconds: 3600,
+  endpoint: undefined,
+  forcePathStyle: false,
 };
 
 const denied = `<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`;
@@ -73,19 +69,15 @@ function env(status: number, sdkRefuses: boolean, sent: string[]): SelftestEnv {
   for (const role of ["uploader", "viewer", "admin"] as const) {
     sessions[role] = testSession(role, T0 + 3600_000);
   }
-  return {
+  return selftestEnv({
     config,
     emulator: false,
     sessions,
-    sessionProblems: {},
     http: fakeS3(status),
     clock: new FakeClock(T0),
-    runId: "t",
-    burst: 1,
-    alarmTimeoutMs: 0,
     s3Client: fakeSdk(sdkRefuses, sent),
     state: { key: "strongbox-selftest/t/hello.txt", body: Buffer.from("hello") },
-  };
+  });
 }
 
 describe("selftest refusals: one table, one loop", () => {
