@@ -92,7 +92,7 @@ locals {
 }
 
 resource "aws_cloudwatch_query_definition" "this" {
-  for_each = var.create_query_definitions ? local.queries : {}
+  for_each = var.emulator_workarounds.create_query_definitions ? local.queries : {}
 
   name            = local.query_names[each.key]
   log_group_names = [aws_cloudwatch_log_group.trail.name]
