@@ -555,38 +555,6 @@ run "overwrites_archive_classes_and_sse_c_block_are_variables" {
   }
 }
 
-run "rejects_an_unknown_source_identity_binding" {
-  command = plan
-  variables {
-    source_identity_binding = ["session_name"]
-  }
-  expect_failures = [var.source_identity_binding]
-}
-
-run "rejects_an_empty_source_identity_binding" {
-  command = plan
-  variables {
-    source_identity_binding = []
-  }
-  expect_failures = [var.source_identity_binding]
-}
-
-run "rejects_an_aws_principal_tag" {
-  command = plan
-  variables {
-    source_identity_principal_tag = "aws:username"
-  }
-  expect_failures = [var.source_identity_principal_tag]
-}
-
-run "rejects_an_mfa_window_under_a_minute" {
-  command = plan
-  variables {
-    admin_mfa_max_age_seconds = 30
-  }
-  expect_failures = [var.admin_mfa_max_age_seconds]
-}
-
 run "signature_age_rule_is_optional" {
   command = apply
   variables {
@@ -685,139 +653,6 @@ run "lifecycle_configurations_can_be_deferred" {
   }
 }
 
-run "rejects_a_principal_that_is_not_an_arn" {
-  command = plan
-  variables {
-    role_principals = { uploader = ["alice"], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
-  }
-  expect_failures = [var.role_principals]
-}
-
-run "rejects_a_wildcard_principal" {
-  command = plan
-  variables {
-    role_principals = { uploader = ["*"], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
-  }
-  expect_failures = [var.role_principals]
-}
-
-run "rejects_a_role_without_principals" {
-  command = plan
-  variables {
-    role_principals = { uploader = [], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
-  }
-  expect_failures = [var.role_principals]
-}
-
-run "rejects_a_session_shorter_than_an_hour" {
-  command = plan
-  variables {
-    max_session_duration = 900
-  }
-  expect_failures = [var.max_session_duration]
-}
-
-run "rejects_a_session_longer_than_twelve_hours" {
-  command = plan
-  variables {
-    max_session_duration = 43201
-  }
-  expect_failures = [var.max_session_duration]
-}
-
-run "rejects_a_signature_age_beyond_sigv4s_seven_days" {
-  command = plan
-  variables {
-    max_signature_age_ms = 604800001
-  }
-  expect_failures = [var.max_signature_age_ms]
-}
-
-run "rejects_a_wildcard_cors_origin" {
-  command = plan
-  variables {
-    cors_allowed_origins = ["*"]
-  }
-  expect_failures = [var.cors_allowed_origins]
-}
-
-run "rejects_a_cors_origin_with_a_path" {
-  command = plan
-  variables {
-    cors_allowed_origins = ["https://example.com/app"]
-  }
-  expect_failures = [var.cors_allowed_origins]
-}
-
-run "rejects_a_name_prefix_unfit_for_bucket_names" {
-  command = plan
-  variables {
-    name_prefix = "Strong_Box"
-  }
-  expect_failures = [var.name_prefix]
-}
-
-run "rejects_an_invalid_bucket_name" {
-  command = plan
-  variables {
-    bucket_name = "Not A Bucket"
-  }
-  expect_failures = [var.bucket_name]
-}
-
-run "rejects_a_transition_after_expiration" {
-  command = plan
-  variables {
-    object_lifecycle = {
-      noncurrent_version_expiration_days = 30
-      noncurrent_version_transition      = { days = 60, storage_class = "STANDARD_IA" }
-    }
-  }
-  expect_failures = [var.object_lifecycle]
-}
-
-run "rejects_an_unknown_storage_class" {
-  command = plan
-  variables {
-    object_lifecycle = {
-      noncurrent_version_transition = { days = 30, storage_class = "COLD" }
-    }
-  }
-  expect_failures = [var.object_lifecycle]
-}
-
-run "rejects_a_negative_noncurrent_expiration" {
-  command = plan
-  variables {
-    object_lifecycle = { noncurrent_version_expiration_days = -1 }
-  }
-  expect_failures = [var.object_lifecycle]
-}
-
-run "rejects_a_multipart_abort_of_zero_days" {
-  command = plan
-  variables {
-    object_lifecycle = { abort_incomplete_multipart_days = 0 }
-  }
-  expect_failures = [var.object_lifecycle]
-}
-
-run "rejects_a_kms_deletion_window_under_seven_days" {
-  command = plan
-  variables {
-    kms_deletion_window_in_days = 3
-  }
-  expect_failures = [var.kms_deletion_window_in_days]
-}
-
-run "rejects_a_kms_administrator_that_is_not_an_arn" {
-  command = plan
-  variables {
-    kms_administrator_arns = ["admin@example.com"]
-  }
-  expect_failures = [var.kms_administrator_arns]
-}
-
 run "bucket_policy_can_be_left_unattached_for_an_emulator" {
   command = apply
 
@@ -834,4 +669,115 @@ run "bucket_policy_can_be_left_unattached_for_an_emulator" {
     condition     = contains([for s in jsondecode(output.bucket_policy_json).Statement : s.Sid], "DenyInsecureTransport")
     error_message = "The rendered bucket policy must still be output when it is not attached."
   }
+}
+
+################################################################################
+# Invalid inputs. Each run sets one bad value for each of several variables;
+# expect_failures fails the run unless every listed variable reports its own
+# validation error, so each case is still checked alone (fewer plans to run).
+################################################################################
+
+run "rejects_invalid_inputs_a" {
+  command = plan
+
+  variables {
+    # an unknown source identity binding
+    source_identity_binding = ["session_name"]
+    # an aws principal tag
+    source_identity_principal_tag = "aws:username"
+    # an mfa window under a minute
+    admin_mfa_max_age_seconds = 30
+    # a principal that is not an arn
+    role_principals = { uploader = ["alice"], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
+    # a session shorter than an hour
+    max_session_duration = 900
+    # a signature age beyond sigv4s seven days
+    max_signature_age_ms = 604800001
+    # a wildcard cors origin
+    cors_allowed_origins = ["*"]
+    # a name prefix unfit for bucket names
+    name_prefix = "Strong_Box"
+    # an invalid bucket name
+    bucket_name = "Not A Bucket"
+    # a transition after expiration
+    object_lifecycle = {
+      noncurrent_version_expiration_days = 30
+      noncurrent_version_transition      = { days = 60, storage_class = "STANDARD_IA" }
+    }
+    # a kms deletion window under seven days
+    kms_deletion_window_in_days = 3
+    # a kms administrator that is not an arn
+    kms_administrator_arns = ["admin@example.com"]
+  }
+
+  expect_failures = [
+    var.source_identity_binding,
+    var.source_identity_principal_tag,
+    var.admin_mfa_max_age_seconds,
+    var.role_principals,
+    var.max_session_duration,
+    var.max_signature_age_ms,
+    var.cors_allowed_origins,
+    var.name_prefix,
+    var.bucket_name,
+    var.object_lifecycle,
+    var.kms_deletion_window_in_days,
+    var.kms_administrator_arns,
+  ]
+}
+
+run "rejects_invalid_inputs_b" {
+  command = plan
+
+  variables {
+    # an empty source identity binding
+    source_identity_binding = []
+    # a wildcard principal
+    role_principals = { uploader = ["*"], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
+    # a session longer than twelve hours
+    max_session_duration = 43201
+    # a cors origin with a path
+    cors_allowed_origins = ["https://example.com/app"]
+    # an unknown storage class
+    object_lifecycle = {
+      noncurrent_version_transition = { days = 30, storage_class = "COLD" }
+    }
+  }
+
+  expect_failures = [
+    var.source_identity_binding,
+    var.role_principals,
+    var.max_session_duration,
+    var.cors_allowed_origins,
+    var.object_lifecycle,
+  ]
+}
+
+run "rejects_invalid_inputs_c" {
+  command = plan
+
+  variables {
+    # a role without principals
+    role_principals = { uploader = [], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
+    # a negative noncurrent expiration
+    object_lifecycle = { noncurrent_version_expiration_days = -1 }
+  }
+
+  expect_failures = [
+    var.role_principals,
+    var.object_lifecycle,
+  ]
+}
+
+run "rejects_invalid_inputs_d" {
+  command = plan
+
+  variables {
+    # a multipart abort of zero days
+    object_lifecycle = { abort_incomplete_multipart_days = 0 }
+  }
+
+  expect_failures = [
+    var.object_lifecycle,
+  ]
 }
