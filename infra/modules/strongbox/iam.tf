@@ -201,16 +201,18 @@ locals {
       Statement = concat(
         flatten([for capability in capabilities : local.identity_policy_fragments[capability]]),
         local.kms_use_statement[role],
-        role == "admin" ? local.admin_extra_statements : [],
+        flatten([for concern, statements in local.role_statements_by_concern : lookup(statements, role, [])]),
         local.identity_policy_fragments.deny_reconfiguration,
         local.deny_monitoring_changes,
       )
     })
   }
 
-  # Hook for the monitoring files: the Admin's audit reads (Logs Insights on the
-  # trail's log group, alarm states), from queries.tf.
-  admin_extra_statements = local.monitoring_admin_statements
+  # Statements other concerns' files write for a role ({ <role> = [...] }), by
+  # the file that writes them, joined into that role's policy above.
+  role_statements_by_concern = {
+    queries = local.queries_role_statements # queries.tf: the Admin's audit reads
+  }
 }
 
 resource "aws_iam_role" "this" {
