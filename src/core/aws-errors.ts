@@ -1,3 +1,4 @@
+import { skewInWords } from "./clock-skew.js";
 import { StrongboxError } from "./errors.js";
 import type { Role } from "./roles.js";
 
@@ -166,10 +167,7 @@ function skewOf(failure: { serverDate?: string | undefined; now?: number | undef
 }
 
 function clockError(skewMs: number | undefined, cause: unknown): StrongboxError {
-  const amount =
-    skewMs === undefined
-      ? ""
-      : ` (this machine is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? "ahead of" : "behind"} S3)`;
+  const amount = skewMs === undefined ? "" : ` (this machine is ${skewInWords(skewMs)})`;
   return new StrongboxError(
     "failed",
     `request rejected because this machine's clock is wrong${amount}.`,

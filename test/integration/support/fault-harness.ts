@@ -59,6 +59,8 @@ export interface Run {
   clock?: Clock;
   /** Signs instead of a presigner over the session (a skewed clock, short-lived URLs). */
   presigner?: Presigner;
+  /** Parts or ranges in flight at once (default 3: all of them). */
+  concurrency?: number;
 }
 
 export const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
@@ -199,7 +201,7 @@ export function useFaultBench(): FaultBench {
         key,
         partSize: PART,
         threshold: PART,
-        concurrency: 3,
+        concurrency: run.concurrency ?? 3,
         resume,
       });
       return t.observe(result, started);
@@ -216,7 +218,7 @@ export function useFaultBench(): FaultBench {
         bucket: bench.lane.bucket,
         key: SOURCE_KEY,
         out,
-        concurrency: 3,
+        concurrency: run.concurrency ?? 3,
       });
       return t.observe(result, started);
     } finally {
