@@ -97,6 +97,59 @@ describe("fault table: the role session ends in the middle of a long upload", ()
       seconds: (Date.now() - started) / 1000,
     });
   });
+  test("download: the session's end comes mid-download; it stops naming `login` and the same command (download has no --resume), no file under the name; a new session's run resumes it", async () => {
+    let jump = 0;
+    const session: Session = {
+      ...bench.sessions.viewer,
+      expiration: new Date(Date.now() + 5 * MINUTE),
+    };
+    await bench.proxy.addToxic("slow", "downstream", {
+      type: "bandwidth",
+      attributes: { rate: 3000 },
+    });
+    const out = bench.outPath("session-ends");
+    const started = Date.now();
+    const failure = await failureOf(
+      bench.download(
+        {
+          endpoint: bench.proxy.endpoint,
+          role: "viewer",
+          session,
+          concurrency: 1,
+          clock: skewedClock(() => jump),
+          at: 4 * MiB,
+          fault: async () => {
+            jump = 5 * MINUTE;
+          },
+        },
+        out,
+      ),
+    );
+    expect(failure).toBeInstanceOf(StrongboxError);
+    const stop = failure as StrongboxError;
+    expect(stop.kind).toBe("credentials");
+    expect(stop.hint).toMatch(/login/);
+    // `strongbox download` has no --resume: "repeat the command with --resume" would send the
+    // user to an unknown option. The next run continues from the partial by itself.
+    expect(stop.hint).toMatch(/same command/);
+    expect(stop.hint).not.toMatch(/repeat the command with --resume/);
+    expect(existsSync(out)).toBe(false);
+    await bench.proxy.reset();
+    const fresh = await bench.lane.sessionFor("viewer");
+    const r = await bench.download(
+      { endpoint: bench.proxy.endpoint, role: "viewer", session: fresh },
+      out,
+    );
+    expect(r.result.resumed).toBe(true);
+    await bench.expectDownloaded(out, r.result);
+    record("session ends mid-download, then login + the same command", "download", {
+      identical: true,
+      firstRun: stop.message,
+      hint: stop.hint,
+      resumed: r.result.resumed,
+      seconds: (Date.now() - started) / 1000,
+    });
+  });
 });
 
 /**
