@@ -1,6 +1,6 @@
-import { skewInWords } from "./clock-skew.js";
 import { StrongboxError } from "./errors.js";
 import type { Role } from "./roles.js";
+import { skewInWords } from "./skew-text.js";
 
 /**
  * AWS/S3 failures → one plain sentence and the exit code of ARCHITECTURE §4.

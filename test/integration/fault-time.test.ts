@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { type Clock, systemClock } from "../../src/core/clock.js";
 import { StrongboxError } from "../../src/core/errors.js";
 import { createPresigner, type Presigner } from "../../src/core/presign.js";
 import type { Role } from "../../src/core/roles.js";
-import { type Clock, systemClock } from "../../src/core/transfer/clock.js";
 import {
   failureOf,
   isDataRequest,
@@ -97,6 +97,50 @@ describe("fault table: the role session ends in the middle of a long upload", ()
       seconds: (Date.now() - started) / 1000,
     });
   });
+  test("upload: S3 says the session's token expired (ExpiredToken) mid-upload; it stops naming `login` and --resume, and a new session's --resume completes it", async () => {
+    const key = "faults/token-expired.bin";
+    bench.shim.setRules([
+      {
+        match: (r) => r.method === "PUT" && r.query.get("partNumber") === "3",
+        times: 1000,
+        action: {
+          kind: "error",
+          status: 400,
+          code: "ExpiredToken",
+          message: "The provided token has expired.",
+        },
+      },
+    ]);
+    const started = Date.now();
+    const failure = await failureOf(
+      // One part at a time: parts 1 and 2 are stored before part 3 is refused.
+      bench.upload({ endpoint: bench.shim.endpoint, role: "uploader", concurrency: 1 }, key, true),
+    );
+    expect(failure).toBeInstanceOf(StrongboxError);
+    const stop = failure as StrongboxError;
+    expect(stop.kind).toBe("credentials");
+    expect(bench.shim.hits()).toEqual([1]); // a refused token is not retried
+    expect(`${stop.message} ${stop.hint}`).toMatch(/login/);
+    expect(stop.hint).toMatch(/--resume/);
+    expect(await bench.objectExists(key)).toBe(false);
+    bench.shim.setRules([]);
+    const fresh = await bench.lane.sessionFor("uploader");
+    const r = await bench.upload(
+      { endpoint: bench.shim.endpoint, role: "uploader", session: fresh },
+      key,
+      true,
+    );
+    expect(r.dataRequests).toBe(1); // only part 3 was sent again
+    expect(await bench.storedSha(key)).toBe(bench.sourceSha);
+    record("ExpiredToken from S3 mid-upload, then login + --resume", "upload", {
+      identical: true,
+      firstRun: stop.message,
+      hint: stop.hint,
+      partsSentAgain: r.dataRequests,
+      seconds: (Date.now() - started) / 1000,
+    });
+  });
+
   test("download: the session's end comes mid-download; it stops naming `login` and the same command (download has no --resume), no file under the name; a new session's run resumes it", async () => {
     let jump = 0;
     const session: Session = {

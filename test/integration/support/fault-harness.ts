@@ -5,23 +5,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
+import type { Clock } from "../../../src/core/clock.js";
 import { createPresigner, type Presigner } from "../../../src/core/presign.js";
 import type { Role } from "../../../src/core/roles.js";
-import type { Clock } from "../../../src/core/transfer/clock.js";
 import { downloadObject } from "../../../src/core/transfer/download.js";
 import { PARTIAL_SUFFIX } from "../../../src/core/transfer/partial-file.js";
 import type { RetryOptions } from "../../../src/core/transfer/retry-policy.js";
 import { createFileStateStore } from "../../../src/core/transfer/state-store.js";
+import type { TransferDeps, TransferEvent } from "../../../src/core/transfer/transfer-types.js";
 import {
   createHttpTransport,
   type HttpRequest,
   type Transport,
 } from "../../../src/core/transfer/transport.js";
-import {
-  type TransferDeps,
-  type TransferEvent,
-  uploadFile,
-} from "../../../src/core/transfer/upload.js";
+import { uploadFile } from "../../../src/core/transfer/upload.js";
 import { LANE_REGION, type LaneCredentials, type MinioLane, startMinioLane } from "./minio.js";
 import { type S3Shim, startS3Shim } from "./s3-shim.js";
 import { startToxiproxy, type ToxicProxy, type Toxiproxy } from "./toxiproxy.js";
