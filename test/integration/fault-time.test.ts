@@ -10,10 +10,10 @@ import {
   MiB,
   type Run,
   record,
-  type Session,
   sleep,
   useFaultBench,
 } from "./support/fault-harness.js";
+import type { Direction } from "./support/toxiproxy.js";
 
 /*
  * The fault table, time rows: a role session that ends in the middle of a
@@ -38,39 +38,35 @@ function presignerFor(run: { endpoint: string; role: Role; now?: () => number })
   });
 }
 
+/**
+ * A session ending in 5 minutes, and a clock that jumps 5 minutes ahead once
+ * 4 MiB have moved: the minutes of a long transfer, passed in an instant (MinIO's
+ * STS grants 900 s at the least, too long to wait for in a test). The link is
+ * throttled and one part or range moves at a time, so the session guard stops
+ * the transfer between the first and the second.
+ */
+async function sessionEndingMidway(role: Role, stream: Direction): Promise<Run> {
+  let jump = 0;
+  await bench.proxy.addToxic("slow", stream, { type: "bandwidth", attributes: { rate: 3000 } });
+  return {
+    endpoint: bench.proxy.endpoint,
+    role,
+    session: { ...bench.sessions[role], expiration: new Date(Date.now() + 5 * MINUTE) },
+    concurrency: 1,
+    clock: skewedClock(() => jump),
+    at: 4 * MiB,
+    fault: async () => {
+      jump = 5 * MINUTE;
+    },
+  };
+}
+
 describe("fault table: the role session ends in the middle of a long upload", () => {
   test("upload: the session's end comes mid-upload; it stops naming `login` and --resume, keeps its parts, and a new session's --resume completes it", async () => {
     const key = "faults/session-ends.bin";
-    // A session ending in 5 minutes, and a clock that jumps 5 minutes ahead once 4 MiB have
-    // moved: the minutes of a long upload, passed in an instant. (MinIO's STS grants 900 s at
-    // the least, too long to wait for in a test.)
-    let jump = 0;
-    const session: Session = {
-      ...bench.sessions.uploader,
-      expiration: new Date(Date.now() + 5 * MINUTE),
-    };
-    await bench.proxy.addToxic("slow", "upstream", {
-      type: "bandwidth",
-      attributes: { rate: 3000 },
-    });
     const started = Date.now();
     const failure = await failureOf(
-      bench.upload(
-        {
-          endpoint: bench.proxy.endpoint,
-          role: "uploader",
-          session,
-          // One part at a time: the guard stops the upload between parts 1 and 2.
-          concurrency: 1,
-          clock: skewedClock(() => jump),
-          at: 4 * MiB,
-          fault: async () => {
-            jump = 5 * MINUTE;
-          },
-        },
-        key,
-        true,
-      ),
+      bench.upload(await sessionEndingMidway("uploader", "upstream"), key, true),
     );
     expect(failure).toBeInstanceOf(StrongboxError);
     const stop = failure as StrongboxError;
@@ -142,32 +138,10 @@ describe("fault table: the role session ends in the middle of a long upload", ()
   });
 
   test("download: the session's end comes mid-download; it stops naming `login` and the same command (download has no --resume), no file under the name; a new session's run resumes it", async () => {
-    let jump = 0;
-    const session: Session = {
-      ...bench.sessions.viewer,
-      expiration: new Date(Date.now() + 5 * MINUTE),
-    };
-    await bench.proxy.addToxic("slow", "downstream", {
-      type: "bandwidth",
-      attributes: { rate: 3000 },
-    });
     const out = bench.outPath("session-ends");
     const started = Date.now();
     const failure = await failureOf(
-      bench.download(
-        {
-          endpoint: bench.proxy.endpoint,
-          role: "viewer",
-          session,
-          concurrency: 1,
-          clock: skewedClock(() => jump),
-          at: 4 * MiB,
-          fault: async () => {
-            jump = 5 * MINUTE;
-          },
-        },
-        out,
-      ),
+      bench.download(await sessionEndingMidway("viewer", "downstream"), out),
     );
     expect(failure).toBeInstanceOf(StrongboxError);
     const stop = failure as StrongboxError;
