@@ -1,11 +1,14 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { homedir, tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { login } from "../../src/cli/commands/login.js";
 import type { CommandDeps } from "../../src/cli/context.js";
 import { loadConfig, sessionsDirFor } from "../../src/core/config.js";
-import { cliSandbox } from "./cli-helpers.js";
+import { keyFingerprint, MfaSessionCache } from "../../src/core/session/mfa-cache.js";
+import { cliBin, cliSandbox } from "./cli-helpers.js";
 
 /**
  * Role sessions end to end, through the built `strongbox` binary against the
@@ -361,5 +364,39 @@ describe("MFA session cached across logins (local stack)", () => {
     const none = await sb.run(["login", "--role", "admin", "--profile", "local-admin"]);
     expect(none.code).toBe(5);
     expect(none.stderr).toContain("strongbox: role admin needs MFA: no code was given");
+  });
+});
+
+describe("MFA session file under SIGKILL (built code)", () => {
+  it("a writer killed at any moment leaves the old session or the new one, never half a file", async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), "sb-mfa-kill-")), "sessions");
+    const module = pathToFileURL(
+      join(dirname(await cliBin()), "..", "core", "session", "mfa-cache.js"),
+    );
+    // Writes ever-new MFA sessions (with long tokens) as fast as it can until killed.
+    const writer = `
+      const { MfaSessionCache } = await import(${JSON.stringify(module.href)});
+      const cache = new MfaSessionCache(${JSON.stringify(dir)});
+      for (let i = 0; ; i++) {
+        await cache.write({
+          profile: "alice", serialNumber: "arn:aws:iam::123456789012:mfa/alice",
+          baseIdentityArn: "arn:aws:iam::123456789012:user/alice", baseKeyFingerprint: "${keyFingerprint("AKIAALICE")}",
+          createdAt: new Date(), credentials: { accessKeyId: "ASIA" + i, secretAccessKey: "s".repeat(40),
+          sessionToken: String(i).repeat(4000), expiration: new Date(Date.now() + 3600e3) } });
+        if (i === 3) process.stdout.write("writing\\n");
+      }`;
+    const cache = new MfaSessionCache(dir);
+    for (let round = 0; round < 5; round++) {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", writer], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      await new Promise<void>((started) => child.stdout.once("data", () => started()));
+      await new Promise((r) => setTimeout(r, Math.random() * 30));
+      const exited = new Promise((done) => child.once("exit", done));
+      child.kill("SIGKILL");
+      await exited;
+      const found = await cache.lookup("alice", keyFingerprint("AKIAALICE"));
+      expect(found, found.reason).toMatchObject({ use: true });
+    }
   });
 });
