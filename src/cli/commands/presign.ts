@@ -1,7 +1,7 @@
 import { createPresigner } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
-import { CREATE_ONLY_HEADERS } from "../../core/transfer/upload.js";
+import { CREATE_ONLY_HEADERS } from "../../core/transfer/s3-transfer.js";
 import type { PresignOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
