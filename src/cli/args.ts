@@ -215,7 +215,9 @@ export function buildProgram(
 
   program
     .command("logout")
-    .description("forget the cached role session (all roles unless --role)")
+    .description(
+      "forget cached role sessions (all roles unless --role; without --role also MFA sessions)",
+    )
     .addOption(new Option("--role <role>", "only this role").choices(ROLES))
     .action((raw: { role?: string }, cmd: Command) =>
       run(

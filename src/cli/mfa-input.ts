@@ -72,16 +72,19 @@ export async function offeredMfaCode(
   return input.code.reveal();
 }
 
-/** The code for a role that needs MFA when none was offered: the environment, else the terminal. */
+/**
+ * The code when MFA is needed (`why`: "role admin needs MFA", …) and none was
+ * offered nor a cached MFA session serves: the environment, else the terminal.
+ */
 export async function askMfaCode(
   serial: string,
-  role: string,
+  why: string,
   deps: Pick<CommandDeps, "env" | "prompt">,
 ): Promise<string> {
   const fromEnv = deps.env[MFA_CODE_ENV];
   if (fromEnv !== undefined && fromEnv !== "") return checked(fromEnv, MFA_CODE_ENV);
   if (deps.prompt === undefined) {
-    throw new StrongboxError("credentials", `role ${role} needs MFA: no code was given`, {
+    throw new StrongboxError("credentials", `${why}: no code was given`, {
       hint: `no terminal to prompt on: ${WAYS.replace(/^type it at the prompt \(on a terminal\), /, "")}`,
     });
   }

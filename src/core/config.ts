@@ -5,6 +5,7 @@ import { z } from "zod";
 import { StrongboxError } from "./errors.js";
 import { writeJsonAtomic } from "./fs/atomic.js";
 import { ROLES } from "./roles.js";
+import { MFA_SESSION_LIMITS } from "./session/mfa-cache.js";
 
 /** The CLI's configuration file (written by `strongbox configure`). */
 export const configSchema = z.object({
@@ -34,6 +35,17 @@ export const configSchema = z.object({
   uiOrigins: z.array(z.string()).optional(),
   /** MFA device for roles that need MFA, when the AWS profile has no `mfa_serial`. */
   mfaSerial: z.string().startsWith("arn:").optional(),
+  /**
+   * Lifetime (seconds) of the MFA session a code opens (STS GetSessionToken:
+   * 900 to 129600); absent: 3600, as aws-vault. While it lives, logins ask for
+   * no code, except the Admin's past adminMfaMaxAgeSeconds after the code.
+   */
+  mfaSessionSeconds: z
+    .number()
+    .int()
+    .min(MFA_SESSION_LIMITS.min)
+    .max(MFA_SESSION_LIMITS.max)
+    .optional(),
   /** Transfer defaults (flags override them; absent: the engine's measured defaults, bench/README.md). */
   transfer: z
     .object({

@@ -9,8 +9,8 @@ import { type CliRun, cliSandbox } from "./cli-helpers.js";
  * errors, --debug, --json, presign), then everything it wrote — stdout,
  * stderr, config, resume state, downloaded files' folder, any file under the
  * sandbox but the credential cache — is scanned for the run's secrets: the
- * demo users' access keys and secret keys, every role session's access key,
- * secret key and session token, and every URL signature. Only presign's own
+ * demo users' access keys and secret keys, every role session's and the MFA
+ * session's access key, secret key and session token, and every URL signature. Only presign's own
  * stdout may hold a signed URL (that is what it is for).
  */
 
@@ -19,8 +19,8 @@ let sb: Sandbox;
 const scanned: Array<{ what: string; text: string }> = [];
 const presigned: string[] = [];
 
-async function run(args: string[]): Promise<CliRun> {
-  const r = await sb.run(args);
+async function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const r = await sb.run(args, env);
   scanned.push({ what: `strongbox ${args.join(" ")} (stdout)`, text: r.stdout });
   scanned.push({ what: `strongbox ${args.join(" ")} (stderr)`, text: r.stderr });
   return r;
@@ -58,7 +58,27 @@ beforeAll(async () => {
   expect(
     (await run(["login", "--role", "viewer", "--profile", "local-viewer", "--debug"])).code,
   ).toBe(0);
-  expect((await run(["login", "--role", "admin", "--profile", "local-admin"])).code).toBe(0);
+  // The Admin with MFA, as in AWS: the code opens a cached MFA session (GetSessionToken)
+  // that the second login reuses; its secrets are scanned for like the role sessions'.
+  const config = JSON.parse(await readFile(sb.configPath, "utf8"));
+  await writeFile(
+    sb.configPath,
+    JSON.stringify({
+      ...config,
+      adminMfaRequired: true,
+      mfaSerial: "arn:aws:iam::123456789012:mfa/demo-admin",
+    }),
+  );
+  expect(
+    (
+      await run(["login", "--role", "admin", "--profile", "local-admin", "--debug"], {
+        STRONGBOX_MFA_CODE: "480916",
+      })
+    ).code,
+  ).toBe(0);
+  expect(
+    (await run(["login", "--role", "admin", "--profile", "local-admin", "--json", "--debug"])).code,
+  ).toBe(0);
   await run(["whoami", "--debug"]);
   await run(["whoami", "--json", "--role", "uploader"]);
   expect(
@@ -157,6 +177,8 @@ describe("secrets never leak (one full CLI session on the local stack)", () => {
     // Every role session ever cached (logout removed admin's file, but its secrets were printed nowhere either).
     const sessionFiles = await readdir(sb.sessionsDir).catch(() => [] as string[]);
     expect(sessionFiles.length).toBeGreaterThanOrEqual(2);
+    // The MFA session's own credentials are among them.
+    expect(sessionFiles).toContain("mfa-local-admin.json");
     for (const name of sessionFiles) {
       const entry = JSON.parse(await readFile(join(sb.sessionsDir, name), "utf8"));
       secrets.set(entry.credentials.accessKeyId, `${name}: access key`);

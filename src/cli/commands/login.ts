@@ -1,5 +1,5 @@
 import { assumeRoleSession } from "../../core/session/assume.js";
-import { sessionCacheOf } from "../../core/session/cache.js";
+import { mfaSessionCacheOf, sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import type { LoginOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
@@ -20,7 +20,9 @@ export async function login(options: LoginOptions, deps: CommandDeps): Promise<L
     profile: deps.globals.profile,
     durationSeconds: options.durationSeconds,
     mfaOffered: offered !== undefined,
-    mfaCode: async (serial) => offered ?? (await askMfaCode(serial, options.role, deps)),
+    mfaCode: async (serial, why) => offered ?? (await askMfaCode(serial, why, deps)),
+    // A code opens an MFA session that later logins reuse while it lives (as aws-vault does).
+    mfaCache: mfaSessionCacheOf(deps.globals, deps.now),
     ...(deps.prompt === undefined
       ? {}
       : {

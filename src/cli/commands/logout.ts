@@ -1,21 +1,36 @@
 import { ROLES, type Role } from "../../core/roles.js";
-import { sessionCacheOf } from "../../core/session/cache.js";
+import { mfaSessionCacheOf, sessionCacheOf } from "../../core/session/cache.js";
 import type { LogoutOptions } from "../args.js";
 import type { CommandDeps } from "../context.js";
 
 export interface LogoutResult {
   removed: Role[];
+  /** Profiles whose cached MFA session was removed (only by a logout without --role). */
+  mfaSessions: string[];
 }
 
-/** Deletes cached sessions (local only: STS sessions cannot be revoked one by one). */
+/**
+ * Deletes cached sessions (local only: STS sessions cannot be revoked one by
+ * one); without --role also the cached MFA sessions, so the next login asks
+ * for a code.
+ */
 export async function logout(options: LogoutOptions, deps: CommandDeps): Promise<LogoutResult> {
   const cache = sessionCacheOf(deps.globals, deps.now);
   const removed: Role[] = [];
   for (const role of options.role === undefined ? ROLES : [options.role]) {
     if (await cache.delete(role)) removed.push(role);
   }
-  return { removed };
+  const mfaSessions =
+    options.role === undefined ? await mfaSessionCacheOf(deps.globals, deps.now).deleteAll() : [];
+  return { removed, mfaSessions };
 }
 
-export const renderLogout = (r: LogoutResult): string =>
-  r.removed.length === 0 ? "no cached sessions to remove" : `logged out: ${r.removed.join(", ")}`;
+export const renderLogout = (r: LogoutResult): string => {
+  const mfa =
+    r.mfaSessions.length === 0
+      ? ""
+      : `; MFA session of profile ${r.mfaSessions.join(", ")} removed`;
+  return r.removed.length === 0 && mfa === ""
+    ? "no cached sessions to remove"
+    : `logged out: ${r.removed.length === 0 ? "(no role sessions)" : r.removed.join(", ")}${mfa}`;
+};

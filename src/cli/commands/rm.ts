@@ -3,6 +3,7 @@ import { type RemoveResult, removeObject } from "../../core/catalog/remove.js";
 import { listVersions, type VersionEntry } from "../../core/catalog/versions.js";
 import { StrongboxError } from "../../core/errors.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
+import { mfaAgeSeconds } from "../../core/session/types.js";
 import { displayKey } from "../../core/text/printable.js";
 import type { RmOptions } from "../args.js";
 import { confirm } from "../confirm.js";
@@ -24,10 +25,10 @@ export async function rm(options: RmOptions, deps: CommandDeps): Promise<RmResul
   const key = keyOfArgument(options.key, config.bucket);
   const { catalog, session } = await catalogFor(deps, options.role, "delete");
   const { versionId } = options;
-  // The session's MFA dates from its login; the policies refuse one older than the window.
+  // The session's MFA dates from its code (its login, or the cached MFA session's start);
+  // the policies refuse one older than the window.
   const window = config.adminMfaMaxAgeSeconds;
-  const staleMfa =
-    window !== undefined && deps.now() - session.createdAt.getTime() >= window * 1000;
+  const staleMfa = window !== undefined && (mfaAgeSeconds(session, deps.now()) ?? 0) >= window;
   if (
     versionId !== undefined &&
     session.role === "admin" &&

@@ -1,11 +1,18 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand } from "@aws-sdk/client-sts";
+import { AssumeRoleCommand, type STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import { loadSharedConfigFiles } from "@smithy/core/config";
-import { mapAwsError, redact } from "../aws-errors.js";
+import { mapAwsError } from "../aws-errors.js";
 import { type Credentials, createStsClient } from "../clients.js";
 import type { StrongboxConfig } from "../config.js";
 import { StrongboxError } from "../errors.js";
 import type { Role } from "../roles.js";
+import {
+  type BaseIdentity,
+  type BaseRequest,
+  baseIdentity,
+  profileMfaOf,
+  profileNameOf,
+} from "./base-identity.js";
+import type { MfaSessionCache } from "./mfa-cache.js";
 import { sourceIdentityFromArn } from "./source-identity.js";
 import type { RoleSession } from "./types.js";
 
@@ -32,26 +39,23 @@ export function sessionNameFromArn(callerArn: string): string {
   return clean;
 }
 
-/** The `mfa_serial` of an AWS profile (shared config or credentials file), if any. */
-export async function mfaSerialOfProfile(profile: string): Promise<string | undefined> {
-  const files = await loadSharedConfigFiles({ ignoreCache: true });
-  const serial =
-    files.configFile?.[profile]?.mfa_serial ?? files.credentialsFile?.[profile]?.mfa_serial;
-  return serial === undefined || serial === "" ? undefined : serial;
-}
-
 export interface AssumeRoleRequest {
   config: StrongboxConfig;
   role: Role;
   /** AWS profile for the base credentials; undefined → the default chain (AWS_PROFILE, env keys, SSO…). */
   profile: string | undefined;
   durationSeconds?: number | undefined;
-  /** Returns the MFA code: from --mfa-code, or a prompt (the CLI's job). Called only if MFA is needed. */
-  mfaCode?: (serial: string) => Promise<string>;
+  /**
+   * Returns the MFA code: from --mfa-code, or a prompt (the CLI's job). Called
+   * only if MFA is needed and no cached MFA session serves; `why` says what needs it.
+   */
+  mfaCode?: (serial: string, why: string) => Promise<string>;
   /** Code for the base profile's own MFA (role_arn + mfa_serial in ~/.aws/config): a TTY prompt. */
   baseMfaCode?: (serial: string) => Promise<string>;
-  /** True when the user gave --mfa-code: use MFA even if the role does not demand it. */
+  /** True when the user gave --mfa-code: use MFA even if the role does not demand it (and a fresh MFA session). */
   mfaOffered?: boolean;
+  /** Cached MFA sessions (GetSessionToken); undefined: MFA goes with each AssumeRole. */
+  mfaCache?: MfaSessionCache | undefined;
   /** Base credentials (tests); default fromNodeProviderChain({ profile }). */
   baseCredentials?: Credentials;
   now?: () => number;
@@ -63,7 +67,10 @@ export interface AssumeRoleRequest {
 /**
  * sts:AssumeRole into the configured role as the calling person: session name
  * and SourceIdentity from GetCallerIdentity, MFA when the role needs it
- * (Admin with adminMfaRequired) or when a code was given.
+ * (Admin with adminMfaRequired), when the profile has an mfa_serial, or when
+ * a code was given. With an MFA cache, the code makes an MFA session
+ * (GetSessionToken) that later AssumeRoles reuse while it lives; one that
+ * STS no longer accepts is dropped and a code asked again.
  */
 export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSession> {
   const { config, role } = req;
@@ -83,64 +90,83 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
       { hint: `use --duration ${Math.floor(config.maxSessionSeconds / 60)}m or less` },
     );
   }
-  const roleArn = config.roles[role];
-  const base =
+  const chain =
     req.baseCredentials ??
     fromNodeProviderChain({
       ...(req.profile === undefined ? {} : { profile: req.profile }),
       // A profile with role_arn + mfa_serial asks for its code as the AWS CLI does.
       ...(req.baseMfaCode === undefined ? {} : { mfaCodeProvider: req.baseMfaCode }),
     });
-  const sts = createStsClient(config, base);
-  const sendOptions = req.signal === undefined ? undefined : { abortSignal: req.signal };
-
-  let callerArn: string;
+  const sts = createStsClient(config, chain);
+  const profileName = profileNameOf(req.profile);
+  const profile = await profileMfaOf(profileName);
+  const roleNeedsMfa = role === "admin" && config.adminMfaRequired;
+  const mfaWhy = roleNeedsMfa
+    ? `role ${role} needs MFA`
+    : req.mfaOffered === true
+      ? `an MFA code was given for role ${role}`
+      : profile.serial !== undefined && !profile.assumesRole
+        ? `profile ${profileName} needs MFA (mfa_serial)`
+        : undefined;
+  const baseRequest: BaseRequest = {
+    chain,
+    sts,
+    sendOptions: req.signal === undefined ? undefined : { abortSignal: req.signal },
+    profile: req.profile,
+    profileName,
+    mfaWhy,
+    serial: profile.serial ?? config.mfaSerial,
+    mfaCode: req.mfaCode,
+    mfaCache: req.mfaCache,
+    skipCache: req.mfaOffered === true,
+    maxMfaAgeSeconds: roleNeedsMfa ? config.adminMfaMaxAgeSeconds : undefined,
+    mfaSessionSeconds: config.mfaSessionSeconds,
+    now,
+    onDecision: req.onDecision,
+  };
+  const base = await baseIdentity(baseRequest);
   try {
-    const me = await sts.send(new GetCallerIdentityCommand({}), sendOptions);
-    callerArn = me.Arn ?? "";
+    return await assumeAs(req, base, duration, sts, chain);
   } catch (err) {
-    if ((err as Error)?.name === "CredentialsProviderError" && req.profile !== undefined) {
-      // The profile was named: say which one fails, and don't suggest --profile again.
-      throw new StrongboxError(
-        "credentials",
-        `AWS profile "${req.profile}" gives no credentials: ${redact((err as Error).message)}`,
-        {
-          hint: `check [profile ${req.profile}] in ~/.aws/config or [${req.profile}] in ~/.aws/credentials (or run \`aws configure --profile ${req.profile}\`)`,
-          cause: err,
-        },
-      );
-    }
-    throw mapAwsError(err, { action: "AssumeRole" });
+    if (base.fromCache === undefined || !isRefusedCredentials(err)) throw err;
+    // The cached MFA session is no longer valid (revoked keys, a changed clock): drop it, ask again.
+    await req.mfaCache?.delete(profileName);
+    req.onDecision?.(
+      `STS refused the cached MFA session of profile ${profileName} (${(err as Error).name}): removed it, asking for a new code`,
+    );
+    const fresh = await baseIdentity({ ...baseRequest, skipCache: true });
+    return assumeAs(req, fresh, duration, sts, chain);
   }
-  if (callerArn === "")
-    throw new StrongboxError("credentials", "STS did not say who you are (no ARN)");
+}
+
+const REFUSED = new Set([
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "InvalidClientTokenId",
+  "UnrecognizedClientException",
+]);
+const isRefusedCredentials = (err: unknown): boolean =>
+  REFUSED.has((err as { name?: string })?.name ?? "") ||
+  REFUSED.has(((err as { cause?: { name?: string } })?.cause?.name as string) ?? "");
+
+async function assumeAs(
+  req: AssumeRoleRequest,
+  base: BaseIdentity,
+  duration: number,
+  chainSts: STSClient,
+  chain: Credentials,
+): Promise<RoleSession> {
+  const { config, role } = req;
+  const roleArn = config.roles[role];
+  const now = req.now ?? Date.now;
+  const callerArn = base.callerArn;
   const sessionName = sessionNameFromArn(callerArn);
   const sourceIdentity = sourceIdentityFromArn(callerArn);
   req.onDecision?.(
     `base identity ${callerArn} → session name ${sessionName}, SourceIdentity ${sourceIdentity}`,
   );
-
-  const mfaNeeded = role === "admin" && config.adminMfaRequired;
-  let mfa: { SerialNumber: string; TokenCode: string } | undefined;
-  if (mfaNeeded || req.mfaOffered === true) {
-    const profileName = req.profile ?? "default";
-    const serial = (await mfaSerialOfProfile(profileName)) ?? config.mfaSerial;
-    if (serial === undefined) {
-      throw new StrongboxError(
-        "credentials",
-        `role ${role} needs MFA, but no MFA device is known for profile ${profileName}`,
-        {
-          hint: `add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to profile ${profileName} in ~/.aws/config`,
-        },
-      );
-    }
-    if (req.mfaCode === undefined) {
-      throw new StrongboxError("credentials", `role ${role} needs MFA: no code was given`);
-    }
-    mfa = { SerialNumber: serial, TokenCode: await req.mfaCode(serial) };
-    req.onDecision?.(`MFA with device ${serial}`);
-  }
-
+  const sts = base.credentials === chain ? chainSts : createStsClient(config, base.credentials);
+  const mfa = base.assumeRoleMfa;
   const createdAt = new Date(now());
   try {
     const out = await sts.send(
@@ -151,7 +177,7 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
         DurationSeconds: duration,
         ...(mfa ?? {}),
       }),
-      sendOptions,
+      req.signal === undefined ? undefined : { abortSignal: req.signal },
     );
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
@@ -163,7 +189,8 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
       assumedRoleArn: out.AssumedRoleUser?.Arn ?? roleArn,
       baseIdentityArn: callerArn,
       sourceIdentity: out.SourceIdentity ?? sourceIdentity,
-      mfaAuthenticated: mfa !== undefined,
+      mfaAuthenticated: base.mfaAt !== undefined,
+      ...(base.mfaAt === undefined ? {} : { mfaAuthenticatedAt: base.mfaAt }),
       createdAt,
       credentials: {
         accessKeyId: c.AccessKeyId,
@@ -174,16 +201,25 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
     };
   } catch (err) {
     if (err instanceof StrongboxError) throw err;
+    if (base.fromCache !== undefined && isRefusedCredentials(err)) throw err; // the caller retries
     const mapped = mapAwsError(err, { action: "AssumeRole", role });
     if (mapped.kind === "access-denied") {
+      const withMfa =
+        base.fromCache !== undefined
+          ? ` with the MFA session cached at ${base.fromCache.createdAt.toISOString()}`
+          : base.mfaAt === undefined
+            ? ""
+            : " with this MFA code";
       throw new StrongboxError(
         "access-denied",
-        `${callerArn} may not assume role ${role} (${roleArn})${mfa === undefined ? "" : " with this MFA code"}`,
+        `${callerArn} may not assume role ${role} (${roleArn})${withMfa}`,
         {
           hint:
-            mfa === undefined && role === "admin"
-              ? "the admin role may require MFA: retry with --mfa-code"
-              : "ask an admin to add you to the role's trusted principals (Terraform variable)",
+            base.fromCache !== undefined
+              ? "run `strongbox logout` and log in again to type a new MFA code"
+              : base.mfaAt === undefined && role === "admin"
+                ? "the admin role may require MFA: retry with --mfa-code"
+                : "ask an admin to add you to the role's trusted principals (Terraform variable)",
           cause: err,
         },
       );

@@ -6,6 +6,7 @@ import { StrongboxError } from "../errors.js";
 import { ensurePrivateDir, writeFileAtomic, writeJsonAtomic } from "../fs/atomic.js";
 import { checkPrivateDir, type OwnerOptions, readOwnFile } from "../fs/private.js";
 import { isRole, ROLES, type Role } from "../roles.js";
+import { MfaSessionCache } from "./mfa-cache.js";
 import type { RoleSession } from "./types.js";
 
 /**
@@ -30,6 +31,7 @@ const entrySchema = z.object({
   baseIdentityArn: z.string(),
   sourceIdentity: z.string(),
   mfaAuthenticated: z.boolean(),
+  mfaAuthenticatedAt: z.iso.datetime().optional(),
   createdAt: z.iso.datetime(),
   expiration: z.iso.datetime(),
   credentials: z.object({
@@ -59,6 +61,9 @@ const toEntry = (s: RoleSession): CacheEntry => ({
   baseIdentityArn: s.baseIdentityArn,
   sourceIdentity: s.sourceIdentity,
   mfaAuthenticated: s.mfaAuthenticated,
+  ...(s.mfaAuthenticatedAt === undefined
+    ? {}
+    : { mfaAuthenticatedAt: s.mfaAuthenticatedAt.toISOString() }),
   createdAt: s.createdAt.toISOString(),
   expiration: s.credentials.expiration.toISOString(),
   credentials: {
@@ -75,6 +80,9 @@ const fromEntry = (e: CacheEntry): RoleSession => ({
   baseIdentityArn: e.baseIdentityArn,
   sourceIdentity: e.sourceIdentity,
   mfaAuthenticated: e.mfaAuthenticated,
+  ...(e.mfaAuthenticatedAt === undefined
+    ? {}
+    : { mfaAuthenticatedAt: new Date(e.mfaAuthenticatedAt) }),
   createdAt: new Date(e.createdAt),
   credentials: { ...e.credentials, expiration: new Date(e.expiration) },
 });
@@ -244,6 +252,12 @@ export function sessionCacheOf(
     legacyDir: legacySessionsDirOf(paths.configPath),
   });
 }
+
+/** The MFA sessions (GetSessionToken) kept beside the role sessions of the config at `paths`. */
+export const mfaSessionCacheOf = (
+  paths: { sessionsDir: string },
+  now: () => number,
+): MfaSessionCache => new MfaSessionCache(paths.sessionsDir, now);
 
 /** The error a data command gives when it has no usable session (exit 5). */
 export function sessionNeededError(

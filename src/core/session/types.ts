@@ -21,6 +21,12 @@ export interface RoleSession {
   sourceIdentity: string;
   /** The session was created with an MFA code (needed for permanent deletes). */
   mfaAuthenticated: boolean;
+  /**
+   * When its MFA code was given (aws:MultiFactorAuthAge counts from here): the
+   * login, or earlier when the session came from a cached MFA session.
+   * Absent: the login's createdAt (entries written before MFA sessions).
+   */
+  mfaAuthenticatedAt?: Date;
   /** Assumed-role ARN returned by STS. */
   assumedRoleArn: string;
   createdAt: Date;
@@ -52,3 +58,9 @@ export function summarizeSession(session: RoleSession, nowMs: number): SessionSu
     remainingSeconds: Math.floor((session.credentials.expiration.getTime() - nowMs) / 1000),
   };
 }
+
+/** Seconds since the session's MFA code was given (undefined: no MFA). */
+export const mfaAgeSeconds = (session: RoleSession, nowMs: number): number | undefined =>
+  session.mfaAuthenticated
+    ? Math.floor((nowMs - (session.mfaAuthenticatedAt ?? session.createdAt).getTime()) / 1000)
+    : undefined;

@@ -10,6 +10,7 @@ import { AUDIT_QUERIES } from "../../core/audit/audit.js";
 import { StrongboxError } from "../../core/errors.js";
 import { ROLES } from "../../core/roles.js";
 import { assumeRoleSession } from "../../core/session/assume.js";
+import { mfaSessionCacheOf } from "../../core/session/cache.js";
 import type { Transport } from "../../core/transfer/transport.js";
 import { abortPendingUpload, browse, listPendingUploads } from "./browse.js";
 import { catalogOf, commandDeps, loggingPresigner, sessionOf, type UiContext } from "./context.js";
@@ -104,12 +105,14 @@ export function apiRoutes(
             role: input.role,
             profile: input.profile ?? ctx.profile,
             mfaOffered: input.mfaCode !== undefined,
-            mfaCode: async () => {
+            mfaCode: async (_serial, why) => {
               if (input.mfaCode !== undefined) return input.mfaCode;
-              throw new StrongboxError("credentials", `role ${input.role} needs an MFA code`, {
+              throw new StrongboxError("credentials", `${why}: an MFA code is needed`, {
                 hint: "type the 6 digits your device shows",
               });
             },
+            // The same MFA sessions as `strongbox login`: a code serves every sign-in while it lives.
+            mfaCache: mfaSessionCacheOf({ sessionsDir: ctx.cache.dir }, ctx.now),
             now: ctx.now,
             signal,
           });

@@ -1,9 +1,10 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main, registrarsFor } from "../../../src/cli/main.js";
 import { SessionCache } from "../../../src/core/session/cache.js";
+import { MfaSessionCache } from "../../../src/core/session/mfa-cache.js";
 import {
   fakeIO,
   SECRET,
@@ -115,10 +116,26 @@ describe("main: exit codes and output channels", () => {
     expect(await main(["logout", "--role", "viewer", "--json", "--config", configPath], f.io)).toBe(
       0,
     );
-    expect(JSON.parse(f.stdout())).toEqual({ removed: ["viewer"] });
+    expect(JSON.parse(f.stdout())).toEqual({ removed: ["viewer"], mfaSessions: [] });
+    // A logout without --role also forgets the MFA session, so the next login asks for a code.
+    const mfa = new MfaSessionCache(cache.dir, () => T0);
+    const mfaPath = await mfa.write({
+      profile: "alice",
+      serialNumber: "arn:aws:iam::123456789012:mfa/alice",
+      baseIdentityArn: "arn:aws:iam::123456789012:user/alice",
+      baseKeyFingerprint: "0123456789abcdef",
+      createdAt: new Date(T0),
+      credentials: {
+        accessKeyId: "ASIAMFAEXAMPLE000001",
+        secretAccessKey: "mfa-secret",
+        sessionToken: "mfa-token",
+        expiration: new Date(T0 + 3600_000),
+      },
+    });
     const g = fakeIO();
     expect(await main(["logout", "--config", configPath], g.io)).toBe(0);
-    expect(g.stdout()).toBe("logged out: admin\n");
+    expect(g.stdout()).toBe("logged out: admin; MFA session of profile alice removed\n");
+    await expect(stat(mfaPath)).rejects.toThrow(/ENOENT/);
   });
 
   it("a failure while interrupted exits 130", async () => {

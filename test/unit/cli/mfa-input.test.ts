@@ -59,18 +59,24 @@ describe("MFA code input", () => {
       asked.push(q);
       return "111222\n";
     };
-    expect(await askMfaCode("arn:mfa/d", "admin", { env: { [MFA_CODE_ENV]: CODE }, prompt })).toBe(
-      CODE,
-    );
+    expect(
+      await askMfaCode("arn:mfa/d", "role admin needs MFA", {
+        env: { [MFA_CODE_ENV]: CODE },
+        prompt,
+      }),
+    ).toBe(CODE);
     expect(asked).toEqual([]);
-    expect(await askMfaCode("arn:mfa/d", "admin", { env: {}, prompt })).toBe("111222");
+    expect(await askMfaCode("arn:mfa/d", "role admin needs MFA", { env: {}, prompt })).toBe(
+      "111222",
+    );
     expect(asked).toEqual(["MFA code for arn:mfa/d: "]);
   });
 
   it("no terminal and no code: exit 5 naming the safe ways to give one", async () => {
-    const error = await askMfaCode("arn:mfa/d", "admin", { env: {}, prompt: undefined }).catch(
-      (e: unknown) => e,
-    );
+    const error = await askMfaCode("arn:mfa/d", "role admin needs MFA", {
+      env: {},
+      prompt: undefined,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "credentials", exitCode: 5 });
     expect((error as { hint: string }).hint).toMatch(/--mfa-code -.*STRONGBOX_MFA_CODE/);
   });
