@@ -54,7 +54,7 @@ export function renderAccess(report: AccessReport): string {
   return lines.join("\n");
 }
 
-export function registerAccess(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("access")
     .description(

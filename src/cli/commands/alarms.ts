@@ -41,7 +41,7 @@ function oneLine(text: string): string {
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
 
-export function registerAlarms(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("alarms")
     .description("every alarm of the deployment: state, reason, since when (Admin)")

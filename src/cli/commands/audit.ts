@@ -101,7 +101,7 @@ export function auditOptionsFrom(
   };
 }
 
-export function registerAudit(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("audit")
     .description(

@@ -1,7 +1,12 @@
+import { type Command, Option } from "commander";
 import { ROLES, type Role } from "../../core/roles.js";
 import { sessionCacheOf } from "../../core/session/cache.js";
-import type { LogoutOptions } from "../args.js";
-import type { CommandDeps } from "../context.js";
+import { optionalRole } from "../args.js";
+import type { CommandContext, CommandDeps } from "../context.js";
+
+export interface LogoutOptions {
+  role: Role | undefined;
+}
 
 export interface LogoutResult {
   removed: Role[];
@@ -19,3 +24,19 @@ export async function logout(options: LogoutOptions, deps: CommandDeps): Promise
 
 export const renderLogout = (r: LogoutResult): string =>
   r.removed.length === 0 ? "no cached sessions to remove" : `logged out: ${r.removed.join(", ")}`;
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("logout")
+    .description("forget the cached role session (all roles unless --role)")
+    .addOption(new Option("--role <role>", "only this role").choices(ROLES))
+    .action((raw: { role?: string }, cmd: Command) => {
+      const options: LogoutOptions = { role: optionalRole(raw.role) };
+      return ctx.run(cmd, {
+        command: "logout",
+        options,
+        execute: (deps) => logout(options, deps),
+        render: renderLogout,
+      });
+    });
+}

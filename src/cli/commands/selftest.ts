@@ -97,7 +97,7 @@ export function renderSelftest(report: SelftestReport): string {
   ].join("\n");
 }
 
-export function registerSelftest(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("selftest")
     .description(

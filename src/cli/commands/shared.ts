@@ -1,5 +1,4 @@
 import type { CatalogContext } from "../../core/catalog/context.js";
-import { createS3Client } from "../../core/clients.js";
 import type { Role } from "../../core/roles.js";
 import type { RoleSession } from "../../core/session/types.js";
 import type { CommandDeps } from "../context.js";
@@ -15,6 +14,8 @@ export async function catalogFor(
 ): Promise<{ catalog: CatalogContext; session: RoleSession }> {
   const config = await deps.config();
   const session = await deps.session(role, doing);
+  // The SDK loads only when a command runs (--help stays fast).
+  const { createS3Client } = await import("../../core/clients.js");
   return {
     session,
     catalog: {
