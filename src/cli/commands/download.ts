@@ -30,6 +30,7 @@ import {
   toJson,
   warnUnverified,
 } from "./download-result.js";
+import { transferSetup } from "./shared.js";
 
 /** A key ending in "/" (or "") is a prefix: every object under it, the tree below it kept. */
 export const isPrefix = (key: string) => key === "" || key.endsWith("/");
@@ -58,16 +59,10 @@ export async function download(
   // The transfer modules (and the XML reader they use) load only when a command runs.
   const { downloadObject } = await import("../../core/transfer/download.js");
   const { compareWithObject, describeObject } = await import("../../core/transfer/unchanged.js");
-  const setup = {
-    config,
-    session,
-    now: deps.now,
-    signal: deps.signal,
-    onEvent: progress.onEvent,
+  const setup = transferSetup(deps, config, session, progress, {
     concurrency: options.concurrency,
     files: prefix ? options.files : 1,
-    resumeDirs: { current: deps.globals.transfersDir, legacy: deps.globals.legacyTransfersDir },
-  };
+  });
   const versionId = options.versionId === undefined ? {} : { versionId: options.versionId };
   const strict = options.requireChecksum ? { requireChecksum: true } : {};
   const result: DownloadCommandResult = { files: [], planned: [], unchanged: [], dryRun: false };

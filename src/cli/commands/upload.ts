@@ -23,6 +23,7 @@ import {
 import type { CommandContext, CommandDeps } from "../context.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
+import { transferSetup } from "./shared.js";
 
 export interface UploadCommandOptions {
   paths: string[];
@@ -94,16 +95,10 @@ export async function upload(
     jobs.map(async (job) => ({ ...job, size: (await stat(job.path)).size })),
   );
   let unchanged: PlannedFile[] = [];
-  const setup = {
-    config,
-    session,
-    now: deps.now,
-    signal: deps.signal,
-    onEvent: progress.onEvent,
+  const setup = transferSetup(deps, config, session, progress, {
     concurrency: options.concurrency,
     files: options.files,
-    resumeDirs: { current: deps.globals.transfersDir, legacy: deps.globals.legacyTransfersDir },
-  };
+  });
   try {
     return await withTransfer(setup, async (run) => {
       const split = await partitionUnchanged(run.deps, run.bucket, sized);
