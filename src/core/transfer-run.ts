@@ -5,7 +5,7 @@ import type { RoleSession } from "./session/types.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "./transfer/part-plan.js";
 import { createFileStateStore, type StateStore } from "./transfer/state-store.js";
 import { withFallback } from "./transfer/state-store-fallback.js";
-import { createHttpTransport } from "./transfer/transport.js";
+import { createHttpTransport, type Transport } from "./transfer/transport.js";
 import type { TransferDeps, TransferEvent } from "./transfer/upload.js";
 
 /** What a transfer command knows before it moves a byte. */
@@ -22,6 +22,8 @@ export interface TransferSetup {
   files?: number | undefined;
   /** Upload resume records: where they are kept, and where an older version kept them (still read). */
   resumeDirs: { current: string; legacy: string };
+  /** Opens the transport, pooling `connections` per origin (tests pass a fake). */
+  openTransport?: (connections: number) => Transport;
 }
 
 /** One transfer's dependencies and settings, resolved once for the command that runs it. */
@@ -48,7 +50,8 @@ export async function withTransfer<T>(
   const { config, session } = setup;
   const concurrency = setup.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
   const files = setup.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT;
-  const transport = createHttpTransport({ connections: Math.max(concurrency, files) + 2 });
+  const open = setup.openTransport ?? ((connections) => createHttpTransport({ connections }));
+  const transport = open(Math.max(concurrency, files) + 2);
   try {
     return await work({
       deps: {
