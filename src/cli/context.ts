@@ -89,6 +89,16 @@ export interface Invocation<Options, Result> {
   exitCodeOf?(result: Result): number;
 }
 
+/** The usual Invocation: `execute(options, deps)` runs the command, `render` prints its result. */
+export function invocation<Options, Result>(
+  command: string,
+  options: Options,
+  execute: (options: Options, deps: CommandDeps) => Promise<Result>,
+  render: (result: Result) => string,
+): Invocation<Options, Result> {
+  return { command, options, execute: (deps) => execute(options, deps), render };
+}
+
 /**
  * What a command file's `register(program, ctx)` gets. Shape of a command file
  * (src/cli/commands/x.ts; command-table.ts lists them):
@@ -101,7 +111,7 @@ export interface Invocation<Options, Result> {
  *   program.command("x").addOption(roleOption())          // shared parsers: ../args.js
  *     .action((raw, cmd: Command) => {
  *       const options: XOptions = { role: optionalRole(raw.role), ... }; // throw usageError(...) if bad
- *       return ctx.run(cmd, { command: "x", options, execute: (d) => x(options, d), render: renderX });
+ *       return ctx.run(cmd, invocation("x", options, x, renderX));
  *     });
  * }
  * ```

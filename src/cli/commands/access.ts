@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import type { AccessReport, EngineChoice } from "../../core/access/report.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { table } from "../render.js";
 
 export interface AccessOptions {
@@ -70,11 +70,6 @@ export function register(program: Command, ctx: CommandContext): void {
     )
     .action((raw: { engine: EngineChoice }, cmd: Command) => {
       const options: AccessOptions = { engine: raw.engine };
-      return ctx.run(cmd, {
-        command: "access",
-        options,
-        execute: (deps) => access(options, deps),
-        render: renderAccess,
-      });
+      return ctx.run(cmd, invocation("access", options, access, renderAccess));
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { writeConfig } from "../../core/config.js";
 import { configFromTerraformOutputs, readTerraformOutputs } from "../../core/config-terraform.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 
 export interface ConfigureOptions {
   /** A Terraform/OpenTofu root module directory, or a saved `output -json` file. */
@@ -56,11 +56,6 @@ export function register(program: Command, ctx: CommandContext): void {
     )
     .action((raw: { fromTerraform: string }, cmd: Command) => {
       const options: ConfigureOptions = { fromTerraform: raw.fromTerraform };
-      return ctx.run(cmd, {
-        command: "configure",
-        options,
-        execute: (deps) => configure(options, deps),
-        render: renderConfigure,
-      });
+      return ctx.run(cmd, invocation("configure", options, configure, renderConfigure));
     });
 }

@@ -19,7 +19,7 @@ import {
   optionalRole,
   roleOption,
 } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
 import { downloadUnder } from "./download-prefix.js";
@@ -201,12 +201,7 @@ export function register(program: Command, ctx: CommandContext): void {
           dryRun: raw.dryRun === true,
           ...(raw.requireChecksum === true ? { requireChecksum: true } : {}),
         };
-        return ctx.run(cmd, {
-          command: "download",
-          options,
-          execute: (d) => download(options, d),
-          render: renderDownload,
-        });
+        return ctx.run(cmd, invocation("download", options, download, renderDownload));
       },
     );
 }

@@ -3,7 +3,7 @@ import { ROLES, type Role } from "../../core/roles.js";
 import { sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import { parseDurationSeconds, parseRole } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import {
   askMfaCode,
   MFA_CODE_ENV,
@@ -79,11 +79,6 @@ export function register(program: Command, ctx: CommandContext): void {
         durationSeconds:
           raw.duration === undefined ? undefined : parseDurationSeconds(raw.duration, "duration"),
       };
-      return ctx.run(cmd, {
-        command: "login",
-        options,
-        execute: (deps) => login(options, deps),
-        render: renderLogin,
-      });
+      return ctx.run(cmd, invocation("login", options, login, renderLogin));
     });
 }

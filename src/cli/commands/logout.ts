@@ -2,7 +2,7 @@ import { type Command, Option } from "commander";
 import { ROLES, type Role } from "../../core/roles.js";
 import { sessionCacheOf } from "../../core/session/cache.js";
 import { optionalRole } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 
 export interface LogoutOptions {
   role: Role | undefined;
@@ -32,11 +32,6 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(new Option("--role <role>", "only this role").choices(ROLES))
     .action((raw: { role?: string }, cmd: Command) => {
       const options: LogoutOptions = { role: optionalRole(raw.role) };
-      return ctx.run(cmd, {
-        command: "logout",
-        options,
-        execute: (deps) => logout(options, deps),
-        render: renderLogout,
-      });
+      return ctx.run(cmd, invocation("logout", options, logout, renderLogout));
     });
 }

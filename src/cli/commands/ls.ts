@@ -5,7 +5,7 @@ import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey, quoteKey } from "../../core/text/printable.js";
 import { optionalPositiveInt, optionalRole, roleOption } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatBytes, formatTime, table } from "../render.js";
 import { catalogFor } from "./shared.js";
 
@@ -84,12 +84,7 @@ export function register(program: Command, ctx: CommandContext): void {
           pageSize,
           role: optionalRole(raw.role),
         };
-        return ctx.run(cmd, {
-          command: "ls",
-          options,
-          execute: (deps) => ls(options, deps),
-          render: renderLs,
-        });
+        return ctx.run(cmd, invocation("ls", options, ls, renderLs));
       },
     );
 }

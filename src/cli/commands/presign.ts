@@ -5,7 +5,7 @@ import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
 import { createOnlyFor } from "../../core/transfer-run.js";
 import { nonEmptyKey, optionalRole, parseDurationSeconds, roleOption } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
 
 export interface PresignOptions {
@@ -104,12 +104,7 @@ export function register(program: Command, ctx: CommandContext): void {
           expiresInSeconds,
           role: optionalRole(raw.role),
         };
-        return ctx.run(cmd, {
-          command: "presign",
-          options,
-          execute: (deps) => presign(options, deps),
-          render: renderPresign,
-        });
+        return ctx.run(cmd, invocation("presign", options, presign, renderPresign));
       },
     );
 }

@@ -5,7 +5,7 @@ import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import { dryRunOption, nonEmptyKey, optionalRole, roleOption } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatBytes } from "../render.js";
 import { catalogFor } from "./shared.js";
 
@@ -77,12 +77,7 @@ export function register(program: Command, ctx: CommandContext): void {
           role: optionalRole(raw.role),
           dryRun: raw.dryRun === true,
         };
-        return ctx.run(cmd, {
-          command: "restore",
-          options,
-          execute: (deps) => restore(options, deps),
-          render: renderRestore,
-        });
+        return ctx.run(cmd, invocation("restore", options, restore, renderRestore));
       },
     );
 }

@@ -8,7 +8,7 @@ import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import { dryRunOption, nonEmptyKey, optionalRole, roleOption, yesOption } from "../args.js";
 import { confirm } from "../confirm.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatBytes, formatTime } from "../render.js";
 import { catalogFor } from "./shared.js";
 
@@ -130,12 +130,7 @@ export function register(program: Command, ctx: CommandContext): void {
           yes: raw.yes === true,
           dryRun: raw.dryRun === true,
         };
-        return ctx.run(cmd, {
-          command: "rm",
-          options,
-          execute: (deps) => rm(options, deps),
-          render: renderRm,
-        });
+        return ctx.run(cmd, invocation("rm", options, rm, renderRm));
       },
     );
 }

@@ -20,7 +20,7 @@ import {
   optionalRole,
   roleOption,
 } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
 import { transferSetup } from "./shared.js";
@@ -268,12 +268,7 @@ export function register(program: Command, ctx: CommandContext): void {
           select: [...rules],
           dryRun: raw.dryRun === true,
         };
-        return ctx.run(cmd, {
-          command: "upload",
-          options,
-          execute: (d) => upload(options, d),
-          render: renderUpload,
-        });
+        return ctx.run(cmd, invocation("upload", options, upload, renderUpload));
       },
     );
 }

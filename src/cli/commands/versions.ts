@@ -3,7 +3,7 @@ import type { VersionEntry } from "../../core/catalog/versions.js";
 import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
 import { nonEmptyKey, optionalRole, roleOption } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatBytes, formatTime, table } from "../render.js";
 import { catalogFor } from "./shared.js";
 
@@ -45,11 +45,6 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(roleOption())
     .action((key: string, raw: { role?: string }, cmd: Command) => {
       const options: VersionsOptions = { key: nonEmptyKey(key), role: optionalRole(raw.role) };
-      return ctx.run(cmd, {
-        command: "versions",
-        options,
-        execute: (deps) => versions(options, deps),
-        render: renderVersions,
-      });
+      return ctx.run(cmd, invocation("versions", options, versions, renderVersions));
     });
 }

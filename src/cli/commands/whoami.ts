@@ -3,7 +3,7 @@ import type { Role } from "../../core/roles.js";
 import { sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import { optionalRole, roleOption } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
 
 export interface WhoamiOptions {
@@ -45,11 +45,6 @@ export function register(program: Command, ctx: CommandContext): void {
     .addOption(roleOption())
     .action((raw: { role?: string }, cmd: Command) => {
       const options: WhoamiOptions = { role: optionalRole(raw.role) };
-      return ctx.run(cmd, {
-        command: "whoami",
-        options,
-        execute: (deps) => whoami(options, deps),
-        render: renderWhoami,
-      });
+      return ctx.run(cmd, invocation("whoami", options, whoami, renderWhoami));
     });
 }
