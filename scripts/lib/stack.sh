@@ -70,7 +70,7 @@ stack_apply() {
   shift 2
   [[ -f $dir/infra/envs/local/main.tf ]] || stack_init "$dir"
   stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" "$@" >"$dir/apply.log" ||
-    { tail -40 "$dir/apply.log" >&2; die "${TF_ENGINE:-tofu} apply failed (log: $dir/apply.log)"; }
+    { tail -40 "$dir/apply.log" >&2; printf 'error: %s apply failed (log: %s)\n' "${TF_ENGINE:-tofu}" "$dir/apply.log" >&2; return 1; }
   (umask 077 && stack_engine "$dir" output -json >"$dir/outputs.json")
 }
 
@@ -124,4 +124,33 @@ export TF_DATA_DIR="$dir/.terraform"
 ENV
   STRONGBOX_CONFIG="$dir/config.json" \
     node "$STRONGBOX_ROOT/dist/cli/main.js" configure --from-terraform "$dir/outputs.json" >/dev/null
+}
+
+# Lanes of scripts/test.sh (source checks.sh first). The stack comes up in two
+# applies, as in `npm start`: everything but the buckets' lifecycle rules, then
+# the rules (the AWS provider waits about 55 s after creating each one for S3 to
+# report it steady), which nothing in the integration tests reads. The second
+# plan runs after both and must be empty.
+
+# stack_lane_up DIR ENDPOINT: moto on ENDPOINT, then the first apply (lane "stack").
+stack_lane_up() {
+  local dir=$1 endpoint=$2
+  moto_start "$dir" "${endpoint##*:}" && moto_wait "$dir" "${endpoint##*:}"
+  lane_check stack "${TF_ENGINE:-tofu} $(engine_version "${TF_ENGINE:-tofu}") apply infra/envs/local to moto (all but the lifecycle rules)" \
+    stack_apply "$dir" "$endpoint" -var create_lifecycle_configurations=false
+}
+
+# stack_lane_rules DIR ENDPOINT: the lifecycle rules, then the second plan (lane
+# "stack-rules"). outputs.json stays as the first apply wrote it: tests read it meanwhile.
+stack_lane_rules() {
+  local dir=$1 endpoint=$2 version
+  version=$(engine_version "${TF_ENGINE:-tofu}")
+  lane_check stack-rules "${TF_ENGINE:-tofu} $version apply the buckets' lifecycle rules" stack_apply_rules "$dir" "$endpoint" &&
+    lane_check stack-rules "${TF_ENGINE:-tofu} $version second plan shows no changes" stack_second_plan "$dir" "$endpoint"
+}
+
+stack_apply_rules() {
+  local dir=$1 endpoint=$2
+  stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" >"$dir/apply-rules.log" ||
+    { tail -40 "$dir/apply-rules.log" >&2; return 1; }
 }
