@@ -9,7 +9,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
 const PEERS = ["aws", "s5cmd", "rclone"];
-const TOOL_NAMES = { strongbox: "Strongbox", aws: "aws s3 cp", s5cmd: "s5cmd", rclone: "rclone" };
+const TOOL_NAMES = {
+  strongbox: "Strongbox",
+  base: "Strongbox (base build)",
+  aws: "aws s3 cp",
+  s5cmd: "s5cmd",
+  rclone: "rclone",
+};
 const SCENARIO_NAMES = { large: "large file", mid: "mid file", small: "small files" };
 const [mode, ...args] = process.argv.slice(2);
 
@@ -285,12 +291,28 @@ function writeTable(results, readmePath) {
   );
 }
 
+/** A quick run's cells on stdout (REPORT=0): nothing written, for comparing builds by hand. */
+function summary(runsPath) {
+  const cells = groupBy(readLines(runsPath), (r) =>
+    [r.tool, r.variant, r.scenario, r.direction].join(" "),
+  );
+  for (const [name, rows] of cells) {
+    const c = cellOf(rows);
+    process.stdout.write(
+      `${name.padEnd(32)} median ${c.wallSeconds} s [${c.wallMin}–${c.wallMax}]  ${c.MiBps} MiB/s  ` +
+        `${c.cpuSecondsPerGiB} CPU-s/GiB  RSS ${c.peakRssMiB} MiB  load ${c.load}  ` +
+        `${c.failed ? `FAILED ${c.failed}` : "ok"}\n`,
+    );
+  }
+}
+
 if (mode === "sweep") sweep(args[0], args[1]);
+else if (mode === "summary") summary(args[0]);
 else if (mode === "run") run(args[0], args[1], args[2]);
 else if (mode === "table") writeTable(JSON.parse(readFileSync(args[0], "utf8")), args[1]);
 else {
   process.stderr.write(
-    "usage: report.mjs run WORKDIR RESULTS README | sweep SWEEP BEST | table RESULTS README\n",
+    "usage: report.mjs run WORKDIR RESULTS README | sweep SWEEP BEST | table RESULTS README | summary RUNS\n",
   );
   process.exit(2);
 }

@@ -11,7 +11,9 @@
 #
 # Knobs (environment): ROUNDS (5), SCENARIOS ("large small mid"), TOOLS ("strongbox aws s5cmd
 # rclone"), VARIANTS ("defaults best"), LARGE_MIB (2048), MID_MIB (256), SMALL_FILES (1000),
-# SMALL_KIB (64), BENCH_DIR (scratch folder, default a fresh one under /tmp), KEEP=1 keeps it.
+# SMALL_KIB (64), DIRECTIONS ("up down"), BENCH_DIR (scratch folder, default a fresh one under
+# /tmp), KEEP=1 keeps it, REPORT=0 prints a summary instead of writing results and the README,
+# STRONGBOX_BASE_CLI: another build's dist/cli/main.js, measured as tool "base" (add it to TOOLS).
 # Every measured run appends one JSON line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs`
 # turns them into bench/results/latest.json and the README's performance table.
 set -euo pipefail
@@ -27,6 +29,8 @@ LARGE_MIB=${LARGE_MIB:-2048}
 MID_MIB=${MID_MIB:-256}
 SMALL_FILES=${SMALL_FILES:-1000}
 SMALL_KIB=${SMALL_KIB:-64}
+DIRECTIONS=${DIRECTIONS:-up down}
+REPORT=${REPORT:-1}
 AWS=/usr/bin/aws # Debian's awscli v2 (apt-get install -y awscli), never a pyenv shim
 RCLONE=/usr/bin/rclone
 S5CMD="$STRONGBOX_BIN/s5cmd"
@@ -40,6 +44,7 @@ for tool in $TOOLS; do
     rclone) [[ -x $RCLONE ]] || die "$RCLONE missing: apt-get install -y rclone" ;;
     s5cmd) [[ -x $S5CMD ]] || bash "$repo/bench/build-s5cmd.sh" ;;
     strongbox) ;;
+    base) [[ -n ${STRONGBOX_BASE_CLI:-} ]] || die "tool base needs STRONGBOX_BASE_CLI (another build's dist/cli/main.js)" ;;
     *) die "unknown tool $tool" ;;
   esac
 done
@@ -165,8 +170,9 @@ command_for() {
   out="$work/out/$tool"
   cmd=()
   case $tool in
-    strongbox)
-      local flags=()
+    strongbox | base)
+      local flags=() cli=$cli
+      [[ $tool == base ]] && cli=$STRONGBOX_BASE_CLI
       [[ -n $conc ]] && flags+=(--concurrency "$conc")
       if [[ $dir == up ]]; then
         [[ -n $part ]] && flags+=(--part-size "${part}MiB")
@@ -334,7 +340,7 @@ node "$repo/bench/micro.mjs" >"$work/micro.json" 2>/dev/null || die "micro-bench
 echo "# bench on $endpoint, $(uptime)" >&2
 for round in $(seq 1 "$ROUNDS"); do
   for s in $SCENARIOS; do
-    for dir in up down; do
+    for dir in $DIRECTIONS; do
       for variant in $VARIANTS; do
         for tool in $TOOLS; do
           conc= part=
@@ -349,4 +355,8 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 echo "{\"finished\":\"$(date -u +%FT%TZ)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >>"$work/meta.json"
-node "$repo/bench/report.mjs" run "$work" "$repo/bench/results/latest.json" "$repo/README.md"
+if [[ $REPORT == 0 ]]; then
+  node "$repo/bench/report.mjs" summary "$runs"
+else
+  node "$repo/bench/report.mjs" run "$work" "$repo/bench/results/latest.json" "$repo/README.md"
+fi

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, posix, win32 } from "node:path";
 import { z } from "zod";
 import { StrongboxError } from "./errors.js";
-import { writeFileAtomic } from "./fs/atomic.js";
+import { writeJsonAtomic } from "./fs/atomic.js";
 import { ROLES } from "./roles.js";
 
 /** The CLI's configuration file (written by `strongbox configure`). */
@@ -164,5 +164,5 @@ export async function loadConfig(path: string): Promise<StrongboxConfig> {
 /** Writes the config owner-only (0600; a new directory 0700), atomically (temp file + rename). */
 export async function writeConfig(path: string, config: StrongboxConfig): Promise<void> {
   const valid = parseConfig(config, "to be written");
-  await writeFileAtomic(path, `${JSON.stringify(valid, null, 2)}\n`);
+  await writeJsonAtomic(path, valid, { pretty: true });
 }

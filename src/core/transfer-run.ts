@@ -5,8 +5,8 @@ import type { RoleSession } from "./session/types.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "./transfer/part-plan.js";
 import { createFileStateStore, type StateStore } from "./transfer/state-store.js";
 import { withFallback } from "./transfer/state-store-fallback.js";
+import type { TransferDeps, TransferEvent } from "./transfer/transfer-types.js";
 import { createHttpTransport, type Transport } from "./transfer/transport.js";
-import type { TransferDeps, TransferEvent } from "./transfer/upload.js";
 
 /** What a transfer command knows before it moves a byte. */
 export interface TransferSetup {

@@ -41,8 +41,8 @@ export async function presign(options: PresignOptions, deps: CommandDeps): Promi
   const presigner = createPresigner({ config, credentials: session.credentials, now: deps.now });
   // An Uploader's PUT must create a new key: the holder sends If-None-Match: * (signed).
   const createOnly = method === "PUT" && createOnlyFor(config, session.role);
-  // complete.js reads S3's XML with the SDK's parser: loaded only when the command runs.
-  const { CREATE_ONLY_HEADERS } = await import("../../core/transfer/complete.js");
+  // The S3 calls read S3's XML with the SDK's parser: loaded only when the command runs.
+  const { CREATE_ONLY_HEADERS } = await import("../../core/transfer/s3-transfer.js");
   const signed = await presigner.sign({
     method,
     key,

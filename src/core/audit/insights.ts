@@ -51,28 +51,5 @@ export interface InsightsApi {
   stopQuery(queryId: string): Promise<void>;
 }
 
-/** Time and sleeping, injectable so tests run polling without waiting. */
-export interface Clock {
-  now(): number;
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-};
+/** Time and sleeping, injectable so tests run polling without waiting (one type for all of core). */
+export { type Clock, systemClock } from "../clock.js";

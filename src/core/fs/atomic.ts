@@ -33,6 +33,16 @@ export async function writeFileAtomic(path: string, content: string): Promise<vo
   await syncDir(dir);
 }
 
+/** `value` as JSON, written as writeFileAtomic does: the one way any JSON state reaches disk. */
+export async function writeJsonAtomic(
+  path: string,
+  value: unknown,
+  options: { pretty?: boolean } = {},
+): Promise<void> {
+  const text = options.pretty ? `${JSON.stringify(value, null, 2)}\n` : JSON.stringify(value);
+  await writeFileAtomic(path, text);
+}
+
 async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, "r").catch(() => undefined);
   if (!handle) return;

@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { z } from "zod";
 import { legacySessionsDirOf } from "../config.js";
 import { StrongboxError } from "../errors.js";
-import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic.js";
+import { ensurePrivateDir, writeFileAtomic, writeJsonAtomic } from "../fs/atomic.js";
 import { checkPrivateDir, type OwnerOptions, readOwnFile } from "../fs/private.js";
 import { isRole, ROLES, type Role } from "../roles.js";
 import type { RoleSession } from "./types.js";
@@ -109,7 +109,7 @@ export class SessionCache {
     await ensurePrivateDir(this.dir);
     await checkPrivateDir(this.dir, WHAT, this.options);
     const path = this.pathOf(session.role);
-    await writeFileAtomic(path, `${JSON.stringify(toEntry(session), null, 2)}\n`);
+    await writeJsonAtomic(path, toEntry(session), { pretty: true });
     return path;
   }
 

@@ -27,6 +27,13 @@ function hasher(algorithm: ChecksumAlgorithm): {
     : createCrc(algorithm);
 }
 
+/** Digest of bytes in memory. */
+export const digestOf = (algorithm: ChecksumAlgorithm, data: Uint8Array): Buffer => {
+  const hash = hasher(algorithm);
+  hash.update(data);
+  return hash.digest();
+};
+
 /**
  * Digest of `size` bytes of a file from `start`, read into one reused buffer
  * (no allocation per chunk, no listener on `signal`: it is checked between reads).

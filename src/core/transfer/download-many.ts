@@ -1,12 +1,14 @@
 import { setMaxListeners } from "node:events";
+import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
-import { systemClock } from "./clock.js";
-import { type DownloadDeps, type DownloadResult, downloadObject } from "./download.js";
+import { downloadObject } from "./download.js";
 import { createLimiter } from "./limiter.js";
 import { DEFAULT_FILES_IN_FLIGHT } from "./part-plan.js";
+import { createFilePartialStore, folderSync } from "./partial-file.js";
 import { type Operation, s3Call } from "./s3-call.js";
 import { parseListObjects } from "./s3-xml.js";
 import { transferContext } from "./transfer-context.js";
+import type { DownloadDeps, DownloadResult } from "./transfer-types.js";
 
 export interface PrefixDownloadOptions {
   bucket: string;
@@ -80,6 +82,12 @@ export async function downloadPrefix(
   const out =
     options.out === undefined ? "./" : options.out.endsWith("/") ? options.out : `${options.out}/`;
   const files = createLimiter(options.files ?? DEFAULT_FILES_IN_FLIGHT);
+  // One sync per folder for the whole batch, not one per file.
+  const folders = folderSync();
+  const fileDeps: DownloadDeps = {
+    ...deps,
+    partials: deps.partials ?? createFilePartialStore({ folders }),
+  };
   // Every file in flight listens for Ctrl-C on this one signal.
   if (deps.signal) setMaxListeners(0, deps.signal);
   const downloaded: DownloadResult[] = [];
@@ -101,11 +109,13 @@ export async function downloadPrefix(
         }
         try {
           downloaded.push(
-            await downloadObject(deps, {
+            await downloadObject(fileDeps, {
               bucket: options.bucket,
               key: object.key,
               name,
               out,
+              // Known from the listing: a small object is one GET, without a HEAD.
+              size: object.size,
               ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
               ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
               ...(options.requireChecksum ? { requireChecksum: true } : {}),
@@ -124,6 +134,7 @@ export async function downloadPrefix(
       }),
     ),
   );
+  await folders.flush();
   const order = new Map(objects.map((o, i) => [o.key, i]));
   downloaded.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0));
   if (failed.length === 0 && notStarted === 0) return downloaded;

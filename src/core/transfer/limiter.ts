@@ -37,3 +37,24 @@ export function createLimiter(limit: number): Limiter {
     },
   };
 }
+
+/**
+ * Run tasks concurrently (their own limiter bounds them); on the first failure,
+ * call `stop` so the rest end early, wait for all to settle, and throw that first failure.
+ */
+export async function runAll<T>(tasks: Array<() => Promise<T>>, stop?: () => void): Promise<T[]> {
+  let first: { error: unknown } | undefined;
+  const results = await Promise.allSettled(
+    tasks.map((task) =>
+      task().catch((error: unknown) => {
+        if (first === undefined) {
+          first = { error };
+          stop?.();
+        }
+        throw error;
+      }),
+    ),
+  );
+  if (first !== undefined) throw first.error;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
+}

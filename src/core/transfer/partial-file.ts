@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { constants } from "node:fs";
 import { type FileHandle, open, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { writeFileAtomic } from "../fs/atomic.js";
+import { writeJsonAtomic } from "../fs/atomic.js";
 import { acquirePidLock, type PidLock } from "../fs/pid-lock.js";
 import {
   checkOwnFile,
@@ -11,6 +11,14 @@ import {
   openOwnFile,
   readOwnFile,
 } from "../fs/private.js";
+import { digestOfRange } from "./checksum.js";
+import {
+  type PartialDownload,
+  type PartialIdentity,
+  type PartialStore,
+  rangeLength,
+  sameIdentity,
+} from "./partial-store.js";
 
 /**
  * The files of a download in progress, next to its target: the partial file
@@ -25,16 +33,6 @@ import {
  */
 export const PARTIAL_SUFFIX = ".strongbox-partial";
 
-/** What a partial file must match to be continued. */
-export interface PartialIdentity {
-  bucket: string;
-  key: string;
-  versionId: string | null;
-  etag: string;
-  size: number;
-  chunkSize: number;
-}
-
 interface PartialRecord extends PartialIdentity {
   version: 1;
   done: number[];
@@ -42,30 +40,20 @@ interface PartialRecord extends PartialIdentity {
   digests?: Record<string, string>;
 }
 
-export interface PartialDownload {
-  readonly path: string;
-  readonly fh: FileHandle;
-  /** Ranges on disk (whose bytes still match their digest) and every range fetched since. */
-  readonly done: Set<number>;
-  readonly digests: Map<number, string>;
-  /** Ranges kept from an earlier run. */
-  readonly kept: number;
-  /** Ranges an earlier run recorded whose bytes changed on disk (or had no digest): fetched again. */
-  readonly discarded: number;
-  /** Records the ranges done so far (data synced first, then the claim that it is there). */
-  save(): Promise<void>;
-  /** Waits for the saves under way. */
-  settled(): Promise<void>;
-  /** The bytes are verified: sync, rename onto `target`, drop the record and the lock. */
-  commit(target: string): Promise<void>;
-  /** Stop: close and unlock, keeping the files to resume from (or removing them: bad bytes). */
-  abandon(removeFiles: boolean): Promise<void>;
+/** Partial downloads as files next to their target (the CLI's store). */
+export function createFilePartialStore(
+  options: OwnerOptions & {
+    /** Sync each target's folder here, later (a batch), instead of after each file. */
+    folders?: FolderSync;
+  } = {},
+): PartialStore {
+  return { open: (target, identity) => openPartial(target, identity, options) };
 }
 
 export async function openPartial(
   target: string,
   identity: PartialIdentity,
-  options: OwnerOptions = {},
+  options: OwnerOptions & { folders?: FolderSync } = {},
 ): Promise<PartialDownload> {
   const path = `${target}${PARTIAL_SUFFIX}`;
   const recordPath = `${path}.json`;
@@ -92,7 +80,7 @@ export async function openPartial(
       for (const index of new Set(previous.done)) {
         const recorded = previous.digests?.[String(index)];
         const start = index * identity.chunkSize;
-        const length = Math.min(identity.chunkSize, identity.size - start);
+        const length = rangeLength(identity, index);
         if (
           recorded !== undefined &&
           length > 0 &&
@@ -109,13 +97,31 @@ export async function openPartial(
       fh = await createExclusive(path);
       await fh.truncate(identity.size);
     }
-    return partialDownload(path, recordPath, fh, identity, done, digests, discarded, lock);
+    return partialDownload(
+      path,
+      recordPath,
+      fh,
+      identity,
+      done,
+      digests,
+      discarded,
+      lock,
+      options.folders,
+    );
   } catch (error) {
     await fh?.close().catch(() => {});
     await lock.release();
     throw error;
   }
 }
+
+/**
+ * A range's record is saved at most this often (the first at once): each save
+ * is an fdatasync of the partial, then an fsync'd record and its folder. A
+ * crash loses at most the ranges of the last interval; a stop (error, Ctrl-C)
+ * saves them all.
+ */
+const SAVE_INTERVAL_MS = 1000;
 
 function partialDownload(
   path: string,
@@ -126,27 +132,49 @@ function partialDownload(
   digests: Map<number, string>,
   discarded: number,
   lock: PidLock,
+  folders: FolderSync | undefined,
 ): PartialDownload {
   let saving: Promise<void> = Promise.resolve();
-  return {
-    path,
-    fh,
-    done,
-    digests,
-    kept: done.size,
-    discarded,
-    save() {
+  let queued: Promise<void> | undefined;
+  let lastSave = Number.NEGATIVE_INFINITY;
+  /** Ranges in the record on disk; undefined until this run asked for a record (ranged downloads do). */
+  let recorded: number | undefined;
+  /**
+   * One save after those under way; calls meanwhile join it. The ranges it
+   * records are taken before the sync, so the record never claims a range
+   * whose bytes were not on disk first.
+   */
+  const saveNow = (): Promise<void> => {
+    if (queued) return queued;
+    lastSave = Date.now();
+    queued = saving.then(async () => {
+      queued = undefined;
       const record: PartialRecord = {
         version: 1,
         ...identity,
         done: [...done].sort((a, b) => a - b),
         digests: Object.fromEntries(digests),
       };
-      saving = saving.then(async () => {
-        await fh.datasync();
-        await writeFileAtomic(recordPath, JSON.stringify(record));
-      });
-      return saving;
+      await fh.datasync();
+      await writeJsonAtomic(recordPath, record);
+      recorded = record.done.length;
+    });
+    saving = queued;
+    return queued;
+  };
+  return {
+    done,
+    digests,
+    kept: done.size,
+    discarded,
+    write: async (buffers, position) => {
+      await fh.writev(buffers, position);
+    },
+    // Through the path, as any reader of the finished file would see it.
+    digest: (algorithm, start, length) => digestOfRange(algorithm, path, start, length),
+    save() {
+      recorded ??= 0;
+      return Date.now() - lastSave < SAVE_INTERVAL_MS ? Promise.resolve() : saveNow();
     },
     settled: () => saving,
     async commit(target) {
@@ -158,11 +186,16 @@ function partialDownload(
       await fh.close();
       await rename(path, target);
       await rm(recordPath, { force: true });
-      await syncDir(dirname(target));
+      if (folders) folders.add(dirname(target));
+      else await syncDir(dirname(target));
       await lock.release();
     },
     async abandon(removeFiles) {
       await saving.catch(() => {});
+      // Stopping keeps every range fetched so far, not only those of the last save.
+      if (!removeFiles && recorded !== undefined && done.size > recorded) {
+        await saveNow().catch(() => {});
+      }
       await fh.close().catch(() => {});
       if (removeFiles) {
         await rm(path, { force: true });
@@ -173,13 +206,23 @@ function partialDownload(
   };
 }
 
-const sameIdentity = (a: PartialIdentity, b: PartialIdentity) =>
-  a.bucket === b.bucket &&
-  a.key === b.key &&
-  a.versionId === b.versionId &&
-  a.etag === b.etag &&
-  a.size === b.size &&
-  a.chunkSize === b.chunkSize;
+/** Folders whose new names are made durable together, once each, at the end of a batch. */
+export interface FolderSync {
+  add(dir: string): void;
+  flush(): Promise<void>;
+}
+
+export function folderSync(): FolderSync {
+  const dirs = new Set<string>();
+  return {
+    add: (dir) => void dirs.add(dir),
+    async flush() {
+      const all = [...dirs];
+      dirs.clear();
+      await Promise.all(all.map(syncDir));
+    },
+  };
+}
 
 function parseRecord(text: string | undefined): PartialRecord | undefined {
   if (text === undefined) return undefined;

@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
 import { S3RequestError, type StrongboxAction, s3RequestError } from "../aws-errors.js";
+import type { Clock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import type { Presigner, PresignMethod } from "../presign.js";
 import type { Role } from "../roles.js";
-import type { Clock } from "./clock.js";
 import {
   type AttemptFailure,
   DEFAULT_RETRY,
@@ -101,7 +101,17 @@ export async function s3Call<T>(
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       });
       if (ok(res.status)) return await handle(res);
-      const text = spec.method === "HEAD" ? "" : await res.text().catch(() => "");
+      // A refused HEAD has no body, but its (empty) response must still be read
+      // to its end: only then does the connection go back to the pool. Without
+      // that, 18 refused HEADs (new keys checked before a folder upload) held
+      // every connection and the upload hung.
+      const text =
+        spec.method === "HEAD"
+          ? await res.discard().then(
+              () => "",
+              () => "",
+            )
+          : await res.text().catch(() => "");
       const { code, message } = parseS3Error(text);
       const expiredUrl =
         res.status === 403 && /expired/i.test(message ?? "") && code === "AccessDenied";

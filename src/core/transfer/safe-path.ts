@@ -1,4 +1,5 @@
-import { isAbsolute, relative, resolve } from "node:path";
+import { mkdir, realpath, stat } from "node:fs/promises";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { StrongboxError } from "../errors.js";
 import { quoteKey } from "../text/printable.js";
 
@@ -100,3 +101,44 @@ export function safeKeyPath(root: string, key: string, options: SafePathOptions 
   }
   return result.path;
 }
+
+/**
+ * Where a downloaded object goes: --out FILE, --out FOLDER/ (or an existing
+ * folder), or the current folder. Inside a folder the key is held to the rules
+ * above, and a symlinked folder can't lead the file outside it. The folders on
+ * the way are created.
+ */
+export async function resolveTarget(
+  out: string | undefined,
+  key: string,
+  cwd: string,
+): Promise<string> {
+  let root: string;
+  if (out === undefined) root = cwd;
+  else if (out.endsWith("/") || out.endsWith(sep) || (await isDirectory(resolve(cwd, out))))
+    root = resolve(cwd, out);
+  else {
+    const file = resolve(cwd, out);
+    await mkdir(dirname(file), { recursive: true });
+    return file;
+  }
+  const target = safeKeyPath(root, key);
+  await mkdir(dirname(target), { recursive: true });
+  // A symlinked folder inside the root must not lead the file outside it.
+  const realRoot = await realpath(root);
+  const realParent = await realpath(dirname(target));
+  const rel = relative(realRoot, realParent);
+  if (rel.startsWith("..") || resolve(realRoot, rel) !== realParent) {
+    throw new StrongboxError(
+      "failed",
+      `Refusing to write "${key}": its folder leads outside ${root} (symlink).`,
+    );
+  }
+  return target;
+}
+
+export const isDirectory = (path: string) =>
+  stat(path).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic.js";
+import { StrongboxError } from "../errors.js";
+import { ensurePrivateDir, writeJsonAtomic } from "../fs/atomic.js";
 import { acquirePidLock } from "../fs/pid-lock.js";
 import { checkOwnFile, readOwnFile } from "../fs/private.js";
 import type { RecordedPart } from "./resume.js";
@@ -88,11 +89,39 @@ export function createFileStateStore(dir: string): StateStore {
     async save(record) {
       const target = file(record);
       await checkOwnFile(target);
-      await writeFileAtomic(target, JSON.stringify(record));
+      await writeJsonAtomic(target, record);
     },
     async remove(identity) {
       await rm(file(identity), { force: true });
     },
+  };
+}
+
+/**
+ * Resume records in memory (tests, and callers with nothing to resume across
+ * runs): the same interface, one writer per record.
+ */
+export function createMemoryStateStore(
+  initial: ResumeRecord[] = [],
+): StateStore & { records: Map<string, ResumeRecord> } {
+  const records = new Map(initial.map((r) => [recordId(r), r]));
+  const locked = new Set<string>();
+  return {
+    records,
+    async lock(identity) {
+      const id = recordId(identity);
+      if (locked.has(id)) {
+        throw new StrongboxError(
+          "failed",
+          `Another transfer is already uploading this file to "${identity.key}".`,
+        );
+      }
+      locked.add(id);
+      return { release: async () => void locked.delete(id) };
+    },
+    load: async (identity) => records.get(recordId(identity)),
+    save: async (record) => void records.set(recordId(record), structuredClone(record)),
+    remove: async (identity) => void records.delete(recordId(identity)),
   };
 }
 

@@ -1,8 +1,7 @@
-import { stat } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import { StrongboxError } from "../errors.js";
 import { quoteKey } from "../text/printable.js";
-import { resolveKeyPath } from "./safe-path.js";
+import { isDirectory, resolveKeyPath } from "./safe-path.js";
 
 /** Where one downloaded object goes: stdout (`--out -`) or a file. */
 export type DownloadTarget = { kind: "stdout" } | { kind: "file"; path: string };
@@ -37,9 +36,3 @@ export async function downloadTarget(
   }
   return { kind: "file", path: result.path };
 }
-
-const isDirectory = (path: string) =>
-  stat(path).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );

@@ -1,17 +1,13 @@
-import type { Clock } from "./clock.js";
+import type { Clock } from "../clock.js";
 import type { CallContext } from "./s3-call.js";
 import { sessionGuard } from "./session-guard.js";
-import type { TransferDeps } from "./upload.js";
+import type { DownloadDeps } from "./transfer-types.js";
 
 /**
  * The request context of one transfer. Refuses to start on a session about to
  * end, and checks the session again before every request.
  */
-export function transferContext(
-  deps: Omit<TransferDeps, "stateStore">,
-  bucket: string,
-  clock: Clock,
-): CallContext {
+export function transferContext(deps: DownloadDeps, bucket: string, clock: Clock): CallContext {
   const guard = sessionGuard(deps.sessionExpiresAt, () => clock.now());
   guard.checkStart();
   return {

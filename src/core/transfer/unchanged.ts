@@ -1,11 +1,12 @@
 import { stat } from "node:fs/promises";
+import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import { compositeChecksum, sha256OfRange, toBase64 } from "./checksum.js";
-import { systemClock } from "./clock.js";
-import { compositeParts, headObject } from "./download.js";
 import { createLimiter } from "./limiter.js";
+import { headObject } from "./s3-transfer.js";
 import { transferContext } from "./transfer-context.js";
-import type { TransferDeps } from "./upload.js";
+import type { TransferDeps } from "./transfer-types.js";
+import { compositeParts } from "./verify.js";
 
 /**
  * "Unchanged" as sync means it: the local file has the same size and the same

@@ -2,13 +2,14 @@ import type { Dirent } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
 import { isAlreadyExists } from "../aws-errors.js";
+import { systemClock } from "../clock.js";
 import { type ErrorKind, StrongboxError } from "../errors.js";
-import { systemClock } from "./clock.js";
 import { keyFor, validateKey } from "./keys.js";
 import { createLimiter } from "./limiter.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "./part-plan.js";
 import { sessionGuard } from "./session-guard.js";
-import { type TransferDeps, type UploadOptions, type UploadResult, uploadFile } from "./upload.js";
+import type { TransferDeps, UploadOptions, UploadResult } from "./transfer-types.js";
+import { uploadFile } from "./upload.js";
 
 export interface UploadJob {
   path: string;

@@ -1,13 +1,13 @@
 import { z } from "zod";
+import { systemClock } from "../../core/clock.js";
 import type { Role } from "../../core/roles.js";
 import { compositeChecksum, toBase64 } from "../../core/transfer/checksum.js";
-import { systemClock } from "../../core/transfer/clock.js";
 import { CREATE_ONLY_HEADERS, completeMultipart } from "../../core/transfer/complete.js";
 import { validateKey } from "../../core/transfer/keys.js";
 import type { CallContext } from "../../core/transfer/s3-call.js";
+import { abortQuietly, createMultipart, listAllParts } from "../../core/transfer/s3-transfer.js";
 import { transferContext } from "../../core/transfer/transfer-context.js";
 import type { Transport } from "../../core/transfer/transport.js";
-import { abortQuietly, createMultipart, listAllParts } from "../../core/transfer/upload.js";
 import { loggingPresigner, sessionOf, type UiContext } from "./context.js";
 
 /**

@@ -1,22 +1,23 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { isAlreadyExists, s3RequestError } from "../../../src/core/aws-errors.js";
+import type { Clock } from "../../../src/core/clock.js";
 import { StrongboxError } from "../../../src/core/errors.js";
-import type { Presigner, PresignRequest } from "../../../src/core/presign.js";
-import type { Clock } from "../../../src/core/transfer/clock.js";
+import type { PresignRequest } from "../../../src/core/presign.js";
 import { MiB } from "../../../src/core/transfer/part-plan.js";
-import type {
-  RecordLock,
-  ResumeIdentity,
-  ResumeRecord,
-  StateStore,
-} from "../../../src/core/transfer/state-store.js";
-import type { HttpRequest, HttpResponse, Transport } from "../../../src/core/transfer/transport.js";
 import { uploadFile } from "../../../src/core/transfer/upload.js";
 import { uploadPaths } from "../../../src/core/transfer/upload-many.js";
+import {
+  file,
+  initiated,
+  isCreate,
+  memoryStore,
+  presigner,
+  response,
+  scriptedTransport,
+} from "./upload-fixtures.js";
 
 /*
  * Create-only uploads (the Uploader's rule): the single PUT and the Complete
@@ -25,91 +26,7 @@ import { uploadPaths } from "../../../src/core/transfer/upload-many.js";
  * can replace it, exit 3, and leaves no multipart upload behind.
  */
 
-/** Fakes of our own interfaces: a presigner that signs nothing, a scripted transport, a clock that doesn't wait. */
-const presigner = (signed: PresignRequest[]): Presigner => ({
-  async sign(req) {
-    signed.push(req);
-    const query = new URLSearchParams(req.query ?? {}).toString();
-    return {
-      url: `https://fake/${req.key}?${query}`,
-      headers: { ...(req.headers ?? {}) },
-      expiresAt: new Date(0),
-    };
-  },
-});
-
-interface Seen {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-function response(status: number, body = "", headers: Record<string, string> = {}): HttpResponse {
-  return {
-    status,
-    headers,
-    body: Readable.from([Buffer.from(body)]),
-    text: async () => body,
-    discard: async () => {},
-  };
-}
-
-/** Each request is answered by the first handler that accepts it. */
-function scriptedTransport(
-  answer: (req: Seen, index: number) => HttpResponse,
-): Transport & { seen: Seen[] } {
-  const seen: Seen[] = [];
-  return {
-    seen,
-    async send(req: HttpRequest) {
-      const chunks: Buffer[] = [];
-      if (req.body instanceof Readable)
-        for await (const c of req.body) chunks.push(Buffer.from(c as Buffer));
-      else if (typeof req.body === "function") {
-        // Copies: a file body reuses its buffers once a write is done.
-        const sink = new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            chunks.push(Buffer.from(chunk));
-            done();
-          },
-        });
-        await req.body(sink);
-      } else if (req.body !== undefined) chunks.push(Buffer.from(req.body as Uint8Array));
-      const entry = {
-        method: req.method,
-        url: new URL(req.url),
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      };
-      seen.push(entry);
-      return answer(entry, seen.length - 1);
-    },
-    close: async () => {},
-  };
-}
-
 const clock: Clock = { now: () => Date.now(), sleep: async () => {} };
-
-function memoryStore(initial?: ResumeRecord): StateStore & { records: Map<string, ResumeRecord> } {
-  const records = new Map<string, ResumeRecord>();
-  const id = (i: ResumeIdentity) => JSON.stringify([i.path, i.size, i.mtimeMs, i.bucket, i.key]);
-  if (initial) records.set(id(initial), initial);
-  return {
-    records,
-    lock: async (): Promise<RecordLock> => ({ release: async () => {} }),
-    load: async (i) => records.get(id(i)),
-    save: async (r) => void records.set(id(r), structuredClone(r)),
-    remove: async (i) => void records.delete(id(i)),
-  };
-}
-
-async function file(bytes: Buffer): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "sb-create-only-"));
-  const path = join(dir, "data.bin");
-  await writeFile(path, bytes);
-  return path;
-}
 
 const PRECONDITION =
   "<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>";
@@ -155,12 +72,7 @@ describe("create-only uploads", () => {
     const data = Buffer.alloc(11 * MiB, 3);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-7</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("up-7");
       if (req.method === "PUT") return response(200, "", { etag: '"e"' });
       if (req.method === "POST") return response(412, PRECONDITION);
       if (req.method === "DELETE") return response(204);
@@ -201,12 +113,7 @@ describe("create-only uploads", () => {
     const data = Buffer.alloc(6 * MiB, 1);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>u</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("u");
       if (req.method === "PUT") return response(200, "", { etag: '"e"' });
       if (req.method === "POST") {
         return response(

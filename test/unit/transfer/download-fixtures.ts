@@ -3,8 +3,8 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
+import type { Clock } from "../../../src/core/clock.js";
 import type { Presigner } from "../../../src/core/presign.js";
-import type { Clock } from "../../../src/core/transfer/clock.js";
 import type { HttpRequest, HttpResponse, Transport } from "../../../src/core/transfer/transport.js";
 
 /** Shared by the download tests: a fake presigner, clock and one-object S3. */

@@ -11,6 +11,11 @@ import { afterEach, describe, expect, test } from "vitest";
 import { FileChangedError } from "../../../src/core/transfer/checksum.js";
 import { fileBodyFactory } from "../../../src/core/transfer/file-body.js";
 import {
+  type CallContext,
+  type S3RequestError,
+  s3Call,
+} from "../../../src/core/transfer/s3-call.js";
+import {
   createHttpTransport,
   ResponseTooLargeError,
   TEXT_LIMIT_BYTES,
@@ -327,4 +332,38 @@ describe("hostile answers: text() is capped", () => {
     const res = await transport().send({ method: "GET", url, headers: {} });
     expect(await failure(() => res.text())).toBeInstanceOf(ResponseTooLargeError);
   });
+});
+
+describe("refused HEADs give their connection back", () => {
+  test("with one connection, twenty HEADs answered 404 (or 403) all complete, through s3Call", async () => {
+    const server = createHttpServer((req, res) => {
+      res.writeHead(req.url?.includes("denied") ? 403 : 404, { "content-length": "0" });
+      res.end();
+    });
+    servers.push(server);
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const ctx: CallContext = {
+      presigner: {
+        sign: async (req) => ({ url: `${base}/${req.key}`, headers: {}, expiresAt: new Date(0) }),
+      },
+      transport: transport({ connections: 1 }),
+      clock: { now: () => Date.now(), sleep: async () => {} },
+    };
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        s3Call(
+          ctx,
+          {
+            op: { action: "HeadObject", key: `k${i}`, doing: "read" },
+            method: "HEAD",
+            key: i % 2 ? `denied/k${i}` : `k${i}`,
+          },
+          async () => 200,
+        ).catch((error: S3RequestError) => error.status),
+      ),
+    );
+    expect(statuses).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? 403 : 404)));
+  }, 20_000);
 });

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Presigner } from "../../../src/core/presign.js";
 import type { StateStore } from "../../../src/core/transfer/state-store.js";
+import type { TransferEvent } from "../../../src/core/transfer/transfer-types.js";
 import { createHttpTransport, type Transport } from "../../../src/core/transfer/transport.js";
-import type { TransferEvent } from "../../../src/core/transfer/upload.js";
 import { BatchUploadError, uploadPaths } from "../../../src/core/transfer/upload-many.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];

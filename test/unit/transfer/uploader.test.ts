@@ -1,108 +1,26 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Readable, Writable } from "node:stream";
+import { writeFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import type { Clock } from "../../../src/core/clock.js";
 import { StrongboxError } from "../../../src/core/errors.js";
-import type { Presigner, PresignRequest } from "../../../src/core/presign.js";
-import type { Clock } from "../../../src/core/transfer/clock.js";
+import type { PresignRequest } from "../../../src/core/presign.js";
 import { MiB } from "../../../src/core/transfer/part-plan.js";
-import type {
-  RecordLock,
-  ResumeIdentity,
-  ResumeRecord,
-  StateStore,
-} from "../../../src/core/transfer/state-store.js";
-import type { HttpRequest, HttpResponse, Transport } from "../../../src/core/transfer/transport.js";
-import { type TransferEvent, uploadFile } from "../../../src/core/transfer/upload.js";
-
-/** Fakes of our own interfaces: a presigner that signs nothing, a scripted transport, a clock that doesn't wait. */
-const presigner = (signed: PresignRequest[]): Presigner => ({
-  async sign(req) {
-    signed.push(req);
-    const query = new URLSearchParams(req.query ?? {}).toString();
-    return {
-      url: `https://fake/${req.key}?${query}`,
-      headers: { ...(req.headers ?? {}) },
-      expiresAt: new Date(0),
-    };
-  },
-});
-
-interface Seen {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-function response(status: number, body = "", headers: Record<string, string> = {}): HttpResponse {
-  return {
-    status,
-    headers,
-    body: Readable.from([Buffer.from(body)]),
-    text: async () => body,
-    discard: async () => {},
-  };
-}
-
-/** Each request is answered by the first handler that accepts it. */
-function scriptedTransport(
-  answer: (req: Seen, index: number) => HttpResponse,
-): Transport & { seen: Seen[] } {
-  const seen: Seen[] = [];
-  return {
-    seen,
-    async send(req: HttpRequest) {
-      const chunks: Buffer[] = [];
-      if (req.body instanceof Readable)
-        for await (const c of req.body) chunks.push(Buffer.from(c as Buffer));
-      else if (typeof req.body === "function") {
-        // Copies: a file body reuses its buffers once a write is done.
-        const sink = new Writable({
-          write(chunk: Buffer, _encoding, done) {
-            chunks.push(Buffer.from(chunk));
-            done();
-          },
-        });
-        await req.body(sink);
-      } else if (req.body !== undefined) chunks.push(Buffer.from(req.body as Uint8Array));
-      const entry = {
-        method: req.method,
-        url: new URL(req.url),
-        headers: req.headers,
-        body: Buffer.concat(chunks),
-      };
-      seen.push(entry);
-      return answer(entry, seen.length - 1);
-    },
-    close: async () => {},
-  };
-}
+import type { ResumeRecord, StateStore } from "../../../src/core/transfer/state-store.js";
+import type { TransferEvent } from "../../../src/core/transfer/transfer-types.js";
+import { uploadFile } from "../../../src/core/transfer/upload.js";
+import { SourceChangedError } from "../../../src/core/transfer/upload-source.js";
+import {
+  file,
+  initiated,
+  isCreate,
+  memoryStore,
+  presigner,
+  response,
+  scriptedTransport,
+} from "./upload-fixtures.js";
 
 const sleeps: number[] = [];
 const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms) };
-
-function memoryStore(initial?: ResumeRecord): StateStore & { records: Map<string, ResumeRecord> } {
-  const records = new Map<string, ResumeRecord>();
-  const id = (i: ResumeIdentity) => JSON.stringify([i.path, i.size, i.mtimeMs, i.bucket, i.key]);
-  if (initial) records.set(id(initial), initial);
-  return {
-    records,
-    lock: async (): Promise<RecordLock> => ({ release: async () => {} }),
-    load: async (i) => records.get(id(i)),
-    save: async (r) => void records.set(id(r), structuredClone(r)),
-    remove: async (i) => void records.delete(id(i)),
-  };
-}
-
-async function file(bytes: Buffer): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), "sb-uploader-"));
-  const path = join(dir, "data.bin");
-  await writeFile(path, bytes);
-  return path;
-}
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 
@@ -216,11 +134,7 @@ describe("uploader (fake transport)", () => {
     const data = Buffer.alloc(11 * MiB, 3);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads"))
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
-        );
+      if (isCreate(req)) return initiated("up-1");
       if (req.method === "PUT")
         return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
       if (req.method === "POST")
@@ -247,11 +161,7 @@ describe("uploader (fake transport)", () => {
     const data = Buffer.alloc(11 * MiB, 4);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads"))
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
-        );
+      if (isCreate(req)) return initiated("up-1");
       if (req.method === "PUT")
         return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
       if (req.method === "POST")
@@ -272,12 +182,7 @@ describe("uploader (fake transport)", () => {
     data.fill(9, 5 * MiB);
     const path = await file(data);
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-1</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("up-1");
       if (req.method === "PUT")
         return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
       if (req.method === "POST")
@@ -371,12 +276,7 @@ describe("uploader (fake transport)", () => {
   it("refuses a file that changed between the checksum pass and the send", async () => {
     const path = await file(Buffer.alloc(6 * MiB, 1));
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-2</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("up-2");
       return response(204);
     });
     let changed = false;
@@ -396,7 +296,13 @@ describe("uploader (fake transport)", () => {
       },
       { path, key: "moving.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
     );
-    await expect(attempt).rejects.toThrow(/changed during the upload/);
+    const error = await attempt.catch((e: unknown) => e);
+    // A typed error (not a message to match): it carries no --resume hint.
+    expect(error).toBeInstanceOf(SourceChangedError);
+    expect((error as Error).message).toMatch(/changed during the upload/);
+    expect((error as SourceChangedError).hint).toBe(
+      "Upload it again once it is no longer being written.",
+    );
     // The half-made upload is aborted.
     expect(
       transport.seen.some(
@@ -411,12 +317,7 @@ describe("uploader (fake transport)", () => {
     // Every look at the clock costs 10 s: the 90 s session ends after a few parts.
     const tickingClock: Clock = { now: () => (t += 10_000), sleep: async () => {} };
     const transport = scriptedTransport((req) => {
-      if (req.method === "POST" && req.url.searchParams.has("uploads")) {
-        return response(
-          200,
-          "<InitiateMultipartUploadResult><UploadId>up-3</UploadId></InitiateMultipartUploadResult>",
-        );
-      }
+      if (isCreate(req)) return initiated("up-3");
       if (req.method === "PUT") return response(200, "", { etag: '"e"' });
       return response(500);
     });
