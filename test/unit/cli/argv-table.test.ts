@@ -246,7 +246,7 @@ const REFUSED: [string[], RegExp][] = [
   [["ui", "--port", "0"], /--port must be a positive whole number/],
   [["ui", "--idle", "never"], /--idle "never" is not a duration/],
   [["selftest", "--burst", "-1"], /--burst/],
-  [["selftest", "--alarm-timeout", "0"], /--alarm-timeout "0" must be a positive duration/],
+  [["selftest", "--alarm-timeout", "0"], /--alarm-timeout "0" must be longer than zero/],
   [["exec"], /missing required argument 'command'/],
   [["env", "--role", "root"], /argument 'root' is invalid/],
   [["completion", "tcsh"], /command-argument value 'tcsh' is invalid/],
