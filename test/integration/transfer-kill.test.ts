@@ -6,10 +6,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { GetObjectCommand, ListPartsCommand, S3Client } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema, type StrongboxConfig } from "../../src/core/config.js";
-import { loadTestStack, type TestStack } from "./support/stack.js";
+import { assumeStackRole, loadTestStack, type TestStack } from "./support/stack.js";
 
 /**
  * The built CLI, killed with SIGKILL in the middle of a transfer (no chance to
@@ -73,28 +72,12 @@ async function waitFor<T>(
 }
 
 async function adminS3(): Promise<S3Client> {
-  const principal = stack.demoPrincipals.admin;
-  const sts = new STSClient({
-    region: config.region,
-    endpoint: stack.endpoint,
-    credentials: {
-      accessKeyId: principal.access_key_id,
-      secretAccessKey: principal.secret_access_key,
-    },
-  });
-  const { Credentials: c } = await sts.send(
-    new AssumeRoleCommand({ RoleArn: config.roles.admin, RoleSessionName: "transfer-kill-check" }),
-  );
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error("no admin credentials");
+  const credentials = await assumeStackRole(stack, config, "admin", "transfer-kill-check");
   return new S3Client({
     region: config.region,
     endpoint: stack.endpoint,
     forcePathStyle: true,
-    credentials: {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      sessionToken: c.SessionToken ?? "",
-    },
+    credentials,
   });
 }
 

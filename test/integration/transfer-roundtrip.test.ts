@@ -10,7 +10,6 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema, type StrongboxConfig } from "../../src/core/config.js";
 import { StrongboxError } from "../../src/core/errors.js";
@@ -22,7 +21,7 @@ import { createFileStateStore } from "../../src/core/transfer/state-store.js";
 import { createHttpTransport, type Transport } from "../../src/core/transfer/transport.js";
 import { type TransferEvent, uploadFile } from "../../src/core/transfer/upload.js";
 import { uploadPaths } from "../../src/core/transfer/upload-many.js";
-import { loadTestStack, type TestStack } from "./support/stack.js";
+import { assumeStackRole, loadTestStack, type TestStack } from "./support/stack.js";
 
 /**
  * Transfers through the core, in process, against the Terraform-applied moto
@@ -34,33 +33,8 @@ let config: StrongboxConfig;
 let work: string;
 const transports: Transport[] = [];
 
-async function roleCredentials(role: Role) {
-  const principal = stack.demoPrincipals[role];
-  const sts = new STSClient({
-    region: config.region,
-    endpoint: stack.endpoint,
-    credentials: {
-      accessKeyId: principal.access_key_id,
-      secretAccessKey: principal.secret_access_key,
-    },
-  });
-  const out = await sts.send(
-    new AssumeRoleCommand({
-      RoleArn: config.roles[role],
-      RoleSessionName: `transfer-test-${role}`,
-      DurationSeconds: 3600,
-    }),
-  );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration)
-    throw new Error("no credentials");
-  return {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-    expiration: c.Expiration,
-  };
-}
+const roleCredentials = (role: Role) =>
+  assumeStackRole(stack, config, role, `transfer-test-${role}`);
 
 async function deps(
   role: Role,

@@ -1,4 +1,5 @@
 import { StrongboxError } from "../errors.js";
+import { skewInWords } from "../skew-text.js";
 import { redact } from "../text/redact.js";
 import { accessDenied } from "./access-denied.js";
 import { alreadyExists, refusedAsExisting } from "./already-exists.js";
@@ -57,10 +58,7 @@ function skewOf(failure: { serverDate?: string | undefined; now?: number | undef
 }
 
 function clockError(skewMs: number | undefined, cause: unknown): StrongboxError {
-  const amount =
-    skewMs === undefined
-      ? ""
-      : ` (this machine is ${Math.round(Math.abs(skewMs) / 1000)} s ${skewMs > 0 ? "ahead of" : "behind"} S3)`;
+  const amount = skewMs === undefined ? "" : ` (this machine is ${skewInWords(skewMs)})`;
   return new StrongboxError(
     "failed",
     `request rejected because this machine's clock is wrong${amount}.`,

@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { rm } from "node:fs/promises";
 import { StrongboxError } from "../errors.js";
 import { createExclusive, readOwnFile } from "./private.js";
+import { isAlive, removeStaleLock } from "./stale-lock.js";
 
 export interface PidLock {
   release(): Promise<void>;
@@ -9,13 +10,14 @@ export interface PidLock {
 
 /**
  * An O_EXCL lock file holding the owner's pid: a second process is refused
- * with `busy(pid)`; a lock whose process is gone (killed) is taken over.
+ * with `busy(pid)`; a lock whose process is gone (killed) is taken over, by
+ * one process only when several try at once (see removeStaleLock).
  */
 export async function acquirePidLock(
   lockPath: string,
   busy: (pid: number) => string,
 ): Promise<PidLock> {
-  for (let tries = 0; tries < 2; tries++) {
+  for (let tries = 0; tries < 50; tries++) {
     try {
       const handle = await createExclusive(lockPath, constants.O_WRONLY);
       try {
@@ -39,7 +41,7 @@ export async function acquirePidLock(
           hint: `If no such process is running, remove ${JSON.stringify(lockPath)} and retry.`,
         });
       }
-      await rm(lockPath, { force: true });
+      await removeStaleLock(lockPath, owner);
     }
   }
   throw new StrongboxError("failed", `Could not take the lock ${lockPath}.`);
@@ -61,13 +63,4 @@ async function ownerOf(lockPath: string): Promise<number | "gone" | undefined> {
     await new Promise((r) => setTimeout(r, 25));
   }
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -29,7 +29,9 @@ export function sessionGuard(expiresAt: Date | undefined, now: () => number) {
           "credentials",
           "The role session is about to expire; the transfer stopped.",
           {
-            hint: "Run `strongbox login` again, then repeat the command with --resume.",
+            // `download` has no --resume (it continues from its partial by itself): the
+            // hint must hold for both directions.
+            hint: "Run `strongbox login` again, then the same command to continue where it stopped (an upload with --resume).",
           },
         );
       }

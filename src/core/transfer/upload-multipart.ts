@@ -4,6 +4,7 @@ import { compositeChecksum, sha256OfRange, toBase64 } from "./checksum.js";
 import { fileBodyFactory } from "./file-body.js";
 import { type Limiter, runAll } from "./limiter.js";
 import type { PlannedPart } from "./part-plan.js";
+import { reloginThenResume } from "./relogin-hint.js";
 import { reconcileParts } from "./resume.js";
 import { type CallContext, S3RequestError } from "./s3-call.js";
 import {
@@ -203,6 +204,8 @@ async function failed(
       hint: "run the same command with --resume to continue (without it, the upload starts over)",
     });
   }
+  const relogin = reloginThenResume(error);
+  if (relogin) return relogin;
   // S3 still failing (5xx, SlowDown) after the retry budget: the parts it has are
   // kept, so "retry later" means "with --resume".
   const transient =

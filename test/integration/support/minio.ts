@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
@@ -9,6 +8,7 @@ import { s3GrantsOf } from "../../../src/core/access/contract.js";
 import type { PolicyDocument, PolicyStatement } from "../../../src/core/access/evaluate.js";
 import type { StrongboxConfig } from "../../../src/core/config.js";
 import type { Role } from "../../../src/core/roles.js";
+import { cachedBinary, freePort } from "./local-tools.js";
 
 /*
  * The strict S3 lane: a real MinIO (SigV4, expiry and policies enforced by the
@@ -28,11 +28,7 @@ import type { Role } from "../../../src/core/roles.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const LANE_SCRIPT = join(ROOT, "scripts/minio-lane.sh");
-export const MINIO_BINARY = join(
-  process.env.STRONGBOX_CACHE ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "strongbox"),
-  "bin/minio",
-);
+export const MINIO_BINARY = cachedBinary("minio");
 
 /** The lane's own cap on pre-signed URL signature age: short, so a test can exceed it. */
 export const LANE_MAX_SIGNATURE_AGE_MS = 60_000;
@@ -65,18 +61,6 @@ export interface MinioLane {
 }
 
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 function readLaneEnv(dir: string): Record<string, string> {
   const env: Record<string, string> = {};

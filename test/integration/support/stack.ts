@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 
 /** `tofu output -json` of infra/envs/local: every output with its value. */
 export type TerraformOutputs = Record<string, { value: unknown; sensitive: boolean }>;
@@ -70,4 +71,44 @@ export function outputValue<T>(stack: TestStack, name: string): T {
   const output = stack.outputs[name];
   if (!output) throw new Error(`terraform output ${name} is missing`);
   return output.value as T;
+}
+
+/**
+ * A role session of the stack, as a demo principal assumes it through the
+ * stack's STS: temporary credentials with their expiration.
+ */
+export async function assumeStackRole(
+  stack: TestStack,
+  config: { region: string; roles: Record<"uploader" | "viewer" | "admin", string> },
+  role: "uploader" | "viewer" | "admin",
+  sessionName: string,
+) {
+  const principal = stack.demoPrincipals[role];
+  const sts = new STSClient({
+    region: config.region,
+    endpoint: stack.endpoint,
+    credentials: {
+      accessKeyId: principal.access_key_id,
+      secretAccessKey: principal.secret_access_key,
+    },
+  });
+  try {
+    const { Credentials: c } = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: config.roles[role],
+        RoleSessionName: sessionName,
+        DurationSeconds: 3600,
+      }),
+    );
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration)
+      throw new Error(`the stack's AssumeRole for ${role} returned no credentials`);
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
+  } finally {
+    sts.destroy();
+  }
 }

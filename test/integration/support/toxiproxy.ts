@@ -1,8 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { cachedBinary, freePort } from "./local-tools.js";
 
 /*
  * Shopify's toxiproxy (built by `scripts/bootstrap.sh toxiproxy`): a TCP proxy
@@ -11,11 +9,7 @@ import { join } from "node:path";
  * transfer engine and the MinIO lane.
  */
 
-export const TOXIPROXY_BINARY = join(
-  process.env.STRONGBOX_CACHE ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "strongbox"),
-  "bin/toxiproxy-server",
-);
+export const TOXIPROXY_BINARY = cachedBinary("toxiproxy-server");
 
 /** Toxic types of toxiproxy 2.12 and their attributes (see its README). */
 export type ToxicSpec =
@@ -44,18 +38,6 @@ export interface Toxiproxy {
   /** A proxy on a free loopback port in front of `upstream` (host:port). */
   proxy(name: string, upstream: string): Promise<ToxicProxy>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolvePort(port));
-    });
-  });
 }
 
 /** Starts toxiproxy-server on a free loopback port. Fails loudly when it is not built. */
