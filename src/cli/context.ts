@@ -3,7 +3,7 @@ import type { StrongboxConfig } from "../core/config.js";
 import type { Role } from "../core/roles.js";
 import type { RoleSession } from "../core/session/types.js";
 
-/** Flags every command accepts (parsed once by src/cli/args.ts). */
+/** Flags every command accepts (declared and resolved once by src/cli/program.ts). */
 export interface GlobalOptions {
   json: boolean;
   /** --config PATH, else $STRONGBOX_CONFIG, else the platform's config folder (resolved). */
@@ -89,22 +89,35 @@ export interface Invocation<Options, Result> {
   exitCodeOf?(result: Result): number;
 }
 
+/** The usual Invocation: `execute(options, deps)` runs the command, `render` prints its result. */
+export function invocation<Options, Result>(
+  command: string,
+  options: Options,
+  execute: (options: Options, deps: CommandDeps) => Promise<Result>,
+  render: (result: Result) => string,
+): Invocation<Options, Result> {
+  return { command, options, execute: (deps) => execute(options, deps), render };
+}
+
 /**
- * What `registerX(program, ctx)` gets (src/cli/commands/{upload,download}.ts; the
- * other commands are declared in src/cli/args.ts the same way). Shape of a command file:
+ * What a command file's `register(program, ctx)` gets. Shape of a command file
+ * (src/cli/commands/x.ts; command-table.ts lists them):
  *
  * ```ts
- * export async function upload(options: UploadOptions, deps: CommandDeps): Promise<UploadResult> { ... }
- * export const renderUpload = (r: UploadResult): string => `uploaded ${r.key} ...`;
- * export function registerUpload(program: Command, ctx: CommandContext): void {
- *   program.command("upload").argument("<path...>").addOption(roleOption()) // helpers: ../args.js
- *     .action((paths: string[], raw, cmd: Command) => {
- *       const options: UploadOptions = { paths, role: raw.role, ... }; // throw usageError(...) if bad
- *       return ctx.run(cmd, { command: "upload", options, execute: (d) => upload(options, d), render: renderUpload });
+ * export interface XOptions { ... }                     // what the argv table test compares
+ * export async function x(options: XOptions, deps: CommandDeps): Promise<XResult> { ... }
+ * export const renderX = (r: XResult): string => `...`;
+ * export function register(program: Command, ctx: CommandContext): void {
+ *   program.command("x").addOption(roleOption())          // shared parsers: ../args.js
+ *     .action((raw, cmd: Command) => {
+ *       const options: XOptions = { role: optionalRole(raw.role), ... }; // throw usageError(...) if bad
+ *       return ctx.run(cmd, invocation("x", options, x, renderX));
  *     });
  * }
  * ```
  *
+ * A command file imports modules that load the AWS SDK inside its command
+ * function (`await import(...)`), never at its top: `--help` loads every file.
  * `ctx.run` resolves the global flags from `cmd` (`--json`, `--config`, `--profile`,
  * `--debug`), builds the CommandDeps, runs, renders (JSON of the result with --json,
  * else `render(result)` on stdout), and maps errors to exit codes (src/core/errors.ts).
@@ -113,3 +126,6 @@ export interface Invocation<Options, Result> {
 export interface CommandContext {
   run<Options, Result>(cmd: Command, invocation: Invocation<Options, Result>): Promise<void>;
 }
+
+/** Declares a command file's command(s) on the program. */
+export type Registrar = (program: Command, ctx: CommandContext) => void;

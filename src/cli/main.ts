@@ -4,60 +4,9 @@ import { fileURLToPath } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { CommanderError } from "commander";
 import { ExitCode, StrongboxError } from "../core/errors.js";
-import { buildProgram, type Registrar, usageFromCommander } from "./args.js";
+import { commandWord, registrarsFor } from "./command-table.js";
+import { buildProgram, usageFromCommander } from "./program.js";
 import { Runtime, type RuntimeIO } from "./runtime.js";
-
-/**
- * Commands that live in their own files and register themselves (§4 order).
- * Only the one being run is imported (all of them for help, completion or an
- * unknown word); none of them loads the AWS SDK before its command runs.
- */
-const selfRegistered: Record<string, () => Promise<Registrar>> = {
-  upload: () => import("./commands/upload.js").then((m) => m.registerUpload),
-  download: () => import("./commands/download.js").then((m) => m.registerDownload),
-  audit: () => import("./commands/audit.js").then((m) => m.registerAudit),
-  alarms: () => import("./commands/alarms.js").then((m) => m.registerAlarms),
-  access: () => import("./commands/access.js").then((m) => m.registerAccess),
-  ui: () => import("./commands/ui.js").then((m) => m.registerUi),
-  selftest: () => import("./commands/selftest.js").then((m) => m.registerSelftest),
-  exec: () => import("./commands/exec.js").then((m) => m.registerExec),
-  completion: () => import("./commands/completion.js").then((m) => m.registerCompletion),
-};
-/** `env` is declared beside `exec`. */
-const ALIASES: Record<string, string> = { env: "exec" };
-const OWN_COMMANDS = new Set([
-  "configure",
-  "login",
-  "logout",
-  "whoami",
-  "ls",
-  "versions",
-  "restore",
-  "rm",
-  "presign",
-]);
-const GLOBAL_WITH_VALUE = new Set(["--config", "--profile"]);
-
-/** The command word of argv (the first word that is not a global option or its value). */
-function commandWord(argv: string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (GLOBAL_WITH_VALUE.has(arg)) i++;
-    else if (arg === "--") return undefined;
-    else if (!arg.startsWith("-")) return arg;
-  }
-  return undefined;
-}
-
-/** The registrars this argv needs: none for our own commands, one, or all (help, unknown). */
-export async function registrarsFor(argv: string[]): Promise<Registrar[]> {
-  const word = commandWord(argv);
-  if (word !== undefined && OWN_COMMANDS.has(word)) return [];
-  const one =
-    word === undefined || word === "completion" ? undefined : selfRegistered[ALIASES[word] ?? word];
-  const loaders = one !== undefined ? [one] : Object.values(selfRegistered);
-  return Promise.all(loaders.map((load) => load()));
-}
 
 /**
  * The `strongbox` binary: parse argv, run one command, map the outcome to

@@ -8,8 +8,8 @@ import { type SessionCache, sessionCacheOf } from "../core/session/cache.js";
 import { ambiguousRoleError, chooseRole, isAmbiguous } from "../core/session/choose.js";
 import { sessionForCommand } from "../core/session/index.js";
 import { printable, terminalJson } from "../core/text/printable.js";
-import { resolveGlobals } from "./args.js";
 import type { CommandContext, CommandDeps, GlobalOptions, Invocation, Logger } from "./context.js";
+import { resolveGlobals } from "./program.js";
 
 /** The process around the commands: streams, environment, clock, SIGINT. */
 export interface RuntimeIO {

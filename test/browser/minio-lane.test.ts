@@ -6,8 +6,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { StrongboxConfig } from "../../src/core/config.js";
 import { ROLES } from "../../src/core/roles.js";
+import { freePort } from "../integration/support/local-tools.js";
 import { type MinioLane, startMinioLane } from "../integration/support/minio.js";
-import { freePort } from "../integration/support/toxiproxy.js";
 import { launch, peakMemoryDuring, screenshot, writeMetric } from "./support/browser.js";
 import { continueAs, makeFile, type RunningUi, sha256Hex, startUi } from "./support/ui-harness.js";
 

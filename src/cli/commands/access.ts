@@ -1,7 +1,7 @@
 import { type Command, Option } from "commander";
 import type { EngineChoice } from "../../core/access/check.js";
 import type { AccessReport } from "../../core/access/report.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { table } from "../render.js";
 
 export interface AccessOptions {
@@ -55,7 +55,7 @@ export function renderAccess(report: AccessReport): string {
   return lines.join("\n");
 }
 
-export function registerAccess(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("access")
     .description(
@@ -71,11 +71,6 @@ export function registerAccess(program: Command, ctx: CommandContext): void {
     )
     .action((raw: { engine: EngineChoice }, cmd: Command) => {
       const options: AccessOptions = { engine: raw.engine };
-      return ctx.run(cmd, {
-        command: "access",
-        options,
-        execute: (deps) => access(options, deps),
-        render: renderAccess,
-      });
+      return ctx.run(cmd, invocation("access", options, access, renderAccess));
     });
 }

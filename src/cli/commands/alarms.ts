@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { AlarmsReport } from "../../core/alarms.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { table } from "../render.js";
 
 export type AlarmsOptions = Record<string, never>;
@@ -41,17 +41,12 @@ function oneLine(text: string): string {
   return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
 }
 
-export function registerAlarms(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("alarms")
     .description("every alarm of the deployment: state, reason, since when (Admin)")
     .action((_raw: unknown, cmd: Command) => {
       const options: AlarmsOptions = {};
-      return ctx.run(cmd, {
-        command: "alarms",
-        options,
-        execute: (deps) => alarms(options, deps),
-        render: renderAlarms,
-      });
+      return ctx.run(cmd, invocation("alarms", options, alarms, renderAlarms));
     });
 }

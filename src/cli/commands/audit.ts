@@ -11,7 +11,7 @@ import { validateKey, validatePrincipal } from "../../core/audit/query-text.js";
 import { parseSince } from "../../core/audit/since.js";
 import { displayKey, printable } from "../../core/text/printable.js";
 import { parsePositiveInt } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { table } from "../render.js";
 
 export interface AuditOptions {
@@ -101,7 +101,7 @@ export function auditOptionsFrom(
   };
 }
 
-export function registerAudit(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("audit")
     .description(
@@ -128,12 +128,7 @@ export function registerAudit(program: Command, ctx: CommandContext): void {
         cmd: Command,
       ) => {
         const options = auditOptionsFrom(query, raw, Date.now());
-        return ctx.run(cmd, {
-          command: "audit",
-          options,
-          execute: (deps) => audit(options, deps),
-          render: renderAudit,
-        });
+        return ctx.run(cmd, invocation("audit", options, audit, renderAudit));
       },
     );
 }

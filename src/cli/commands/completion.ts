@@ -123,7 +123,7 @@ compdef _strongbox strongbox
   return `${lines.join("\n")}\n`;
 }
 
-export function registerCompletion(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("completion")
     .description("print a shell completion script (bash, zsh or fish)")

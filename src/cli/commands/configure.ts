@@ -1,7 +1,12 @@
+import type { Command } from "commander";
 import { writeConfig } from "../../core/config.js";
 import { configFromTerraformOutputs, readTerraformOutputs } from "../../core/config-terraform.js";
-import type { ConfigureOptions } from "../args.js";
-import type { CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+
+export interface ConfigureOptions {
+  /** A Terraform/OpenTofu root module directory, or a saved `output -json` file. */
+  fromTerraform: string;
+}
 
 export interface ConfigureResult {
   configPath: string;
@@ -38,3 +43,19 @@ export const renderConfigure = (r: ConfigureResult): string =>
     `bucket ${r.bucket} in ${r.region}${r.endpoint === undefined ? "" : ` via ${r.endpoint}`}`,
     `next: strongbox login --role uploader|viewer|admin`,
   ].join("\n");
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("configure")
+    .description(
+      "write the config from `tofu output -json` (or terraform) of a Strongbox deployment",
+    )
+    .requiredOption(
+      "--from-terraform <dir>",
+      "Terraform/OpenTofu root module directory, or a saved `output -json` file",
+    )
+    .action((raw: { fromTerraform: string }, cmd: Command) => {
+      const options: ConfigureOptions = { fromTerraform: raw.fromTerraform };
+      return ctx.run(cmd, invocation("configure", options, configure, renderConfigure));
+    });
+}

@@ -1,6 +1,6 @@
 import { join, resolve } from "node:path";
-import type { DownloadDeps } from "../../core/transfer/download.js";
 import { resolveKeyPath } from "../../core/transfer/safe-path.js";
+import type { TransferRun } from "../../core/transfer-run.js";
 import type { CommandDeps } from "../context.js";
 import {
   type DownloadCommandOptions,
@@ -20,17 +20,16 @@ export async function downloadUnder(
   prefix: string,
   options: DownloadCommandOptions,
   deps: CommandDeps,
-  transferDeps: DownloadDeps,
-  limits: { concurrency: number; files: number; select: (name: string) => boolean },
+  run: TransferRun,
+  select: (name: string) => boolean,
 ): Promise<DownloadCommandResult> {
   const { BatchDownloadError, downloadPrefix, isFolderMarker, listPrefix } = await import(
     "../../core/transfer/download-many.js"
   );
   const { partitionUnchanged } = await import("../../core/transfer/unchanged.js");
-  const config = await deps.config();
-  const listed = await listPrefix(transferDeps, config.bucket, prefix);
+  const listed = await listPrefix(run.deps, run.bucket, prefix);
   const objects = listed.filter(
-    (o) => isFolderMarker(o, prefix) || limits.select(o.key.slice(prefix.length)),
+    (o) => isFolderMarker(o, prefix) || select(o.key.slice(prefix.length)),
   );
   const excluded = listed.length - objects.length;
   if (excluded > 0) deps.log.info(`${excluded} object${excluded === 1 ? "" : "s"} excluded`);
@@ -41,7 +40,7 @@ export async function downloadUnder(
     const where = resolveKeyPath(root, o.key.slice(prefix.length));
     return where.ok ? [{ path: where.path, key: o.key, size: o.size }] : [];
   });
-  const split = await partitionUnchanged(transferDeps, config.bucket, jobs, limits.files);
+  const split = await partitionUnchanged(run.deps, run.bucket, jobs, run.files);
   const unchanged = split.unchanged;
   if (unchanged.length > 0)
     deps.log.info(
@@ -57,12 +56,12 @@ export async function downloadUnder(
     return { ...result, planned, dryRun: true };
   }
   try {
-    const results = await downloadPrefix(transferDeps, {
-      bucket: config.bucket,
+    const results = await downloadPrefix(run.deps, {
+      bucket: run.bucket,
       prefix,
       objects: fetch,
-      concurrency: limits.concurrency,
-      files: limits.files,
+      concurrency: run.concurrency,
+      files: run.files,
       ...(options.out !== undefined ? { out: options.out } : {}),
       ...(options.requireChecksum ? { requireChecksum: true } : {}),
     });

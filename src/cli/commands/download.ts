@@ -11,9 +11,15 @@ import type { DownloadResult } from "../../core/transfer/download.js";
 import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import { downloadTarget } from "../../core/transfer/target.js";
-import { createHttpTransport } from "../../core/transfer/transport.js";
-import { dryRunOption, parsePositiveInt, parseRole, roleOption } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { withTransfer } from "../../core/transfer-run.js";
+import {
+  collectRule,
+  dryRunOption,
+  optionalPositiveInt,
+  optionalRole,
+  roleOption,
+} from "../args.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
 import { downloadUnder } from "./download-prefix.js";
@@ -24,7 +30,7 @@ import {
   toJson,
   warnUnverified,
 } from "./download-result.js";
-import { closeQuietly, collectRule } from "./upload.js";
+import { transferSetup } from "./shared.js";
 
 /** A key ending in "/" (or "") is a prefix: every object under it, the tree below it kept. */
 export const isPrefix = (key: string) => key === "" || key.endsWith("/");
@@ -49,76 +55,49 @@ export async function download(
   if (target?.kind === "stdout" && deps.globals.json)
     throw usageError("--out - and --json both want stdout", "drop one of them");
   const session = await deps.session(options.role);
-  const concurrency = options.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
-  const files = prefix ? (options.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT) : 1;
-  const transport = createHttpTransport({ connections: Math.max(concurrency, files) + 2 });
   const progress = createProgress(deps);
   // The transfer modules (and the XML reader they use) load only when a command runs.
-  const { createPresigner } = await import("../../core/presign.js");
   const { downloadObject } = await import("../../core/transfer/download.js");
   const { compareWithObject, describeObject } = await import("../../core/transfer/unchanged.js");
-  const transferDeps = {
-    presigner: createPresigner({ config, credentials: session.credentials, now: deps.now }),
-    role: session.role,
-    transport,
-    signal: deps.signal,
-    sessionExpiresAt: session.credentials.expiration,
-    onEvent: progress.onEvent,
-  };
+  const setup = transferSetup(deps, config, session, progress, {
+    concurrency: options.concurrency,
+    files: prefix ? options.files : 1,
+  });
   const versionId = options.versionId === undefined ? {} : { versionId: options.versionId };
   const strict = options.requireChecksum ? { requireChecksum: true } : {};
   const result: DownloadCommandResult = { files: [], planned: [], unchanged: [], dryRun: false };
-  if (target === undefined) {
-    try {
-      return await downloadUnder(key, options, deps, transferDeps, { concurrency, files, select });
-    } finally {
-      progress.stop();
-      await closeQuietly(transport);
-    }
-  }
   try {
-    const path = target.kind === "file" ? target.path : "-";
-    if (
-      target.kind === "file" &&
-      (await compareWithObject(transferDeps, config.bucket, { path, key, ...versionId })) === "same"
-    ) {
-      const { size } = await describeObject(transferDeps, config.bucket, key, options.versionId);
-      deps.log.info(`${path} is unchanged (same size and SHA-256 as ${key}): not downloaded`);
-      return { ...result, unchanged: [{ path, key, size }], dryRun: options.dryRun };
-    }
-    if (options.dryRun) {
-      const { size } = await describeObject(transferDeps, config.bucket, key, options.versionId);
-      return { ...result, planned: [{ path, key, size }], dryRun: true };
-    }
-    if (target.kind === "stdout") {
-      result.files.push(
-        await toStdout(deps, key, (out) =>
-          downloadObject(transferDeps, {
-            bucket: config.bucket,
-            key,
-            concurrency,
-            out,
-            ...versionId,
-            ...strict,
-          }),
-        ),
-      );
+    return await withTransfer(setup, async (run) => {
+      if (target === undefined) return downloadUnder(key, options, deps, run, select);
+      const path = target.kind === "file" ? target.path : "-";
+      const object = { bucket: run.bucket, key, concurrency: run.concurrency, ...versionId };
+      if (
+        target.kind === "file" &&
+        (await compareWithObject(run.deps, run.bucket, { path, key, ...versionId })) === "same"
+      ) {
+        const { size } = await describeObject(run.deps, run.bucket, key, options.versionId);
+        deps.log.info(`${path} is unchanged (same size and SHA-256 as ${key}): not downloaded`);
+        return { ...result, unchanged: [{ path, key, size }], dryRun: options.dryRun };
+      }
+      if (options.dryRun) {
+        const { size } = await describeObject(run.deps, run.bucket, key, options.versionId);
+        return { ...result, planned: [{ path, key, size }], dryRun: true };
+      }
+      if (target.kind === "stdout") {
+        result.files.push(
+          await toStdout(deps, key, (out) =>
+            downloadObject(run.deps, { ...object, out, ...strict }),
+          ),
+        );
+        return result;
+      }
+      const r = await downloadObject(run.deps, { ...object, out: target.path, ...strict });
+      warnUnverified(deps, r);
+      result.files.push(toJson(r, r.path));
       return result;
-    }
-    const r = await downloadObject(transferDeps, {
-      bucket: config.bucket,
-      key,
-      concurrency,
-      out: target.path,
-      ...versionId,
-      ...strict,
     });
-    warnUnverified(deps, r);
-    result.files.push(toJson(r, r.path));
-    return result;
   } finally {
     progress.stop();
-    await closeQuietly(transport);
   }
 }
 
@@ -169,7 +148,7 @@ export const renderDownload = (r: DownloadCommandResult): string =>
       ),
   ].join("\n");
 
-export function registerDownload(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   const rules: SelectRule[] = [];
   program
     .command("download")
@@ -215,22 +194,14 @@ export function registerDownload(program: Command, ctx: CommandContext): void {
           key,
           out: raw.out,
           versionId: raw.versionId,
-          concurrency:
-            raw.concurrency === undefined
-              ? undefined
-              : parsePositiveInt(raw.concurrency, "concurrency"),
-          files: raw.files === undefined ? undefined : parsePositiveInt(raw.files, "files"),
-          role: raw.role === undefined ? undefined : parseRole(raw.role),
+          concurrency: optionalPositiveInt(raw.concurrency, "concurrency"),
+          files: optionalPositiveInt(raw.files, "files"),
+          role: optionalRole(raw.role),
           select: [...rules],
           dryRun: raw.dryRun === true,
           ...(raw.requireChecksum === true ? { requireChecksum: true } : {}),
         };
-        return ctx.run(cmd, {
-          command: "download",
-          options,
-          execute: (d) => download(options, d),
-          render: renderDownload,
-        });
+        return ctx.run(cmd, invocation("download", options, download, renderDownload));
       },
     );
 }

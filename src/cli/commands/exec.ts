@@ -85,7 +85,7 @@ export const renderEnv = (r: EnvResult): string =>
     .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
     .join("\n");
 
-export function registerExec(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("exec")
     .description(

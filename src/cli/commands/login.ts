@@ -1,10 +1,24 @@
-import { assumeRoleSession } from "../../core/session/assume.js";
+import { type Command, Option } from "commander";
+import { ROLES, type Role } from "../../core/roles.js";
 import { mfaSessionCacheOf, sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
-import type { LoginOptions } from "../args.js";
-import type { CommandDeps } from "../context.js";
-import { askMfaCode, offeredMfaCode } from "../mfa-input.js";
+import { parseDurationSeconds, parseRole } from "../args.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import {
+  askMfaCode,
+  MFA_CODE_ENV,
+  type MfaInput,
+  offeredMfaCode,
+  parseMfaFlag,
+} from "../mfa-input.js";
 import { formatDuration, formatTime } from "../render.js";
+
+export interface LoginOptions {
+  role: Role;
+  /** Where the MFA code comes from when given up front (the code itself prints as [redacted]). */
+  mfa: MfaInput | undefined;
+  durationSeconds: number | undefined;
+}
 
 export interface LoginResult extends SessionSummary {
   cachePath: string;
@@ -14,6 +28,8 @@ export interface LoginResult extends SessionSummary {
 export async function login(options: LoginOptions, deps: CommandDeps): Promise<LoginResult> {
   const config = await deps.config();
   const offered = await offeredMfaCode(options.mfa, deps);
+  // STS and the credential chain load only when login runs.
+  const { assumeRoleSession } = await import("../../core/session/assume.js");
   const session = await assumeRoleSession({
     config,
     role: options.role,
@@ -46,3 +62,25 @@ export async function login(options: LoginOptions, deps: CommandDeps): Promise<L
 
 export const renderLogin = (r: LoginResult): string =>
   `logged in as ${r.role} (${r.sourceIdentity}${r.mfa ? ", MFA" : ""}) until ${formatTime(r.expiration)} (${formatDuration(r.remainingSeconds)})`;
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("login")
+    .description("assume a role with STS and cache its session (owner-only file)")
+    .addOption(new Option("--role <role>", "role to assume").choices(ROLES).makeOptionMandatory())
+    .option(
+      "--mfa-code <code|->",
+      `MFA code: - reads it from stdin; otherwise prompted on a terminal or taken from ${MFA_CODE_ENV} (a code on the command line works but is visible to other users)`,
+    )
+    .option("--duration <duration>", "session length, e.g. 1h (capped by the role's maximum)")
+    .action((raw: { role: string; mfaCode?: string; duration?: string }, cmd: Command) => {
+      const mfa = parseMfaFlag(raw.mfaCode);
+      const options: LoginOptions = {
+        role: parseRole(raw.role),
+        mfa,
+        durationSeconds:
+          raw.duration === undefined ? undefined : parseDurationSeconds(raw.duration, "duration"),
+      };
+      return ctx.run(cmd, invocation("login", options, login, renderLogin));
+    });
+}

@@ -1,7 +1,12 @@
+import { type Command, Option } from "commander";
 import { ROLES, type Role } from "../../core/roles.js";
 import { mfaSessionCacheOf, sessionCacheOf } from "../../core/session/cache.js";
-import type { LogoutOptions } from "../args.js";
-import type { CommandDeps } from "../context.js";
+import { optionalRole } from "../args.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+
+export interface LogoutOptions {
+  role: Role | undefined;
+}
 
 export interface LogoutResult {
   removed: Role[];
@@ -34,3 +39,16 @@ export const renderLogout = (r: LogoutResult): string => {
     ? "no cached sessions to remove"
     : `logged out: ${r.removed.length === 0 ? "(no role sessions)" : r.removed.join(", ")}${mfa}`;
 };
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("logout")
+    .description(
+      "forget cached role sessions (all roles unless --role; without --role also MFA sessions)",
+    )
+    .addOption(new Option("--role <role>", "only this role").choices(ROLES))
+    .action((raw: { role?: string }, cmd: Command) => {
+      const options: LogoutOptions = { role: optionalRole(raw.role) };
+      return ctx.run(cmd, invocation("logout", options, logout, renderLogout));
+    });
+}

@@ -1,11 +1,21 @@
-import { listObjects, type ObjectEntry } from "../../core/catalog/list.js";
+import type { Command } from "commander";
+import type { ObjectEntry } from "../../core/catalog/list.js";
+import { usageError } from "../../core/errors.js";
 import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey, quoteKey } from "../../core/text/printable.js";
-import type { LsOptions } from "../args.js";
-import type { CommandDeps } from "../context.js";
+import { optionalPositiveInt, optionalRole, roleOption } from "../args.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatBytes, formatTime, table } from "../render.js";
 import { catalogFor } from "./shared.js";
+
+export interface LsOptions {
+  prefix: string;
+  role: Role | undefined;
+  limit: number | undefined;
+  /** Keys per ListObjectsV2 request (S3's default and maximum: 1000). */
+  pageSize: number | undefined;
+}
 
 export interface LsResult {
   bucket: string;
@@ -22,6 +32,7 @@ export async function ls(options: LsOptions, deps: CommandDeps): Promise<LsResul
   const config = await deps.config();
   const prefix = keyOfArgument(options.prefix, config.bucket);
   const { catalog } = await catalogFor(deps, options.role);
+  const { listObjects } = await import("../../core/catalog/list.js");
   const objects: ObjectEntry[] = [];
   let truncated = false;
   for await (const entry of listObjects(catalog, prefix, options.pageSize)) {
@@ -51,4 +62,29 @@ export function renderLs(r: LsResult): string {
   ]);
   const summary = `${r.count} object(s), ${formatBytes(r.totalBytes)}${r.truncated ? " (more not shown: --limit)" : ""}`;
   return `${table(rows, [0])}\n${summary}`;
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("ls")
+    .description("list objects (all pages) under PREFIX")
+    .argument("[prefix]", "key prefix", "")
+    .option("--limit <n>", "stop after N objects")
+    .option("--page-size <n>", "keys per list request (default and maximum 1000)")
+    .addOption(roleOption())
+    .action(
+      (prefix: string, raw: { limit?: string; pageSize?: string; role?: string }, cmd: Command) => {
+        const pageSize = optionalPositiveInt(raw.pageSize, "page-size");
+        if (pageSize !== undefined && pageSize > 1000) {
+          throw usageError("--page-size may be at most 1000 (S3's maximum)");
+        }
+        const options: LsOptions = {
+          prefix,
+          limit: optionalPositiveInt(raw.limit, "limit"),
+          pageSize,
+          role: optionalRole(raw.role),
+        };
+        return ctx.run(cmd, invocation("ls", options, ls, renderLs));
+      },
+    );
 }

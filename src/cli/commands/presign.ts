@@ -1,10 +1,19 @@
-import { createPresigner } from "../../core/presign.js";
+import { Argument, type Command } from "commander";
+import { usageError } from "../../core/errors.js";
+import { createPresigner, SIGV4_MAX_EXPIRY_SECONDS } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
-import { CREATE_ONLY_HEADERS } from "../../core/transfer/s3-transfer.js";
-import type { PresignOptions } from "../args.js";
-import type { CommandDeps } from "../context.js";
+import { createOnlyFor } from "../../core/transfer-run.js";
+import { nonEmptyKey, optionalRole, parseDurationSeconds, roleOption } from "../args.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
+
+export interface PresignOptions {
+  method: "get" | "put";
+  key: string;
+  expiresInSeconds: number;
+  role: Role | undefined;
+}
 
 export interface PresignResult {
   method: "GET" | "PUT";
@@ -31,8 +40,9 @@ export async function presign(options: PresignOptions, deps: CommandDeps): Promi
   const method = options.method === "get" ? "GET" : "PUT";
   const presigner = createPresigner({ config, credentials: session.credentials, now: deps.now });
   // An Uploader's PUT must create a new key: the holder sends If-None-Match: * (signed).
-  const createOnly =
-    method === "PUT" && session.role === "uploader" && config.uploaderCanOverwrite !== true;
+  const createOnly = method === "PUT" && createOnlyFor(config, session.role);
+  // The S3 calls read S3's XML with the SDK's parser: loaded only when the command runs.
+  const { CREATE_ONLY_HEADERS } = await import("../../core/transfer/s3-transfer.js");
   const signed = await presigner.sign({
     method,
     key,
@@ -68,3 +78,33 @@ export async function presign(options: PresignOptions, deps: CommandDeps): Promi
 
 /** The URL alone on stdout, so `curl "$(strongbox presign get KEY)"` works. */
 export const renderPresign = (r: PresignResult): string => r.url;
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("presign")
+    .description("print a pre-signed URL for someone else (expiry capped by your session)")
+    .addArgument(new Argument("<method>", "get or put").choices(["get", "put"]))
+    .argument("<key>", "object key")
+    .option("--expires <duration>", "how long the URL is valid, e.g. 15m, 1h (max 7d)", "15m")
+    .addOption(roleOption())
+    .action(
+      (
+        method: "get" | "put",
+        key: string,
+        raw: { expires: string; role?: string },
+        cmd: Command,
+      ) => {
+        const expiresInSeconds = parseDurationSeconds(raw.expires, "expires");
+        if (expiresInSeconds > SIGV4_MAX_EXPIRY_SECONDS) {
+          throw usageError("--expires may be at most 7d (SigV4's limit)");
+        }
+        const options: PresignOptions = {
+          method,
+          key: nonEmptyKey(key),
+          expiresInSeconds,
+          role: optionalRole(raw.role),
+        };
+        return ctx.run(cmd, invocation("presign", options, presign, renderPresign));
+      },
+    );
+}

@@ -1,14 +1,22 @@
-import { MAX_COPY_BYTES, type RestoreResult, restoreVersion } from "../../core/catalog/restore.js";
-import { listVersions } from "../../core/catalog/versions.js";
+import type { Command } from "commander";
+import type { RestoreResult } from "../../core/catalog/restore.js";
 import { StrongboxError } from "../../core/errors.js";
+import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
-import type { RestoreOptions } from "../args.js";
-import type { CommandDeps } from "../context.js";
+import { dryRunOption, nonEmptyKey, optionalRole, roleOption } from "../args.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatBytes } from "../render.js";
 import { catalogFor } from "./shared.js";
 
 export type { RestoreResult } from "../../core/catalog/restore.js";
+
+export interface RestoreOptions {
+  key: string;
+  versionId: string;
+  role: Role | undefined;
+  dryRun: boolean;
+}
 
 /** `restore --json`: the copy made (with --dry-run: the one that would be made, newVersionId null). */
 export interface RestoreCommandResult extends Omit<RestoreResult, "newVersionId"> {
@@ -23,6 +31,8 @@ export async function restore(
   const config = await deps.config();
   const key = keyOfArgument(options.key, config.bucket);
   const { catalog } = await catalogFor(deps, options.role, "restore");
+  const { MAX_COPY_BYTES, restoreVersion } = await import("../../core/catalog/restore.js");
+  const { listVersions } = await import("../../core/catalog/versions.js");
   if (options.dryRun) {
     // Read-only: the version must exist (and not be a delete marker) for the copy to work.
     const found = (await listVersions(catalog, key)).find((v) => v.versionId === options.versionId);
@@ -50,3 +60,24 @@ export const renderRestore = (r: RestoreCommandResult): string =>
   r.dryRun
     ? `would restore ${displayKey(r.key)} from version ${r.restoredVersionId} (${formatBytes(r.size)}, ${r.method}): a new latest version, nothing deleted`
     : `restored ${displayKey(r.key)} from version ${r.restoredVersionId}; new latest version ${r.newVersionId ?? "(unversioned)"}`;
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("restore")
+    .description("make an earlier version of KEY the latest again (copies it)")
+    .argument("<key>", "object key")
+    .requiredOption("--version-id <id>", "version to restore (see `strongbox versions KEY`)")
+    .addOption(dryRunOption())
+    .addOption(roleOption())
+    .action(
+      (key: string, raw: { versionId: string; role?: string; dryRun?: boolean }, cmd: Command) => {
+        const options: RestoreOptions = {
+          key: nonEmptyKey(key),
+          versionId: raw.versionId,
+          role: optionalRole(raw.role),
+          dryRun: raw.dryRun === true,
+        };
+        return ctx.run(cmd, invocation("restore", options, restore, renderRestore));
+      },
+    );
+}

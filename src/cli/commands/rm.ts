@@ -1,17 +1,28 @@
+import type { Command } from "commander";
 import { accessDenied } from "../../core/aws-errors.js";
-import { type RemoveResult, removeObject } from "../../core/catalog/remove.js";
-import { listVersions, type VersionEntry } from "../../core/catalog/versions.js";
+import type { RemoveResult } from "../../core/catalog/remove.js";
+import type { VersionEntry } from "../../core/catalog/versions.js";
 import { StrongboxError } from "../../core/errors.js";
+import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
 import { mfaAgeSeconds } from "../../core/session/types.js";
 import { displayKey } from "../../core/text/printable.js";
-import type { RmOptions } from "../args.js";
+import { dryRunOption, nonEmptyKey, optionalRole, roleOption, yesOption } from "../args.js";
 import { confirm } from "../confirm.js";
-import type { CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatBytes, formatTime } from "../render.js";
 import { catalogFor } from "./shared.js";
 
 export type { RemoveResult } from "../../core/catalog/remove.js";
+
+export interface RmOptions {
+  key: string;
+  versionId: string | undefined;
+  role: Role | undefined;
+  /** --yes: no question asked (and allowed without a terminal). */
+  yes: boolean;
+  dryRun: boolean;
+}
 
 /** `rm --json`: what was (or, with --dry-run, would be) deleted. */
 export interface RmResult extends RemoveResult {
@@ -24,6 +35,8 @@ export async function rm(options: RmOptions, deps: CommandDeps): Promise<RmResul
   const config = await deps.config();
   const key = keyOfArgument(options.key, config.bucket);
   const { catalog, session } = await catalogFor(deps, options.role, "delete");
+  const { removeObject } = await import("../../core/catalog/remove.js");
+  const { listVersions } = await import("../../core/catalog/versions.js");
   const { versionId } = options;
   // The session's MFA dates from its code (its login, or the cached MFA session's start);
   // the policies refuse one older than the window.
@@ -92,4 +105,33 @@ export function renderRm(r: RmResult): string {
   return r.permanent
     ? `deleted version ${r.versionId} of ${displayKey(r.key)} permanently`
     : `deleted ${displayKey(r.key)} (delete marker ${r.deleteMarkerVersionId ?? "added"}; earlier versions remain: strongbox versions ${displayKey(r.key)})`;
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("rm")
+    .description(
+      "delete KEY (adds a delete marker); --version-id deletes that version for good (Admin with MFA)",
+    )
+    .argument("<key>", "object key")
+    .option("--version-id <id>", "permanently delete this version")
+    .addOption(yesOption())
+    .addOption(dryRunOption())
+    .addOption(roleOption())
+    .action(
+      (
+        key: string,
+        raw: { versionId?: string; role?: string; yes?: boolean; dryRun?: boolean },
+        cmd: Command,
+      ) => {
+        const options: RmOptions = {
+          key: nonEmptyKey(key),
+          versionId: raw.versionId,
+          role: optionalRole(raw.role),
+          yes: raw.yes === true,
+          dryRun: raw.dryRun === true,
+        };
+        return ctx.run(cmd, invocation("rm", options, rm, renderRm));
+      },
+    );
 }

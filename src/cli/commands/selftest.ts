@@ -8,7 +8,7 @@ import type { SelftestEnv } from "../../core/selftest/steps.js";
 import type { RoleSession } from "../../core/session/types.js";
 import { createHttpTransport } from "../../core/transfer/transport.js";
 import { parseDurationSeconds, parsePositiveInt } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { table } from "../render.js";
 
 export interface SelftestOptions {
@@ -97,7 +97,7 @@ export function renderSelftest(report: SelftestReport): string {
   ].join("\n");
 }
 
-export function registerSelftest(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("selftest")
     .description(
@@ -114,11 +114,6 @@ export function registerSelftest(program: Command, ctx: CommandContext): void {
         burst: parsePositiveInt(raw.burst, "burst"),
         alarmTimeoutSeconds: parseDurationSeconds(raw.alarmTimeout, "alarm-timeout"),
       };
-      return ctx.run(cmd, {
-        command: "selftest",
-        options,
-        execute: (deps) => selftest(options, deps),
-        render: renderSelftest,
-      });
+      return ctx.run(cmd, invocation("selftest", options, selftest, renderSelftest));
     });
 }

@@ -1,8 +1,10 @@
 import type { CatalogContext } from "../../core/catalog/context.js";
-import { createS3Client } from "../../core/clients.js";
+import type { StrongboxConfig } from "../../core/config.js";
 import type { Role } from "../../core/roles.js";
 import type { RoleSession } from "../../core/session/types.js";
+import type { TransferSetup } from "../../core/transfer-run.js";
 import type { CommandDeps } from "../context.js";
+import type { Progress } from "../progress.js";
 
 /**
  * Config + role session + an S3 client with that session's credentials.
@@ -15,6 +17,8 @@ export async function catalogFor(
 ): Promise<{ catalog: CatalogContext; session: RoleSession }> {
   const config = await deps.config();
   const session = await deps.session(role, doing);
+  // The SDK loads only when a command runs (--help stays fast).
+  const { createS3Client } = await import("../../core/clients.js");
   return {
     session,
     catalog: {
@@ -23,5 +27,24 @@ export async function catalogFor(
       role: session.role,
       signal: deps.signal,
     },
+  };
+}
+
+/** What core's withTransfer needs from a transfer command: its session, progress, limits, state folders. */
+export function transferSetup(
+  deps: CommandDeps,
+  config: StrongboxConfig,
+  session: RoleSession,
+  progress: Progress,
+  limits: { concurrency: number | undefined; files: number | undefined },
+): TransferSetup {
+  return {
+    config,
+    session,
+    now: deps.now,
+    signal: deps.signal,
+    onEvent: progress.onEvent,
+    ...limits,
+    resumeDirs: { current: deps.globals.transfersDir, legacy: deps.globals.legacyTransfersDir },
   };
 }

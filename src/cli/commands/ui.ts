@@ -63,7 +63,7 @@ export async function ui(
   }
 }
 
-export function registerUi(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   program
     .command("ui")
     .description(

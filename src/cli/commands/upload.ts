@@ -10,15 +10,20 @@ import {
   parseByteSize,
 } from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
-import { createFileStateStore, type StateStore } from "../../core/transfer/state-store.js";
-import { withFallback } from "../../core/transfer/state-store-fallback.js";
-import { createHttpTransport, type Transport } from "../../core/transfer/transport.js";
 import type { UploadResult } from "../../core/transfer/upload.js";
 import type { UploadJob } from "../../core/transfer/upload-many.js";
-import { dryRunOption, parsePositiveInt, parseRole, roleOption } from "../args.js";
-import type { CommandContext, CommandDeps } from "../context.js";
+import { withTransfer } from "../../core/transfer-run.js";
+import {
+  collectRule,
+  dryRunOption,
+  optionalPositiveInt,
+  optionalRole,
+  roleOption,
+} from "../args.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
+import { transferSetup } from "./shared.js";
 
 export interface UploadCommandOptions {
   paths: string[];
@@ -85,60 +90,52 @@ export async function upload(
     return keep;
   });
   const session = await deps.session(options.role, "upload");
-  const concurrency = options.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
-  const filesInFlight = options.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT;
-  const partSize = options.partSize ?? config.transfer?.partSize;
-  const transport = createHttpTransport({ connections: Math.max(concurrency, filesInFlight) + 2 });
-  const { createPresigner } = await import("../../core/presign.js");
   const { partitionUnchanged } = await import("../../core/transfer/unchanged.js");
-  const transferDeps = {
-    presigner: createPresigner({ config, credentials: session.credentials, now: deps.now }),
-    role: session.role,
-    transport,
-    stateStore: stateStoreOf(deps),
-    signal: deps.signal,
-    sessionExpiresAt: session.credentials.expiration,
-    onEvent: progress.onEvent,
-  };
   const sized = await Promise.all(
     jobs.map(async (job) => ({ ...job, size: (await stat(job.path)).size })),
   );
   let unchanged: PlannedFile[] = [];
+  const setup = transferSetup(deps, config, session, progress, {
+    concurrency: options.concurrency,
+    files: options.files,
+  });
   try {
-    const split = await partitionUnchanged(transferDeps, config.bucket, sized);
-    if (split.unreadable !== undefined && jobs.length > 0)
-      deps.log.info(
-        `role ${session.role} may not read the bucket, so unchanged files cannot be recognised: every file is sent`,
+    return await withTransfer(setup, async (run) => {
+      const split = await partitionUnchanged(run.deps, run.bucket, sized);
+      if (split.unreadable !== undefined && jobs.length > 0)
+        deps.log.info(
+          `role ${session.role} may not read the bucket, so unchanged files cannot be recognised: every file is sent`,
+        );
+      unchanged = split.unchanged;
+      if (unchanged.length > 0)
+        deps.log.info(
+          `${unchanged.length} of ${jobs.length} file${jobs.length === 1 ? "" : "s"} unchanged (same size and SHA-256 as in S3): skipped`,
+        );
+      const send: Array<UploadJob & { size: number }> = split.send;
+      if (excluded > 0) deps.log.info(`${excluded} file${excluded === 1 ? "" : "s"} excluded`);
+      if (options.dryRun) {
+        return { files: [], planned: send.map(planned), unchanged, excluded, dryRun: true };
+      }
+      progress.plan(
+        send.length,
+        send.reduce((sum, j) => sum + j.size, 0),
       );
-    unchanged = split.unchanged;
-    if (unchanged.length > 0)
-      deps.log.info(
-        `${unchanged.length} of ${jobs.length} file${jobs.length === 1 ? "" : "s"} unchanged (same size and SHA-256 as in S3): skipped`,
-      );
-    const send: Array<UploadJob & { size: number }> = split.send;
-    if (excluded > 0) deps.log.info(`${excluded} file${excluded === 1 ? "" : "s"} excluded`);
-    if (options.dryRun) {
-      return { files: [], planned: send.map(planned), unchanged, excluded, dryRun: true };
-    }
-    progress.plan(
-      send.length,
-      send.reduce((sum, j) => sum + j.size, 0),
-    );
-    const results =
-      send.length === 0
-        ? []
-        : await uploadPaths(transferDeps, {
-            paths: options.paths,
-            jobs: send.map(({ path, key }) => ({ path, key })),
-            bucket: config.bucket,
-            ...(partSize !== undefined ? { partSize } : {}),
-            concurrency,
-            files: filesInFlight,
-            resume: options.resume,
-            // The Uploader only creates keys (If-None-Match: *) unless the deployment lets it replace them.
-            createOnly: session.role === "uploader" && config.uploaderCanOverwrite !== true,
-          });
-    return { files: results.map(toJson), planned: [], unchanged, excluded, dryRun: false };
+      const partSize = options.partSize ?? run.partSize;
+      const results =
+        send.length === 0
+          ? []
+          : await uploadPaths(run.deps, {
+              paths: options.paths,
+              jobs: send.map(({ path, key }) => ({ path, key })),
+              bucket: run.bucket,
+              ...(partSize !== undefined ? { partSize } : {}),
+              concurrency: run.concurrency,
+              files: run.files,
+              resume: options.resume,
+              createOnly: run.createOnly,
+            });
+      return { files: results.map(toJson), planned: [], unchanged, excluded, dryRun: false };
+    });
   } catch (error) {
     if (error instanceof BatchUploadError)
       error.partial = {
@@ -151,17 +148,7 @@ export async function upload(
     throw error;
   } finally {
     progress.stop();
-    await closeQuietly(transport);
   }
-}
-
-/** Upload resume records in the platform's state folder; the old place (next to the config) still read. */
-export function stateStoreOf(deps: Pick<CommandDeps, "globals">): StateStore {
-  const { transfersDir, legacyTransfersDir } = deps.globals;
-  const store = createFileStateStore(transfersDir);
-  return transfersDir === legacyTransfersDir
-    ? store
-    : withFallback(store, createFileStateStore(legacyTransfersDir));
 }
 
 const planned = (j: PlannedFile): PlannedFile => ({ path: j.path, key: j.key, size: j.size });
@@ -208,15 +195,7 @@ export function renderUpload(result: UploadCommandResult): string {
   return lines.join("\n");
 }
 
-/** Repeatable, ordered: --exclude and --include share one list so a later rule wins. */
-export function collectRule(kind: SelectRule["kind"], rules: SelectRule[]) {
-  return (pattern: string) => {
-    rules.push({ kind, pattern });
-    return rules;
-  };
-}
-
-export function registerUpload(program: Command, ctx: CommandContext): void {
+export function register(program: Command, ctx: CommandContext): void {
   const rules: SelectRule[] = [];
   program
     .command("upload")
@@ -282,29 +261,17 @@ export function registerUpload(program: Command, ctx: CommandContext): void {
           key,
           prefix,
           partSize: raw.partSize === undefined ? undefined : parseByteSize(raw.partSize),
-          concurrency:
-            raw.concurrency === undefined
-              ? undefined
-              : parsePositiveInt(raw.concurrency, "concurrency"),
-          files: raw.files === undefined ? undefined : parsePositiveInt(raw.files, "files"),
+          concurrency: optionalPositiveInt(raw.concurrency, "concurrency"),
+          files: optionalPositiveInt(raw.files, "files"),
           resume: raw.resume === true,
-          role: raw.role === undefined ? undefined : parseRole(raw.role),
+          role: optionalRole(raw.role),
           select: [...rules],
           dryRun: raw.dryRun === true,
         };
-        return ctx.run(cmd, {
-          command: "upload",
-          options,
-          execute: (d) => upload(options, d),
-          render: renderUpload,
-        });
+        return ctx.run(cmd, invocation("upload", options, upload, renderUpload));
       },
     );
 }
 
 const rate = (bytes: number, seconds: number) =>
   `${formatBytes(Math.round(bytes / Math.max(seconds, 0.001)))}/s`;
-
-export async function closeQuietly(transport: Transport): Promise<void> {
-  await transport.close().catch(() => {});
-}

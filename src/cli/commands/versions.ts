@@ -1,9 +1,16 @@
-import { listVersions, type VersionEntry } from "../../core/catalog/versions.js";
+import type { Command } from "commander";
+import type { VersionEntry } from "../../core/catalog/versions.js";
+import type { Role } from "../../core/roles.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
-import type { VersionsOptions } from "../args.js";
-import type { CommandDeps } from "../context.js";
+import { nonEmptyKey, optionalRole, roleOption } from "../args.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatBytes, formatTime, table } from "../render.js";
 import { catalogFor } from "./shared.js";
+
+export interface VersionsOptions {
+  key: string;
+  role: Role | undefined;
+}
 
 export interface VersionsResult {
   key: string;
@@ -16,6 +23,7 @@ export async function versions(
 ): Promise<VersionsResult> {
   const key = keyOfArgument(options.key, (await deps.config()).bucket);
   const { catalog } = await catalogFor(deps, options.role);
+  const { listVersions } = await import("../../core/catalog/versions.js");
   return { key, versions: await listVersions(catalog, key) };
 }
 
@@ -27,4 +35,16 @@ export function renderVersions(r: VersionsResult): string {
     formatTime(v.lastModified),
   ]);
   return table([["VERSION", "", "SIZE", "MODIFIED"], ...rows]);
+}
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("versions")
+    .description("list every version and delete marker of KEY, newest first")
+    .argument("<key>", "object key")
+    .addOption(roleOption())
+    .action((key: string, raw: { role?: string }, cmd: Command) => {
+      const options: VersionsOptions = { key: nonEmptyKey(key), role: optionalRole(raw.role) };
+      return ctx.run(cmd, invocation("versions", options, versions, renderVersions));
+    });
 }

@@ -1,9 +1,14 @@
+import type { Command } from "commander";
 import type { Role } from "../../core/roles.js";
 import { sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
-import type { WhoamiOptions } from "../args.js";
-import type { CommandDeps } from "../context.js";
+import { optionalRole, roleOption } from "../args.js";
+import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
+
+export interface WhoamiOptions {
+  role: Role | undefined;
+}
 
 export interface WhoamiResult extends SessionSummary {
   /** Every cached session and whether it is usable. */
@@ -32,3 +37,14 @@ export const renderWhoami = (r: WhoamiResult): string =>
       .filter((s) => s.role !== r.role)
       .map((s) => `also       ${s.role}: ${s.usable ? "valid" : "not usable"} — ${s.reason}`),
   ].join("\n");
+
+export function register(program: Command, ctx: CommandContext): void {
+  program
+    .command("whoami")
+    .description("show the role session in use: role, identity, expiry")
+    .addOption(roleOption())
+    .action((raw: { role?: string }, cmd: Command) => {
+      const options: WhoamiOptions = { role: optionalRole(raw.role) };
+      return ctx.run(cmd, invocation("whoami", options, whoami, renderWhoami));
+    });
+}

@@ -1,113 +1,14 @@
-import type { Command } from "commander";
 import { describe, expect, it } from "vitest";
-import { buildProgram } from "../../../src/cli/args.js";
-import { registerAccess, renderAccess } from "../../../src/cli/commands/access.js";
-import { registerAlarms, renderAlarms } from "../../../src/cli/commands/alarms.js";
-import {
-  type AuditOptions,
-  registerAudit,
-  renderAudit,
-  startSpinner,
-} from "../../../src/cli/commands/audit.js";
-import { registerSelftest, renderSelftest } from "../../../src/cli/commands/selftest.js";
-import type { CommandContext, CommandDeps, Invocation } from "../../../src/cli/context.js";
+import { renderAccess } from "../../../src/cli/commands/access.js";
+import { renderAlarms } from "../../../src/cli/commands/alarms.js";
+import { renderAudit, startSpinner } from "../../../src/cli/commands/audit.js";
+import { renderSelftest } from "../../../src/cli/commands/selftest.js";
+import type { CommandDeps } from "../../../src/cli/context.js";
 import { buildContract } from "../../../src/core/access/contract.js";
 import { buildAccessReport } from "../../../src/core/access/report.js";
 import type { AuditResult } from "../../../src/core/audit/audit.js";
-import { StrongboxError } from "../../../src/core/errors.js";
 import { evaluatedAsContract } from "../access/evaluated-cells.js";
 import { TARGET } from "../access/reference-policies.js";
-
-/** Parses argv with a context that records the invocation instead of running it. */
-async function parse(argv: string[]): Promise<{ command: string; options: unknown }> {
-  let recorded: { command: string; options: unknown } | undefined;
-  const ctx: CommandContext = {
-    async run<O, R>(_cmd: Command, inv: Invocation<O, R>) {
-      recorded = { command: inv.command, options: inv.options };
-    },
-  };
-  const program = buildProgram(
-    ctx,
-    [registerAudit, registerAlarms, registerAccess, registerSelftest],
-    { writeOut: () => {}, writeErr: () => {} },
-  );
-  await program.parseAsync(argv, { from: "user" });
-  if (recorded === undefined) throw new Error("no command ran");
-  return recorded;
-}
-
-const auditDefaults: AuditOptions = {
-  query: "activity",
-  since: "24h",
-  key: undefined,
-  principal: undefined,
-  limit: undefined,
-  timeoutSeconds: 120,
-};
-
-describe("argv → options (admin commands)", () => {
-  it.each([
-    [["audit"], { command: "audit", options: auditDefaults }],
-    [
-      ["audit", "failed-uploads", "--since", "7d", "--principal", "alice@example.com"],
-      {
-        command: "audit",
-        options: {
-          ...auditDefaults,
-          query: "failed-uploads",
-          since: "7d",
-          principal: "alice@example.com",
-        },
-      },
-    ],
-    [
-      ["audit", "activity", "--key", 'odd "name".txt', "--limit", "50", "--timeout", "30"],
-      {
-        command: "audit",
-        options: { ...auditDefaults, key: 'odd "name".txt', limit: 50, timeoutSeconds: 30 },
-      },
-    ],
-    [
-      ["audit", "top-callers", "--since", "2026-11-01T00:00:00Z"],
-      {
-        command: "audit",
-        options: { ...auditDefaults, query: "top-callers", since: "2026-11-01T00:00:00Z" },
-      },
-    ],
-    [["alarms"], { command: "alarms", options: {} }],
-    [["access"], { command: "access", options: { engine: "auto" } }],
-    [["access", "--engine", "local"], { command: "access", options: { engine: "local" } }],
-    [["selftest"], { command: "selftest", options: { burst: 10, alarmTimeoutSeconds: 1200 } }],
-    [
-      ["selftest", "--burst", "25", "--alarm-timeout", "30m"],
-      { command: "selftest", options: { burst: 25, alarmTimeoutSeconds: 1800 } },
-    ],
-  ])("%j", async (argv, expected) => {
-    expect(await parse(argv)).toEqual(expected);
-  });
-
-  it.each([
-    [["audit", "--since", "yesterday"], /--since "yesterday" is not a duration/],
-    [["audit", "--principal", "a b"], /--principal/],
-    [["audit", "--key", ""], /--key must not be empty/],
-    [["audit", "--timeout", "0"], /--timeout/],
-    [["selftest", "--burst", "-1"], /--burst/],
-  ])("%j is a usage error", async (argv, message) => {
-    const error = await parse(argv).catch((e) => e);
-    expect(error).toBeInstanceOf(StrongboxError);
-    expect(error.kind).toBe("usage");
-    expect(error.message).toMatch(message);
-  });
-
-  it("refuses an unknown query name and an unknown engine (commander)", async () => {
-    await expect(parse(["audit", "everything"])).rejects.toMatchObject({
-      code: "commander.invalidArgument",
-    });
-    await expect(parse(["access", "--engine", "magic"])).rejects.toMatchObject({
-      code: "commander.invalidArgument",
-    });
-  });
-});
 
 describe("renderers", () => {
   const audit: AuditResult = {

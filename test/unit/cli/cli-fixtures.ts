@@ -1,10 +1,20 @@
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { mkdtemp } from "node:fs/promises";
+import { createServer, type RequestListener } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import { afterAll, beforeAll } from "vitest";
+import { COMMANDS } from "../../../src/cli/command-table.js";
 import { parseConfig, sessionsDirFor, writeConfig } from "../../../src/core/config.js";
 import type { Role } from "../../../src/core/roles.js";
+import { SessionCache } from "../../../src/core/session/cache.js";
 import type { RoleSession } from "../../../src/core/session/types.js";
+
+/** Every command word, in --help order (`env` is declared beside `exec`). */
+export const COMMAND_NAMES = COMMANDS.flatMap((c) => [c.name, ...(c.also ?? [])]);
 
 /** Shared by the CLI tests that run `main` end to end: streams, a config, a cached session. */
 export const T0 = Date.parse("2026-11-28T00:00:00Z");
@@ -42,6 +52,50 @@ export function fakeIO(
     stdout: () => out.join(""),
     stderr: () => err.join(""),
   };
+}
+
+/** fakeIO on the real clock: a transfer checks the session against it, so the CLI runs on it too. */
+export const liveIO = (env: NodeJS.ProcessEnv = {}) => fakeIO({ now: Date.now, env });
+
+/**
+ * A local stand-in for S3 (`handler` answers every request) for the tests of
+ * one file: listening on 127.0.0.1 before they run, closed after them.
+ */
+export function useFakeS3(handler: RequestListener): { readonly endpoint: string } {
+  const s3 = { endpoint: "" };
+  const server = createServer(handler);
+  beforeAll(async () => {
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    s3.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return s3;
+}
+
+/**
+ * A config for the stack at `endpoint` in a new temporary folder, with a live
+ * session (an hour left, on the real clock) for each of `roles`: the first is
+ * the most recently logged in.
+ */
+export async function configWithSessions(
+  endpoint: string,
+  roles: Role[],
+  options: { mfa?: boolean } = {},
+): Promise<{ dir: string; configPath: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "sb-cli-"));
+  const configPath = await writeTestConfig(dir, endpoint);
+  const cache = new SessionCache(testSessionsDir(configPath), Date.now);
+  const now = Date.now();
+  for (const [i, role] of roles.entries())
+    await cache.write({
+      ...testSession(role, now + 3600_000, now - i * 1000),
+      mfaAuthenticated: options.mfa === true,
+    });
+  return { dir, configPath };
 }
 
 /** Writes `dir/config.json` for a stack at `endpoint` and returns its path. */

@@ -1,14 +1,9 @@
 import { createHash } from "node:crypto";
-import { once } from "node:events";
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { main } from "../../../src/cli/main.js";
-import { SessionCache } from "../../../src/core/session/cache.js";
-import { fakeIO, SECRET, testSession, testSessionsDir, writeTestConfig } from "./cli-fixtures.js";
+import { configWithSessions, liveIO as io, SECRET, useFakeS3 } from "./cli-fixtures.js";
 
 /** A local stand-in for S3 holding a few objects: ListObjectsV2 (2 keys a page), HEAD, GET. */
 const objects = new Map<string, Buffer>([
@@ -20,61 +15,48 @@ const objects = new Map<string, Buffer>([
   ["other/d.jpg", Buffer.from("d")],
 ]);
 const hostile = new Map([...objects, ["photos/../escape", Buffer.from("x")]]);
-let endpoint: string;
-let close: () => void;
 let served = objects;
 const listed: string[] = [];
-beforeAll(async () => {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://x");
-    const path = decodeURIComponent(url.pathname.replace(/^\/sb-data\/?/, ""));
-    if (req.method === "GET" && url.searchParams.get("list-type") === "2") {
-      listed.push(url.search);
-      const prefix = url.searchParams.get("prefix") ?? "";
-      const keys = [...served.keys()].filter((k) => k.startsWith(prefix)).sort();
-      const start = Number(url.searchParams.get("continuation-token") ?? 0);
-      const page = keys.slice(start, start + 2);
-      const more = start + 2 < keys.length;
-      res.end(
-        `<ListBucketResult><IsTruncated>${more}</IsTruncated>${more ? `<NextContinuationToken>${start + 2}</NextContinuationToken>` : ""}` +
-          page
-            .map((k) => `<Contents><Key>${k}</Key><Size>${served.get(k)?.length}</Size></Contents>`)
-            .join("") +
-          "</ListBucketResult>",
-      );
-      return;
-    }
-    const body = served.get(path);
-    if (body === undefined) {
-      res.writeHead(404).end("<Error><Code>NoSuchKey</Code></Error>");
-      return;
-    }
-    res.writeHead(200, {
-      "content-length": String(body.length),
-      etag: '"e"',
-      "x-amz-checksum-sha256": createHash("sha256").update(body).digest("base64"),
-    });
-    res.end(req.method === "HEAD" ? undefined : body);
+const s3 = useFakeS3((req, res) => {
+  const url = new URL(req.url ?? "/", "http://x");
+  const path = decodeURIComponent(url.pathname.replace(/^\/sb-data\/?/, ""));
+  if (req.method === "GET" && url.searchParams.get("list-type") === "2") {
+    listed.push(url.search);
+    const prefix = url.searchParams.get("prefix") ?? "";
+    const keys = [...served.keys()].filter((k) => k.startsWith(prefix)).sort();
+    const start = Number(url.searchParams.get("continuation-token") ?? 0);
+    const page = keys.slice(start, start + 2);
+    const more = start + 2 < keys.length;
+    res.end(
+      `<ListBucketResult><IsTruncated>${more}</IsTruncated>${more ? `<NextContinuationToken>${start + 2}</NextContinuationToken>` : ""}` +
+        page
+          .map((k) => `<Contents><Key>${k}</Key><Size>${served.get(k)?.length}</Size></Contents>`)
+          .join("") +
+        "</ListBucketResult>",
+    );
+    return;
+  }
+  const body = served.get(path);
+  if (body === undefined) {
+    res.writeHead(404).end("<Error><Code>NoSuchKey</Code></Error>");
+    return;
+  }
+  res.writeHead(200, {
+    "content-length": String(body.length),
+    etag: '"e"',
+    "x-amz-checksum-sha256": createHash("sha256").update(body).digest("base64"),
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => {
-    server.closeAllConnections();
-    server.close();
-  };
+  res.end(req.method === "HEAD" ? undefined : body);
 });
-afterAll(() => close());
 
-async function setup() {
-  const dir = await mkdtemp(join(tmpdir(), "sb-prefix-"));
-  const configPath = await writeTestConfig(dir, endpoint);
-  const now = Date.now();
-  await new SessionCache(testSessionsDir(configPath), Date.now).write(
-    testSession("viewer", now + 3600_000, now),
+const setup = () => configWithSessions(s3.endpoint, ["viewer"]);
+
+/** `download photos/ --out OUT/` as the viewer. */
+const downloadPhotos = (out: string, configPath: string, f: ReturnType<typeof io>) =>
+  main(
+    ["download", "photos/", "--out", `${out}/`, "--config", configPath, "--role", "viewer"],
+    f.io,
   );
-  return { dir, configPath };
-}
 
 async function tree(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
@@ -84,8 +66,6 @@ async function tree(root: string): Promise<string[]> {
     .sort();
 }
 
-const io = () => fakeIO({ now: Date.now });
-
 describe("strongbox download PREFIX/ --out DIR/", () => {
   it("downloads every object under the prefix, keeping the tree below it (across list pages)", async () => {
     served = objects;
@@ -93,10 +73,7 @@ describe("strongbox download PREFIX/ --out DIR/", () => {
     const { dir, configPath } = await setup();
     const out = join(dir, "out");
     const f = io();
-    const code = await main(
-      ["download", "photos/", "--out", `${out}/`, "--config", configPath, "--role", "viewer"],
-      f.io,
-    );
+    const code = await downloadPhotos(out, configPath, f);
     expect(f.stderr()).toBe("");
     expect(code).toBe(0);
     expect(await tree(out)).toEqual(["2024/b.jpg", "2024/summer/c.jpg", "a.jpg"]);
@@ -135,10 +112,7 @@ describe("strongbox download PREFIX/ --out DIR/", () => {
     const { dir, configPath } = await setup();
     const out = join(dir, "out");
     const f = io();
-    const code = await main(
-      ["download", "photos/", "--out", `${out}/`, "--config", configPath, "--role", "viewer"],
-      f.io,
-    );
+    const code = await downloadPhotos(out, configPath, f);
     served = objects;
     expect(code).toBe(1);
     expect(f.stderr()).toMatch(/1 of 4 objects were not downloaded \(photos\/\.\.\/escape: /);

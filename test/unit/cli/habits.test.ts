@@ -1,16 +1,18 @@
 import { spawnSync } from "node:child_process";
-import { once } from "node:events";
 import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { main } from "../../../src/cli/main.js";
-import { SessionCache } from "../../../src/core/session/cache.js";
 import { downloadTarget } from "../../../src/core/transfer/target.js";
-import { fakeIO, SECRET, testSession, testSessionsDir, writeTestConfig } from "./cli-fixtures.js";
+import {
+  COMMAND_NAMES,
+  configWithSessions,
+  liveIO as io,
+  SECRET,
+  useFakeS3,
+} from "./cli-fixtures.js";
 
 /**
  * Issue 12 habits, argv in → exit code and stdout/stderr out, against a local
@@ -20,51 +22,27 @@ import { fakeIO, SECRET, testSession, testSessionsDir, writeTestConfig } from ".
 // loaded 2-core machine the 5 s default is not a bound on anything they assert.
 vi.setConfig({ testTimeout: 120_000 });
 
-let endpoint: string;
 let requests: string[] = [];
-let close: () => void;
 const VERSIONS_XML = `<?xml version="1.0"?><ListVersionsResult><Name>sb-data</Name><Prefix>k.txt</Prefix><IsTruncated>false</IsTruncated>
 <Version><Key>k.txt</Key><VersionId>v1</VersionId><IsLatest>true</IsLatest><LastModified>2026-11-27T00:00:00.000Z</LastModified><ETag>"e"</ETag><Size>42</Size></Version></ListVersionsResult>`;
-beforeAll(async () => {
-  const server = createServer((req: IncomingMessage, res) => {
-    req.resume();
-    req.on("end", () => {
-      requests.push(`${req.method} ${req.url}`);
-      if (req.method === "HEAD" && req.url?.includes("k.txt"))
-        res.writeHead(200, { "content-length": "42" }).end();
-      else if (req.method === "HEAD") res.writeHead(404).end();
-      else if (req.method === "GET" && req.url?.includes("versions"))
-        res.writeHead(200, { "content-type": "application/xml" }).end(VERSIONS_XML);
-      else if (req.method === "DELETE") res.writeHead(204, { "x-amz-version-id": "dm1" }).end();
-      else res.writeHead(200, { "x-amz-version-id": "v2" }).end("");
-    });
+const s3 = useFakeS3((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    requests.push(`${req.method} ${req.url}`);
+    if (req.method === "HEAD" && req.url?.includes("k.txt"))
+      res.writeHead(200, { "content-length": "42" }).end();
+    else if (req.method === "HEAD") res.writeHead(404).end();
+    else if (req.method === "GET" && req.url?.includes("versions"))
+      res.writeHead(200, { "content-type": "application/xml" }).end(VERSIONS_XML);
+    else if (req.method === "DELETE") res.writeHead(204, { "x-amz-version-id": "dm1" }).end();
+    else res.writeHead(200, { "x-amz-version-id": "v2" }).end("");
   });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => {
-    server.closeAllConnections();
-    server.close();
-  };
 });
-afterAll(() => close());
 
 async function setup(roles: ("uploader" | "viewer" | "admin")[] = ["admin"], mfa = true) {
   requests = [];
-  const dir = await mkdtemp(join(tmpdir(), "sb-habits-"));
-  const configPath = await writeTestConfig(dir, endpoint);
-  const now = Date.now();
-  const cache = new SessionCache(testSessionsDir(configPath), Date.now);
-  for (const [i, role] of roles.entries())
-    await cache.write({
-      ...testSession(role, now + 3600_000, now - i * 1000),
-      mfaAuthenticated: mfa,
-    });
-  return { dir, configPath };
+  return configWithSessions(s3.endpoint, roles, { mfa });
 }
-
-/** The transfer checks the session against the real clock, so the CLI runs on it too. */
-const io = (env: NodeJS.ProcessEnv = {}) => fakeIO({ now: Date.now, env });
 
 /** A terminal: stdin and stderr are TTYs; `answers` are typed at the prompts. */
 function tty(answers: string[], env: NodeJS.ProcessEnv = {}) {
@@ -289,27 +267,7 @@ describe("5. exec and env hand a role session to another tool", () => {
 });
 
 describe("6. help that teaches", () => {
-  const commands = [
-    "configure",
-    "login",
-    "logout",
-    "whoami",
-    "upload",
-    "download",
-    "ls",
-    "versions",
-    "restore",
-    "rm",
-    "presign",
-    "audit",
-    "alarms",
-    "access",
-    "selftest",
-    "exec",
-    "env",
-    "completion",
-  ];
-  it.each(commands)("%s --help: examples and the global options", async (command) => {
+  it.each(COMMAND_NAMES)("%s --help: examples and the global options", async (command) => {
     const f = io();
     expect(await main([command, "--help"], f.io)).toBe(0);
     const help = f.stdout();

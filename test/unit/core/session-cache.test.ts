@@ -11,29 +11,17 @@ import {
   SessionCache,
 } from "../../../src/core/session/cache.js";
 import type { RoleSession } from "../../../src/core/session/types.js";
+import { roleArn, T0, testSession } from "../cli/cli-fixtures.js";
 
-const T0 = Date.parse("2026-11-28T00:00:00Z");
 const arns: Record<Role, string> = {
-  uploader: "arn:aws:iam::123456789012:role/sb-uploader",
-  viewer: "arn:aws:iam::123456789012:role/sb-viewer",
-  admin: "arn:aws:iam::123456789012:role/sb-admin",
+  uploader: roleArn("uploader"),
+  viewer: roleArn("viewer"),
+  admin: roleArn("admin"),
 };
 
-const session = (role: Role, createdAt: number, lifetimeMs: number): RoleSession => ({
-  role,
-  roleArn: arns[role],
-  assumedRoleArn: `arn:aws:sts::123456789012:assumed-role/sb-${role}/alice`,
-  baseIdentityArn: "arn:aws:iam::123456789012:user/alice",
-  sourceIdentity: "alice",
-  mfaAuthenticated: false,
-  createdAt: new Date(createdAt),
-  credentials: {
-    accessKeyId: "ASIAEXAMPLEEXAMPLE01",
-    secretAccessKey: "secret-secret-secret",
-    sessionToken: "token-token-token",
-    expiration: new Date(createdAt + lifetimeMs),
-  },
-});
+/** A session created at `createdAt` that lives `lifetimeMs`. */
+const session = (role: Role, createdAt: number, lifetimeMs: number): RoleSession =>
+  testSession(role, createdAt + lifetimeMs, createdAt);
 
 async function cacheAt(nowMs: { value: number }) {
   const dir = join(await mkdtemp(join(tmpdir(), "sb-sess-")), "sessions");
