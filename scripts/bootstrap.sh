@@ -86,16 +86,21 @@ install_node() {
   step_done
 }
 
+# venv_install VENV TAG REQUIREMENT...: a venv holding exactly these pins, made
+# anew unless its marker (written last) says it already does.
+venv_install() {
+  local venv=$1 tag=$2
+  shift 2
+  [[ -f $venv/.strongbox-$tag ]] && return 0
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$@"
+  touch "$venv/.strongbox-$tag"
+}
+
 install_python() {
   step "Python venv: moto[server] $MOTO_VERSION, checkov $CHECKOV_VERSION"
-  local marker="$STRONGBOX_VENV/.strongbox-$MOTO_VERSION-$CHECKOV_VERSION"
-  if [[ ! -f $marker ]]; then
-    rm -rf "$STRONGBOX_VENV"
-    python3 -m venv "$STRONGBOX_VENV"
-    "$STRONGBOX_VENV/bin/pip" install --quiet --disable-pip-version-check \
-      "moto[server]==$MOTO_VERSION" "checkov==$CHECKOV_VERSION"
-    touch "$marker"
-  fi
+  venv_install "$STRONGBOX_VENV" "$MOTO_VERSION-$CHECKOV_VERSION" "moto[server]==$MOTO_VERSION" "checkov==$CHECKOV_VERSION"
   step_done
 }
 
@@ -276,13 +281,7 @@ install_chromium() {
 
 install_prowler() {
   step "prowler $PROWLER_VERSION (own venv: its pinned dependencies clash with checkov's)"
-  local marker="$STRONGBOX_PROWLER_VENV/.strongbox-$PROWLER_VERSION"
-  if [[ ! -f $marker ]]; then
-    rm -rf "$STRONGBOX_PROWLER_VENV"
-    python3 -m venv "$STRONGBOX_PROWLER_VENV"
-    "$STRONGBOX_PROWLER_VENV/bin/pip" install --quiet --disable-pip-version-check "prowler==$PROWLER_VERSION"
-    touch "$marker"
-  fi
+  venv_install "$STRONGBOX_PROWLER_VENV" "$PROWLER_VERSION" "prowler==$PROWLER_VERSION"
   step_done
 }
 

@@ -8,9 +8,9 @@
 # Every check runs even when an earlier one failed; the last line counts them.
 #
 # What waits runs beside what computes (lanes, scripts/lib/checks.sh): the stack
-# is applied while the unit tests run, OpenTofu's offline checks and the stack's
-# lifecycle rules while the integration tests run, prowler beside the browser
-# tests, and Terraform's every check from start to end.
+# is applied while npm installs; lint, types, unit tests, OpenTofu's offline
+# checks and the stack's lifecycle rules run beside the integration tests,
+# prowler beside the browser tests, and Terraform's every check from start to end.
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/stack.sh"
@@ -51,12 +51,16 @@ lane_start stack stack_lane_up "$stack" "$endpoint"
 
 bash scripts/bootstrap.sh || die "bootstrap failed"
 
-check "biome (lint + format)" biome check .
-check "typescript (tsc --noEmit)" tsc -p tsconfig.json --noEmit
-# The page's own check: DOM types only, so any Node-only import in the core
-# modules it shares (part planning, retry policy, limiter, resume) fails here.
-check "typescript of the page (no Node-only imports)" tsc -p tsconfig.page.json
-vitest_check "unit tests" unit
+# Lint, types and unit tests (lane "static"): they compute while the integration tests mostly wait.
+static_lane() {
+  lane_check static "biome (lint + format)" biome check .
+  lane_check static "typescript (tsc --noEmit)" tsc -p tsconfig.json --noEmit
+  # The page's own check: DOM types only, so any Node-only import in the core
+  # modules it shares (part planning, retry policy, limiter, resume) fails here.
+  lane_check static "typescript of the page (no Node-only imports)" tsc -p tsconfig.page.json
+  lane_vitest static "unit tests" unit
+}
+lane_start static static_lane
 
 lane_collect stack
 lane_start offline tofu_offline_lane
@@ -81,6 +85,7 @@ if [[ -f $stack/outputs.json ]]; then
 fi
 moto_stop "$stack"
 
+lane_collect static
 lane_collect offline
 lane_collect terraform
 
