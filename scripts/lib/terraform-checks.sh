@@ -1,5 +1,6 @@
 # Shared by scripts/test.sh: the Terraform checks, run for each engine. Source
 # after common.sh, stack.sh and checks.sh.
+source "$(dirname "${BASH_SOURCE[0]}")/provider-served.sh"
 
 # engine_offline ENGINE DIR COMMAND...: ENGINE on DIR (a path under infra/) in a
 # fresh copy of infra/, initialised without a backend; then COMMAND there.
@@ -11,7 +12,9 @@ engine_offline() {
   local status=0
   TF_DATA_DIR="$work/.terraform" "$engine" -chdir="$work/$dir" init -backend=false -input=false -no-color >"$work/init.log" ||
     { cat "$work/init.log" >&2; status=1; }
-  ((status == 0)) && { TF_DATA_DIR="$work/.terraform" "$engine" -chdir="$work/$dir" "$@" -no-color || status=$?; }
+  local serve=()
+  [[ $1 == test ]] && serve=(provider_served "$work/.terraform")
+  ((status == 0)) && { TF_DATA_DIR="$work/.terraform" "${serve[@]}" "$engine" -chdir="$work/$dir" "$@" -no-color || status=$?; }
   rm -rf "$work" # each init copies the provider (over 100 MB)
   return $status
 }

@@ -1,6 +1,7 @@
 import { type Command, Option } from "commander";
 import { usageError } from "../core/errors.js";
 import { isRole, ROLES, type Role } from "../core/roles.js";
+import { parseDuration } from "../core/text/duration.js";
 import type { CommandContext, CommandDeps } from "./context.js";
 
 /** Option builders and value parsers shared by every command declaration. */
@@ -8,23 +9,8 @@ import type { CommandContext, CommandDeps } from "./context.js";
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
 /** "15m", "1h", "1h30m", "2d", "900s" or plain seconds "900" → seconds. */
-export function parseDurationSeconds(text: string, flag = "duration"): number {
-  const trimmed = text.trim();
-  if (/^\d+$/.test(trimmed)) return positive(Number(trimmed), flag, text);
-  const match = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
-  if (trimmed === "" || match === null) {
-    throw usageError(`--${flag} "${text}" is not a duration`, "use e.g. 900, 15m, 1h, 1h30m, 7d");
-  }
-  const [, d, h, m, s] = match.map((part) => Number(part ?? 0));
-  return positive((d ?? 0) * 86400 + (h ?? 0) * 3600 + (m ?? 0) * 60 + (s ?? 0), flag, text);
-}
-
-function positive(seconds: number, flag: string, text: string): number {
-  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
-    throw usageError(`--${flag} "${text}" must be a positive duration`);
-  }
-  return seconds;
-}
+export const parseDurationSeconds = (text: string, flag = "duration"): number =>
+  parseDuration(text, { flag, bareSeconds: true, hint: "use e.g. 900, 15m, 1h, 1h30m, 7d" });
 
 export function parseRole(text: string, flag = "role"): Role {
   if (!isRole(text))

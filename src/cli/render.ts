@@ -1,19 +1,11 @@
 /** Small text helpers for human output (tables, sizes, times). */
 
+import { formatBytes as formatByteCount } from "../core/text/bytes.js";
 import { printable } from "../core/text/printable.js";
 
-export function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined) return "-";
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+/** A size, or "-" when S3 did not say. */
+export const formatBytes = (bytes: number | undefined): string =>
+  bytes === undefined ? "-" : formatByteCount(bytes);
 
 export const formatTime = (date: Date | undefined): string =>
   date === undefined ? "-" : date.toISOString().replace(/\.\d{3}Z$/, "Z");

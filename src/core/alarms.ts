@@ -125,35 +125,47 @@ export function alarmsApi(client: CloudWatchClient, signal?: AbortSignal): Alarm
       } catch (err) {
         throw mapAwsError(err, { action: "ReadAudit", role: "admin" });
       }
-      const metric = (out.MetricAlarms ?? []).map(
-        (alarm): AlarmSummary => ({
-          name: alarm.AlarmName ?? "",
-          kind: "metric",
-          state: (alarm.StateValue ?? "INSUFFICIENT_DATA") as AlarmState,
-          reason: alarm.StateReason ?? "",
-          since: alarm.StateUpdatedTimestamp?.toISOString(),
-          metric:
-            alarm.MetricName === undefined
-              ? undefined
-              : `${alarm.Namespace ?? ""}/${alarm.MetricName}`,
-          actionsEnabled: alarm.ActionsEnabled ?? false,
-        }),
+      const metric = (out.MetricAlarms ?? []).map((alarm) =>
+        summaryOf(
+          alarm,
+          "metric",
+          alarm.MetricName === undefined
+            ? undefined
+            : `${alarm.Namespace ?? ""}/${alarm.MetricName}`,
+        ),
       );
-      const composite = (out.CompositeAlarms ?? []).map(
-        (alarm): AlarmSummary => ({
-          name: alarm.AlarmName ?? "",
-          kind: "composite",
-          state: (alarm.StateValue ?? "INSUFFICIENT_DATA") as AlarmState,
-          reason: alarm.StateReason ?? "",
-          since: alarm.StateUpdatedTimestamp?.toISOString(),
-          metric: undefined,
-          actionsEnabled: alarm.ActionsEnabled ?? false,
-        }),
+      const composite = (out.CompositeAlarms ?? []).map((alarm) =>
+        summaryOf(alarm, "composite", undefined),
       );
       return {
         alarms: [...metric, ...composite],
         ...(out.NextToken ? { nextToken: out.NextToken } : {}),
       };
     },
+  };
+}
+
+/** What a metric and a composite alarm have in common, as the summary shows it. */
+interface AlarmFields {
+  AlarmName?: string | undefined;
+  StateValue?: string | undefined;
+  StateReason?: string | undefined;
+  StateUpdatedTimestamp?: Date | undefined;
+  ActionsEnabled?: boolean | undefined;
+}
+
+function summaryOf(
+  alarm: AlarmFields,
+  kind: AlarmSummary["kind"],
+  metric: string | undefined,
+): AlarmSummary {
+  return {
+    name: alarm.AlarmName ?? "",
+    kind,
+    state: (alarm.StateValue ?? "INSUFFICIENT_DATA") as AlarmState,
+    reason: alarm.StateReason ?? "",
+    since: alarm.StateUpdatedTimestamp?.toISOString(),
+    metric,
+    actionsEnabled: alarm.ActionsEnabled ?? false,
   };
 }

@@ -172,7 +172,7 @@ describe("the page on the local stack", () => {
       for (let i = 0; i < 600; i++) {
         const text = (await bytes.textContent()) ?? "";
         seen.add(text);
-        if (text.startsWith("64.0 MiB of")) break;
+        if (text.startsWith("64 MiB of")) break;
         if (i === 3) await screenshot(page, "03-upload-in-progress");
         await page.waitForTimeout(100);
       }

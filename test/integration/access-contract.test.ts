@@ -11,12 +11,12 @@ import {
   readKeyPolicy,
 } from "../../src/core/access/deployed.js";
 import { type AccessPolicies, evaluateContract } from "../../src/core/access/evaluate.js";
+import type { Role } from "../../src/core/roles.js";
 import {
   type MutationOutcome,
   runMutations,
   statementVerdicts,
-} from "../../src/core/access/mutate.js";
-import type { Role } from "../../src/core/roles.js";
+} from "../support/policy-mutations.js";
 import { loadTestStack, outputValue, type TestStack } from "./support/stack.js";
 
 /*

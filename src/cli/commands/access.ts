@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
-import type { AccessReport, EngineChoice } from "../../core/access/report.js";
+import type { EngineChoice } from "../../core/access/check.js";
+import type { AccessReport } from "../../core/access/report.js";
 import type { CommandContext, CommandDeps } from "../context.js";
 import { table } from "../render.js";
 
@@ -12,7 +13,7 @@ export interface AccessOptions {
 export async function access(options: AccessOptions, deps: CommandDeps): Promise<AccessReport> {
   const config = await deps.config();
   const session = await deps.session("admin");
-  const { checkAccess } = await import("../../core/access/report.js");
+  const { checkAccess } = await import("../../core/access/check.js");
   return checkAccess({
     config,
     credentials: session.credentials,

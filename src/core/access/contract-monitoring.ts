@@ -1,15 +1,13 @@
 import { ROLES, type Role } from "../roles.js";
-import {
-  assertUniqueIds,
-  buildContract,
-  type ContractCell,
-  type ContractTarget,
-  KMS_KEY_ADMIN_ACTIONS,
-  type MonitoringTarget,
-  type RequestContext,
-  sessionArnOf,
-  sessionContext,
-} from "./contract.js";
+import { assertUniqueIds, buildContract } from "./contract.js";
+import { sessionArnOf, sessionContext } from "./contract-context.js";
+import { KMS_KEY_ADMIN_ACTIONS } from "./contract-table.js";
+import type {
+  ContractCell,
+  ContractTarget,
+  MonitoringTarget,
+  RequestContext,
+} from "./contract-types.js";
 
 /**
  * The contract cells of the monitoring half's own resources (issue 9): the

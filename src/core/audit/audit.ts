@@ -16,9 +16,6 @@ export const AUDIT_QUERIES = [
 ] as const;
 export type AuditQuery = (typeof AUDIT_QUERIES)[number];
 
-export const isAuditQuery = (value: string): value is AuditQuery =>
-  (AUDIT_QUERIES as readonly string[]).includes(value);
-
 /** What the deployment told `strongbox configure` (config.monitoring). */
 export interface AuditDeployment {
   region: string;

@@ -1,4 +1,5 @@
 import { usageError } from "../errors.js";
+import { parseDuration } from "../text/duration.js";
 
 /** The time window of an audit query, in epoch seconds (what StartQuery takes). */
 export interface TimeWindow {
@@ -6,7 +7,6 @@ export interface TimeWindow {
   endTime: number;
 }
 
-const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 /** CloudWatch Logs keeps at most ten years; anything longer is a typo. */
 const MAX_WINDOW_SECONDS = 10 * 366 * 86400;
 
@@ -30,29 +30,10 @@ export function parseSince(text: string, nowMs: number): TimeWindow {
     }
     return { startTime, endTime };
   }
-  const seconds = parseDuration(trimmed, text);
+  const seconds = parseDuration(text, {
+    flag: "since",
+    hint: "use a duration such as 30m, 24h, 7d, 1h30m, or an instant like 2026-11-27T08:00:00Z",
+    max: { seconds: MAX_WINDOW_SECONDS, words: "ten years" },
+  });
   return { startTime: endTime - seconds, endTime };
-}
-
-function parseDuration(trimmed: string, original: string): number {
-  const hint =
-    "use a duration such as 30m, 24h, 7d, 1h30m, or an instant like 2026-11-27T08:00:00Z";
-  if (trimmed === "" || !/^(\d+[smhdw])+$/.test(trimmed)) {
-    throw usageError(`--since "${original}" is not a duration`, hint);
-  }
-  let seconds = 0;
-  const seen = new Set<string>();
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+)([smhdw])/g)) {
-    if (unit === undefined || amount === undefined) continue;
-    if (seen.has(unit)) throw usageError(`--since "${original}" repeats the unit "${unit}"`, hint);
-    seen.add(unit);
-    seconds += Number(amount) * (UNIT_SECONDS[unit] ?? 0);
-  }
-  if (!Number.isSafeInteger(seconds) || seconds <= 0) {
-    throw usageError(`--since "${original}" must be longer than zero`, hint);
-  }
-  if (seconds > MAX_WINDOW_SECONDS) {
-    throw usageError(`--since "${original}" is longer than ten years`, hint);
-  }
-  return seconds;
 }

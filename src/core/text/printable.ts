@@ -19,9 +19,6 @@ const UNSAFE =
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\u{e0000}-\u{e007f}]|\p{Cs}/u;
 const UNSAFE_ALL = new RegExp(UNSAFE.source, "gu");
 
-/** True when `text` holds a character a terminal would not show as itself. */
-export const hasUnsafeCharacters = (text: string): boolean => UNSAFE.test(text);
-
 const escapeChar = (ch: string): string => `\\u{${(ch.codePointAt(0) ?? 0).toString(16)}}`;
 
 /**

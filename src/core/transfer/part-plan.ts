@@ -1,4 +1,5 @@
 import { StrongboxError } from "../errors.js";
+import { formatBytes } from "../text/bytes.js";
 
 export const MiB = 1024 * 1024;
 export const GiB = 1024 * MiB;
@@ -73,17 +74,6 @@ export function planParts(size: number, options: PartPlanOptions = {}): PartPlan
     parts.push({ number, start, size: Math.min(partSize, size - start) });
   }
   return { kind: "multipart", size, partSize, parts };
-}
-
-export function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = n;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
 
 /** "16MiB", "8m", "5242880" → bytes. */

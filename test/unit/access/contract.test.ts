@@ -27,25 +27,26 @@ describe("the access contract table", () => {
     }
   });
 
-  test("matches ARCHITECTURE §2 for each role's ordinary requests", () => {
-    const plain = (role: string, action: string) => find(`${role}/${action}`).expected;
-    expect(plain("uploader", "s3:PutObject")).toBe("allow");
-    expect(plain("uploader", "s3:GetObject")).toBe("deny");
-    expect(plain("uploader", "s3:ListBucket")).toBe("deny");
-    expect(plain("viewer", "s3:PutObject")).toBe("deny");
-    expect(plain("viewer", "s3:GetObjectVersion")).toBe("allow");
-    expect(plain("viewer", "s3:ListBucketVersions")).toBe("allow");
-    expect(plain("viewer", "s3:DeleteObject")).toBe("deny");
-    expect(plain("admin", "s3:DeleteObject")).toBe("allow");
-    expect(plain("admin", "s3:DeleteObjectVersion")).toBe("allow");
-    expect(plain("viewer", "kms:GenerateDataKey")).toBe("deny");
-    expect(plain("viewer", "kms:Decrypt")).toBe("allow");
-    expect(plain("uploader", "kms:Decrypt")).toBe("allow");
-    for (const role of ROLES) {
-      expect(plain(role, "s3:PutBucketPolicy")).toBe("deny");
-      expect(plain(role, "s3:PutLifecycleConfiguration")).toBe("deny");
-      expect(plain(role, "logs:StartQuery")).toBe(role === "admin" ? "allow" : "deny");
-    }
+  test.each([
+    ["uploader", "s3:PutObject", "allow"],
+    ["uploader", "s3:GetObject", "deny"],
+    ["uploader", "s3:ListBucket", "deny"],
+    ["viewer", "s3:PutObject", "deny"],
+    ["viewer", "s3:GetObjectVersion", "allow"],
+    ["viewer", "s3:ListBucketVersions", "allow"],
+    ["viewer", "s3:DeleteObject", "deny"],
+    ["admin", "s3:DeleteObject", "allow"],
+    ["admin", "s3:DeleteObjectVersion", "allow"],
+    ["viewer", "kms:GenerateDataKey", "deny"],
+    ["viewer", "kms:Decrypt", "allow"],
+    ["uploader", "kms:Decrypt", "allow"],
+    ...ROLES.flatMap((role) => [
+      [role, "s3:PutBucketPolicy", "deny"],
+      [role, "s3:PutLifecycleConfiguration", "deny"],
+      [role, "logs:StartQuery", role === "admin" ? "allow" : "deny"],
+    ]),
+  ])("matches ARCHITECTURE §2: %s %s → %s", (role, action, expected) => {
+    expect(find(`${role}/${action}`).expected).toBe(expected);
   });
 
   test("denial variants carry the context that makes them wrong", () => {

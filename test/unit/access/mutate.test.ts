@@ -4,7 +4,7 @@ import {
   policyMutations,
   runMutations,
   statementVerdicts,
-} from "../../../src/core/access/mutate.js";
+} from "../../support/policy-mutations.js";
 import { ROLE_ARNS, referencePolicies, TARGET } from "./reference-policies.js";
 
 describe("mutation testing of the access contract", () => {

@@ -106,6 +106,18 @@ const doc = (...Statement: PolicyDocument["Statement"][]): PolicyDocument => ({
   Statement: Statement.flat(),
 });
 const OBJECTS = `${BUCKET_ARN}/*`;
+
+/** A bucket-policy Deny, to everyone, under a condition. */
+const deny = (
+  Sid: string,
+  Action: string,
+  Resource: string | string[],
+  Condition: Record<string, unknown>,
+) => ({ Sid, Effect: "Deny" as const, Principal: "*", Action, Resource, Condition });
+const denyAll = (Sid: string, Condition: Record<string, unknown>) =>
+  deny(Sid, "s3:*", [BUCKET_ARN, OBJECTS], Condition);
+const denyPut = (Sid: string, Condition: Record<string, unknown>) =>
+  deny(Sid, "s3:PutObject", OBJECTS, Condition);
 const VIA_S3 = { StringEquals: { "kms:ViaService": `s3.${REGION}.amazonaws.com` } };
 
 const kms = (actions: string[]) => ({
@@ -221,93 +233,36 @@ export function referencePolicies(): AccessPolicies {
       admin: trustPolicy("admin"),
     },
     bucketPolicy: doc(
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [BUCKET_ARN, OBJECTS],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-      {
-        Sid: "DenySigV2",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [BUCKET_ARN, OBJECTS],
-        Condition: { StringNotEquals: { "s3:signatureversion": "AWS4-HMAC-SHA256" } },
-      },
-      {
-        Sid: "DenyWrongAlgorithm",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        // Absent headers (bucket-default encryption) must pass: IfExists would deny them.
-        Condition: {
-          Null: { "s3:x-amz-server-side-encryption": "false" },
-          StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-        },
-      },
-      {
-        Sid: "DenyOtherKey",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        Condition: {
-          Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
-          StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY_ARN },
-        },
-      },
-      {
-        Sid: "DenyAwsManagedKey",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        Condition: {
-          StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-          Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
-        },
-      },
-      {
-        Sid: "DenySseC",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
-      },
-      {
-        Sid: "DenyArchiveClasses",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: OBJECTS,
-        Condition: { StringEquals: { "s3:x-amz-storage-class": ["GLACIER", "DEEP_ARCHIVE"] } },
-      },
-      {
-        Sid: "DenyStaleMfaDeletes",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:DeleteObjectVersion",
-        Resource: OBJECTS,
-        Condition: {
-          ArnEquals: { "aws:PrincipalArn": Object.values(ROLE_ARNS) },
-          NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": "900" },
-        },
-      },
-      {
-        Sid: "DenyOldSignatures",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [BUCKET_ARN, OBJECTS],
-        Condition: {
-          NumericGreaterThan: { "s3:signatureAge": String(MAX_SIGNATURE_AGE_MS) },
-        },
-      },
+      denyAll("DenyInsecureTransport", { Bool: { "aws:SecureTransport": "false" } }),
+      denyAll("DenySigV2", {
+        StringNotEquals: { "s3:signatureversion": "AWS4-HMAC-SHA256" },
+      }),
+      // Absent headers (bucket-default encryption) must pass: IfExists would deny them.
+      denyPut("DenyWrongAlgorithm", {
+        Null: { "s3:x-amz-server-side-encryption": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      }),
+      denyPut("DenyOtherKey", {
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": KEY_ARN },
+      }),
+      denyPut("DenyAwsManagedKey", {
+        StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+        Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+      }),
+      denyPut("DenySseC", {
+        Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" },
+      }),
+      denyPut("DenyArchiveClasses", {
+        StringEquals: { "s3:x-amz-storage-class": ["GLACIER", "DEEP_ARCHIVE"] },
+      }),
+      deny("DenyStaleMfaDeletes", "s3:DeleteObjectVersion", OBJECTS, {
+        ArnEquals: { "aws:PrincipalArn": Object.values(ROLE_ARNS) },
+        NumericGreaterThanIfExists: { "aws:MultiFactorAuthAge": "900" },
+      }),
+      denyAll("DenyOldSignatures", {
+        NumericGreaterThan: { "s3:signatureAge": String(MAX_SIGNATURE_AGE_MS) },
+      }),
     ),
     keyPolicy: doc(
       {

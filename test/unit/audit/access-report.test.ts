@@ -1,40 +1,25 @@
 import type { SimulateCustomPolicyCommandInput } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
+import { contractTargetOf } from "../../../src/core/access/check.js";
 import { buildContract, type ContractCell } from "../../../src/core/access/contract.js";
 import { evaluateContract } from "../../../src/core/access/evaluate.js";
 import {
-  buildAccessReport,
   contextEntryOf,
-  contractTargetOf,
-  type EvaluatedCell,
   evaluateWithIamSimulator,
-  fromLocalEngine,
   type IamSimulator,
   standInCallerOf,
+} from "../../../src/core/access/iam-simulator.js";
+import {
+  buildAccessReport,
+  type EvaluatedCell,
+  fromLocalEngine,
 } from "../../../src/core/access/report.js";
 import type { StrongboxConfig } from "../../../src/core/config.js";
+import { evaluatedAsContract } from "../access/evaluated-cells.js";
 import { referencePolicies, TARGET } from "../access/reference-policies.js";
 
-/** Every cell decided as the contract says, optionally with some ids flipped. */
-function asContract(cells: ContractCell[], flipped: string[] = []): EvaluatedCell[] {
-  return cells.map((cell) => {
-    const actual = flipped.includes(cell.id)
-      ? cell.expected === "allow"
-        ? "deny"
-        : "allow"
-      : cell.expected;
-    return {
-      cell,
-      expected: cell.expected,
-      actual,
-      verdict: actual === "allow" ? "Allowed" : "ImplicitlyDenied",
-      engine: "iam-simulate",
-      ok: actual === cell.expected,
-      decidedBy: ["policy#1"],
-      ignoredContextKeys: [],
-    };
-  });
-}
+const asContract = (cells: ContractCell[], flipped: string[] = []): EvaluatedCell[] =>
+  evaluatedAsContract(cells, { flipped, decidedBy: ["policy#1"] });
 
 const cells = buildContract(TARGET);
 const entry = (report: ReturnType<typeof buildAccessReport>, capability: string, role: string) =>

@@ -12,9 +12,10 @@ import {
 import { registerSelftest, renderSelftest } from "../../../src/cli/commands/selftest.js";
 import type { CommandContext, CommandDeps, Invocation } from "../../../src/cli/context.js";
 import { buildContract } from "../../../src/core/access/contract.js";
-import { buildAccessReport, type EvaluatedCell } from "../../../src/core/access/report.js";
+import { buildAccessReport } from "../../../src/core/access/report.js";
 import type { AuditResult } from "../../../src/core/audit/audit.js";
 import { StrongboxError } from "../../../src/core/errors.js";
+import { evaluatedAsContract } from "../access/evaluated-cells.js";
 import { TARGET } from "../access/reference-policies.js";
 
 /** Parses argv with a context that records the invocation instead of running it. */
@@ -171,18 +172,9 @@ describe("renderers", () => {
 
   it("access: names the engine, marks differing cells with the contract's value", () => {
     const cells = buildContract(TARGET);
-    const results: EvaluatedCell[] = cells.map((cell) => {
-      const actual = cell.id === "viewer/s3:GetObject" ? "deny" : cell.expected;
-      return {
-        cell,
-        expected: cell.expected,
-        actual,
-        verdict: actual === "allow" ? "allowed" : "implicitDeny",
-        engine: "aws-iam-simulator",
-        ok: actual === cell.expected,
-        decidedBy: [],
-        ignoredContextKeys: [],
-      };
+    const results = evaluatedAsContract(cells, {
+      flipped: ["viewer/s3:GetObject"],
+      engine: "aws-iam-simulator",
     });
     const text = renderAccess(buildAccessReport(results, "aws-iam-simulator", "caveat"));
     expect(text).toMatch(/^engine: aws-iam-simulator — AWS IAM policy simulator/);

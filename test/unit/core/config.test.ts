@@ -235,15 +235,7 @@ describe("config file", () => {
 });
 
 describe("config: transfer defaults", () => {
-  const base = {
-    version: 1,
-    region: "us-east-1",
-    bucket: "strongbox-data",
-    kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
-    roles: { uploader: arn("uploader"), viewer: arn("viewer"), admin: arn("admin") },
-    adminMfaRequired: true,
-    maxSessionSeconds: 3600,
-  };
+  const base = validConfig;
   it("accepts part size, concurrency and files in flight", () => {
     const transfer = { partSize: 32 * 1024 * 1024, concurrency: 12, files: 24 };
     expect(parseConfig({ ...base, transfer }, "t").transfer).toEqual(transfer);

@@ -1,5 +1,4 @@
-import { ROLES } from "../roles.js";
-import type { ContractCell } from "./contract.js";
+import type { ContractCell } from "../../src/core/access/contract.js";
 import {
   type AccessPolicies,
   evaluateContract,
@@ -8,7 +7,8 @@ import {
   loadIamSimulate,
   type PolicyDocument,
   type PolicyStatement,
-} from "./evaluate.js";
+} from "../../src/core/access/evaluate.js";
+import { ROLES } from "../../src/core/roles.js";
 
 /**
  * Mutation testing of the access check: each statement of each policy is
