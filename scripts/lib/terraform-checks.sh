@@ -86,6 +86,12 @@ engine_offline_checks() {
     "$@" "$engine $version validate $dir" engine_offline "$engine" "$dir" validate
   done
   "$@" "$engine $version test (module tests, mocked provider)" engine_offline "$engine" infra/modules/strongbox test
+  # The test files themselves, once (the foreground engine): each run that
+  # expects no failure applies, so both engines can assert on mocked values.
+  if [[ $engine == tofu ]]; then
+    "$@" "module tests: every run expecting no failure is command = apply" tftest_runs_apply
+    "$@" "module tests: that check refuses a plan run expecting no failure" tftest_runs_apply_catches_a_plan_run
+  fi
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -109,4 +115,52 @@ engine_lane() {
       "$STRONGBOX_VENV/bin/python3" scripts/lib/leftovers.py "$endpoint"
   fi
   moto_stop "$stack"
+}
+
+# tftest_runs_apply [DIR]: every `run` of the module tests that expects no
+# failure is `command = apply`. HashiCorp Terraform leaves a mocked computed
+# attribute unknown at plan time, so a plan-mode assertion on it fails there
+# ("Unknown condition value") while OpenTofu passes it; only runs that expect a
+# validation failure stay on plan (the default command, so a run without
+# `command` is a plan).
+tftest_runs_apply() {
+  "$STRONGBOX_VENV/bin/python3" - "${1:-infra/modules/strongbox/tests}" <<'PY'
+import pathlib, sys
+import hcl2
+bad, total = [], 0
+for path in sorted(pathlib.Path(sys.argv[1]).glob("*.tftest.hcl")):
+    for run in hcl2.loads(path.read_text()).get("run", []):
+        for name, body in run.items():
+            total += 1
+            command = body.get("command", ["plan"])
+            command = command[0] if isinstance(command, list) else command
+            if "expect_failures" not in body and command.strip("${}") != "apply":
+                bad.append(f"{path}: run \"{name}\" expects no failure but runs `command = {command.strip('${}')}`")
+if total == 0:
+    print(f"  no run blocks under {sys.argv[1]}", file=sys.stderr)
+    sys.exit(1)
+for line in bad:
+    print(f"  {line}: make it `command = apply` (Terraform 1.11 cannot assert on mocked values at plan time)", file=sys.stderr)
+print(f"  {total} runs, {len(bad)} expecting no failure on plan")
+sys.exit(1 if bad else 0)
+PY
+}
+
+# The check above goes red on a scratch test file with a plan run that expects
+# no failure, and with a run that names no command at all.
+tftest_runs_apply_catches_a_plan_run() {
+  local scratch status=0
+  scratch=$(mktemp -d)
+  printf 'run "on_plan" {\n  command = plan\n  assert {\n    condition     = true\n    error_message = "x"\n  }\n}\n' >"$scratch/a.tftest.hcl"
+  printf 'run "no_command" {\n  assert {\n    condition     = true\n    error_message = "x"\n  }\n}\nrun "fails_on_plan" {\n  command         = plan\n  expect_failures = [var.x]\n}\n' >"$scratch/b.tftest.hcl"
+  if tftest_runs_apply "$scratch" >"$scratch/out" 2>&1; then
+    echo "  the check passed plan runs that expect no failure" >&2
+    status=1
+  elif [[ $(grep -c 'expects no failure' "$scratch/out") != 2 ]]; then
+    echo "  the check did not name exactly the two offending runs:" >&2
+    status=1
+  fi
+  sed 's/^/  /' "$scratch/out" >&2
+  rm -rf "$scratch"
+  return $status
 }

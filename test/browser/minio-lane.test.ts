@@ -1,6 +1,5 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -8,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import type { StrongboxConfig } from "../../src/core/config.js";
 import { ROLES } from "../../src/core/roles.js";
 import { type MinioLane, startMinioLane } from "../integration/support/minio.js";
+import { freePort } from "../integration/support/toxiproxy.js";
 import { launch, peakMemoryDuring, screenshot, writeMetric } from "./support/browser.js";
 import { continueAs, makeFile, type RunningUi, sha256Hex, startUi } from "./support/ui-harness.js";
 
@@ -25,18 +25,6 @@ let quick: RunningUi;
 let browser: Browser;
 let page: Page;
 let work: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A UI server whose session cache holds one lane session per role. */
 async function uiOnLane(urlLifetimeSeconds?: number): Promise<RunningUi> {

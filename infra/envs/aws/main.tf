@@ -28,7 +28,6 @@ module "strongbox" {
   object_lifecycle              = var.object_lifecycle
   cors_allowed_origins          = var.cors_allowed_origins
   kms_administrator_arns        = var.kms_administrator_arns
-  alert_emails                  = var.alert_emails
-  activity_emails               = var.activity_emails
+  notification_emails           = { alerts = var.alert_emails, activity = var.activity_emails }
   tags                          = var.tags
 }

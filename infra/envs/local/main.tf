@@ -38,7 +38,7 @@ provider "aws" {
     sts        = var.endpoint
   }
 
-  # No default_tags: they would reach the buckets too (see tag_buckets below).
+  # No default_tags: they would reach the buckets too (see emulator_workarounds.tag_buckets below).
 }
 
 # The people of the demo: each user may assume exactly one role.
@@ -70,24 +70,28 @@ module "strongbox" {
   # Both SourceIdentity forms, so the contract proves each on the deployed policy.
   source_identity_binding = ["user_name", "principal_tag"]
 
-  # moto gap: GetBucketEncryption drops BlockedEncryptionTypes, so the second plan
-  # would re-add the SSE-C block forever. The bucket policy's SSE-C denial stays.
-  block_sse_c = false
-
   # The page of `strongbox ui` (its port is also in the CLI config, from the outputs).
   cors_allowed_origins = ["http://127.0.0.1:${var.ui_port}"]
 
-  # moto gap: no PutQueryDefinition; `strongbox audit` needs a real account anyway.
-  create_query_definitions = false
-  # moto gap: its CloudWatch lacks the Smithy RPCv2 CBOR protocol the provider speaks.
-  create_metric_alarms = false
-  # moto gap: CreateBucket drops the tags the provider sends with it, so tagged
-  # buckets never converge (the second plan would re-add them).
-  tag_buckets = false
-  # moto gap: it treats every conditional Deny of a bucket policy as matching, so
-  # the attached policy would refuse every object request. The rendered policy is
-  # proven instead by iam-simulate (access-contract test) and MinIO (strict lane).
-  attach_bucket_policy = false
+  # What moto 5.2.5 lacks or mishandles (a real account sets none of these):
+  emulator_workarounds = {
+    # GetBucketEncryption drops BlockedEncryptionTypes, so the second plan would
+    # re-add the SSE-C block forever. The bucket policy's SSE-C denial stays.
+    block_sse_c = false
+    # No PutQueryDefinition; `strongbox audit` needs a real account anyway.
+    create_query_definitions = false
+    # Its CloudWatch lacks the Smithy RPCv2 CBOR protocol the provider speaks.
+    create_metric_alarms = false
+    # CreateBucket drops the tags the provider sends with it, so tagged buckets
+    # never converge (the second plan would re-add them).
+    tag_buckets = false
+    # It treats every conditional Deny of a bucket policy as matching, so the
+    # attached policy would refuse every object request. The rendered policy is
+    # proven instead by iam-simulate (access-contract test) and MinIO (strict lane).
+    attach_bucket_policy = false
+    # `npm start` applies first without them (usable sooner), then with them.
+    create_lifecycle_configurations = var.create_lifecycle_configurations
+  }
 
   # The demo's admin person also administers the keys and may validate the
   # trail's log files, so the access contract has a named key administrator
@@ -95,9 +99,6 @@ module "strongbox" {
   # (moto's fixed caller) stays a key administrator too (the default).
   kms_administrator_arns = [aws_iam_user.demo["admin"].arn]
   trail_log_reader_arns  = [aws_iam_user.demo["admin"].arn]
-
-  # `npm start` applies first without them (usable sooner), then with them.
-  create_lifecycle_configurations = var.create_lifecycle_configurations
 
   # The demo stack is torn down on Ctrl-C with whatever was uploaded into it.
   force_destroy = true

@@ -145,6 +145,40 @@ locals {
     ]
   }
 
+  # What each role may do with the data key; S3 calls KMS with the caller's credentials.
+  kms_role_actions = {
+    uploader = ["kms:GenerateDataKey", "kms:Decrypt"] # multipart uploads need both
+    viewer   = ["kms:Decrypt"]
+    admin    = ["kms:GenerateDataKey", "kms:Decrypt"]
+  }
+
+  # Conditions shared by every role statement (key policy and identity policies alike).
+  kms_via_s3_condition = {
+    StringEquals = {
+      "kms:ViaService"    = local.s3_via_service
+      "kms:CallerAccount" = local.account_id
+    }
+    # With a bucket key the context is the bucket ARN, without one the object ARN.
+    StringLike = {
+      "kms:EncryptionContext:aws:s3:arn" = [local.bucket_arn, "${local.bucket_arn}/*"]
+    }
+  }
+
+  # The data key's policy admits each role on the same terms as its identity
+  # policy (kms_use_statement): through S3, for this bucket.
+  iam_kms_statements = {
+    data = [
+      for role, actions in local.kms_role_actions : {
+        Sid       = "RoleUseViaS3${title(role)}"
+        Effect    = "Allow"
+        Principal = { AWS = local.role_arns[role] }
+        Action    = actions
+        Resource  = "*"
+        Condition = local.kms_via_s3_condition
+      }
+    ]
+  }
+
   kms_use_statement = {
     for role, actions in local.kms_role_actions : role => [{
       Sid       = "UseKeyOnlyViaS3"
@@ -167,16 +201,18 @@ locals {
       Statement = concat(
         flatten([for capability in capabilities : local.identity_policy_fragments[capability]]),
         local.kms_use_statement[role],
-        role == "admin" ? local.admin_extra_statements : [],
+        flatten([for concern, statements in local.role_statements_by_concern : lookup(statements, role, [])]),
         local.identity_policy_fragments.deny_reconfiguration,
         local.deny_monitoring_changes,
       )
     })
   }
 
-  # Hook for the monitoring files: the Admin's audit reads (Logs Insights on the
-  # trail's log group, alarm states), from queries.tf.
-  admin_extra_statements = local.monitoring_admin_statements
+  # Statements other concerns' files write for a role ({ <role> = [...] }), by
+  # the file that writes them, joined into that role's policy above.
+  role_statements_by_concern = {
+    queries = local.queries_role_statements # queries.tf: the Admin's audit reads
+  }
 }
 
 resource "aws_iam_role" "this" {

@@ -10,14 +10,17 @@
 # (notifications.tf), by an EventBridge rule on CloudTrail's management events,
 # which reach EventBridge even when the trail cannot deliver any more.
 #
-# Key policy of each, in fragments:
+# Key policy of each: the two statements written here, then the statements
+# each concern's file writes for the keys it uses, joined by name below
+# (kms_statements_by_concern):
 # - key administrators (kms_administrator_arns, plus the deployer by default)
 #   manage the key but cannot encrypt or decrypt with it;
 # - nobody else may disable it, schedule its deletion or change its policy
 #   (an explicit Deny, whatever IAM policies say);
-# - the data key: each role uses it only through S3 in this region, for this bucket;
-# - services (CloudTrail, CloudWatch Logs, SNS publishers, S3 for the trail
-#   log bucket) get their own scoped statements from the monitoring files.
+# - iam.tf: each role uses the data key only through S3 in this region, for this bucket;
+# - trail.tf, trail-replication.tf, notifications.tf: the services (CloudTrail,
+#   CloudWatch Logs, S3 replication, the topics' publishers) and the trail log
+#   readers, each scoped to this deployment's resources.
 
 # Who runs Terraform, as the IAM principal a key policy can name: for an
 # assumed-role session, the role (with its path), not the session.
@@ -36,25 +39,6 @@ locals {
   kms_guarded_actions = ["kms:DisableKey", "kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"]
 
   monitoring_kms_alias = "alias/${var.name_prefix}-monitoring"
-
-  # What each role may do with the data key; S3 calls KMS with the caller's credentials.
-  kms_role_actions = {
-    uploader = ["kms:GenerateDataKey", "kms:Decrypt"] # multipart uploads need both
-    viewer   = ["kms:Decrypt"]
-    admin    = ["kms:GenerateDataKey", "kms:Decrypt"]
-  }
-
-  # Conditions shared by every role statement (key policy and identity policies alike).
-  kms_via_s3_condition = {
-    StringEquals = {
-      "kms:ViaService"    = local.s3_via_service
-      "kms:CallerAccount" = local.account_id
-    }
-    # With a bucket key the context is the bucket ARN, without one the object ARN.
-    StringLike = {
-      "kms:EncryptionContext:aws:s3:arn" = [local.bucket_arn, "${local.bucket_arn}/*"]
-    }
-  }
 
   # Both keys start with these two statements.
   kms_administration_statements = [
@@ -102,25 +86,24 @@ locals {
     },
   ]
 
-  kms_policy_statements = concat(
-    local.kms_administration_statements,
-    [
-      for role, actions in local.kms_role_actions : {
-        Sid       = "RoleUseViaS3${title(role)}"
-        Effect    = "Allow"
-        Principal = { AWS = local.role_arns[role] }
-        Action    = actions
-        Resource  = "*"
-        Condition = local.kms_via_s3_condition
-      }
-    ],
-    local.data_key_service_statements,
-  )
+  # Each concern's statements for each key ({ data = [...], monitoring = [...] }),
+  # by the file that writes them.
+  kms_statements_by_concern = {
+    roles         = local.iam_kms_statements               # iam.tf
+    trail         = local.trail_kms_statements             # trail.tf
+    replication   = local.trail_replication_kms_statements # trail-replication.tf
+    notifications = local.notifications_kms_statements     # notifications.tf
+  }
 
-  monitoring_kms_policy_statements = concat(
-    local.kms_administration_statements,
-    local.monitoring_kms_statements,
-  )
+  kms_policies = {
+    for key in ["data", "monitoring"] : key => jsonencode({
+      Version = "2012-10-17"
+      Statement = concat(
+        local.kms_administration_statements,
+        flatten([for concern, statements in local.kms_statements_by_concern : lookup(statements, key, [])]),
+      )
+    })
+  }
 }
 
 resource "aws_kms_key" "this" {
@@ -128,7 +111,7 @@ resource "aws_kms_key" "this" {
   key_usage               = "ENCRYPT_DECRYPT"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy                  = jsonencode({ Version = "2012-10-17", Statement = local.kms_policy_statements })
+  policy                  = local.kms_policies.data
   tags                    = local.tags
 
   # KMS rejects a key policy naming principals that do not exist yet.
@@ -152,7 +135,7 @@ resource "aws_kms_key" "monitoring" {
   key_usage               = "ENCRYPT_DECRYPT"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_in_days
-  policy                  = jsonencode({ Version = "2012-10-17", Statement = local.monitoring_kms_policy_statements })
+  policy                  = local.kms_policies.monitoring
   tags                    = local.tags
 
   lifecycle {

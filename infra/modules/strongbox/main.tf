@@ -28,5 +28,5 @@ locals {
   s3_via_service = "s3.${local.region}.amazonaws.com"
 
   tags        = merge({ "strongbox:module" = "strongbox" }, var.tags)
-  bucket_tags = var.tag_buckets ? local.tags : {}
+  bucket_tags = var.emulator_workarounds.tag_buckets ? local.tags : {}
 }

@@ -80,3 +80,35 @@ moved {
   from = aws_s3_bucket_lifecycle_configuration.main
   to   = aws_s3_bucket_lifecycle_configuration.main[0]
 }
+
+# The three topics and their policies became one for_each each (notifications.tf).
+
+moved {
+  from = aws_sns_topic.alerts
+  to   = aws_sns_topic.this["alerts"]
+}
+
+moved {
+  from = aws_sns_topic_policy.alerts
+  to   = aws_sns_topic_policy.this["alerts"]
+}
+
+moved {
+  from = aws_sns_topic.activity
+  to   = aws_sns_topic.this["activity"]
+}
+
+moved {
+  from = aws_sns_topic_policy.activity
+  to   = aws_sns_topic_policy.this["activity"]
+}
+
+moved {
+  from = aws_sns_topic.key_guard
+  to   = aws_sns_topic.this["key_guard"]
+}
+
+moved {
+  from = aws_sns_topic_policy.key_guard
+  to   = aws_sns_topic_policy.this["key_guard"]
+}

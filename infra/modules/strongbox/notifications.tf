@@ -114,27 +114,41 @@ locals {
     event_id = "$.detail.eventID"
   }
 
-  # Who may publish to each topic: service principal → allowed source ARNs.
-  topic_publishers = {
+  # The three topics: name, the key that encrypts it, who hears it (a list of
+  # notification_emails / notification_subscriptions) and who may publish to it
+  # (service principal → allowed source ARNs).
+  topics = {
     alerts = {
-      arn = local.sns_topic_arn
+      name         = local.sns_topic_name
+      arn          = local.sns_topic_arn
+      display_name = "Strongbox ${var.name_prefix} alarms"
+      kms_key_arn  = aws_kms_key.monitoring.arn
+      audience     = "alerts"
       publishers = [
         { sid = "PublishFromThisDeploymentsAlarms", service = "cloudwatch.amazonaws.com", source_arns = [local.alarm_arn_pattern] },
         { sid = "PublishFromTheDataKeyRule", service = "events.amazonaws.com", source_arns = [local.key_rule_arns.data] },
       ]
     }
     activity = {
-      arn        = local.activity_topic_arn
-      publishers = [{ sid = "PublishFromThisDeploymentsRule", service = "events.amazonaws.com", source_arns = [local.event_rule_arn] }]
+      name         = local.activity_topic_name
+      arn          = local.activity_topic_arn
+      display_name = "Strongbox ${var.name_prefix} activity"
+      kms_key_arn  = aws_kms_key.monitoring.arn
+      audience     = "activity"
+      publishers   = [{ sid = "PublishFromThisDeploymentsRule", service = "events.amazonaws.com", source_arns = [local.event_rule_arn] }]
     }
     key_guard = {
-      arn        = local.key_guard_topic_arn
-      publishers = [{ sid = "PublishFromTheMonitoringKeyRule", service = "events.amazonaws.com", source_arns = [local.key_rule_arns.monitoring] }]
+      name         = local.key_guard_topic_name
+      arn          = local.key_guard_topic_arn
+      display_name = "Strongbox ${var.name_prefix} key guard"
+      kms_key_arn  = aws_kms_key.this.arn
+      audience     = "alerts"
+      publishers   = [{ sid = "PublishFromTheMonitoringKeyRule", service = "events.amazonaws.com", source_arns = [local.key_rule_arns.monitoring] }]
     }
   }
 
   topic_policies = {
-    for topic, t in local.topic_publishers : topic => jsonencode({
+    for topic, t in local.topics : topic => jsonencode({
       Version = "2012-10-17"
       Statement = concat(
         [for p in t.publishers : {
@@ -162,36 +176,87 @@ locals {
   # Kept for readers of the alert topic's policy (tests, outputs).
   sns_topic_policy = local.topic_policies.alerts
 
-  alert_subscriptions = concat(
-    [for email in var.alert_emails : { protocol = "email", endpoint = email }],
-    var.alert_subscriptions,
-  )
-  activity_subscriptions = concat(
-    [for email in var.activity_emails : { protocol = "email", endpoint = email }],
-    var.activity_subscriptions,
-  )
+  # For kms.tf: the topics' publishers may use the key that encrypts each topic
+  # (alerts and activity: the monitoring key; key guard: the data key).
+  notifications_kms_statements = {
+    monitoring = [
+      {
+        Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+        Effect    = "Allow"
+        Principal = { Service = "cloudwatch.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnLike      = { "aws:SourceArn" = local.alarm_arn_pattern }
+        }
+      },
+      {
+        # The per-call rule (activity topic) and the data key's rule (alerts topic).
+        Sid       = "EventBridgePublishToEncryptedTopic"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnEquals    = { "aws:SourceArn" = [local.event_rule_arn, local.key_rule_arns.data] }
+        }
+      },
+    ]
+    # The monitoring key's rule publishes to the key-guard topic, which the data key encrypts.
+    data = [{
+      Sid       = "EventBridgePublishToKeyGuardTopic"
+      Effect    = "Allow"
+      Principal = { Service = "events.amazonaws.com" }
+      Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = {
+          "aws:SourceAccount" = local.account_id
+          "aws:SourceArn"     = local.key_rule_arns.monitoring
+        }
+      }
+    }]
+  }
+
+  # Who hears each audience, by "protocol:endpoint" (the subscription's key in state).
+  subscribers = {
+    for audience in ["alerts", "activity"] : audience => {
+      for s in concat(
+        [for email in var.notification_emails[audience] : { protocol = "email", endpoint = email }],
+        var.notification_subscriptions[audience],
+      ) : "${s.protocol}:${s.endpoint}" => s
+    }
+  }
 }
 
 ################################################################################
 # Security alarms
 ################################################################################
 
-resource "aws_sns_topic" "alerts" {
-  name              = local.sns_topic_name
-  display_name      = "Strongbox ${var.name_prefix} alarms"
-  kms_master_key_id = aws_kms_key.monitoring.arn
+# The three topics and their policies; each topic's subscriptions follow, one
+# resource per topic (their addresses predate the for_each).
+resource "aws_sns_topic" "this" {
+  for_each = local.topics
+
+  name              = each.value.name
+  display_name      = each.value.display_name
+  kms_master_key_id = each.value.kms_key_arn
   tags              = local.tags
 }
 
-resource "aws_sns_topic_policy" "alerts" {
-  arn    = aws_sns_topic.alerts.arn
-  policy = local.topic_policies.alerts
+resource "aws_sns_topic_policy" "this" {
+  for_each = local.topics
+
+  arn    = aws_sns_topic.this[each.key].arn
+  policy = local.topic_policies[each.key]
 }
 
 resource "aws_sns_topic_subscription" "alerts" {
-  for_each = { for s in local.alert_subscriptions : "${s.protocol}:${s.endpoint}" => s }
+  for_each = local.subscribers.alerts
 
-  topic_arn = aws_sns_topic.alerts.arn
+  topic_arn = aws_sns_topic.this["alerts"].arn
   protocol  = each.value.protocol
   endpoint  = each.value.endpoint
 }
@@ -200,22 +265,10 @@ resource "aws_sns_topic_subscription" "alerts" {
 # Per-call activity notices
 ################################################################################
 
-resource "aws_sns_topic" "activity" {
-  name              = local.activity_topic_name
-  display_name      = "Strongbox ${var.name_prefix} activity"
-  kms_master_key_id = aws_kms_key.monitoring.arn
-  tags              = local.tags
-}
-
-resource "aws_sns_topic_policy" "activity" {
-  arn    = aws_sns_topic.activity.arn
-  policy = local.topic_policies.activity
-}
-
 resource "aws_sns_topic_subscription" "activity" {
-  for_each = { for s in local.activity_subscriptions : "${s.protocol}:${s.endpoint}" => s }
+  for_each = local.subscribers.activity
 
-  topic_arn = aws_sns_topic.activity.arn
+  topic_arn = aws_sns_topic.this["activity"].arn
   protocol  = each.value.protocol
   endpoint  = each.value.endpoint
 }
@@ -239,29 +292,17 @@ resource "aws_cloudwatch_event_target" "bucket_activity_to_sns" {
     input_template = local.event_message_template
   }
 
-  depends_on = [aws_sns_topic_policy.activity, aws_sns_topic.activity]
+  depends_on = [aws_sns_topic_policy.this]
 }
 
 ################################################################################
 # Key guard: either key disabled, scheduled for deletion or re-policied
 ################################################################################
 
-resource "aws_sns_topic" "key_guard" {
-  name              = local.key_guard_topic_name
-  display_name      = "Strongbox ${var.name_prefix} key guard"
-  kms_master_key_id = aws_kms_key.this.arn
-  tags              = local.tags
-}
-
-resource "aws_sns_topic_policy" "key_guard" {
-  arn    = aws_sns_topic.key_guard.arn
-  policy = local.topic_policies.key_guard
-}
-
 resource "aws_sns_topic_subscription" "key_guard" {
-  for_each = { for s in local.alert_subscriptions : "${s.protocol}:${s.endpoint}" => s }
+  for_each = local.subscribers.alerts
 
-  topic_arn = aws_sns_topic.key_guard.arn
+  topic_arn = aws_sns_topic.this["key_guard"].arn
   protocol  = each.value.protocol
   endpoint  = each.value.endpoint
 }
@@ -287,5 +328,5 @@ resource "aws_cloudwatch_event_target" "key_changes_to_sns" {
     input_template = "\"Strongbox ALARM: <action> on ${each.value.what} ${each.value.key_arn} | who: <who> (person: <person>) | from: <ip> | when: <time> | error: <error> | event: <event_id>\""
   }
 
-  depends_on = [aws_sns_topic_policy.alerts, aws_sns_topic_policy.key_guard, aws_sns_topic.alerts, aws_sns_topic.key_guard]
+  depends_on = [aws_sns_topic_policy.this]
 }

@@ -19,13 +19,13 @@ output "bucket_arn" {
 }
 
 output "bucket_policy_json" {
-  description = "The main bucket's policy as rendered, attached or not (see attach_bucket_policy)."
+  description = "The main bucket's policy as rendered, attached or not (see emulator_workarounds.attach_bucket_policy)."
   value       = local.bucket_policy
 }
 
 output "bucket_policy_attached" {
   description = "Whether bucket_policy_json is attached to the main bucket."
-  value       = var.attach_bucket_policy
+  value       = var.emulator_workarounds.attach_bucket_policy
 }
 
 output "max_signature_age_ms" {
@@ -117,17 +117,17 @@ output "trail_log_bucket_name" {
 
 output "sns_topic_arn" {
   description = "Security alarms topic (alerts): alarm state changes and data-key changes."
-  value       = aws_sns_topic.alerts.arn
+  value       = aws_sns_topic.this["alerts"].arn
 }
 
 output "activity_topic_arn" {
   description = "Per-call notices topic (activity): one message per API call on the main bucket."
-  value       = aws_sns_topic.activity.arn
+  value       = aws_sns_topic.this["activity"].arn
 }
 
 output "key_guard_topic_arn" {
   description = "Topic reporting changes to the monitoring key, encrypted with the data key."
-  value       = aws_sns_topic.key_guard.arn
+  value       = aws_sns_topic.this["key_guard"].arn
 }
 
 output "key_rule_names" {
@@ -147,7 +147,7 @@ output "kms_administrator_arns" {
 
 output "trail_log_bucket_policy_json" {
   description = "The trail log bucket's policy as rendered."
-  value       = local.trail_log_bucket_policy
+  value       = module.trail_log_bucket.policy_json
 }
 
 output "event_rule_name" {

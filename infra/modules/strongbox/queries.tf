@@ -8,7 +8,7 @@
 # each runs as saved in the console too, and `--principal` narrows any of them
 # the same way. Every query filters raw CloudTrail fields before it aggregates.
 #
-# Also here: the Admin role's audit-read permissions (iam.tf's hook).
+# Also here: the Admin role's audit-read permissions (joined into its policy by iam.tf).
 
 locals {
   main_bucket_s3_filter = "eventSource = \"s3.amazonaws.com\" and requestParameters.bucketName = \"${local.bucket_name}\""
@@ -63,36 +63,36 @@ locals {
 
   query_names = { for name, _ in local.queries : name => "${var.name_prefix}/${name}" }
 
-  # Appended to the Admin role's policy: read the audit trail, see the alarms.
-  # Every statement has the same shape (lists for Action and Resource), so
-  # iam.tf's `role == "admin" ? these : []` has one element type.
-  monitoring_admin_statements = [
-    {
-      Sid    = "AuditQueryTrailLogGroup"
-      Effect = "Allow"
-      Action = ["logs:StartQuery", "logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogStreams"]
-      # Query and read APIs name the group with or without the trailing ":*".
-      Resource = [local.trail_log_group_arn, "${local.trail_log_group_arn}:*"]
-    },
-    {
-      Sid    = "AuditQueryResultsAndDefinitions"
-      Effect = "Allow"
-      # These actions take no resource: a query id, or the account's definitions.
-      Action   = ["logs:GetQueryResults", "logs:StopQuery", "logs:DescribeQueries", "logs:DescribeQueryDefinitions"]
-      Resource = ["*"]
-    },
-    {
-      Sid    = "AuditAlarmStates"
-      Effect = "Allow"
-      # List calls are authorised against "alarm:*", so a name prefix cannot scope them.
-      Action   = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]
-      Resource = ["*"]
-    },
-  ]
+  # For iam.tf: the Admin reads the audit trail and sees the alarms.
+  queries_role_statements = {
+    admin = [
+      {
+        Sid    = "AuditQueryTrailLogGroup"
+        Effect = "Allow"
+        Action = ["logs:StartQuery", "logs:FilterLogEvents", "logs:GetLogEvents", "logs:DescribeLogStreams"]
+        # Query and read APIs name the group with or without the trailing ":*".
+        Resource = [local.trail_log_group_arn, "${local.trail_log_group_arn}:*"]
+      },
+      {
+        Sid    = "AuditQueryResultsAndDefinitions"
+        Effect = "Allow"
+        # These actions take no resource: a query id, or the account's definitions.
+        Action   = ["logs:GetQueryResults", "logs:StopQuery", "logs:DescribeQueries", "logs:DescribeQueryDefinitions"]
+        Resource = ["*"]
+      },
+      {
+        Sid    = "AuditAlarmStates"
+        Effect = "Allow"
+        # List calls are authorised against "alarm:*", so a name prefix cannot scope them.
+        Action   = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]
+        Resource = ["*"]
+      },
+    ]
+  }
 }
 
 resource "aws_cloudwatch_query_definition" "this" {
-  for_each = var.create_query_definitions ? local.queries : {}
+  for_each = var.emulator_workarounds.create_query_definitions ? local.queries : {}
 
   name            = local.query_names[each.key]
   log_group_names = [aws_cloudwatch_log_group.trail.name]

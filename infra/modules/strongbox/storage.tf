@@ -131,44 +131,26 @@ locals {
 
   access_log_prefix = "s3/${local.bucket_name}/"
 
-  # The log-delivery grant comes first: moto 5.2.5 checks it statement by statement
-  # and fails on a string Principal ("*") met before it.
-  access_log_bucket_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AllowServerAccessLogsFromMainBucket"
-        Effect    = "Allow"
-        Principal = { Service = "logging.s3.amazonaws.com" }
-        Action    = "s3:PutObject"
-        Resource  = "${local.access_log_bucket_arn}/${local.access_log_prefix}*"
-        Condition = {
-          ArnLike      = { "aws:SourceArn" = local.bucket_arn }
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-        }
-      },
-      {
-        # The trail log bucket logs its own reads here (trail.tf), under its prefix.
-        Sid       = "AllowServerAccessLogsFromTrailLogBucket"
-        Effect    = "Allow"
-        Principal = { Service = "logging.s3.amazonaws.com" }
-        Action    = "s3:PutObject"
-        Resource  = "${local.access_log_bucket_arn}/${local.trail_access_log_prefix}*"
-        Condition = {
-          ArnLike      = { "aws:SourceArn" = local.trail_log_bucket_arn }
-          StringEquals = { "aws:SourceAccount" = local.account_id }
-        }
-      },
-      {
-        Sid       = "DenyInsecureTransport"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:*"
-        Resource  = [local.access_log_bucket_arn, "${local.access_log_bucket_arn}/*"]
-        Condition = { Bool = { "aws:SecureTransport" = "false" } }
-      },
-    ]
-  })
+  # S3's log delivery for each bucket that logs here, under its own prefix
+  # (the trail log bucket logs its own reads, trail.tf). The log-bucket module
+  # adds the TLS-only deny.
+  access_log_sources = {
+    MainBucket     = { arn = local.bucket_arn, prefix = local.access_log_prefix }
+    TrailLogBucket = { arn = local.trail_log_bucket_arn, prefix = local.trail_access_log_prefix }
+  }
+  access_log_bucket_statements = [
+    for source, s in local.access_log_sources : {
+      Sid       = "AllowServerAccessLogsFrom${source}"
+      Effect    = "Allow"
+      Principal = { Service = "logging.s3.amazonaws.com" }
+      Action    = "s3:PutObject"
+      Resource  = "${local.access_log_bucket_arn}/${s.prefix}*"
+      Condition = {
+        ArnLike      = { "aws:SourceArn" = s.arn }
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+      }
+    }
+  ]
 }
 
 ################################################################################
@@ -214,12 +196,12 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "main" {
     }
     bucket_key_enabled = true
     # S3 itself refuses SSE-C requests; the bucket policy refuses them too.
-    blocked_encryption_types = var.block_sse_c ? ["SSE-C"] : null
+    blocked_encryption_types = var.emulator_workarounds.block_sse_c ? ["SSE-C"] : null
   }
 }
 
 resource "aws_s3_bucket_policy" "main" {
-  count = var.attach_bucket_policy ? 1 : 0
+  count = var.emulator_workarounds.attach_bucket_policy ? 1 : 0
 
   bucket = aws_s3_bucket.main.id
   policy = local.bucket_policy
@@ -229,7 +211,7 @@ resource "aws_s3_bucket_policy" "main" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "main" {
-  count  = var.create_lifecycle_configurations ? 1 : 0
+  count  = var.emulator_workarounds.create_lifecycle_configurations ? 1 : 0
   bucket = aws_s3_bucket.main.id
 
   # One rule for the whole bucket: stale multipart uploads are aborted, and
@@ -324,8 +306,8 @@ module "access_log_bucket" {
   bucket_name       = local.access_log_bucket_name
   force_destroy     = var.force_destroy
   tags              = local.bucket_tags
-  policy_json       = local.access_log_bucket_policy
+  policy_statements = local.access_log_bucket_statements
   retention_days    = var.access_log_retention_days
   lifecycle_rule_id = "expire-access-logs"
-  create_lifecycle  = var.create_lifecycle_configurations
+  create_lifecycle  = var.emulator_workarounds.create_lifecycle_configurations
 }

@@ -12,17 +12,20 @@ locals {
   trail_replication_role_name = "${var.name_prefix}-trail-replication"
   trail_replication_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.trail_replication_role_name}"
 
-  trail_replication_kms_statements = local.trail_replication_enabled ? [{
-    Sid       = "TrailLogReplicationDecrypt"
-    Effect    = "Allow"
-    Principal = { AWS = local.trail_replication_role_arn }
-    Action    = ["kms:Decrypt"]
-    Resource  = "*"
-    Condition = {
-      StringEquals = { "kms:ViaService" = local.s3_via_service }
-      StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
-    }
-  }] : []
+  # For kms.tf: the replication role reads the source files.
+  trail_replication_kms_statements = {
+    monitoring = local.trail_replication_enabled ? [{
+      Sid       = "TrailLogReplicationDecrypt"
+      Effect    = "Allow"
+      Principal = { AWS = local.trail_replication_role_arn }
+      Action    = ["kms:Decrypt"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = { "kms:ViaService" = local.s3_via_service }
+        StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
+      }
+    }] : []
+  }
 }
 
 resource "aws_iam_role" "trail_replication" {

@@ -29,15 +29,6 @@ locals {
   trail_access_log_prefix = "s3/${local.trail_log_bucket_name}/"
 
   trail_log_bucket_policy_fragments = {
-    deny_insecure_transport = [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
-
     # Audit evidence is never deleted by a request: only the lifecycle rule
     # expires it. (Lifecycle expiration is not an API call a policy can deny.)
     deny_deletes = [{
@@ -127,127 +118,84 @@ locals {
     ]
   }
 
-  trail_log_bucket_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = flatten(values(local.trail_log_bucket_policy_fragments))
-  })
-
-  # Key-policy statements for the services that use the monitoring key, each
-  # scoped to this deployment's resource. Plugged into kms.tf.
-  monitoring_kms_statements = concat([
-    {
-      Sid       = "CloudTrailEncryptLogs"
-      Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
-      Action    = ["kms:GenerateDataKey*"]
-      Resource  = "*"
-      Condition = {
-        StringEquals = {
-          "aws:SourceArn"                            = local.trail_arn
-          "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn
-        }
-      }
-    },
-    {
-      Sid       = "CloudTrailDescribeKey"
-      Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
-      Action    = ["kms:DescribeKey"]
-      Resource  = "*"
-      Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
-    },
-    {
-      # The trail log bucket's default encryption (SSE-KMS, this key) covers
-      # what CloudTrail does not encrypt itself: the digest files.
-      Sid       = "CloudTrailDigestsViaTrailLogBucket"
-      Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
-      Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      Resource  = "*"
-      Condition = {
-        StringEquals = {
-          "aws:SourceArn"  = local.trail_arn
-          "kms:ViaService" = local.s3_via_service
-        }
-        StringLike = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
-      }
-    },
-    {
-      Sid       = "CloudWatchLogsEncryptTrailLogGroup"
-      Effect    = "Allow"
-      Principal = { Service = "logs.${local.region}.amazonaws.com" }
-      Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-      Resource  = "*"
-      Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.trail_log_group_arn } }
-    },
-    {
-      Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
-      Effect    = "Allow"
-      Principal = { Service = "cloudwatch.amazonaws.com" }
-      Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      Resource  = "*"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = local.account_id }
-        ArnLike      = { "aws:SourceArn" = local.alarm_arn_pattern }
-      }
-    },
-    {
-      # The per-call rule (activity topic) and the data key's rule (alerts topic).
-      Sid       = "EventBridgePublishToEncryptedTopic"
-      Effect    = "Allow"
-      Principal = { Service = "events.amazonaws.com" }
-      Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      Resource  = "*"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = local.account_id }
-        ArnEquals    = { "aws:SourceArn" = [local.event_rule_arn, local.key_rule_arns.data] }
-      }
-    },
-    ],
-    # Who may decrypt the trail's files in S3 (forensics, `aws cloudtrail
-    # validate-logs`): log files under this trail's encryption context, digest
-    # files through S3 from the trail log bucket. Nobody by default: key
-    # administrators cannot use the key, and the roles read the audit through
-    # Logs Insights. The bucket policy grants them the reads.
-    length(var.trail_log_reader_arns) == 0 ? [] : [{
-      Sid       = "CloudTrailLogFilesDecryptByReaders"
-      Effect    = "Allow"
-      Principal = { AWS = var.trail_log_reader_arns }
-      Action    = ["kms:Decrypt"]
-      Resource  = "*"
-      Condition = { StringEquals = { "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn } }
-    }],
-    length(var.trail_log_reader_arns) == 0 ? [] : [
+  # For kms.tf: what CloudTrail, CloudWatch Logs and the trail log readers may
+  # do with the monitoring key, each scoped to this trail and its resources.
+  trail_kms_statements = {
+    monitoring = concat([
       {
-        Sid       = "TrailLogBucketDecryptByReaders"
+        Sid       = "CloudTrailEncryptLogs"
+        Effect    = "Allow"
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey*"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = {
+            "aws:SourceArn"                            = local.trail_arn
+            "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn
+          }
+        }
+      },
+      {
+        Sid       = "CloudTrailDescribeKey"
+        Effect    = "Allow"
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = ["kms:DescribeKey"]
+        Resource  = "*"
+        Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
+      },
+      {
+        # The trail log bucket's default encryption (SSE-KMS, this key) covers
+        # what CloudTrail does not encrypt itself: the digest files.
+        Sid       = "CloudTrailDigestsViaTrailLogBucket"
+        Effect    = "Allow"
+        Principal = { Service = "cloudtrail.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = {
+            "aws:SourceArn"  = local.trail_arn
+            "kms:ViaService" = local.s3_via_service
+          }
+          StringLike = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
+        }
+      },
+      {
+        Sid       = "CloudWatchLogsEncryptTrailLogGroup"
+        Effect    = "Allow"
+        Principal = { Service = "logs.${local.region}.amazonaws.com" }
+        Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
+        Resource  = "*"
+        Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.trail_log_group_arn } }
+      },
+      ],
+      # Who may decrypt the trail's files in S3 (forensics, `aws cloudtrail
+      # validate-logs`): log files under this trail's encryption context, digest
+      # files through S3 from the trail log bucket. Nobody by default: key
+      # administrators cannot use the key, and the roles read the audit through
+      # Logs Insights. The bucket policy grants them the reads.
+      length(var.trail_log_reader_arns) == 0 ? [] : [{
+        Sid       = "CloudTrailLogFilesDecryptByReaders"
         Effect    = "Allow"
         Principal = { AWS = var.trail_log_reader_arns }
         Action    = ["kms:Decrypt"]
         Resource  = "*"
-        Condition = {
-          StringEquals = { "kms:ViaService" = local.s3_via_service }
-          StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
-        }
-      },
-    ],
-    local.trail_replication_kms_statements,
-  )
-
-  # The data key's service statement: the monitoring key's rule publishes to
-  # the key-guard topic, which the data key encrypts.
-  data_key_service_statements = [{
-    Sid       = "EventBridgePublishToKeyGuardTopic"
-    Effect    = "Allow"
-    Principal = { Service = "events.amazonaws.com" }
-    Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-    Resource  = "*"
-    Condition = {
-      StringEquals = {
-        "aws:SourceAccount" = local.account_id
-        "aws:SourceArn"     = local.key_rule_arns.monitoring
-      }
-    }
-  }]
+        Condition = { StringEquals = { "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn } }
+      }],
+      length(var.trail_log_reader_arns) == 0 ? [] : [
+        {
+          Sid       = "TrailLogBucketDecryptByReaders"
+          Effect    = "Allow"
+          Principal = { AWS = var.trail_log_reader_arns }
+          Action    = ["kms:Decrypt"]
+          Resource  = "*"
+          Condition = {
+            StringEquals = { "kms:ViaService" = local.s3_via_service }
+            StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
+          }
+        },
+      ],
+    )
+  }
 }
 
 ################################################################################
@@ -271,7 +219,7 @@ module "trail_log_bucket" {
   bucket_name       = local.trail_log_bucket_name
   force_destroy     = var.force_destroy
   tags              = local.bucket_tags
-  policy_json       = local.trail_log_bucket_policy
+  policy_statements = flatten(values(local.trail_log_bucket_policy_fragments))
   retention_days    = var.trail_log_bucket_retention_days
   lifecycle_rule_id = "expire-trail-logs"
   kms_key_arn       = aws_kms_key.monitoring.arn
@@ -280,7 +228,7 @@ module "trail_log_bucket" {
 
   # Logging is accepted once the access-log bucket's policy admits this bucket.
   depends_on       = [module.access_log_bucket]
-  create_lifecycle = var.create_lifecycle_configurations
+  create_lifecycle = var.emulator_workarounds.create_lifecycle_configurations
 }
 
 ################################################################################

@@ -109,13 +109,6 @@ variable "uploader_can_overwrite" {
   nullable    = false
 }
 
-variable "block_sse_c" {
-  description = "Block SSE-C (customer-provided keys) on the main bucket itself (blocked_encryption_types). The bucket policy refuses SSE-C writes either way. False only for an emulator that drops the setting (moto 5.2.5), which would otherwise leave a permanent diff."
-  type        = bool
-  default     = true
-  nullable    = false
-}
-
 variable "allow_archive_storage_classes" {
   description = "Allow writes in GLACIER or DEEP_ARCHIVE. False (the default) refuses them in the bucket policy: no role may restore an archived object, so such a write could be read back by nobody."
   type        = bool
@@ -255,27 +248,6 @@ variable "force_destroy" {
   nullable    = false
 }
 
-variable "attach_bucket_policy" {
-  description = "Attach the main bucket's policy (TLS-only, SigV4-only, this key only, signature age, MFA deletes). Keep true in AWS. False only for an emulator that cannot evaluate conditions: moto 5.2.5 treats every conditional Deny as matching and refuses all object requests. The rendered policy stays in the output bucket_policy_json either way."
-  type        = bool
-  default     = true
-  nullable    = false
-}
-
-variable "create_lifecycle_configurations" {
-  description = "Create the three buckets' lifecycle configurations (abort of stale multipart uploads, expiry of noncurrent versions and of logs). Keep true. The local stack's `npm start` applies once with false and then again with true, so the stack is usable while the AWS provider waits (about 55 s, by design) for S3 to report new lifecycle rules steady."
-  type        = bool
-  default     = true
-  nullable    = false
-}
-
-variable "tag_buckets" {
-  description = "Tag the buckets with var.tags. Keep true in AWS; false only for an emulator whose CreateBucket drops tags (moto 5.2.5), which would otherwise leave a permanent diff."
-  type        = bool
-  default     = true
-  nullable    = false
-}
-
 variable "tags" {
   description = "Tags added to every resource that takes tags."
   type        = map(string)
@@ -311,40 +283,49 @@ variable "trail_log_bucket_retention_days" {
   }
 }
 
-variable "alert_emails" {
-  description = "Email addresses subscribed to the security alarms: the alerts topic (CloudWatch alarms, data-key changes) and the key-guard topic (monitoring-key changes). Each must confirm the subscription from the message SNS sends. Per-call notices go to activity_emails instead."
-  type        = list(string)
-  default     = []
-  nullable    = false
-
-  validation {
-    condition     = alltrue([for email in var.alert_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
-    error_message = "Each alert email must look like name@domain.tld."
-  }
-}
-
-variable "alert_subscriptions" {
-  description = "Other subscriptions to the security alarms (alerts and key-guard topics): { protocol, endpoint } with protocol one of email, email-json, https, sqs, lambda, firehose, sms, application. Plain http is refused."
-  type = list(object({
-    protocol = string
-    endpoint = string
-  }))
-  default  = []
+variable "notification_emails" {
+  description = "Email addresses subscribed to the module's topics. alerts: the security alarms (the alerts topic: CloudWatch alarms, data-key changes; the key-guard topic: monitoring-key changes). activity: one notice per API call on the main bucket (a multipart upload sends one per part); security alarms never go there. Each address must confirm the subscription from the message SNS sends."
+  type = object({
+    alerts   = optional(list(string), [])
+    activity = optional(list(string), [])
+  })
+  default  = {}
   nullable = false
 
   validation {
-    condition     = alltrue([for s in var.alert_subscriptions : contains(["email", "email-json", "https", "sqs", "lambda", "firehose", "sms", "application"], s.protocol)])
-    error_message = "alert_subscriptions protocols must be one of email, email-json, https, sqs, lambda, firehose, sms, application (http is refused: alerts would travel unencrypted)."
+    condition     = alltrue([for email in flatten(values(var.notification_emails)) : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
+    error_message = "Each notification email must look like name@domain.tld."
+  }
+}
+
+variable "notification_subscriptions" {
+  description = "Other subscriptions to the module's topics (alerts: the alerts and key-guard topics; activity: the per-call notices, as in notification_emails): { protocol, endpoint } with protocol one of email, email-json, https, sqs, lambda, firehose, sms, application. Plain http is refused."
+  type = object({
+    alerts = optional(list(object({
+      protocol = string
+      endpoint = string
+    })), [])
+    activity = optional(list(object({
+      protocol = string
+      endpoint = string
+    })), [])
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = alltrue([for s in flatten(values(var.notification_subscriptions)) : contains(["email", "email-json", "https", "sqs", "lambda", "firehose", "sms", "application"], s.protocol)])
+    error_message = "notification_subscriptions protocols must be one of email, email-json, https, sqs, lambda, firehose, sms, application (http is refused: alarms and notices would travel unencrypted)."
   }
 
   validation {
     condition = alltrue([
-      for s in var.alert_subscriptions : length(trimspace(s.endpoint)) > 0 && (
+      for s in flatten(values(var.notification_subscriptions)) : length(trimspace(s.endpoint)) > 0 && (
         s.protocol != "https" || startswith(s.endpoint, "https://")) && (
         !contains(["sqs", "lambda", "firehose", "application"], s.protocol) || startswith(s.endpoint, "arn:")
       )
     ])
-    error_message = "Each alert subscription needs an endpoint: https://… for https, an ARN for sqs, lambda, firehose and application."
+    error_message = "Each notification subscription needs an endpoint: https://… for https, an ARN for sqs, lambda, firehose and application."
   }
 }
 
@@ -383,71 +364,34 @@ variable "alarm_name_prefix" {
 
 variable "alarm_settings" {
   description = <<-EOT
-    When each alarm fires: it goes to ALARM when the count of matching events in `period` seconds reaches
-    `threshold` in `evaluation_periods` consecutive periods. Alarms: failed_uploads, access_denied,
-    bucket_config_changes, trail_changes, kms_key_changes, role_policy_changes, assume_role_failures.
+    When each alarm fires, by alarm name: it goes to ALARM when the count of matching events in `period` seconds
+    reaches `threshold` in `evaluation_periods` consecutive periods. Alarms: failed_uploads, access_denied,
+    bucket_config_changes, trail_changes, kms_key_changes, role_policy_changes, assume_role_failures. A field left
+    out keeps that alarm's default, written beside the alarm in alerts.tf (period 300, evaluation_periods 1;
+    threshold 5 for failed_uploads and access_denied, 3 for assume_role_failures, 1 for the others).
   EOT
-  type = object({
-    failed_uploads = optional(object({
-      threshold          = optional(number, 5)
-      period             = optional(number, 300)
-      evaluation_periods = optional(number, 1)
-    }), {})
-    access_denied = optional(object({
-      threshold          = optional(number, 5)
-      period             = optional(number, 300)
-      evaluation_periods = optional(number, 1)
-    }), {})
-    bucket_config_changes = optional(object({
-      threshold          = optional(number, 1)
-      period             = optional(number, 300)
-      evaluation_periods = optional(number, 1)
-    }), {})
-    trail_changes = optional(object({
-      threshold          = optional(number, 1)
-      period             = optional(number, 300)
-      evaluation_periods = optional(number, 1)
-    }), {})
-    kms_key_changes = optional(object({
-      threshold          = optional(number, 1)
-      period             = optional(number, 300)
-      evaluation_periods = optional(number, 1)
-    }), {})
-    role_policy_changes = optional(object({
-      threshold          = optional(number, 1)
-      period             = optional(number, 300)
-      evaluation_periods = optional(number, 1)
-    }), {})
-    assume_role_failures = optional(object({
-      threshold          = optional(number, 3)
-      period             = optional(number, 300)
-      evaluation_periods = optional(number, 1)
-    }), {})
-  })
+  type = map(object({
+    threshold          = optional(number)
+    period             = optional(number)
+    evaluation_periods = optional(number)
+  }))
   default  = {}
   nullable = false
 
   validation {
-    condition     = alltrue([for s in values(var.alarm_settings) : s.threshold >= 1 && floor(s.threshold) == s.threshold])
+    condition     = alltrue([for s in values(var.alarm_settings) : s.threshold == null || try(s.threshold >= 1 && floor(s.threshold) == s.threshold, false)])
     error_message = "Every alarm threshold must be a whole number of events, at least 1."
   }
 
   validation {
-    condition     = alltrue([for s in values(var.alarm_settings) : s.period >= 60 && s.period % 60 == 0])
+    condition     = alltrue([for s in values(var.alarm_settings) : s.period == null || try(s.period >= 60 && s.period % 60 == 0, false)])
     error_message = "Every alarm period must be a multiple of 60 seconds (metric filters publish one-minute data)."
   }
 
   validation {
-    condition     = alltrue([for s in values(var.alarm_settings) : s.evaluation_periods >= 1 && floor(s.evaluation_periods) == s.evaluation_periods && s.period * s.evaluation_periods <= 86400])
-    error_message = "Every alarm needs at least 1 whole evaluation period, and period × evaluation_periods must not exceed one day (86400 seconds)."
+    condition     = alltrue([for s in values(var.alarm_settings) : s.evaluation_periods == null || try(s.evaluation_periods >= 1 && floor(s.evaluation_periods) == s.evaluation_periods, false)])
+    error_message = "Every alarm needs at least 1 whole evaluation period."
   }
-}
-
-variable "create_query_definitions" {
-  description = "Create the Logs Insights saved queries. Keep true in AWS; false only for an emulator without PutQueryDefinition (moto), where `strongbox audit` cannot run anyway."
-  type        = bool
-  default     = true
-  nullable    = false
 }
 
 variable "trail_log_reader_arns" {
@@ -513,46 +457,37 @@ variable "trail_insight_types" {
   }
 }
 
-variable "activity_emails" {
-  description = "Email addresses subscribed to the activity topic: one notice per API call on the main bucket (a multipart upload sends one per part). Security alarms never go there: see alert_emails."
-  type        = list(string)
-  default     = []
-  nullable    = false
+################################################################################
+# Local emulator only
+################################################################################
 
-  validation {
-    condition     = alltrue([for email in var.activity_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", email))])
-    error_message = "Each activity email must look like name@domain.tld."
-  }
-}
-
-variable "activity_subscriptions" {
-  description = "Other subscriptions to the activity topic (per-call notices): { protocol, endpoint }, protocol one of email, email-json, https, sqs, lambda, firehose, sms, application. Plain http is refused."
-  type = list(object({
-    protocol = string
-    endpoint = string
-  }))
-  default  = []
+variable "emulator_workarounds" {
+  description = <<-EOT
+    Settings for a local AWS emulator (moto 5.2.5) that lacks an API or mishandles a setting. Leave unset in AWS:
+    every field defaults to true, what a real account needs. An emulator sets the ones it needs to false:
+    attach_bucket_policy: attach the main bucket's policy (TLS-only, SigV4-only, this key only, signature age, MFA deletes).
+      moto treats every conditional Deny as matching and would refuse all object requests; the rendered policy stays in
+      the output bucket_policy_json either way.
+    block_sse_c: block SSE-C on the main bucket itself (blocked_encryption_types). moto drops the setting (a permanent
+      diff); the bucket policy refuses SSE-C writes either way.
+    tag_buckets: tag the buckets with var.tags. moto's CreateBucket drops tags (a permanent diff).
+    create_lifecycle_configurations: the three buckets' lifecycle configurations (abort of stale multipart uploads,
+      expiry of noncurrent versions and of logs). The local stack's `npm start` applies once with false and then again
+      with true, so the stack is usable while the AWS provider waits (about 55 s, by design) for S3 to report new
+      lifecycle rules steady.
+    create_query_definitions: the Logs Insights saved queries. moto has no PutQueryDefinition (and `strongbox audit`
+      cannot run there anyway).
+    create_metric_alarms: the CloudWatch alarms on the metric filters (the filters are created either way). moto lacks
+      the Smithy RPCv2 CBOR protocol the provider's CloudWatch client speaks.
+  EOT
+  type = object({
+    attach_bucket_policy            = optional(bool, true)
+    block_sse_c                     = optional(bool, true)
+    tag_buckets                     = optional(bool, true)
+    create_lifecycle_configurations = optional(bool, true)
+    create_query_definitions        = optional(bool, true)
+    create_metric_alarms            = optional(bool, true)
+  })
+  default  = {}
   nullable = false
-
-  validation {
-    condition     = alltrue([for s in var.activity_subscriptions : contains(["email", "email-json", "https", "sqs", "lambda", "firehose", "sms", "application"], s.protocol)])
-    error_message = "activity_subscriptions protocols must be one of email, email-json, https, sqs, lambda, firehose, sms, application (http is refused: notices would travel unencrypted)."
-  }
-
-  validation {
-    condition = alltrue([
-      for s in var.activity_subscriptions : length(trimspace(s.endpoint)) > 0 && (
-        s.protocol != "https" || startswith(s.endpoint, "https://")) && (
-        !contains(["sqs", "lambda", "firehose", "application"], s.protocol) || startswith(s.endpoint, "arn:")
-      )
-    ])
-    error_message = "Each activity subscription needs an endpoint: https://… for https, an ARN for sqs, lambda, firehose and application."
-  }
-}
-
-variable "create_metric_alarms" {
-  description = "Create the CloudWatch alarms on the metric filters. Keep true in AWS; false only for an emulator that cannot answer the CloudWatch API's current wire protocol (moto 5.2.5 lacks Smithy RPCv2 CBOR, which the provider's CloudWatch client speaks). The metric filters are created either way."
-  type        = bool
-  default     = true
-  nullable    = false
 }

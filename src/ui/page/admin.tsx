@@ -1,5 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type ServerState } from "./api.js";
+import { Tabs } from "./feedback.js";
 import { formatDate } from "./format.js";
 
 type Section = "uploads" | "audit" | "alarms" | "access" | "signed";
@@ -291,18 +292,13 @@ export function AdminView({ state }: { state: ServerState }) {
   return (
     <section aria-labelledby="admin-h">
       <h2 id="admin-h">Admin</h2>
-      <nav aria-label="Admin views" class="tabs sub">
-        {sections.map(([id, label]) => (
-          <button
-            type="button"
-            key={id}
-            aria-current={section === id ? "page" : undefined}
-            onClick={() => setSection(id)}
-          >
-            {label}
-          </button>
-        ))}
-      </nav>
+      <Tabs
+        label="Admin views"
+        class="tabs sub"
+        tabs={sections}
+        current={section}
+        onSelect={setSection}
+      />
       <h3>{sections.find(([id]) => id === section)?.[1]}</h3>
       {section === "uploads" && <PendingUploads />}
       {section === "audit" && <Audit queries={state.auditQueries} />}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Role } from "../../core/roles.js";
 import { AdminView } from "./admin.js";
 import { api, type ServerState, sessionListeners } from "./api.js";
+import { Tabs } from "./feedback.js";
 import { FilesView } from "./files.js";
 import { formatDuration, secondsUntil } from "./format.js";
 import { SignIn } from "./signin.js";
@@ -103,18 +104,7 @@ export function App({ hasToken }: { hasToken: boolean }) {
           </button>
         </div>
       )}
-      <nav aria-label="Sections" class="tabs">
-        {tabs.map(([id, label]) => (
-          <button
-            type="button"
-            key={id}
-            aria-current={tab === id ? "page" : undefined}
-            onClick={() => setTab(id)}
-          >
-            {label}
-          </button>
-        ))}
-      </nav>
+      <Tabs label="Sections" class="tabs" tabs={tabs} current={tab} onSelect={setTab} />
       <main>
         {/* Kept mounted: an upload keeps going while the person browses. */}
         <div hidden={tab !== "files"}>

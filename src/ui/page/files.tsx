@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Role } from "../../core/roles.js";
 import { api, type ServerState } from "./api.js";
 import { can, refusedBecauseOfRole } from "./can.js";
+import { startDownload } from "./download.js";
+import { Feedback, ObjectColumns, useAction } from "./feedback.js";
 import { formatBytes, formatDate } from "./format.js";
 import { ShareDialog } from "./share.js";
 import { VersionsPanel } from "./versions.js";
@@ -11,16 +13,6 @@ interface Page {
   folders: string[];
   objects: { key: string; size: number; lastModified?: string }[];
   next?: string;
-}
-
-export async function startDownload(role: Role, key: string, versionId?: string): Promise<void> {
-  const { url } = await api.post<{ url: string }>("download", { role, key, versionId });
-  const a = document.createElement("a");
-  a.href = url;
-  a.rel = "noreferrer";
-  document.body.append(a);
-  a.click();
-  a.remove();
 }
 
 export function FilesView({
@@ -36,8 +28,7 @@ export function FilesView({
   const [prefix, setPrefix] = useState("");
   const [page, setPage] = useState<Page | undefined>();
   const [pages, setPages] = useState<(string | undefined)[]>([undefined]);
-  const [error, setError] = useState("");
-  const [status, setStatus] = useState("");
+  const { status, error, setError, act } = useAction();
   const [versionsOf, setVersionsOf] = useState<string | undefined>();
   const [shareOf, setShareOf] = useState<string | undefined>();
   const [openKey, setOpenKey] = useState("");
@@ -75,16 +66,6 @@ export function FilesView({
     setPages([undefined]);
   };
   const crumbs = prefix.split("/").filter((s) => s !== "");
-  const act = async (label: string, work: () => Promise<unknown>) => {
-    setStatus("");
-    setError("");
-    try {
-      await work();
-      setStatus(label);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
 
   return (
     <section aria-labelledby="files-h">
@@ -110,28 +91,12 @@ export function FilesView({
           ))}
         </ol>
       </nav>
-      <p class="status" role="status">
-        {status}
-      </p>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Feedback status={status} error={error} />
       {page && (
         <div class="scroll">
           <table class="files">
             <caption class="sr-only">Files under {prefix === "" ? "the top" : prefix}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col" class="num">
-                  Size
-                </th>
-                <th scope="col">Modified</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
+            <ObjectColumns first="Name" />
             <tbody>
               {page.folders.map((f) => (
                 <tr key={f}>

@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
 import type { Role } from "../../core/roles.js";
 import { api } from "./api.js";
+import { Feedback } from "./feedback.js";
 import { formatDate } from "./format.js";
 
 const CHOICES: [number, string][] = [
@@ -53,11 +54,7 @@ export function ShareDialog(props: { role: Role; objectKey: string; onClose: () 
         </label>
         <button type="submit">Create link</button>
       </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Feedback error={error} />
       {link && (
         <div class="stack">
           <label>

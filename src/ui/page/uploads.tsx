@@ -159,39 +159,17 @@ export function UploadsView({ role, state }: { role: Role; state: ServerState })
                 </p>
               )}
               <div class="actions">
-                {["queued", "checking", "uploading"].includes(job.status) && (
-                  <button type="button" onClick={() => job.pause()} aria-label={`Pause ${job.key}`}>
-                    Pause
-                  </button>
-                )}
-                {job.status === "paused" && (
+                {controlsOf(job, queue).map((c) => (
                   <button
                     type="button"
-                    onClick={() => queue.resume(job)}
-                    aria-label={`Resume ${job.key}`}
+                    key={c.label}
+                    class={c.danger ? "danger" : undefined}
+                    onClick={c.run}
+                    aria-label={`${c.label} ${job.key}`}
                   >
-                    Resume
+                    {c.label}
                   </button>
-                )}
-                {job.status === "failed" && (
-                  <button
-                    type="button"
-                    onClick={() => queue.resume(job)}
-                    aria-label={`Retry ${job.key}`}
-                  >
-                    Retry
-                  </button>
-                )}
-                {!["done", "cancelled", "completing"].includes(job.status) && (
-                  <button
-                    type="button"
-                    class="danger"
-                    onClick={() => void job.cancel().then(() => queue.pump())}
-                    aria-label={`Cancel ${job.key}`}
-                  >
-                    Cancel
-                  </button>
-                )}
+                ))}
               </div>
             </li>
           );
@@ -199,4 +177,24 @@ export function UploadsView({ role, state }: { role: Role; state: ServerState })
       </ul>
     </section>
   );
+}
+
+/** The buttons a job offers in its state, in this order. */
+function controlsOf(job: UploadJob, queue: UploadQueue) {
+  const controls = [
+    {
+      label: "Pause",
+      show: ["queued", "checking", "uploading"].includes(job.status),
+      run: () => job.pause(),
+    },
+    { label: "Resume", show: job.status === "paused", run: () => queue.resume(job) },
+    { label: "Retry", show: job.status === "failed", run: () => queue.resume(job) },
+    {
+      label: "Cancel",
+      show: !["done", "cancelled", "completing"].includes(job.status),
+      run: () => void job.cancel().then(() => queue.pump()),
+      danger: true,
+    },
+  ];
+  return controls.filter((c) => c.show);
 }

@@ -2,7 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 import type { Role } from "../../core/roles.js";
 import { api } from "./api.js";
 import { can } from "./can.js";
-import { startDownload } from "./files.js";
+import { startDownload } from "./download.js";
+import { Feedback, ObjectColumns, useAction } from "./feedback.js";
 import { formatBytes, formatDate } from "./format.js";
 
 interface Version {
@@ -21,8 +22,7 @@ export function VersionsPanel(props: {
 }) {
   const { role, objectKey } = props;
   const [versions, setVersions] = useState<Version[] | undefined>();
-  const [error, setError] = useState("");
-  const [status, setStatus] = useState("");
+  const { status, error, setError, act: run } = useAction();
 
   const load = async () => {
     setError("");
@@ -39,18 +39,11 @@ export function VersionsPanel(props: {
     void load();
   }, [objectKey, role]);
 
-  const act = async (label: string, work: () => Promise<unknown>) => {
-    setError("");
-    setStatus("");
-    try {
-      await work();
-      setStatus(label);
+  const act = (label: string, work: () => Promise<unknown>) =>
+    run(label, work, async () => {
       await load();
       props.onChanged();
-    } catch (err) {
-      setError((err as Error).message);
-    }
-  };
+    });
   const deleted = versions?.[0]?.deleteMarker === true;
 
   return (
@@ -61,14 +54,7 @@ export function VersionsPanel(props: {
       <button type="button" class="close" onClick={props.onClose}>
         Close versions
       </button>
-      <p class="status" role="status">
-        {status}
-      </p>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <Feedback status={status} error={error} />
       {deleted && can(role, "RestoreVersion") && (
         <p>
           This file is deleted (a delete marker hides it).{" "}
@@ -85,16 +71,7 @@ export function VersionsPanel(props: {
       {versions && (
         <div class="scroll">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Version</th>
-                <th scope="col" class="num">
-                  Size
-                </th>
-                <th scope="col">Modified</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
+            <ObjectColumns first="Version" />
             <tbody>
               {versions.map((v) => (
                 <tr key={v.versionId}>

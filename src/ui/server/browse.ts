@@ -1,11 +1,23 @@
 import {
   AbortMultipartUploadCommand,
   ListMultipartUploadsCommand,
-  type ListMultipartUploadsCommandOutput,
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
-import { mapAwsError } from "../../core/aws-errors.js";
+import { mapAwsError, type StrongboxAction } from "../../core/aws-errors.js";
 import { type CatalogContext, sendOptions } from "../../core/catalog/context.js";
+
+/** One S3 call of the page's server; a failure says which role may do it, as the CLI does. */
+async function call<T>(
+  ctx: CatalogContext,
+  what: { action: StrongboxAction; key?: string },
+  send: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    throw mapAwsError(err, { ...what, role: ctx.role, bucket: ctx.bucket });
+  }
+}
 
 export interface BrowsePage {
   prefix: string;
@@ -23,8 +35,8 @@ export async function browse(
   pageSize: number,
   next: string | undefined,
 ): Promise<BrowsePage> {
-  try {
-    const page = await ctx.s3.send(
+  const page = await call(ctx, { action: "ListObjectsV2" }, () =>
+    ctx.s3.send(
       new ListObjectsV2Command({
         Bucket: ctx.bucket,
         Delimiter: "/",
@@ -33,20 +45,18 @@ export async function browse(
         ...(next === undefined ? {} : { ContinuationToken: next }),
       }),
       sendOptions(ctx),
-    );
-    return {
-      prefix,
-      folders: (page.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [p.Prefix] : [])),
-      objects: (page.Contents ?? []).flatMap((o) =>
-        o.Key === undefined
-          ? []
-          : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified?.toISOString() }],
-      ),
-      next: page.IsTruncated === true ? page.NextContinuationToken : undefined,
-    };
-  } catch (err) {
-    throw mapAwsError(err, { action: "ListObjectsV2", role: ctx.role, bucket: ctx.bucket });
-  }
+    ),
+  );
+  return {
+    prefix,
+    folders: (page.CommonPrefixes ?? []).flatMap((p) => (p.Prefix ? [p.Prefix] : [])),
+    objects: (page.Contents ?? []).flatMap((o) =>
+      o.Key === undefined
+        ? []
+        : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified?.toISOString() }],
+    ),
+    next: page.IsTruncated === true ? page.NextContinuationToken : undefined,
+  };
 }
 
 export interface PendingUpload {
@@ -65,23 +75,16 @@ export async function listPendingUploads(
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   for (;;) {
-    let page: ListMultipartUploadsCommandOutput;
-    try {
-      page = await ctx.s3.send(
+    const page = await call(ctx, { action: "ListParts" }, () =>
+      ctx.s3.send(
         new ListMultipartUploadsCommand({
           Bucket: ctx.bucket,
           ...(keyMarker === undefined ? {} : { KeyMarker: keyMarker }),
           ...(uploadIdMarker === undefined ? {} : { UploadIdMarker: uploadIdMarker }),
         }),
         sendOptions(ctx),
-      );
-    } catch (err) {
-      throw mapAwsError(err, {
-        action: "ListParts",
-        role: ctx.role,
-        bucket: ctx.bucket,
-      });
-    }
+      ),
+    );
     for (const u of page.Uploads ?? []) {
       if (u.Key === undefined || u.UploadId === undefined) continue;
       out.push({
@@ -105,17 +108,10 @@ export async function abortPendingUpload(
   key: string,
   uploadId: string,
 ): Promise<void> {
-  try {
-    await ctx.s3.send(
+  await call(ctx, { action: "AbortMultipartUpload", key }, () =>
+    ctx.s3.send(
       new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }),
       sendOptions(ctx),
-    );
-  } catch (err) {
-    throw mapAwsError(err, {
-      action: "AbortMultipartUpload",
-      role: ctx.role,
-      bucket: ctx.bucket,
-      key,
-    });
-  }
+    ),
+  );
 }

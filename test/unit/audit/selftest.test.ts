@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import type { StrongboxConfig } from "../../../src/core/config.js";
 import { StrongboxError } from "../../../src/core/errors.js";
 import {
   fail,
@@ -14,7 +13,7 @@ import {
   type SelftestEnv,
   selftestSteps,
 } from "../../../src/core/selftest/steps.js";
-import type { Transport } from "../../../src/core/transfer/transport.js";
+import { selftestConfig, selftestEnv } from "../core/selftest/fixtures.js";
 import { FakeClock } from "./fakes.js";
 
 const step = (name: string, run: SelftestStep<null>["run"]): SelftestStep<null> => ({
@@ -101,49 +100,12 @@ describe("runSteps", () => {
   });
 });
 
-const config: StrongboxConfig = {
-  version: 1,
-  region: "us-east-1",
-  bucket: "strongbox-local-bucket",
-  kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
-  roles: {
-    uploader: "arn:aws:iam::123456789012:role/u",
-    viewer: "arn:aws:iam::123456789012:role/v",
-    admin: "arn:aws:iam::123456789012:role/a",
-  },
-  adminMfaRequired: false,
-  maxSessionSeconds: 3600,
-  endpoint: "http://127.0.0.1:4566",
-  forcePathStyle: true,
-  monitoring: {
-    alarmNames: ["strongbox-local-access-denied", "strongbox-local-failed-uploads"],
-    queryNames: {},
-  },
-};
-
-/** A transport that must not be used: these steps decide before any request. */
-const noNetwork: Transport = {
-  async send() {
-    throw new Error("no request expected");
-  },
-  async close() {},
-};
-
-function env(overrides: Partial<SelftestEnv> = {}): SelftestEnv {
-  return {
-    config,
-    emulator: true,
-    sessions: {},
+const config = selftestConfig;
+const env = (overrides: Partial<SelftestEnv> = {}) =>
+  selftestEnv({
     sessionProblems: { uploader: "no uploader session: run `strongbox login --role uploader`" },
-    http: noNetwork,
-    clock: new FakeClock(),
-    runId: "t",
-    burst: 3,
-    alarmTimeoutMs: 60_000,
-    state: {},
     ...overrides,
-  };
-}
+  });
 
 describe("selftest steps", () => {
   it("on the emulator, names what it cannot show instead of failing or passing it", async () => {

@@ -48,6 +48,21 @@ function send(
   });
 }
 
+/** The server's context as `strongbox ui` builds it, for a config written into a test folder. */
+async function contextFor(
+  configPath: string,
+  opts: { now?: () => number; log?: (line: string) => void } = {},
+) {
+  return createUiContext({
+    config: await loadConfig(configPath),
+    configPath,
+    sessionsDir: join(dirname(configPath), "sessions"),
+    profile: undefined,
+    ...(opts.now === undefined ? {} : { now: opts.now }),
+    log: opts.log ?? (() => {}),
+  });
+}
+
 let dir: string;
 let server: UiServer;
 const calls: string[] = [];
@@ -75,13 +90,7 @@ beforeEach(async () => {
   await mkdir(join(dir, "page"));
   await writeFile(join(dir, "page", "index.html"), "<!doctype html><title>page</title>");
   const configPath = await writeTestConfig(dir, "http://127.0.0.1:9000");
-  const ctx = createUiContext({
-    config: await loadConfig(configPath),
-    configPath,
-    sessionsDir: join(dirname(configPath), "sessions"),
-    profile: undefined,
-    log: (l) => log.push(l),
-  });
+  const ctx = await contextFor(configPath, { log: (l) => log.push(l) });
   server = await startUiServer({
     ctx,
     port: 0,
@@ -226,13 +235,7 @@ describe("strongbox ui server: safe by default", () => {
     const dirIdle = await mkdtemp(join(tmpdir(), "sb-ui-idle-"));
     const configPath = await writeTestConfig(dirIdle);
     const idle = await startUiServer({
-      ctx: createUiContext({
-        config: await loadConfig(configPath),
-        configPath,
-        sessionsDir: join(dirname(configPath), "sessions"),
-        profile: undefined,
-        log: () => {},
-      }),
+      ctx: await contextFor(configPath),
       port: 0,
       pageDir: dirIdle,
       idleMs: 150,
@@ -250,14 +253,7 @@ describe("strongbox ui server: signing", () => {
   it("logs every URL it signs without its signature, credential or session token", async () => {
     const configPath = await writeTestConfig(dir, "http://127.0.0.1:9000");
     const lines: string[] = [];
-    const ctx = createUiContext({
-      config: await loadConfig(configPath),
-      configPath,
-      sessionsDir: join(dirname(configPath), "sessions"),
-      profile: undefined,
-      now: () => T0,
-      log: (l) => lines.push(l),
-    });
+    const ctx = await contextFor(configPath, { now: () => T0, log: (l) => lines.push(l) });
     const session = testSession("uploader", T0 + 3600_000);
     const signed = await loggingPresigner(ctx, session).sign({
       method: "PUT",
@@ -280,14 +276,7 @@ describe("strongbox ui server: signing", () => {
 describe("strongbox ui server: the real API", () => {
   it("/api/state offers cached sessions with their time left, and never a credential", async () => {
     const configPath = await writeTestConfig(dir, "http://127.0.0.1:9000");
-    const ctx = createUiContext({
-      config: await loadConfig(configPath),
-      configPath,
-      sessionsDir: join(dirname(configPath), "sessions"),
-      profile: undefined,
-      now: () => T0,
-      log: () => {},
-    });
+    const ctx = await contextFor(configPath, { now: () => T0 });
     await ctx.cache.write(testSession("viewer", T0 + 3600_000));
     await ctx.cache.write(testSession("admin", T0 + 60_000));
     const real = await startUiServer({ ctx, port: 0, pageDir: dir, idleMs: 60_000 });

@@ -1,14 +1,12 @@
-import { mapS3HttpError } from "../../../core/aws-errors.js";
 import type { Role } from "../../../core/roles.js";
 import { createLimiter, type Limiter } from "../../../core/transfer/limiter.js";
 import { MiB, type PlannedPart, planParts } from "../../../core/transfer/part-plan.js";
-import { reconcileParts } from "../../../core/transfer/resume.js";
-import { type AttemptFailure, decideRetry } from "../../../core/transfer/retry-policy.js";
-import { parseS3Error } from "../../../core/transfer/s3-xml.js";
-import { ApiError, api } from "../api.js";
+import type { RecordedPart } from "../../../core/transfer/resume.js";
+import { api } from "../api.js";
 import type { Hasher } from "./hasher.js";
-import { PutAborted, type PutAnswer, PutNetworkError, putBlob } from "./put.js";
+import { reattach } from "./reattach.js";
 import { resumeStore } from "./resume-store.js";
+import { S3Unreachable, type Signed, Stop, sendSigned } from "./signed-put.js";
 
 /** Browser parts: 8 MiB (finer progress and resume than the CLI's 16), 4 in flight. */
 export const BROWSER_PART_SIZE = 8 * MiB;
@@ -24,30 +22,10 @@ export type JobStatus =
   | "failed"
   | "cancelled";
 
-interface Signed {
-  url: string;
-  headers: Record<string, string>;
-}
-interface DonePart {
-  number: number;
-  size: number;
-  etag: string;
-  checksumSha256: string;
-}
-
-/** Stops the parts of a job: a pause, a cancel, or the first failed part. */
-class Stop extends Error {}
+/** A part S3 acknowledged. */
+type DonePart = RecordedPart;
 
 export const CONNECTION_LOST = "Connection lost: the upload continues when it is back.";
-
-/** Every attempt to reach the bucket failed at the network level (or CORS refused the page). */
-class S3Unreachable extends Error {
-  constructor(url: string) {
-    super(
-      `S3 at ${new URL(url).origin} did not answer after several tries: the connection failed, or the bucket's CORS rule does not admit this page (${location.origin}). Retry, or ask an admin to check cors_allowed_origins.`,
-    );
-  }
-}
 
 /**
  * One file going to S3 from the browser. The server starts, signs, completes
@@ -167,7 +145,8 @@ export class UploadJob {
 
   private async single(signal: AbortSignal): Promise<void> {
     const checksum = await this.hasher.sha256(this.file, 0, this.total);
-    const answer = await this.send(
+    const answer = await sendSigned(
+      this,
       { action: "PutObject", partNumber: undefined },
       () => api.post<Signed>("upload/sign-put", { role: this.role, key: this.key, checksum }),
       this.file,
@@ -183,7 +162,7 @@ export class UploadJob {
   }
 
   private async multipart(planned: PlannedPart[], partSize: number, signal: AbortSignal) {
-    if (this.uploadId === undefined) await this.reattach(planned, partSize, signal);
+    if (this.uploadId === undefined) await this.continueEarlier(planned, partSize, signal);
     if (this.uploadId === undefined) {
       const { uploadId } = await api.post<{ uploadId: string }>("upload/start", {
         role: this.role,
@@ -249,46 +228,13 @@ export class UploadJob {
   }
 
   /** After a reload: the same file picked again continues its multipart upload. */
-  private async reattach(planned: PlannedPart[], partSize: number, signal: AbortSignal) {
-    const record = resumeStore.find(this.bucket, this.key, this.file);
-    if (record === undefined || record.partSize !== partSize || record.role !== this.role) return;
-    this.set("checking", "Checking which parts S3 already holds…");
-    let server: {
-      parts: { number: number; size: number; etag: string; checksumSha256?: string }[];
-    };
-    try {
-      server = await api.post("upload/list-parts", {
-        role: this.role,
-        key: this.key,
-        uploadId: record.uploadId,
-      });
-    } catch (err) {
-      if (
-        err instanceof ApiError &&
-        (err.kind === "not-found" || /NoSuchUpload/.test(err.message))
-      ) {
-        resumeStore.remove(this.bucket, this.key, this.file);
-        return;
-      }
-      throw err;
-    }
-    const plan = reconcileParts(planned, server.parts, record.parts ?? []);
-    for (const part of plan.done) this.done.set(part.number, part);
-    for (const part of plan.verify) {
-      if (signal.aborted) throw new Stop("stopped");
-      const local = planned[part.number - 1];
-      if (local === undefined) continue;
-      const checksum = await this.hasher.sha256(this.file, local.start, local.start + local.size);
-      if (checksum === part.checksumSha256) {
-        this.done.set(part.number, {
-          number: part.number,
-          size: part.size,
-          etag: part.etag,
-          checksumSha256: checksum,
-        });
-      }
-    }
-    this.uploadId = record.uploadId;
+  private async continueEarlier(planned: PlannedPart[], partSize: number, signal: AbortSignal) {
+    const found = await reattach(this, planned, partSize, this.hasher, signal, () =>
+      this.set("checking", "Checking which parts S3 already holds…"),
+    );
+    if (found === undefined) return;
+    for (const part of found.done) this.done.set(part.number, part);
+    this.uploadId = found.uploadId;
     this.partSize = partSize;
     this.partsResumed = this.done.size;
     this.progress();
@@ -301,7 +247,8 @@ export class UploadJob {
   ): Promise<DonePart> {
     const end = part.start + part.size;
     const checksum = await this.hasher.sha256(this.file, part.start, end);
-    const answer = await this.send(
+    const answer = await sendSigned(
+      this,
       { action: "UploadPart", partNumber: part.number },
       () =>
         api.post<Signed>("upload/sign-part", {
@@ -326,84 +273,4 @@ export class UploadJob {
     }
     return { number: part.number, size: part.size, etag, checksumSha256: checksum };
   }
-
-  /** Sign just in time, PUT, retry by the CLI's policy; a URL S3 calls expired is signed again. */
-  private async send(
-    what: { action: "PutObject" | "UploadPart"; partNumber: number | undefined },
-    sign: () => Promise<Signed>,
-    body: Blob,
-    onProgress: (n: number) => void,
-    signal: AbortSignal,
-  ): Promise<PutAnswer> {
-    for (let attempt = 1; ; attempt++) {
-      if (signal.aborted) throw new Stop("stopped");
-      const signed = await sign();
-      let failure: AttemptFailure;
-      let final: () => Error;
-      try {
-        const answer = await putBlob(signed.url, signed.headers, body, onProgress, signal);
-        if (answer.status >= 200 && answer.status < 300) return answer;
-        onProgress(0);
-        const { code, message } = parseS3Error(answer.body);
-        const expired = answer.status === 403 && /expired/i.test(message ?? "");
-        failure = expired
-          ? { status: 403, kind: "url-expired" }
-          : { status: answer.status, ...(code ? { code } : {}) };
-        final = () => this.refusal(what.action, what.partNumber, answer.status, code, message);
-      } catch (err) {
-        onProgress(0);
-        if (err instanceof PutAborted) throw new Stop("stopped");
-        if (!(err instanceof PutNetworkError)) throw err;
-        failure = { kind: "network" };
-        final = () => new S3Unreachable(signed.url);
-      }
-      const decision = decideRetry(failure, attempt);
-      if (!decision.retry) throw final();
-      await sleep(decision.delayMs, signal);
-    }
-  }
-
-  private refusal(
-    action: "PutObject" | "UploadPart",
-    partNumber: number | undefined,
-    status: number,
-    code: string | undefined,
-    message: string | undefined,
-  ): Error {
-    const what = partNumber === undefined ? "the file" : `part ${partNumber}`;
-    if (
-      code === "BadDigest" ||
-      code === "XAmzContentChecksumMismatch" ||
-      code === "InvalidDigest"
-    ) {
-      return new Error(
-        `S3 refused ${what} of "${this.key}": the bytes it received do not match the SHA-256 this page computed (${code}). Nothing was stored; retry the upload.`,
-      );
-    }
-    const mapped = mapS3HttpError({
-      status,
-      s3ErrorCode: code,
-      s3Message: message,
-      action,
-      role: this.role,
-      bucket: this.bucket,
-      key: this.key,
-    });
-    return new Error(`S3 refused ${what}: ${mapped.message}`);
-  }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (ms <= 0) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(t);
-        reject(new Stop("stopped"));
-      },
-      { once: true },
-    );
-  });
 }

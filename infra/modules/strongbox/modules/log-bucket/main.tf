@@ -4,6 +4,13 @@
 # Used twice by the parent: the main bucket's server access logs (storage.tf)
 # and CloudTrail's log files and digests (trail.tf).
 
+# The ARN from the name, so the policy is known at plan time.
+data "aws_partition" "current" {}
+
+locals {
+  arn = "arn:${data.aws_partition.current.partition}:s3:::${var.bucket_name}"
+}
+
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_18:The access-log bucket cannot log to itself (each delivery would log a delivery); the trail log bucket passes access_log_target and logs to it (aws_s3_bucket_logging below).
   #checkov:skip=CKV_AWS_144:Cross-region replication of the access logs is not worth a second bucket; the trail log bucket's is offered by the parent (trail_log_replication, off by default).
@@ -75,9 +82,24 @@ resource "aws_s3_bucket_logging" "this" {
   target_prefix = var.access_log_target.prefix
 }
 
+# The caller's statements, then the one every log bucket carries: TLS only.
+locals {
+  policy_json = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(var.policy_statements, [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = [local.arn, "${local.arn}/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }])
+  })
+}
+
 resource "aws_s3_bucket_policy" "this" {
   bucket = aws_s3_bucket.this.id
-  policy = var.policy_json
+  policy = local.policy_json
 
   # A policy is accepted only once public access is blocked for good.
   depends_on = [aws_s3_bucket_public_access_block.this]

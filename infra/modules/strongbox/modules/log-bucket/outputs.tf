@@ -14,8 +14,13 @@ output "bucket" {
 }
 
 output "policy" {
-  description = "The bucket policy as attached. Read from the policy resource, so a reference to it also waits for the policy."
+  description = "The bucket policy as attached (the caller's statements and DenyInsecureTransport). Read from the policy resource, so a reference to it also waits for the policy."
   value       = aws_s3_bucket_policy.this.policy
+}
+
+output "policy_json" {
+  description = "The bucket policy as rendered, known at plan time."
+  value       = local.policy_json
 }
 
 # What the parent's tests assert on (a test cannot reach into a child module).

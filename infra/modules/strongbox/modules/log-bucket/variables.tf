@@ -23,14 +23,14 @@ variable "tags" {
   nullable    = false
 }
 
-variable "policy_json" {
-  description = "The bucket policy, as JSON: who may deliver logs here, and the denies that keep them safe. Built by the parent from names, so it is known at plan time."
-  type        = string
+variable "policy_statements" {
+  description = "Statements of the bucket policy (IAM statement objects): who may deliver logs here, and the denies that keep them safe. Built by the parent from names, so they are known at plan time. The module appends DenyInsecureTransport itself, after them (moto 5.2.5 checks a log-delivery grant statement by statement and fails on a \"*\" principal met before it)."
+  type        = any
   nullable    = false
 
   validation {
-    condition     = can(jsondecode(var.policy_json).Statement)
-    error_message = "policy_json must be a JSON IAM policy document with a Statement."
+    condition     = can([for s in var.policy_statements : s.Effect]) && length(var.policy_statements) > 0
+    error_message = "policy_statements must be a non-empty list of IAM statements, each with an Effect."
   }
 }
 

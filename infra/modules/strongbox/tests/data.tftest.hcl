@@ -1,4 +1,6 @@
-# The module's security decisions with default inputs.
+# The data side: buckets, the data key, the roles and their policies. First the
+# module's security decisions with default inputs, then the inputs that change
+# them and the inputs it must refuse.
 # Runs offline: the AWS provider is mocked, with the values the assertions use.
 # Runs are `command = apply` against the mocked provider (nothing leaves the machine):
 # HashiCorp Terraform leaves a mock's computed attributes unknown at plan time, so
@@ -449,4 +451,333 @@ run "lifecycle_and_cors_defaults" {
     ])
     error_message = "CORS admits the local web page for GET, PUT and HEAD only, allows and exposes the SHA-256 checksum, and exposes ETag and the version id."
   }
+}
+
+################################################################################
+# Inputs that change the decisions, and inputs the module must refuse
+################################################################################
+
+run "admin_mfa_can_be_relaxed_for_an_emulator" {
+  command = apply
+  variables {
+    admin_require_mfa       = false
+    require_source_identity = false
+  }
+
+  assert {
+    condition     = !can(jsondecode(aws_iam_role.this["admin"].assume_role_policy).Statement[0].Condition)
+    error_message = "With admin_require_mfa and require_source_identity off, the trust policy has no condition."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_iam_role_policy.this["admin"].policy).Statement :
+      s.Condition.Bool["aws:MultiFactorAuthPresent"] if s.Effect == "Allow" && contains(flatten([s.Action]), "s3:DeleteObjectVersion")
+    ]) == "true"
+    error_message = "Permanent version delete still needs MFA in the session, whatever the trust policy says."
+  }
+}
+
+run "source_identity_binding_forms_and_mfa_window" {
+  command = apply
+  variables {
+    source_identity_binding       = ["user_name", "principal_tag"]
+    source_identity_principal_tag = "email"
+    admin_mfa_max_age_seconds     = 300
+  }
+
+  assert {
+    condition = jsonencode(sort([
+      for s in jsondecode(aws_iam_role.this["viewer"].assume_role_policy).Statement : s.Condition.StringEquals["sts:SourceIdentity"]
+    ])) == jsonencode(["$${aws:PrincipalTag/email}", "$${aws:username}"])
+    error_message = "Each binding form is its own trust statement (either form may assume): the user name, the principal tag."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in jsondecode(aws_iam_role.this["admin"].assume_role_policy).Statement :
+      s.Condition.NumericLessThan["aws:MultiFactorAuthAge"] == "300" && s.Principal.AWS == ["arn:aws:iam::111122223333:role/security-admins"]
+    ])
+    error_message = "Every Admin trust statement carries the MFA window and the Admin principals."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement :
+      s.Condition.NumericGreaterThanIfExists["aws:MultiFactorAuthAge"] if s.Sid == "DenyPermanentDeleteWithStaleMfa"
+    ]) == "300"
+    error_message = "The bucket's stale-MFA denial follows admin_mfa_max_age_seconds."
+  }
+}
+
+run "principal_tag_only_binding" {
+  command = apply
+  variables {
+    source_identity_binding = ["principal_tag"]
+  }
+
+  assert {
+    condition = alltrue([
+      for role in ["uploader", "viewer", "admin"] :
+      jsonencode([for s in jsondecode(aws_iam_role.this[role].assume_role_policy).Statement : s.Condition.StringEquals["sts:SourceIdentity"]]) == jsonencode(["$${aws:PrincipalTag/strongbox-user}"])
+    ])
+    error_message = "With the principal_tag form alone, the SourceIdentity must equal the strongbox-user principal tag."
+  }
+}
+
+run "overwrites_archive_classes_and_sse_c_block_are_variables" {
+  command = apply
+  variables {
+    uploader_can_overwrite        = true
+    allow_archive_storage_classes = true
+    emulator_workarounds          = { block_sse_c = false }
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_iam_role_policy.this["uploader"].policy).Statement : s if s.Sid == "DenyWritesThatMayReplaceAnObject"
+    ]) == 0
+    error_message = "uploader_can_overwrite lifts the create-only rule."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s if s.Sid == "DenyWritesInStorageClassesNoRoleCanRead"
+    ]) == 0
+    error_message = "allow_archive_storage_classes lifts the storage-class denial."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s if s.Sid == "DenyWritesWithCustomerProvidedKeys"
+    ]) == 1
+    error_message = "Without the bucket-level SSE-C block, the bucket policy still refuses SSE-C."
+  }
+}
+
+run "signature_age_rule_is_optional" {
+  command = apply
+  variables {
+    max_signature_age_ms = null
+  }
+
+  assert {
+    condition     = !contains([for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s.Sid], "DenyPresignedUrlsOlderThanMaxAge")
+    error_message = "max_signature_age_ms = null drops the signature-age rule."
+  }
+
+  assert {
+    condition     = contains([for s in jsondecode(aws_s3_bucket_policy.main[0].policy).Statement : s.Sid], "DenyInsecureTransport")
+    error_message = "Dropping the signature-age rule keeps the others."
+  }
+}
+
+run "custom_names_sessions_and_lifecycle" {
+  command = apply
+  variables {
+    name_prefix          = "vault"
+    bucket_name          = "my-vault-bucket"
+    max_session_duration = 43200
+    cors_allowed_origins = []
+    force_destroy        = true
+    object_lifecycle = {
+      abort_incomplete_multipart_days    = 2
+      noncurrent_version_expiration_days = 365
+      newer_noncurrent_versions_to_keep  = 3
+      noncurrent_version_transition      = { days = 30, storage_class = "GLACIER_IR" }
+    }
+  }
+
+  assert {
+    condition     = aws_s3_bucket.main.bucket == "my-vault-bucket" && aws_iam_role.this["admin"].name == "vault-admin" && aws_kms_alias.this.name == "alias/vault"
+    error_message = "Names follow bucket_name and name_prefix."
+  }
+
+  assert {
+    condition     = aws_iam_role.this["viewer"].max_session_duration == 43200
+    error_message = "max_session_duration reaches the roles."
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_cors_configuration.main) == 0
+    error_message = "No origins, no CORS rule."
+  }
+
+  assert {
+    condition     = aws_s3_bucket.main.force_destroy
+    error_message = "force_destroy reaches the bucket."
+  }
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
+      one(r.noncurrent_version_transition).storage_class == "GLACIER_IR"
+      && one(r.noncurrent_version_transition).noncurrent_days == 30
+      && one(r.noncurrent_version_expiration).noncurrent_days == 365
+      && one(r.noncurrent_version_expiration).newer_noncurrent_versions == 3
+      && one(r.abort_incomplete_multipart_upload).days_after_initiation == 2
+    ])
+    error_message = "Noncurrent-version lifecycle follows object_lifecycle."
+  }
+}
+
+run "noncurrent_versions_can_be_kept_forever" {
+  command = apply
+  variables {
+    object_lifecycle = { noncurrent_version_expiration_days = 0 }
+  }
+
+  assert {
+    condition = alltrue([
+      for r in aws_s3_bucket_lifecycle_configuration.main[0].rule :
+      length(r.noncurrent_version_expiration) == 0 && length(r.noncurrent_version_transition) == 0
+      && one(r.abort_incomplete_multipart_upload).days_after_initiation == 7
+    ])
+    error_message = "Without expiration or transition, noncurrent versions are kept and stale uploads still aborted."
+  }
+}
+
+run "lifecycle_configurations_can_be_deferred" {
+  command = apply
+  variables {
+    emulator_workarounds = { create_lifecycle_configurations = false }
+  }
+
+  assert {
+    condition = (
+      length(aws_s3_bucket_lifecycle_configuration.main) == 0
+      && length(module.access_log_bucket.lifecycle_expiration_days) == 0
+      && length(module.trail_log_bucket.lifecycle_expiration_days) == 0
+    )
+    error_message = "emulator_workarounds.create_lifecycle_configurations = false must leave out all three buckets' lifecycle configurations."
+  }
+}
+
+run "bucket_policy_can_be_left_unattached_for_an_emulator" {
+  command = apply
+
+  variables {
+    emulator_workarounds = { attach_bucket_policy = false }
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_policy.main) == 0
+    error_message = "emulator_workarounds.attach_bucket_policy = false must not attach the bucket policy."
+  }
+
+  assert {
+    condition     = contains([for s in jsondecode(output.bucket_policy_json).Statement : s.Sid], "DenyInsecureTransport")
+    error_message = "The rendered bucket policy must still be output when it is not attached."
+  }
+}
+
+################################################################################
+# Invalid inputs. Each run sets one bad value for each of several variables;
+# expect_failures fails the run unless every listed variable reports its own
+# validation error, so each case is still checked alone (fewer plans to run).
+################################################################################
+
+run "rejects_invalid_inputs_a" {
+  command = plan
+
+  variables {
+    # an unknown source identity binding
+    source_identity_binding = ["session_name"]
+    # an aws principal tag
+    source_identity_principal_tag = "aws:username"
+    # an mfa window under a minute
+    admin_mfa_max_age_seconds = 30
+    # a principal that is not an arn
+    role_principals = { uploader = ["alice"], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
+    # a session shorter than an hour
+    max_session_duration = 900
+    # a signature age beyond sigv4s seven days
+    max_signature_age_ms = 604800001
+    # a wildcard cors origin
+    cors_allowed_origins = ["*"]
+    # a name prefix unfit for bucket names
+    name_prefix = "Strong_Box"
+    # an invalid bucket name
+    bucket_name = "Not A Bucket"
+    # a transition after expiration
+    object_lifecycle = {
+      noncurrent_version_expiration_days = 30
+      noncurrent_version_transition      = { days = 60, storage_class = "STANDARD_IA" }
+    }
+    # a kms deletion window under seven days
+    kms_deletion_window_in_days = 3
+    # a kms administrator that is not an arn
+    kms_administrator_arns = ["admin@example.com"]
+  }
+
+  expect_failures = [
+    var.source_identity_binding,
+    var.source_identity_principal_tag,
+    var.admin_mfa_max_age_seconds,
+    var.role_principals,
+    var.max_session_duration,
+    var.max_signature_age_ms,
+    var.cors_allowed_origins,
+    var.name_prefix,
+    var.bucket_name,
+    var.object_lifecycle,
+    var.kms_deletion_window_in_days,
+    var.kms_administrator_arns,
+  ]
+}
+
+run "rejects_invalid_inputs_b" {
+  command = plan
+
+  variables {
+    # an empty source identity binding
+    source_identity_binding = []
+    # a wildcard principal
+    role_principals = { uploader = ["*"], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
+    # a session longer than twelve hours
+    max_session_duration = 43201
+    # a cors origin with a path
+    cors_allowed_origins = ["https://example.com/app"]
+    # an unknown storage class
+    object_lifecycle = {
+      noncurrent_version_transition = { days = 30, storage_class = "COLD" }
+    }
+  }
+
+  expect_failures = [
+    var.source_identity_binding,
+    var.role_principals,
+    var.max_session_duration,
+    var.cors_allowed_origins,
+    var.object_lifecycle,
+  ]
+}
+
+run "rejects_invalid_inputs_c" {
+  command = plan
+
+  variables {
+    # a role without principals
+    role_principals = { uploader = [], viewer = ["arn:aws:iam::111122223333:user/bob"], admin = ["arn:aws:iam::111122223333:root"] }
+    # a negative noncurrent expiration
+    object_lifecycle = { noncurrent_version_expiration_days = -1 }
+  }
+
+  expect_failures = [
+    var.role_principals,
+    var.object_lifecycle,
+  ]
+}
+
+run "rejects_invalid_inputs_d" {
+  command = plan
+
+  variables {
+    # a multipart abort of zero days
+    object_lifecycle = { abort_incomplete_multipart_days = 0 }
+  }
+
+  expect_failures = [
+    var.object_lifecycle,
+  ]
 }

@@ -1,0 +1,1 @@
+../aws/strongbox-outputs.tf
