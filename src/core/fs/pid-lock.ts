@@ -1,5 +1,6 @@
 import { constants } from "node:fs";
-import { rm } from "node:fs/promises";
+import { lstat, rm } from "node:fs/promises";
+import { uptime } from "node:os";
 import { StrongboxError } from "../errors.js";
 import { createExclusive, readOwnFile } from "./private.js";
 import { isAlive, removeStaleLock } from "./stale-lock.js";
@@ -10,8 +11,17 @@ export interface PidLock {
 
 /**
  * An O_EXCL lock file holding the owner's pid: a second process is refused
- * with `busy(pid)`; a lock whose process is gone (killed) is taken over, by
- * one process only when several try at once (see removeStaleLock).
+ * with `busy(pid)`; a lock whose process is gone (killed) is taken over, and so
+ * is one written before this machine last booted (whatever it holds) — by one
+ * process only when several try at once (see removeStaleLock).
+ *
+ * The pid is written, not fsync'd: exclusion is between live processes, which
+ * all read the lock through the page cache, so its pid is visible to them as
+ * soon as the write returns. Only a crash of the machine can lose it, and then
+ * every holder is gone with it: such a lock predates the boot and is taken
+ * over (a synced pid would even be wrong then: another process may have it
+ * since). The state a lock guards (a partial download and its record, an
+ * upload's record) is synced by its own writer.
  */
 export async function acquirePidLock(
   lockPath: string,
@@ -22,7 +32,6 @@ export async function acquirePidLock(
       const handle = await createExclusive(lockPath, constants.O_WRONLY);
       try {
         await handle.writeFile(String(process.pid));
-        await handle.sync();
       } finally {
         await handle.close();
       }
@@ -31,6 +40,10 @@ export async function acquirePidLock(
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = await ownerOf(lockPath);
       if (owner === "gone") continue;
+      if (owner === "before-boot") {
+        await removeStaleLock(lockPath, () => predatesBoot(lockPath));
+        continue;
+      }
       if (owner === undefined) {
         throw new StrongboxError("failed", `The lock ${lockPath} is held but holds no pid.`, {
           hint: "If no other strongbox is running, remove that file and retry.",
@@ -41,7 +54,10 @@ export async function acquirePidLock(
           hint: `If no such process is running, remove ${JSON.stringify(lockPath)} and retry.`,
         });
       }
-      await removeStaleLock(lockPath, owner);
+      await removeStaleLock(
+        lockPath,
+        async () => (await readOwnFile(lockPath))?.trim() === String(owner),
+      );
     }
   }
   throw new StrongboxError("failed", `Could not take the lock ${lockPath}.`);
@@ -53,14 +69,25 @@ export async function acquirePidLock(
  * dead holder's (that was a window in which two processes both held the lock).
  * undefined when it still holds no pid: a crash mid-creation, left to a person.
  */
-async function ownerOf(lockPath: string): Promise<number | "gone" | undefined> {
+async function ownerOf(lockPath: string): Promise<number | "gone" | "before-boot" | undefined> {
   for (let tries = 0; tries < 20; tries++) {
     // readOwnFile refuses a symlink or another user's file planted at the lock's name.
     const read = await readOwnFile(lockPath);
     if (read === undefined) return "gone"; // released meanwhile: try to take it
+    if (await predatesBoot(lockPath)) return "before-boot";
     const text = read.trim();
     if (/^[1-9]\d*$/.test(text)) return Number(text);
     await new Promise((r) => setTimeout(r, 25));
   }
   return undefined;
+}
+/** Margin for the boot time's rounding (uptime is read a moment after the clock). */
+const BOOT_MARGIN_MS = 5000;
+
+/** Written before the machine last booted: no process alive now holds it. */
+async function predatesBoot(lockPath: string): Promise<boolean> {
+  const stats = await lstat(lockPath).catch(() => undefined);
+  if (stats === undefined) return false; // released meanwhile: the next read says so
+  const booted = Date.now() - uptime() * 1000;
+  return stats.mtimeMs < booted - BOOT_MARGIN_MS;
 }

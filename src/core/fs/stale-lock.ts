@@ -15,18 +15,22 @@ export function isAlive(pid: number): boolean {
 }
 
 /**
- * Removes a lock file whose holder (`deadPid`) is gone, so that at most one
+ * Removes a lock file whose holder is gone, so that at most one
  * process ever removes it. Two processes that both read the dead pid used to
  * remove "the" lock in turn: the second removal deleted the lock the first had
  * just created, and both went on holding it. Now the removal happens only
- * while holding a second O_EXCL file (`<lock>.takeover`), and only if the lock
- * still holds the dead pid when read again under it: no one else removes the
- * lock meanwhile, and a lock taken in the meantime is left alone.
+ * while holding a second O_EXCL file (`<lock>.takeover`), and only if
+ * `stillStale` says so when asked again under it (the lock still holds the dead
+ * pid, or still predates the boot): no one else removes the lock meanwhile, and
+ * a lock taken in the meantime is left alone.
  *
  * Returns when the caller should try to create the lock again: after removing
  * it, or after a short wait while another process takes it over.
  */
-export async function removeStaleLock(lockPath: string, deadPid: number): Promise<void> {
+export async function removeStaleLock(
+  lockPath: string,
+  stillStale: () => Promise<boolean>,
+): Promise<void> {
   const marker = `${lockPath}.takeover`;
   let handle: FileHandle;
   try {
@@ -43,8 +47,7 @@ export async function removeStaleLock(lockPath: string, deadPid: number): Promis
     } finally {
       await handle.close();
     }
-    const holder = await readOwnFile(lockPath);
-    if (holder?.trim() === String(deadPid)) await rm(lockPath, { force: true });
+    if (await stillStale()) await rm(lockPath, { force: true });
   } finally {
     await rm(marker, { force: true });
   }

@@ -63,9 +63,10 @@ export async function openPartial(
   );
   let fh: FileHandle | undefined;
   try {
-    await checkOwnFile(path, options);
-    await checkOwnFile(recordPath, options);
-    const previous = parseRecord(await readOwnFile(recordPath, options));
+    // Whatever is found missing here stays missing: only a holder of the lock writes these.
+    const partialThere = (await checkOwnFile(path, options)) === "ours";
+    const recordThere = (await checkOwnFile(recordPath, options)) === "ours";
+    const previous = recordThere ? parseRecord(await readOwnFile(recordPath, options)) : undefined;
     if (previous !== undefined && sameIdentity(previous, identity)) {
       fh = await openOwnFile(path, constants.O_RDWR, options);
       if (fh !== undefined && (await fh.stat()).size !== identity.size) {
@@ -76,6 +77,8 @@ export async function openPartial(
     const done = new Set<number>();
     const digests = new Map<number, string>();
     let discarded = 0;
+    // Resuming keeps the earlier record on disk; otherwise there is none until a save.
+    const resuming = fh !== undefined && previous !== undefined;
     if (fh !== undefined && previous !== undefined) {
       for (const index of new Set(previous.done)) {
         const recorded = previous.digests?.[String(index)];
@@ -92,8 +95,8 @@ export async function openPartial(
       }
     } else {
       // Only our own regular files reach this point (checkOwnFile): a stale partial or record.
-      await rm(path, { force: true });
-      await rm(recordPath, { force: true });
+      if (partialThere) await rm(path, { force: true });
+      if (recordThere) await rm(recordPath, { force: true });
       fh = await createExclusive(path);
       await fh.truncate(identity.size);
     }
@@ -107,6 +110,7 @@ export async function openPartial(
       discarded,
       lock,
       options.folders,
+      resuming,
     );
   } catch (error) {
     await fh?.close().catch(() => {});
@@ -133,6 +137,7 @@ function partialDownload(
   discarded: number,
   lock: PidLock,
   folders: FolderSync | undefined,
+  recordOnDisk: boolean,
 ): PartialDownload {
   let saving: Promise<void> = Promise.resolve();
   let queued: Promise<void> | undefined;
@@ -185,7 +190,7 @@ function partialDownload(
       await fh.chmod(0o666 & ~process.umask());
       await fh.close();
       await rename(path, target);
-      await rm(recordPath, { force: true });
+      if (recordOnDisk || recorded !== undefined) await rm(recordPath, { force: true });
       if (folders) folders.add(dirname(target));
       else await syncDir(dirname(target));
       await lock.release();
