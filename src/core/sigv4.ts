@@ -6,7 +6,7 @@ import { createHash, createHmac } from "node:crypto";
  * and every header passed is signed (with host). Written on node:crypto alone
  * because it is the transfer's hot path: one URL per request, thousands per
  * transfer; the AWS SDK's signer costs five times the CPU and 13 MiB of
- * memory to load. test/unit/transfer/presign.test.ts holds its URLs to the
+ * memory to load. test/unit/core/presign.test.ts holds its URLs to the
  * SDK's, byte for byte.
  */
 export interface SigV4Credentials {

@@ -6,7 +6,7 @@ import { CRCS, type ObjectHead, type Verification } from "./transfer-types.js";
 /**
  * Download verification: the bytes received against what S3 knows of the
  * object. No HTTP here: S3's answers come in through `VerifySource`, so the
- * decisions are tested with plain values (test/unit/transfer/verify.test.ts).
+ * decisions are tested with plain values (test/unit/core/transfer/verify.test.ts).
  */
 
 /** The bytes do not match S3's checksum (or none can be compared, under --require-checksum): the partial goes. */

@@ -19,7 +19,7 @@ import {
   type HttpResponse,
   type Transport,
 } from "../../../src/core/transfer/transport.js";
-import { clock, objectTransport, presigner, sha256 } from "../transfer/download-fixtures.js";
+import { clock, objectTransport, presigner, sha256 } from "../core/transfer/download-fixtures.js";
 
 /*
  * The hostile-input table: keys and names, server answers, huge bodies,

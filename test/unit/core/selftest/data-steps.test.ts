@@ -8,8 +8,8 @@ import {
   type Transport,
   TransportError,
 } from "../../../../src/core/transfer/transport.js";
-import { FakeClock } from "../../audit/fakes.js";
 import { SECRET, T0, testSession } from "../../cli/cli-fixtures.js";
+import { FakeClock } from "../audit/fakes.js";
 import { selftestEnv } from "./fixtures.js";
 
 /*

@@ -1,7 +1,7 @@
 import type { StrongboxConfig } from "../../../../src/core/config.js";
 import type { SelftestEnv } from "../../../../src/core/selftest/env.js";
 import type { Transport } from "../../../../src/core/transfer/transport.js";
-import { FakeClock } from "../../audit/fakes.js";
+import { FakeClock } from "../audit/fakes.js";
 
 /** Shared by the selftest tests: a deployment's config (local emulator) and a run's environment. */
 export const selftestConfig: StrongboxConfig = {

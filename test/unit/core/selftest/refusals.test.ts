@@ -6,8 +6,8 @@ import type { SelftestEnv } from "../../../../src/core/selftest/env.js";
 import { REFUSALS, refusalSteps } from "../../../../src/core/selftest/refusals.js";
 import { runSteps } from "../../../../src/core/selftest/runner.js";
 import type { HttpRequest, Transport } from "../../../../src/core/transfer/transport.js";
-import { FakeClock } from "../../audit/fakes.js";
 import { SECRET, T0, testSession } from "../../cli/cli-fixtures.js";
+import { FakeClock } from "../audit/fakes.js";
 import { selftestConfig, selftestEnv } from "./fixtures.js";
 
 /*

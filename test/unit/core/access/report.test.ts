@@ -1,0 +1,183 @@
+import type { SimulateCustomPolicyCommandInput } from "@aws-sdk/client-iam";
+import { describe, expect, it } from "vitest";
+import { contractTargetOf } from "../../../../src/core/access/check.js";
+import { buildContract, type ContractCell } from "../../../../src/core/access/contract.js";
+import { evaluateContract } from "../../../../src/core/access/evaluate.js";
+import {
+  contextEntryOf,
+  evaluateWithIamSimulator,
+  type IamSimulator,
+  standInCallerOf,
+} from "../../../../src/core/access/iam-simulator.js";
+import {
+  buildAccessReport,
+  type EvaluatedCell,
+  fromLocalEngine,
+} from "../../../../src/core/access/report.js";
+import type { StrongboxConfig } from "../../../../src/core/config.js";
+import { evaluatedAsContract } from "./evaluated-cells.js";
+import { referencePolicies, TARGET } from "./reference-policies.js";
+
+const asContract = (cells: ContractCell[], flipped: string[] = []): EvaluatedCell[] =>
+  evaluatedAsContract(cells, { flipped, decidedBy: ["policy#1"] });
+
+const cells = buildContract(TARGET);
+const entry = (report: ReturnType<typeof buildAccessReport>, capability: string, role: string) =>
+  report.matrix.find((m) => m.capability === capability && m.role === role);
+
+describe("buildAccessReport", () => {
+  it("folds the cells into the §2 table with nothing flagged when all match", () => {
+    const report = buildAccessReport(asContract(cells), "iam-simulate");
+    expect(report.totals).toEqual({ cells: cells.length, matching: cells.length, differing: 0 });
+    expect(report.flagged).toEqual([]);
+    const row = (capability: string) =>
+      ["uploader", "viewer", "admin"].map((role) => entry(report, capability, role)?.actual);
+    expect(row("put")).toEqual(["yes", "no", "yes"]);
+    expect(row("get")).toEqual(["no", "yes", "yes"]);
+    expect(row("list")).toEqual(["no", "yes", "yes"]);
+    expect(row("delete")).toEqual(["no", "no", "yes"]);
+    expect(row("deleteVersion")).toEqual(["no", "no", "with MFA"]);
+    expect(row("bucketAdmin")).toEqual(["no", "no", "no"]);
+    expect(row("kms")).toEqual(["GenerateDataKey+Decrypt", "Decrypt", "GenerateDataKey+Decrypt"]);
+    expect(row("audit")).toEqual(["no", "no", "yes"]);
+    expect(row("insecure")).toEqual(["no", "no", "no"]);
+    expect(report.matrix.every((m) => m.actual === m.expected && !m.flagged)).toBe(true);
+    expect(report.engineDescription).toMatch(/iam-simulate/);
+  });
+
+  it("flags exactly the entries whose cells differ, and lists those cells", () => {
+    const report = buildAccessReport(
+      asContract(cells, ["viewer/s3:PutObject", "admin/s3:DeleteObjectVersion/no-mfa"]),
+      "aws-iam-simulator",
+    );
+    expect(report.totals.differing).toBe(2);
+    expect(report.flagged.map((f) => f.id).sort()).toEqual([
+      "admin/s3:DeleteObjectVersion/no-mfa",
+      "viewer/s3:PutObject",
+    ]);
+    const viewerPut = entry(report, "put", "viewer");
+    expect(viewerPut?.flagged).toBe(true);
+    expect(viewerPut?.actual).toBe("partial (1/3)");
+    expect(viewerPut?.expected).toBe("no");
+    const adminDeleteVersion = entry(report, "deleteVersion", "admin");
+    expect(adminDeleteVersion?.flagged).toBe(true);
+    expect(adminDeleteVersion?.actual).toBe("yes, even without MFA");
+    expect(report.matrix.filter((m) => m.flagged)).toHaveLength(2);
+    expect(report.flagged[0]?.decidedBy).toEqual(["policy#1"]);
+  });
+
+  it("an allowed insecure variant shows in the insecure row", () => {
+    const report = buildAccessReport(
+      asContract(cells, ["uploader/s3:PutObject/plain-http"]),
+      "iam-simulate",
+    );
+    const insecure = entry(report, "insecure", "uploader");
+    expect(insecure?.flagged).toBe(true);
+    expect(insecure?.actual).toMatch(/^partial \(1\/\d+\)$/);
+    expect(entry(report, "put", "uploader")?.flagged).toBe(false);
+  });
+});
+
+describe("the local engine on the reference deployment", () => {
+  it("gives the contract's matrix with nothing flagged", async () => {
+    const report = buildAccessReport(
+      fromLocalEngine(await evaluateContract(cells, referencePolicies())),
+      "iam-simulate",
+    );
+    expect(report.flagged.map((f) => f.id)).toEqual([]);
+    expect(report.engine).toBe("iam-simulate");
+  });
+});
+
+describe("contextEntryOf", () => {
+  it.each([
+    ["aws:SecureTransport", "true", "boolean"],
+    ["aws:MultiFactorAuthPresent", "false", "boolean"],
+    ["s3:signatureAge", "60000", "numeric"],
+    ["aws:MultiFactorAuthAge", "300", "numeric"],
+    ["aws:PrincipalArn", "arn:aws:iam::1:role/x", "string"],
+    ["kms:EncryptionContextKeys", ["aws:s3:arn"], "stringList"],
+  ] as const)("%s is sent as %s", (key, value, type) => {
+    const entry = contextEntryOf(key, value as string | string[]);
+    expect(entry.ContextKeyType).toBe(type);
+    expect(entry.ContextKeyValues).toEqual(Array.isArray(value) ? value : [value]);
+  });
+});
+
+describe("evaluateWithIamSimulator (request shaping)", () => {
+  it("sends identity + boundary policies, the right resource policy, a stand-in user caller", async () => {
+    const requests: SimulateCustomPolicyCommandInput[] = [];
+    const simulator: IamSimulator = {
+      async simulate(request) {
+        requests.push(request);
+        const action = request.ActionNames?.[0] ?? "";
+        return {
+          EvalActionName: action,
+          EvalDecision: action === "s3:GetObject" ? "allowed" : "implicitDeny",
+          MatchedStatements: [{ SourcePolicyId: "PolicyInputList.1", SourcePolicyType: "user" }],
+        };
+      },
+    };
+    const policies = referencePolicies();
+    const sample = [
+      cells.find((c) => c.id === "viewer/s3:GetObject"),
+      cells.find((c) => c.id === "viewer/kms:Decrypt"),
+      cells.find((c) => c.id === "admin/logs:StartQuery"),
+    ] as ContractCell[];
+    expect(sample.every(Boolean)).toBe(true);
+    const results = await evaluateWithIamSimulator(sample, policies, simulator);
+
+    const [s3, kms, logs] = requests;
+    expect(s3?.ResourcePolicy).toBe(JSON.stringify(policies.bucketPolicy));
+    expect(s3?.CallerArn).toBe(standInCallerOf(TARGET.accountId));
+    expect(s3?.ResourceOwner).toBe(`arn:aws:iam::${TARGET.accountId}:root`);
+    expect(s3?.PolicyInputList).toEqual(
+      policies.identityPolicies.viewer.map((p) => JSON.stringify(p.document)),
+    );
+    expect(s3?.ResourceArns).toEqual([sample[0]?.resource]);
+    expect(s3?.ContextEntries?.find((e) => e.ContextKeyName === "aws:SecureTransport")).toEqual({
+      ContextKeyName: "aws:SecureTransport",
+      ContextKeyValues: ["true"],
+      ContextKeyType: "boolean",
+    });
+    expect(kms?.ResourcePolicy).toBe(JSON.stringify(policies.keyPolicy));
+    expect(logs?.ResourcePolicy).toBeUndefined();
+    expect(logs?.CallerArn).toBeUndefined();
+
+    expect(results.map((r) => [r.cell.id, r.actual, r.verdict, r.engine])).toEqual([
+      ["viewer/s3:GetObject", "allow", "allowed", "aws-iam-simulator"],
+      ["viewer/kms:Decrypt", "deny", "implicitDeny", "aws-iam-simulator"],
+      ["admin/logs:StartQuery", "deny", "implicitDeny", "aws-iam-simulator"],
+    ]);
+    expect(results[0]?.decidedBy).toEqual(["user:PolicyInputList.1"]);
+    // viewer/kms:Decrypt is allowed by the contract, so the report would flag it.
+    expect(results[1]?.ok).toBe(false);
+  });
+});
+
+describe("contractTargetOf", () => {
+  it("derives the account from the role ARNs and the audit row from the log group", () => {
+    const config = {
+      version: 1,
+      region: "us-east-1",
+      bucket: "b",
+      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+      roles: {
+        uploader: "arn:aws:iam::123456789012:role/u",
+        viewer: "arn:aws:iam::123456789012:role/v",
+        admin: "arn:aws:iam::123456789012:role/a",
+      },
+      adminMfaRequired: true,
+      maxSessionSeconds: 3600,
+      forcePathStyle: false,
+      monitoring: { logGroupName: "/sb/trail", alarmNames: [], queryNames: {} },
+    } satisfies StrongboxConfig;
+    const target = contractTargetOf(config);
+    expect(target.accountId).toBe("123456789012");
+    expect(target.bucketArn).toBe("arn:aws:s3:::b");
+    expect(target.monitoring?.logGroupArn).toBe(
+      "arn:aws:logs:us-east-1:123456789012:log-group:/sb/trail",
+    );
+    expect(contractTargetOf({ ...config, monitoring: undefined }).monitoring).toBeUndefined();
+  });
+});
