@@ -1,5 +1,17 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Integration tests that bring their own MinIO (and toxiproxy) and never touch
+ * the moto stack: `npm test` runs them beside the stack's tests, as a project
+ * of their own.
+ */
+const MINIO_LANE = [
+  "test/integration/minio-strict.test.ts",
+  "test/integration/fault-table.test.ts",
+  "test/integration/fault-time.test.ts",
+  "test/integration/lock-takeover.test.ts",
+];
+
 export default defineConfig({
   test: {
     // Each run's temporary folders live in one folder, removed at the end.
@@ -18,6 +30,16 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
+          exclude: MINIO_LANE,
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "integration-minio",
+          include: MINIO_LANE,
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,

@@ -8,9 +8,10 @@
 # Every check runs even when an earlier one failed; the last line counts them.
 #
 # What waits runs beside what computes (lanes, scripts/lib/checks.sh): the stack
-# is applied while npm installs; lint, types, unit tests, OpenTofu's offline
-# checks and the stack's lifecycle rules run beside the integration tests,
-# prowler beside the browser tests, and Terraform's every check from start to end.
+# is applied while npm installs; lint, types, unit tests, the MinIO lane,
+# OpenTofu's offline checks and the stack's lifecycle rules run beside the
+# stack's integration tests, prowler beside the browser tests, and Terraform's
+# every check from start to end.
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/stack.sh"
@@ -61,6 +62,9 @@ static_lane() {
   lane_vitest static "unit tests" unit
 }
 lane_start static static_lane
+# The MinIO lane (strict S3, the fault table, the lock race) needs no stack: it
+# starts now, beside the unit tests and the stack's tests.
+lane_start minio lane_vitest minio "integration tests on MinIO (strict S3, fault table, time, lock race)" integration-minio
 
 lane_collect stack
 lane_start offline tofu_offline_lane
@@ -68,10 +72,11 @@ if [[ -f $stack/outputs.json ]] && check "CLI configuration written from terrafo
   lane_start stack-rules stack_lane_rules "$stack" "$endpoint"
   # dist/ was built by the bootstrap; the tests run that very binary.
   export STRONGBOX_TEST_STACK_DIR="$stack" STRONGBOX_TEST_ENDPOINT="$endpoint" STRONGBOX_TEST_CLI="$STRONGBOX_ROOT/dist/cli/main.js"
-  vitest_check "integration tests (moto stack, MinIO lane, access contract)" integration
+  vitest_check "integration tests on the moto stack (CLI, transfers, access contract, monitoring)" integration
   lane_collect stack-rules
-  # After the tests, on the stack as they leave it: an outside scanner's view,
-  # beside the page in Debian's Chromium (screenshots in .strongbox/test/browser).
+  # After the tests (some change the bucket policy for a while), on the stack as
+  # they leave it: an outside scanner's view, beside the page in Debian's
+  # Chromium (screenshots in .strongbox/test/browser).
   lane_start prowler lane_check prowler \
     "prowler (s3 cloudtrail kms cloudwatch sns): no failure outside test/prowler/known-failures.tsv" \
     python3 scripts/lib/prowler-scan.py "$STRONGBOX_PROWLER_VENV/bin/prowler" "$endpoint" "$results/prowler" \
@@ -86,6 +91,7 @@ fi
 moto_stop "$stack"
 
 lane_collect static
+lane_collect minio
 lane_collect offline
 lane_collect terraform
 
