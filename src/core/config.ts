@@ -74,6 +74,28 @@ export const configSchema = z.object({
 
 export type StrongboxConfig = z.infer<typeof configSchema>;
 
+/**
+ * The settings a person makes in the config rather than Terraform: `configure
+ * --from-terraform` rewrites the rest from the outputs and keeps these.
+ */
+export const PERSONAL_SETTINGS = [
+  "defaultRole",
+  "mfaSerial",
+  "mfaSessionSeconds",
+  "transfer",
+] as const;
+
+/** The personal settings of `previous` laid over `fromTerraform`, and which they were. */
+export function keepPersonalSettings(
+  fromTerraform: StrongboxConfig,
+  previous: StrongboxConfig | undefined,
+): { config: StrongboxConfig; kept: string[] } {
+  const kept = PERSONAL_SETTINGS.filter((name) => previous?.[name] !== undefined);
+  const config = { ...fromTerraform };
+  for (const name of kept) Object.assign(config, { [name]: previous?.[name] });
+  return { config, kept };
+}
+
 /** $STRONGBOX_CONFIG, else the platform's config folder (core/paths.ts; contract). */
 export { defaultConfigPath } from "./paths.js";
 

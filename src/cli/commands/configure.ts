@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { writeConfig } from "../../core/config.js";
+import { keepPersonalSettings, loadConfig, writeConfig } from "../../core/config.js";
 import { configFromTerraformOutputs, readTerraformOutputs } from "../../core/config-terraform.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 
@@ -16,6 +16,8 @@ export interface ConfigureResult {
   endpoint: string | undefined;
   roles: Record<string, string>;
   adminMfaRequired: boolean;
+  /** Settings of the config it replaced that it kept (defaultRole, mfaSerial, mfaSessionSeconds, transfer). */
+  kept: string[];
 }
 
 export async function configure(
@@ -23,7 +25,12 @@ export async function configure(
   deps: CommandDeps,
 ): Promise<ConfigureResult> {
   const { outputs, source } = await readTerraformOutputs(options.fromTerraform);
-  const config = configFromTerraformOutputs(outputs, source);
+  // A config already there keeps what its person set; one that can't be read is replaced.
+  const previous = await loadConfig(deps.globals.configPath).catch(() => undefined);
+  const { config, kept } = keepPersonalSettings(
+    configFromTerraformOutputs(outputs, source),
+    previous,
+  );
   await writeConfig(deps.globals.configPath, config);
   deps.log.debug(`config written from ${source}`);
   return {
@@ -34,6 +41,7 @@ export async function configure(
     endpoint: config.endpoint,
     roles: config.roles,
     adminMfaRequired: config.adminMfaRequired,
+    kept,
   };
 }
 
@@ -41,6 +49,7 @@ export const renderConfigure = (r: ConfigureResult): string =>
   [
     `wrote ${r.configPath} (from ${r.source})`,
     `bucket ${r.bucket} in ${r.region}${r.endpoint === undefined ? "" : ` via ${r.endpoint}`}`,
+    ...(r.kept.length === 0 ? [] : [`kept your settings: ${r.kept.join(", ")}`]),
     `next: strongbox login --role uploader|viewer|admin`,
   ].join("\n");
 
