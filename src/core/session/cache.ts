@@ -6,6 +6,7 @@ import { StrongboxError } from "../errors.js";
 import { ensurePrivateDir, writeFileAtomic, writeJsonAtomic } from "../fs/atomic.js";
 import { checkPrivateDir, type OwnerOptions, readOwnFile } from "../fs/private.js";
 import { isRole, ROLES, type Role } from "../roles.js";
+import { credentialsSchema } from "./credentials-schema.js";
 import { MfaSessionCache } from "./mfa-cache.js";
 import type { RoleSession } from "./types.js";
 
@@ -34,11 +35,7 @@ const entrySchema = z.object({
   mfaAuthenticatedAt: z.iso.datetime().optional(),
   createdAt: z.iso.datetime(),
   expiration: z.iso.datetime(),
-  credentials: z.object({
-    accessKeyId: z.string().min(1),
-    secretAccessKey: z.string().min(1),
-    sessionToken: z.string().min(1),
-  }),
+  credentials: credentialsSchema,
 });
 type CacheEntry = z.infer<typeof entrySchema>;
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic.js";
 import { checkPrivateDir, type OwnerOptions, readOwnFile } from "../fs/private.js";
+import { credentialsSchema } from "./credentials-schema.js";
 import type { RoleCredentials } from "./types.js";
 
 /**
@@ -35,11 +36,7 @@ const entrySchema = z.object({
   /** When the code was given: aws:MultiFactorAuthAge counts from here. */
   createdAt: z.iso.datetime(),
   expiration: z.iso.datetime(),
-  credentials: z.object({
-    accessKeyId: z.string().min(1),
-    secretAccessKey: z.string().min(1),
-    sessionToken: z.string().min(1),
-  }),
+  credentials: credentialsSchema,
 });
 
 /** A live MFA session as the session code uses it. */

@@ -1,4 +1,3 @@
-import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { uploadStep } from "../../../../src/core/selftest/data-steps.js";
 import { runSteps } from "../../../../src/core/selftest/runner.js";
@@ -10,6 +9,7 @@ import {
 } from "../../../../src/core/transfer/transport.js";
 import { SECRET, T0, testSession } from "../../cli/cli-fixtures.js";
 import { FakeClock } from "../audit/fakes.js";
+import { response as answer } from "../transfer/upload-fixtures.js";
 import { selftestEnv } from "./fixtures.js";
 
 /*
@@ -17,16 +17,6 @@ import { selftestEnv } from "./fixtures.js";
  * (s3Call): a dropped connection is retried by the same policy, and a refusal
  * is worded as a transfer's would be (which role may do it).
  */
-
-function answer(status: number, body = "", headers: Record<string, string> = {}): HttpResponse {
-  return {
-    status,
-    headers,
-    body: Readable.from([Buffer.from(body)]),
-    text: async () => body,
-    discard: async () => {},
-  };
-}
 
 /** Answers in turn from `script`: a response, or an error thrown as the transport would. */
 function scripted(script: (HttpResponse | Error)[]): Transport & { requests: HttpRequest[] } {

@@ -7,6 +7,7 @@ import type { PresignRequest } from "../../../../src/core/presign.js";
 import { MiB } from "../../../../src/core/transfer/part-plan.js";
 import type { ResumeRecord, StateStore } from "../../../../src/core/transfer/state-store.js";
 import type { TransferEvent } from "../../../../src/core/transfer/transfer-types.js";
+import type { HttpResponse } from "../../../../src/core/transfer/transport.js";
 import { uploadFile } from "../../../../src/core/transfer/upload.js";
 import { SourceChangedError } from "../../../../src/core/transfer/upload-source.js";
 import {
@@ -16,6 +17,7 @@ import {
   memoryStore,
   presigner,
   response,
+  type Seen,
   scriptedTransport,
 } from "./upload-fixtures.js";
 
@@ -23,6 +25,21 @@ const sleeps: number[] = [];
 const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms) };
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
+
+/**
+ * S3 that starts the upload, takes every part and answers Complete with
+ * NoSuchUpload (as when its first answer was lost); `then` answers the rest.
+ */
+function completeAnswerLost(then: (req: Seen) => HttpResponse | undefined) {
+  return scriptedTransport((req) => {
+    if (isCreate(req)) return initiated("up-1");
+    if (req.method === "PUT")
+      return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
+    if (req.method === "POST")
+      return response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>");
+    return then(req) ?? response(500);
+  });
+}
 
 describe("uploader (fake transport)", () => {
   it("a file below the multipart threshold goes in one PUT without touching the resume store", async () => {
@@ -133,19 +150,14 @@ describe("uploader (fake transport)", () => {
   it("multipart: Complete says NoSuchUpload and HEAD shows another object: a clear failure, not success or 'not found'", async () => {
     const data = Buffer.alloc(11 * MiB, 3);
     const path = await file(data);
-    const transport = scriptedTransport((req) => {
-      if (isCreate(req)) return initiated("up-1");
-      if (req.method === "PUT")
-        return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
-      if (req.method === "POST")
-        return response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>");
-      if (req.method === "HEAD")
-        return response(200, "", {
-          "content-length": String(data.length),
-          "x-amz-checksum-sha256": "c29tZW9uZSBlbHNlJ3Mgb2JqZWN0IGNoZWNrc3VtIQ==-3",
-        });
-      return response(500);
-    });
+    const transport = completeAnswerLost((req) =>
+      req.method === "HEAD"
+        ? response(200, "", {
+            "content-length": String(data.length),
+            "x-amz-checksum-sha256": "c29tZW9uZSBlbHNlJ3Mgb2JqZWN0IGNoZWNrc3VtIQ==-3",
+          })
+        : undefined,
+    );
     const error = await uploadFile(
       { presigner: presigner([]), role: "admin", transport, stateStore: memoryStore(), clock },
       { path, key: "lost.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
@@ -160,15 +172,9 @@ describe("uploader (fake transport)", () => {
   it("multipart: an Uploader whose Complete says NoSuchUpload while ListParts still lists the upload fails (S3 did not complete it)", async () => {
     const data = Buffer.alloc(11 * MiB, 4);
     const path = await file(data);
-    const transport = scriptedTransport((req) => {
-      if (isCreate(req)) return initiated("up-1");
-      if (req.method === "PUT")
-        return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
-      if (req.method === "POST")
-        return response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>");
-      if (req.method === "GET") return response(200, "<ListPartsResult></ListPartsResult>");
-      return response(500);
-    });
+    const transport = completeAnswerLost((req) =>
+      req.method === "GET" ? response(200, "<ListPartsResult></ListPartsResult>") : undefined,
+    );
     const error = await uploadFile(
       { presigner: presigner([]), role: "uploader", transport, stateStore: memoryStore(), clock },
       { path, key: "lost.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
