@@ -91,7 +91,7 @@ echo "ready: local Strongbox on $endpoint after $(($(date +%s) - started))s; sou
 echo "$ui_line"
 echo "  open that address in a browser; sign in with the AWS profile local-uploader, local-viewer or local-admin" >&2
 (
-  if stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" >"$dir/lifecycle.log" 2>&1; then
+  if stack_engine_apply "$dir" "$endpoint" "$dir/lifecycle.log" 2>/dev/null; then
     echo "lifecycle rules applied: the local stack is complete (log: $dir/lifecycle.log)" >&2
   else
     echo "lifecycle rules not applied: interrupted, or failed (log: $dir/lifecycle.log)" >&2

@@ -105,7 +105,8 @@ lane_collect() {
     count=${count:-1}
     if [[ $outcome == ok ]]; then
       passed=$((passed + count))
-      if ((count > 1)); then printf '    ok (%ss): %s (%s)\n' "$seconds" "$name" "$count" >&2; else printf '    ok (%ss): %s\n' "$seconds" "$name" >&2; fi
+      ((count > 1)) && name="$name ($count)"
+      printf '    ok (%ss): %s\n' "$seconds" "$name" >&2
     else
       failed=$((failed + count))
       failures+=("$name")

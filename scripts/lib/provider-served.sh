@@ -23,15 +23,12 @@ provider_served() {
 import json, sys
 served = next(iter(json.load(sys.stdin).values()))
 print(json.dumps({f"registry.{r}/hashicorp/aws": served for r in ("terraform.io", "opentofu.org")}))')
-  if [[ -z $reattach ]]; then
+  if [[ -n $reattach ]]; then
+    TF_REATTACH_PROVIDERS=$reattach "$@"
+  else
     echo "the AWS provider did not start in debug mode (output: $(head -c 400 "$out")); running without it" >&2
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    rm -f "$out"
     "$@"
-    return
   fi
-  TF_REATTACH_PROVIDERS=$reattach "$@"
   status=$?
   kill "$pid" 2>/dev/null
   wait "$pid" 2>/dev/null

@@ -64,13 +64,22 @@ stack_init() {
     { cat "$dir/init.log" >&2; die "${TF_ENGINE:-tofu} init failed"; }
 }
 
+# stack_engine_apply DIR ENDPOINT LOG [ARGS...]: the stack's apply (ARGS go to
+# the engine), its output in LOG, whose end goes to stderr when it fails.
+stack_engine_apply() {
+  local dir=$1 endpoint=$2 log=$3
+  shift 3
+  stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" "$@" >"$log" 2>&1 ||
+    { tail -40 "$log" >&2; return 1; }
+}
+
 # stack_apply DIR ENDPOINT [ARGS...]: apply (ARGS go to the engine), then save the outputs.
 stack_apply() {
   local dir=$1 endpoint=$2
   shift 2
   [[ -f $dir/infra/envs/local/main.tf ]] || stack_init "$dir"
-  stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" "$@" >"$dir/apply.log" ||
-    { tail -40 "$dir/apply.log" >&2; printf 'error: %s apply failed (log: %s)\n' "${TF_ENGINE:-tofu}" "$dir/apply.log" >&2; return 1; }
+  stack_engine_apply "$dir" "$endpoint" "$dir/apply.log" "$@" ||
+    { printf 'error: %s apply failed (log: %s)\n' "${TF_ENGINE:-tofu}" "$dir/apply.log" >&2; return 1; }
   (umask 077 && stack_engine "$dir" output -json >"$dir/outputs.json")
 }
 
@@ -145,12 +154,7 @@ stack_lane_up() {
 stack_lane_rules() {
   local dir=$1 endpoint=$2 version
   version=$(engine_version "${TF_ENGINE:-tofu}")
-  lane_check stack-rules "${TF_ENGINE:-tofu} $version apply the buckets' lifecycle rules" stack_apply_rules "$dir" "$endpoint" &&
+  lane_check stack-rules "${TF_ENGINE:-tofu} $version apply the buckets' lifecycle rules" \
+    stack_engine_apply "$dir" "$endpoint" "$dir/apply-rules.log" &&
     lane_check stack-rules "${TF_ENGINE:-tofu} $version second plan shows no changes" stack_second_plan "$dir" "$endpoint"
-}
-
-stack_apply_rules() {
-  local dir=$1 endpoint=$2
-  stack_engine "$dir" apply -input=false -no-color -auto-approve -var "endpoint=$endpoint" -var "ui_port=${STRONGBOX_UI_PORT:-8787}" >"$dir/apply-rules.log" ||
-    { tail -40 "$dir/apply-rules.log" >&2; return 1; }
 }
