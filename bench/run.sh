@@ -13,7 +13,7 @@
 # rclone"), VARIANTS ("defaults best"), LARGE_MIB (2048), MID_MIB (256), SMALL_FILES (1000),
 # SMALL_KIB (64), DIRECTIONS ("up down"), BENCH_DIR (scratch folder, default a fresh one under
 # /tmp), KEEP=1 keeps it, REPORT=0 prints a summary instead of writing results and the README,
-# STRONGBOX_BASE_CLI: another build's dist/cli/main.js, measured as tool "base" (add it to TOOLS).
+# STRONGBOX_BASE_CLI: another build's dist/bundle/main.js, measured as tool "base" (add it to TOOLS).
 # Every measured run appends one JSON line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs`
 # turns them into bench/results/latest.json and the README's performance table.
 set -euo pipefail
@@ -44,7 +44,7 @@ for tool in $TOOLS; do
     rclone) [[ -x $RCLONE ]] || die "$RCLONE missing: apt-get install -y rclone" ;;
     s5cmd) [[ -x $S5CMD ]] || bash "$repo/bench/build-s5cmd.sh" ;;
     strongbox) ;;
-    base) [[ -n ${STRONGBOX_BASE_CLI:-} ]] || die "tool base needs STRONGBOX_BASE_CLI (another build's dist/cli/main.js)" ;;
+    base) [[ -n ${STRONGBOX_BASE_CLI:-} ]] || die "tool base needs STRONGBOX_BASE_CLI (another build's dist/bundle/main.js)" ;;
     *) die "unknown tool $tool" ;;
   esac
 done
@@ -54,7 +54,7 @@ done
 if [[ -n ${STRONGBOX_CLI:-} ]]; then
   cli=$STRONGBOX_CLI
 else
-  cli="$repo/dist/cli/main.js"
+  cli="$repo/dist/bundle/main.js"
   (cd "$repo" && npm run build >/dev/null) || die "npm run build failed"
 fi
 dist=$(dirname "$(dirname "$cli")")

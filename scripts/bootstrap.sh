@@ -76,7 +76,7 @@ install_node() {
     (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
     printf '%s\n' "$lock_sum" >"$root/node_modules/.strongbox-installed"
   fi
-  build_sum=$(cd "$root" && find src package.json package-lock.json tsconfig*.json -type f -print0 | sort -z |
+  build_sum=$(cd "$root" && find src package.json package-lock.json tsconfig*.json vite.config.ts scripts/bundle.mjs -type f -print0 | sort -z |
     xargs -0 sha256sum | sha256sum | cut -c1-64)
   if [[ $(cat "$root/dist/.strongbox-built" 2>/dev/null) != "$build_sum" ]]; then
     rm -f "$root/dist/.strongbox-built"

@@ -75,7 +75,7 @@ step "strongbox ui on http://127.0.0.1:${STRONGBOX_UI_PORT:-8787}"
   set -a
   source "$dir/env"
   set +a
-  exec node "$STRONGBOX_ROOT/dist/cli/main.js" ui --idle 4h
+  exec node "$STRONGBOX_ROOT/dist/bundle/main.js" ui --idle 4h
 ) >"$dir/ui.out" 2>"$dir/ui.log" &
 echo $! >"$dir/ui.pid"
 ui_line=""

@@ -71,7 +71,7 @@ lane_start offline tofu_offline_lane
 if [[ -f $stack/outputs.json ]] && check "CLI configuration written from terraform outputs" stack_write_env "$stack" "$endpoint"; then
   lane_start stack-rules stack_lane_rules "$stack" "$endpoint"
   # dist/ was built by the bootstrap; the tests run that very binary.
-  export STRONGBOX_TEST_STACK_DIR="$stack" STRONGBOX_TEST_ENDPOINT="$endpoint" STRONGBOX_TEST_CLI="$STRONGBOX_ROOT/dist/cli/main.js"
+  export STRONGBOX_TEST_STACK_DIR="$stack" STRONGBOX_TEST_ENDPOINT="$endpoint" STRONGBOX_TEST_CLI="$STRONGBOX_ROOT/dist/bundle/main.js"
   vitest_check "integration tests on the moto stack (CLI, transfers, access contract, monitoring)" integration
   lane_collect stack-rules
   # After the tests (some change the bucket policy for a while), on the stack as

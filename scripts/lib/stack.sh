@@ -132,7 +132,7 @@ export STRONGBOX_ENDPOINT="$endpoint"
 export TF_DATA_DIR="$dir/.terraform"
 ENV
   STRONGBOX_CONFIG="$dir/config.json" \
-    node "$STRONGBOX_ROOT/dist/cli/main.js" configure --from-terraform "$dir/outputs.json" >/dev/null
+    node "$STRONGBOX_ROOT/dist/bundle/main.js" configure --from-terraform "$dir/outputs.json" >/dev/null
 }
 
 # Lanes of scripts/test.sh (source checks.sh first). The stack comes up in two

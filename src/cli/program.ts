@@ -7,6 +7,7 @@ import { type StrongboxError, usageError } from "../core/errors.js";
 import { defaultConfigPath } from "../core/paths.js";
 import type { CommandContext, GlobalOptions, Registrar } from "./context.js";
 import { addHelpTexts } from "./help.js";
+import { PACKAGE_JSON } from "./package-files.js";
 
 /**
  * The `strongbox` program: its global flags (declared and resolved here) and
@@ -91,8 +92,8 @@ export function usageFromCommander(
   );
 }
 
-/** The package's own version (package.json sits two folders above src/cli and dist/cli). */
+/** The package's own version. */
 export function packageVersion(): string {
-  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  const text = readFileSync(PACKAGE_JSON, "utf8");
   return (JSON.parse(text) as { version: string }).version;
 }

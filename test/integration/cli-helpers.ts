@@ -10,7 +10,7 @@ const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
 /** The built binary (`npm run build`); STRONGBOX_CLI_BIN overrides. Stale builds fail loudly. */
 export async function cliBin(): Promise<string> {
-  const bin = process.env.STRONGBOX_CLI_BIN ?? join(repo, "dist", "cli", "main.js");
+  const bin = process.env.STRONGBOX_CLI_BIN ?? join(repo, "dist", "bundle", "main.js");
   const built = await stat(bin).catch(() => undefined);
   if (built === undefined) throw new Error(`${bin} is missing: run \`npm run build\` first`);
   if (process.env.STRONGBOX_CLI_BIN === undefined) {

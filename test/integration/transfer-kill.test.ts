@@ -17,7 +17,7 @@ import { assumeStackRole, loadTestStack, type TestStack } from "./support/stack.
  */
 const run = promisify(execFile);
 const repo = resolve(import.meta.dirname, "../..");
-const cli = process.env.STRONGBOX_TEST_CLI ?? join(repo, "dist/cli/main.js");
+const cli = process.env.STRONGBOX_TEST_CLI ?? join(repo, "dist/bundle/main.js");
 const MiB = 1024 * 1024;
 
 let stack: TestStack;

@@ -1,8 +1,8 @@
-import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { choosePort } from "../../ui/server/port.js";
 import { parseDurationSeconds, parsePositiveInt } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
+import { PAGE_DIR } from "../package-files.js";
 
 export interface UiOptions {
   port: number | undefined;
@@ -15,9 +15,6 @@ export interface UiResult {
   url: string;
   stopped: string;
 }
-
-/** Where the built page lives, next to the compiled CLI (dist/ui/page). */
-export const PAGE_DIR = fileURLToPath(new URL("../../ui/page/", import.meta.url));
 
 /**
  * Serves the page on 127.0.0.1 until Ctrl-C or inactivity. `announce` gets the

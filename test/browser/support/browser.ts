@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { PAGE_DIR } from "../../../src/cli/package-files.js";
 
 /*
  * Browser tests run in Debian's Chromium (`apt-get install chromium`, done by
@@ -9,7 +10,8 @@ import { type Browser, chromium, type Page } from "playwright-core";
  */
 
 export const ROOT = resolve(import.meta.dirname, "../../..");
-export const PAGE_DIR = join(ROOT, "dist/ui/page");
+/** The page `strongbox ui` serves (the CLI's own fact). */
+export { PAGE_DIR } from "../../../src/cli/package-files.js";
 export const ARTIFACTS = join(ROOT, ".strongbox/test/browser");
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
