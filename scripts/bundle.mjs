@@ -25,6 +25,10 @@ const result = await build({
   target: "node20",
   outdir,
   chunkNames: "[name]-[hash]",
+  // The optional policy simulator (AGPL-3.0) is never shipped: `strongbox access`
+  // imports it from node_modules when a user installed it (src/core/access/evaluate.ts).
+  // It also reads its data files from its own folder, which a bundle would not keep.
+  external: ["@cloud-copilot/iam-simulate"],
   // Stack traces map back to src/ under `node --enable-source-maps` (README).
   sourcemap: "linked",
   // Which sources each output file holds: test/integration/cli-startup.test.ts

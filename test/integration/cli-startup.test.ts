@@ -55,6 +55,13 @@ describe("strongbox binary: startup and package", () => {
     expect([...loaded].filter((path) => sdk.has(path))).toEqual([]);
   });
 
+  it("the bundle holds no code of the optional AGPL policy simulator (imported from node_modules)", async () => {
+    const { meta } = await sdkOutputs(await cliBin());
+    const inputs = Object.values(meta.outputs).flatMap((out) => Object.keys(out.inputs));
+    expect(inputs.some((input) => input.startsWith("src/core/access/"))).toBe(true);
+    expect(inputs.filter((input) => input.includes("@cloud-copilot/"))).toEqual([]);
+  });
+
   it.each([["--help"], ["--version"], ["upload", "--help"], ["completion", "bash"]])(
     "%s loads no AWS SDK module",
     async (...args) => {
