@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { lstat, rm } from "node:fs/promises";
+import { lstat, unlink } from "node:fs/promises";
 import { uptime } from "node:os";
 import { StrongboxError } from "../errors.js";
 import { createExclusive, readOwnFile } from "./private.js";
@@ -29,13 +29,14 @@ export async function acquirePidLock(
 ): Promise<PidLock> {
   for (let tries = 0; tries < 50; tries++) {
     try {
-      const handle = await createExclusive(lockPath, constants.O_WRONLY);
+      // Its mode guards nothing: whoever may change it may remove or replace it in its folder.
+      const handle = await createExclusive(lockPath, constants.O_WRONLY, { exact: false });
       try {
         await handle.writeFile(String(process.pid));
       } finally {
         await handle.close();
       }
-      return { release: () => rm(lockPath, { force: true }) };
+      return { release: () => removeIfThere(lockPath) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = await ownerOf(lockPath);
@@ -91,3 +92,9 @@ async function predatesBoot(lockPath: string): Promise<boolean> {
   const booted = Date.now() - uptime() * 1000;
   return stats.mtimeMs < booted - BOOT_MARGIN_MS;
 }
+
+/** unlink, where gone already is fine (one system call: rm's force option lstats first). */
+const removeIfThere = (path: string) =>
+  unlink(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+  });

@@ -76,10 +76,33 @@ export async function checkOwnFile(
   return "ours";
 }
 
-/** Creates `path` 0600 with O_EXCL | O_NOFOLLOW: fails if anything (even a dangling symlink) is there. */
-export async function createExclusive(path: string, flags = constants.O_RDWR): Promise<FileHandle> {
+let umaskValue: number | undefined;
+/**
+ * This process's umask, read once: reading it means setting it and setting it
+ * back (two system calls), and nothing in strongbox changes it.
+ */
+const processUmask = () => {
+  umaskValue ??= process.umask();
+  return umaskValue;
+};
+
+/** The mode a new file of this user gets (0644 under the usual umask 022). */
+export const newFileMode = () => 0o666 & ~processUmask();
+
+/**
+ * Creates `path` 0600 with O_EXCL | O_NOFOLLOW: fails if anything (even a
+ * dangling symlink) is there. `exact: false` leaves the mode to open() (0600
+ * less the umask) for a file whose mode guards nothing, such as a lock.
+ */
+export async function createExclusive(
+  path: string,
+  flags = constants.O_RDWR,
+  options: { exact?: boolean } = {},
+): Promise<FileHandle> {
   const handle = await open(path, flags | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);
-  // open()'s mode is filtered by the umask; 0600 is the point, so set it on the handle.
+  if (options.exact === false) return handle;
+  // open()'s mode is filtered by the umask, and a folder's default ACL can
+  // replace the umask and grant group bits: 0600 is the point, so set it.
   await handle.chmod(0o600).catch(async (error) => {
     await handle.close();
     throw error;

@@ -7,6 +7,7 @@ import { acquirePidLock, type PidLock } from "../fs/pid-lock.js";
 import {
   checkOwnFile,
   createExclusive,
+  newFileMode,
   type OwnerOptions,
   openOwnFile,
   readOwnFile,
@@ -187,7 +188,7 @@ function partialDownload(
       await fh.sync();
       // Verified: the file gets the mode any new file of this user gets (0644
       // under the usual umask); only the partial stays owner-only.
-      await fh.chmod(0o666 & ~process.umask());
+      await fh.chmod(newFileMode());
       await fh.close();
       await rename(path, target);
       if (recordOnDisk || recorded !== undefined) await rm(recordPath, { force: true });
