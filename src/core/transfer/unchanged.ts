@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import { compositeChecksum, sha256OfRange, toBase64 } from "./checksum.js";
@@ -27,7 +27,7 @@ export async function compareWithObject(
   bucket: string,
   check: SamenessCheck,
 ): Promise<Sameness> {
-  const local = await stat(check.path).catch(() => undefined);
+  const local = statSync(check.path, { throwIfNoEntry: false });
   if (local === undefined || !local.isFile()) return "missing";
   const ctx = transferContext(deps, bucket, deps.clock ?? systemClock);
   let head: Awaited<ReturnType<typeof headObject>>;
