@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
-import { type FileHandle, open, rename, rm } from "node:fs/promises";
+import { constants, renameSync } from "node:fs";
+import { type FileHandle, open, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { writeJsonAtomic } from "../fs/atomic.js";
 import { acquirePidLock, type PidLock } from "../fs/pid-lock.js";
@@ -190,7 +190,8 @@ function partialDownload(
       // under the usual umask); only the partial stays owner-only.
       await fh.chmod(newFileMode());
       await fh.close();
-      await rename(path, target);
+      renameSync(path, target); // microseconds: less than a thread-pool hand-off
+
       if (recordOnDisk || recorded !== undefined) await rm(recordPath, { force: true });
       if (folders) folders.add(dirname(target));
       else await syncDir(dirname(target));
