@@ -150,17 +150,35 @@ export const isFolderMarker = (object: ListedObject, prefix: string): boolean =>
   return name === "" || name.endsWith("/");
 };
 
-/** Every object under `prefix`, through pre-signed ListObjectsV2 requests (continuation tokens). */
+/**
+ * Every object under `prefix`, through pre-signed ListObjectsV2 requests
+ * (continuation tokens); undefined when there are more than `maxPages` pages
+ * of them (1,000 keys a page).
+ */
 export async function listPrefix(
   deps: DownloadDeps,
   bucket: string,
   prefix: string,
-): Promise<ListedObject[]> {
+): Promise<ListedObject[]>;
+export async function listPrefix(
+  deps: DownloadDeps,
+  bucket: string,
+  prefix: string,
+  maxPages: number,
+): Promise<ListedObject[] | undefined>;
+export async function listPrefix(
+  deps: DownloadDeps,
+  bucket: string,
+  prefix: string,
+  maxPages = Number.POSITIVE_INFINITY,
+): Promise<ListedObject[] | undefined> {
   const ctx = transferContext(deps, bucket, deps.clock ?? systemClock);
   const op: Operation = { action: "ListObjectsV2", key: prefix, doing: "list" };
   const objects: ListedObject[] = [];
   let token: string | undefined;
+  let pages = 0;
   do {
+    if (pages++ >= maxPages) return undefined;
     const query: Record<string, string> = {
       "list-type": "2",
       ...(prefix === "" ? {} : { prefix }),
