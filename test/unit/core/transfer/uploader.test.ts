@@ -15,14 +15,19 @@ import {
   initiated,
   isCreate,
   memoryStore,
+  multipartS3,
   presigner,
   response,
   type Seen,
+  SMALLEST_PARTS,
   scriptedTransport,
+  uploadDeps,
 } from "./upload-fixtures.js";
 
 const sleeps: number[] = [];
 const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms) };
+/** uploadDeps on the clock that records each wait. */
+const deps: typeof uploadDeps = (transport, more) => uploadDeps(transport, { clock, ...more });
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 
@@ -31,14 +36,11 @@ const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
  * NoSuchUpload (as when its first answer was lost); `then` answers the rest.
  */
 function completeAnswerLost(then: (req: Seen) => HttpResponse | undefined) {
-  return scriptedTransport((req) => {
-    if (isCreate(req)) return initiated("up-1");
-    if (req.method === "PUT")
-      return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
-    if (req.method === "POST")
-      return response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>");
-    return then(req) ?? response(500);
-  });
+  return multipartS3(
+    "up-1",
+    () => response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>"),
+    (req) => then(req) ?? response(500),
+  );
 }
 
 describe("uploader (fake transport)", () => {
@@ -60,10 +62,11 @@ describe("uploader (fake transport)", () => {
       remove: counted("remove", store.remove),
     };
     const transport = scriptedTransport(() => response(200, "", { "x-amz-version-id": "v1" }));
-    const result = await uploadFile(
-      { presigner: presigner([]), transport, stateStore: counting, clock },
-      { path, key: "small.txt", bucket: "b" },
-    );
+    const result = await uploadFile(deps(transport, { stateStore: counting }), {
+      path,
+      key: "small.txt",
+      bucket: "b",
+    });
     expect(result).toMatchObject({ key: "small.txt", checksum: sha256(data), parts: 1 });
     expect(transport.seen).toHaveLength(1);
     expect(calls).toEqual([]);
@@ -84,14 +87,11 @@ describe("uploader (fake transport)", () => {
     const events: TransferEvent[] = [];
     sleeps.length = 0;
     const result = await uploadFile(
-      {
+      deps(transport, {
         presigner: presigner(signed),
-        transport,
-        stateStore: memoryStore(),
-        clock,
         onEvent: (e) => events.push(e),
         random: () => 0.5,
-      },
+      }),
       { path, key: "greeting.txt", bucket: "b" },
     );
     expect(result).toMatchObject({
@@ -119,10 +119,11 @@ describe("uploader (fake transport)", () => {
     const transport = scriptedTransport(() =>
       response(403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"),
     );
-    const error = await uploadFile(
-      { presigner: presigner([]), role: "viewer", transport, stateStore: memoryStore(), clock },
-      { path, key: "k", bucket: "b" },
-    ).catch((e: unknown) => e);
+    const error = await uploadFile(deps(transport, { role: "viewer" }), {
+      path,
+      key: "k",
+      bucket: "b",
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StrongboxError);
     expect(error).toMatchObject({ kind: "access-denied", exitCode: 3 });
     expect((error as StrongboxError).message).toBe(
@@ -140,10 +141,7 @@ describe("uploader (fake transport)", () => {
       ),
     );
     await expect(
-      uploadFile(
-        { presigner: presigner([]), transport, stateStore: memoryStore(), clock },
-        { path, key: "k", bucket: "b" },
-      ),
+      uploadFile(deps(transport), { path, key: "k", bucket: "b" }),
     ).rejects.toMatchObject({ kind: "credentials", exitCode: 5 });
   });
 
@@ -158,10 +156,12 @@ describe("uploader (fake transport)", () => {
           })
         : undefined,
     );
-    const error = await uploadFile(
-      { presigner: presigner([]), role: "admin", transport, stateStore: memoryStore(), clock },
-      { path, key: "lost.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
-    ).catch((e: unknown) => e);
+    const error = await uploadFile(deps(transport, { role: "admin" }), {
+      path,
+      key: "lost.bin",
+      bucket: "b",
+      ...SMALLEST_PARTS,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StrongboxError);
     expect((error as StrongboxError).message).toBe(
       'The upload of "lost.bin" was not completed: S3 answered NoSuchUpload, and the object under that key is not this file.',
@@ -175,10 +175,12 @@ describe("uploader (fake transport)", () => {
     const transport = completeAnswerLost((req) =>
       req.method === "GET" ? response(200, "<ListPartsResult></ListPartsResult>") : undefined,
     );
-    const error = await uploadFile(
-      { presigner: presigner([]), role: "uploader", transport, stateStore: memoryStore(), clock },
-      { path, key: "lost.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
-    ).catch((e: unknown) => e);
+    const error = await uploadFile(deps(transport, { role: "uploader" }), {
+      path,
+      key: "lost.bin",
+      bucket: "b",
+      ...SMALLEST_PARTS,
+    }).catch((e: unknown) => e);
     expect((error as StrongboxError).message).toMatch(/was not completed/);
     expect(transport.seen.some((r) => r.method === "HEAD")).toBe(false);
   });
@@ -187,23 +189,23 @@ describe("uploader (fake transport)", () => {
     const data = Buffer.alloc(12 * MiB, 7);
     data.fill(9, 5 * MiB);
     const path = await file(data);
-    const transport = scriptedTransport((req) => {
-      if (isCreate(req)) return initiated("up-1");
-      if (req.method === "PUT")
-        return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
-      if (req.method === "POST")
-        return response(
-          200,
-          "<CompleteMultipartUploadResult><ETag>x</ETag></CompleteMultipartUploadResult>",
-          { "x-amz-version-id": "v9" },
-        );
-      return response(500);
-    });
-    const store = memoryStore();
-    const result = await uploadFile(
-      { presigner: presigner([]), transport, stateStore: store, clock },
-      { path, key: "big.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB, concurrency: 3 },
+    const transport = multipartS3("up-1", () =>
+      response(
+        200,
+        "<CompleteMultipartUploadResult><ETag>x</ETag></CompleteMultipartUploadResult>",
+        {
+          "x-amz-version-id": "v9",
+        },
+      ),
     );
+    const store = memoryStore();
+    const result = await uploadFile(deps(transport, { stateStore: store }), {
+      path,
+      key: "big.bin",
+      bucket: "b",
+      ...SMALLEST_PARTS,
+      concurrency: 3,
+    });
     const create = transport.seen[0];
     expect(create?.headers["x-amz-checksum-algorithm"]).toBe("SHA256");
     const parts = transport.seen.filter((r) => r.method === "PUT");
@@ -265,10 +267,12 @@ describe("uploader (fake transport)", () => {
       if (req.method === "POST") return response(200, "<CompleteMultipartUploadResult/>");
       return response(500);
     });
-    const result = await uploadFile(
-      { presigner: presigner([]), transport, stateStore: memoryStore(record), clock },
-      { path, key: "big.bin", bucket: "b", resume: true },
-    );
+    const result = await uploadFile(deps(transport, { stateStore: memoryStore(record) }), {
+      path,
+      key: "big.bin",
+      bucket: "b",
+      resume: true,
+    });
     expect(
       transport.seen.some((r) => r.method === "POST" && r.url.searchParams.has("uploads")),
     ).toBe(false);
@@ -292,16 +296,12 @@ describe("uploader (fake transport)", () => {
         await writeFile(path, Buffer.alloc(7 * MiB, 2));
       }
     };
-    const attempt = uploadFile(
-      {
-        presigner: presigner([]),
-        transport,
-        stateStore: memoryStore(),
-        clock,
-        onEvent: (e) => void onEvent(e),
-      },
-      { path, key: "moving.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
-    );
+    const attempt = uploadFile(deps(transport, { onEvent: (e) => void onEvent(e) }), {
+      path,
+      key: "moving.bin",
+      bucket: "b",
+      ...SMALLEST_PARTS,
+    });
     const error = await attempt.catch((e: unknown) => e);
     // A typed error (not a message to match): it carries no --resume hint.
     expect(error).toBeInstanceOf(SourceChangedError);
@@ -329,14 +329,12 @@ describe("uploader (fake transport)", () => {
     });
     const store = memoryStore();
     const attempt = uploadFile(
-      {
-        presigner: presigner([]),
-        transport,
+      deps(transport, {
         stateStore: store,
         clock: tickingClock,
         sessionExpiresAt: new Date(t + 90_000),
-      },
-      { path, key: "long.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB, concurrency: 1 },
+      }),
+      { path, key: "long.bin", bucket: "b", ...SMALLEST_PARTS, concurrency: 1 },
     );
     await expect(attempt).rejects.toMatchObject({ kind: "credentials" });
     await expect(attempt).rejects.toThrow(/about to expire/);
