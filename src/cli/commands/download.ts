@@ -8,20 +8,19 @@ import { usageError } from "../../core/errors.js";
 import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import type { DownloadResult } from "../../core/transfer/download.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import { downloadTarget } from "../../core/transfer/target.js";
 import { withTransfer } from "../../core/transfer-run.js";
-import {
-  collectRule,
-  dryRunOption,
-  optionalPositiveInt,
-  optionalRole,
-  roleOption,
-} from "../args.js";
+import { dryRunOption, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
+import {
+  addInFlightOptions,
+  addSelectOptions,
+  type RawTransferFlags,
+  transferFlags,
+} from "../transfer-options.js";
 import { downloadUnder } from "./download-prefix.js";
 import {
   type DownloadCommandOptions,
@@ -150,7 +149,7 @@ export const renderDownload = (r: DownloadCommandResult): string =>
 
 export function register(program: Command, ctx: CommandContext): void {
   const rules: SelectRule[] = [];
-  program
+  const cmd = program
     .command("download")
     .description(
       "download an object, or every object under a PREFIX/ (the tree below it kept), through pre-signed URLs (verified, resumable)",
@@ -160,45 +159,28 @@ export function register(program: Command, ctx: CommandContext): void {
       "--out <path>",
       "a file; a folder (ends in / or is one) gets the key's base name or a prefix's tree; - is stdout (default: current folder)",
     )
-    .option("--version-id <id>", "a specific version")
-    .option(
-      "--exclude <glob>",
+    .option("--version-id <id>", "a specific version");
+  addSelectOptions(cmd, rules, {
+    exclude:
       "with a PREFIX/: leave out objects whose name below it matches this gitignore-style glob (repeatable)",
-      collectRule("exclude", rules),
-    )
-    .option(
-      "--include <glob>",
+    include:
       "with a PREFIX/: take objects matching this glob back in (repeatable; the later rule wins)",
-      collectRule("include", rules),
-    )
-    .option("--concurrency <n>", `ranged requests in flight (default ${DEFAULT_CONCURRENCY})`)
-    .option("--files <n>", `files in flight for a prefix (default ${DEFAULT_FILES_IN_FLIGHT})`)
+  });
+  addInFlightOptions(cmd, { requests: "ranged requests", filesFor: "a prefix" })
     .option("--require-checksum", "fail when S3 holds no checksum the bytes can be compared with")
     .addOption(dryRunOption())
     .addOption(roleOption())
     .action(
       (
         key: string,
-        raw: {
-          out?: string;
-          versionId?: string;
-          concurrency?: string;
-          files?: string;
-          role?: string;
-          requireChecksum?: boolean;
-          dryRun?: boolean;
-        },
+        raw: RawTransferFlags & { out?: string; versionId?: string; requireChecksum?: boolean },
         cmd: Command,
       ) => {
         const options: DownloadCommandOptions = {
           key,
           out: raw.out,
           versionId: raw.versionId,
-          concurrency: optionalPositiveInt(raw.concurrency, "concurrency"),
-          files: optionalPositiveInt(raw.files, "files"),
-          role: optionalRole(raw.role),
-          select: [...rules],
-          dryRun: raw.dryRun === true,
+          ...transferFlags(raw, rules),
           ...(raw.requireChecksum === true ? { requireChecksum: true } : {}),
         };
         return ctx.run(cmd, invocation("download", options, download, renderDownload));
