@@ -5,7 +5,6 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
-import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import type { DownloadResult } from "../../core/transfer/download.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
@@ -29,7 +28,7 @@ import {
   toJson,
   warnUnverified,
 } from "./download-result.js";
-import { transferSetup } from "./shared.js";
+import { keyArgument, transferSetup } from "./shared.js";
 
 /** A key ending in "/" (or "") is a prefix: every object under it, the tree below it kept. */
 export const isPrefix = (key: string) => key === "" || key.endsWith("/");
@@ -38,8 +37,7 @@ export async function download(
   options: DownloadCommandOptions,
   deps: CommandDeps,
 ): Promise<DownloadCommandResult> {
-  const config = await deps.config();
-  const key = keyOfArgument(options.key, config.bucket);
+  const { config, key } = await keyArgument(deps, options.key);
   const prefix = isPrefix(key);
   if (prefix) {
     if (options.versionId !== undefined)

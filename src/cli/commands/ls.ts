@@ -2,12 +2,11 @@ import type { Command } from "commander";
 import type { ObjectEntry } from "../../core/catalog/list.js";
 import { usageError } from "../../core/errors.js";
 import type { Role } from "../../core/roles.js";
-import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey, quoteKey } from "../../core/text/printable.js";
 import { optionalPositiveInt, optionalRole, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatBytes, formatTime, table } from "../render.js";
-import { catalogFor } from "./shared.js";
+import { catalogFor, keyArgument } from "./shared.js";
 
 export interface LsOptions {
   prefix: string;
@@ -29,8 +28,7 @@ export interface LsResult {
 }
 
 export async function ls(options: LsOptions, deps: CommandDeps): Promise<LsResult> {
-  const config = await deps.config();
-  const prefix = keyOfArgument(options.prefix, config.bucket);
+  const { key: prefix } = await keyArgument(deps, options.prefix);
   const { catalog } = await catalogFor(deps, options.role);
   const { listObjects } = await import("../../core/catalog/list.js");
   const objects: ObjectEntry[] = [];

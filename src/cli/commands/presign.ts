@@ -2,11 +2,11 @@ import { Argument, type Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import { createPresigner, SIGV4_MAX_EXPIRY_SECONDS } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
-import { keyOfArgument } from "../../core/s3-uri.js";
 import { createOnlyFor } from "../../core/transfer-run.js";
 import { nonEmptyKey, optionalRole, parseDurationSeconds, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
 import { formatDuration, formatTime } from "../render.js";
+import { keyArgument } from "./shared.js";
 
 export interface PresignOptions {
   method: "get" | "put";
@@ -30,8 +30,7 @@ export interface PresignResult {
 
 /** Signs locally: no request reaches S3 until someone uses the URL. */
 export async function presign(options: PresignOptions, deps: CommandDeps): Promise<PresignResult> {
-  const config = await deps.config();
-  const key = keyOfArgument(options.key, config.bucket);
+  const { config, key } = await keyArgument(deps, options.key);
   // A PUT URL lets someone write: a guessed role is not enough for it.
   const session = await deps.session(
     options.role,
