@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Clock } from "../../../../src/core/clock.js";
 import { StrongboxError } from "../../../../src/core/errors.js";
 import type { PresignRequest } from "../../../../src/core/presign.js";
+import type { Role } from "../../../../src/core/roles.js";
 import { MiB } from "../../../../src/core/transfer/part-plan.js";
 import type { ResumeRecord, StateStore } from "../../../../src/core/transfer/state-store.js";
 import type { TransferEvent } from "../../../../src/core/transfer/transfer-types.js";
@@ -31,16 +32,30 @@ const deps: typeof uploadDeps = (transport, more) => uploadDeps(transport, { clo
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 
+const LOST_SIZE = 11 * MiB;
+
 /**
- * S3 that starts the upload, takes every part and answers Complete with
- * NoSuchUpload (as when its first answer was lost); `then` answers the rest.
+ * An 11 MiB multipart upload of "lost.bin" as `role` to an S3 that takes every
+ * part and answers Complete with NoSuchUpload (as when its first answer was
+ * lost); `then` answers the rest. What the upload ended with, and what S3 saw.
  */
-function completeAnswerLost(then: (req: Seen) => HttpResponse | undefined) {
-  return multipartS3(
+async function uploadWithCompleteLost(
+  role: Role,
+  then: (req: Seen) => HttpResponse | undefined,
+): Promise<{ error: unknown; transport: ReturnType<typeof multipartS3> }> {
+  const path = await file(Buffer.alloc(LOST_SIZE, 3));
+  const transport = multipartS3(
     "up-1",
     () => response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>"),
     (req) => then(req) ?? response(500),
   );
+  const error = await uploadFile(deps(transport, { role }), {
+    path,
+    key: "lost.bin",
+    bucket: "b",
+    ...SMALLEST_PARTS,
+  }).catch((e: unknown) => e);
+  return { error, transport };
 }
 
 describe("uploader (fake transport)", () => {
@@ -146,22 +161,14 @@ describe("uploader (fake transport)", () => {
   });
 
   it("multipart: Complete says NoSuchUpload and HEAD shows another object: a clear failure, not success or 'not found'", async () => {
-    const data = Buffer.alloc(11 * MiB, 3);
-    const path = await file(data);
-    const transport = completeAnswerLost((req) =>
+    const { error, transport } = await uploadWithCompleteLost("admin", (req) =>
       req.method === "HEAD"
         ? response(200, "", {
-            "content-length": String(data.length),
+            "content-length": String(LOST_SIZE),
             "x-amz-checksum-sha256": "c29tZW9uZSBlbHNlJ3Mgb2JqZWN0IGNoZWNrc3VtIQ==-3",
           })
         : undefined,
     );
-    const error = await uploadFile(deps(transport, { role: "admin" }), {
-      path,
-      key: "lost.bin",
-      bucket: "b",
-      ...SMALLEST_PARTS,
-    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StrongboxError);
     expect((error as StrongboxError).message).toBe(
       'The upload of "lost.bin" was not completed: S3 answered NoSuchUpload, and the object under that key is not this file.',
@@ -170,17 +177,9 @@ describe("uploader (fake transport)", () => {
   });
 
   it("multipart: an Uploader whose Complete says NoSuchUpload while ListParts still lists the upload fails (S3 did not complete it)", async () => {
-    const data = Buffer.alloc(11 * MiB, 4);
-    const path = await file(data);
-    const transport = completeAnswerLost((req) =>
+    const { error, transport } = await uploadWithCompleteLost("uploader", (req) =>
       req.method === "GET" ? response(200, "<ListPartsResult></ListPartsResult>") : undefined,
     );
-    const error = await uploadFile(deps(transport, { role: "uploader" }), {
-      path,
-      key: "lost.bin",
-      bucket: "b",
-      ...SMALLEST_PARTS,
-    }).catch((e: unknown) => e);
     expect((error as StrongboxError).message).toMatch(/was not completed/);
     expect(transport.seen.some((r) => r.method === "HEAD")).toBe(false);
   });
