@@ -12,6 +12,7 @@ import { downloadTarget } from "../../core/transfer/target.js";
 import { withTransfer } from "../../core/transfer-run.js";
 import { dryRunOption, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
 import {
@@ -151,6 +152,15 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("download")
     .description(
       "download an object, or every object under a PREFIX/ (the tree below it kept), through pre-signed URLs (verified, resumable)",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox download photos/sub/b.txt --out newdir/      # writes newdir/b.txt",
+        "strongbox download s3://BUCKET/report.pdf --out - | less",
+        "strongbox download big.iso --version-id V --dry-run",
+        "strongbox download photos/2026/ --out ./photos/ --exclude '*.raw'   # a prefix: the tree below it",
+      ),
     )
     .argument("<key>", "object key, a PREFIX/ (every object under it), or s3://BUCKET/KEY")
     .option(

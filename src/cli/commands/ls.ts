@@ -5,6 +5,7 @@ import type { Role } from "../../core/roles.js";
 import { displayKey, quoteKey } from "../../core/text/printable.js";
 import { optionalPositiveInt, optionalRole, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatBytes, formatTime, table } from "../render.js";
 import { catalogFor, keyArgument } from "./shared.js";
 
@@ -66,6 +67,14 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("ls")
     .description("list objects (all pages) under PREFIX")
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox ls",
+        "strongbox ls s3://BUCKET/photos/ --limit 20",
+        "strongbox ls photos/ --json",
+      ),
+    )
     .argument("[prefix]", "key prefix", "")
     .option("--limit <n>", "stop after N objects")
     .option("--page-size <n>", "keys per list request (default and maximum 1000)")

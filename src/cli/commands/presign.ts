@@ -5,6 +5,7 @@ import type { Role } from "../../core/roles.js";
 import { createOnlyFor } from "../../core/transfer-run.js";
 import { nonEmptyKey, optionalRole, parseDurationSeconds, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatDuration, formatTime } from "../render.js";
 import { keyArgument } from "./shared.js";
 
@@ -82,6 +83,13 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("presign")
     .description("print a pre-signed URL for someone else (expiry capped by your session)")
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox presign get report.pdf --expires 1h",
+        'curl -T f.bin "$(strongbox presign put f.bin)"',
+      ),
+    )
     .addArgument(new Argument("<method>", "get or put").choices(["get", "put"]))
     .argument("<key>", "object key")
     .option("--expires <duration>", "how long the URL is valid, e.g. 15m, 1h (max 7d)", "15m")

@@ -5,6 +5,7 @@ import type { Role } from "../../core/roles.js";
 import { displayKey } from "../../core/text/printable.js";
 import { dryRunOption, nonEmptyKey, optionalRole, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatBytes } from "../render.js";
 import { catalogFor, keyArgument } from "./shared.js";
 
@@ -63,6 +64,13 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("restore")
     .description("make an earlier version of KEY the latest again (copies it)")
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox restore report.pdf --version-id V --dry-run",
+        "strongbox restore report.pdf --version-id V --role admin",
+      ),
+    )
     .argument("<key>", "object key")
     .requiredOption("--version-id <id>", "version to restore (see `strongbox versions KEY`)")
     .addOption(dryRunOption())

@@ -9,6 +9,7 @@ import { displayKey } from "../../core/text/printable.js";
 import { dryRunOption, nonEmptyKey, optionalRole, roleOption, yesOption } from "../args.js";
 import { confirm } from "../confirm.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatBytes, formatTime } from "../render.js";
 import { catalogFor, keyArgument } from "./shared.js";
 
@@ -110,6 +111,14 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("rm")
     .description(
       "delete KEY (adds a delete marker); --version-id deletes that version for good (Admin with MFA)",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox rm old.txt --dry-run",
+        "strongbox rm old.txt --yes --role admin",
+        "strongbox rm old.txt --version-id V --role admin      # permanent: asks, shows the version",
+      ),
     )
     .argument("<key>", "object key")
     .option("--version-id <id>", "permanently delete this version")

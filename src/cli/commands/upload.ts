@@ -10,6 +10,7 @@ import type { UploadJob } from "../../core/transfer/upload-many.js";
 import { withTransfer } from "../../core/transfer-run.js";
 import { dryRunOption, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
 import {
@@ -195,6 +196,15 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("upload")
     .description(
       "upload files or folders (recursively) through pre-signed URLs; unchanged files are skipped",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox upload report.pdf --role uploader",
+        "strongbox upload photos/ s3://BUCKET/2026/ --exclude '*.tmp' --dry-run",
+        "strongbox upload site/ --prefix site/ --exclude '*' --include '*/' --include '*.html'",
+        "strongbox upload big.iso --key isos/big.iso --part-size 64MiB --resume   # continue after Ctrl-C",
+      ),
     )
     .argument(
       "<path...>",

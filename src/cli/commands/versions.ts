@@ -3,6 +3,7 @@ import type { VersionEntry } from "../../core/catalog/versions.js";
 import type { Role } from "../../core/roles.js";
 import { nonEmptyKey, optionalRole, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatBytes, formatTime, table } from "../render.js";
 import { catalogFor, keyArgument } from "./shared.js";
 
@@ -40,6 +41,10 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("versions")
     .description("list every version and delete marker of KEY, newest first")
+    .addHelpText(
+      "after",
+      examples("strongbox versions report.pdf", "strongbox versions s3://BUCKET/report.pdf --json"),
+    )
     .argument("<key>", "object key")
     .addOption(roleOption())
     .action((key: string, raw: { role?: string }, cmd: Command) => {
