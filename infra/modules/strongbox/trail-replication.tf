@@ -19,11 +19,7 @@ locals {
       Effect    = "Allow"
       Principal = { AWS = local.trail_replication_role_arn }
       Action    = ["kms:Decrypt"]
-      Resource  = "*"
-      Condition = {
-        StringEquals = { "kms:ViaService" = local.s3_via_service }
-        StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
-      }
+      Condition = local.trail_log_bucket_via_s3 # trail.tf
     }] : []
   }
 }

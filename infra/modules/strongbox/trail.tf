@@ -28,6 +28,17 @@ locals {
   # Where the trail log bucket's own server access logs go (the access-log bucket).
   trail_access_log_prefix = "s3/${local.trail_log_bucket_name}/"
 
+  # What CloudTrail may do, on the trail log bucket and on the monitoring key;
+  # each statement lets it act for this trail only (aws:SourceArn).
+  cloudtrail_grant = { Effect = "Allow", Principal = { Service = "cloudtrail.amazonaws.com" } }
+
+  # The monitoring key used through S3 for the trail log bucket's objects (its
+  # default encryption, which covers the digest files).
+  trail_log_bucket_via_s3 = {
+    StringEquals = { "kms:ViaService" = local.s3_via_service }
+    StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
+  }
+
   trail_log_bucket_policy_fragments = {
     # Audit evidence is never deleted by a request: only the lifecycle rule
     # expires it. (Lifecycle expiration is not an API call a policy can deny.)
@@ -75,28 +86,24 @@ locals {
       Condition = { ArnEquals = { "aws:PrincipalArn" = values(local.role_arns) } }
     }]
 
-    cloudtrail_acl_check = [{
+    cloudtrail_acl_check = [merge(local.cloudtrail_grant, {
       Sid       = "CloudTrailAclCheck"
-      Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
       Action    = "s3:GetBucketAcl"
       Resource  = local.trail_log_bucket_arn
       Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
-    }]
+    })]
 
-    cloudtrail_write = [{
-      Sid       = "CloudTrailWrite"
-      Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
-      Action    = "s3:PutObject"
-      Resource  = local.trail_log_objects_arn
+    cloudtrail_write = [merge(local.cloudtrail_grant, {
+      Sid      = "CloudTrailWrite"
+      Action   = "s3:PutObject"
+      Resource = local.trail_log_objects_arn
       Condition = {
         StringEquals = {
           "aws:SourceArn" = local.trail_arn
           "s3:x-amz-acl"  = "bucket-owner-full-control"
         }
       }
-    }]
+    })]
 
     # What `aws cloudtrail validate-logs` reads: the bucket's listing and
     # location, the digest and log files. (Decrypting them: the monitoring key.)
@@ -121,13 +128,10 @@ locals {
   # For kms.tf: what CloudTrail, CloudWatch Logs and the trail log readers may
   # do with the monitoring key, each scoped to this trail and its resources.
   trail_kms_statements = {
-    monitoring = concat([
+    monitoring = concat([for statement in [
       {
-        Sid       = "CloudTrailEncryptLogs"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey*"]
-        Resource  = "*"
+        Sid    = "CloudTrailEncryptLogs"
+        Action = ["kms:GenerateDataKey*"]
         Condition = {
           StringEquals = {
             "aws:SourceArn"                            = local.trail_arn
@@ -137,37 +141,26 @@ locals {
       },
       {
         Sid       = "CloudTrailDescribeKey"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
         Action    = ["kms:DescribeKey"]
-        Resource  = "*"
         Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
       },
       {
         # The trail log bucket's default encryption (SSE-KMS, this key) covers
         # what CloudTrail does not encrypt itself: the digest files.
-        Sid       = "CloudTrailDigestsViaTrailLogBucket"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = {
-            "aws:SourceArn"  = local.trail_arn
-            "kms:ViaService" = local.s3_via_service
-          }
-          StringLike = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
-        }
+        Sid    = "CloudTrailDigestsViaTrailLogBucket"
+        Action = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        Condition = merge(local.trail_log_bucket_via_s3, {
+          StringEquals = merge(local.trail_log_bucket_via_s3.StringEquals, { "aws:SourceArn" = local.trail_arn })
+        })
       },
-      {
+      ] : merge(local.cloudtrail_grant, statement)],
+      [{
         Sid       = "CloudWatchLogsEncryptTrailLogGroup"
         Effect    = "Allow"
         Principal = { Service = "logs.${local.region}.amazonaws.com" }
         Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
         Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.trail_log_group_arn } }
-      },
-      ],
+      }],
       # Who may decrypt the trail's files in S3 (forensics, `aws cloudtrail
       # validate-logs`): log files under this trail's encryption context, digest
       # files through S3 from the trail log bucket. Nobody by default: key
@@ -178,7 +171,6 @@ locals {
         Effect    = "Allow"
         Principal = { AWS = var.trail_log_reader_arns }
         Action    = ["kms:Decrypt"]
-        Resource  = "*"
         Condition = { StringEquals = { "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn } }
       }],
       length(var.trail_log_reader_arns) == 0 ? [] : [
@@ -187,11 +179,7 @@ locals {
           Effect    = "Allow"
           Principal = { AWS = var.trail_log_reader_arns }
           Action    = ["kms:Decrypt"]
-          Resource  = "*"
-          Condition = {
-            StringEquals = { "kms:ViaService" = local.s3_via_service }
-            StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
-          }
+          Condition = local.trail_log_bucket_via_s3
         },
       ],
     )
