@@ -11,6 +11,8 @@ locals {
   trail_replication_enabled   = var.trail_log_replication != null
   trail_replication_role_name = "${var.name_prefix}-trail-replication"
   trail_replication_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.trail_replication_role_name}"
+  # For main.tf: the role is S3's, replicating the trail log bucket.
+  trail_replication_service_role = { sid = "AssumeByS3ForThisBucket", service = "s3.amazonaws.com", source_arn = local.trail_log_bucket_arn }
 
   # For kms.tf: the replication role reads the source files.
   trail_replication_kms_statements = {
@@ -27,22 +29,10 @@ locals {
 resource "aws_iam_role" "trail_replication" {
   count = local.trail_replication_enabled ? 1 : 0
 
-  name        = local.trail_replication_role_name
-  description = "S3 replicating ${local.trail_log_bucket_name} to ${try(var.trail_log_replication.destination_bucket_arn, "")}"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AssumeByS3ForThisBucket"
-      Effect    = "Allow"
-      Principal = { Service = "s3.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = local.account_id }
-        ArnLike      = { "aws:SourceArn" = local.trail_log_bucket_arn }
-      }
-    }]
-  })
-  tags = local.tags
+  name               = local.trail_replication_role_name
+  description        = "S3 replicating ${local.trail_log_bucket_name} to ${try(var.trail_log_replication.destination_bucket_arn, "")}"
+  assume_role_policy = local.service_role_trust_policies.trail_replication # main.tf
+  tags               = local.tags
 }
 
 resource "aws_iam_role_policy" "trail_replication" {
@@ -52,40 +42,36 @@ resource "aws_iam_role_policy" "trail_replication" {
   role = aws_iam_role.trail_replication[0].id
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    # Grants only, each one step of the copy.
+    Statement = [for statement in [
       {
         Sid      = "ReadSourceConfiguration"
-        Effect   = "Allow"
         Action   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
         Resource = local.trail_log_bucket_arn
       },
       {
         Sid      = "ReadSourceVersions"
-        Effect   = "Allow"
         Action   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"]
         Resource = "${local.trail_log_bucket_arn}/*"
       },
       {
         Sid      = "WriteReplicas"
-        Effect   = "Allow"
         Action   = ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"]
         Resource = "${var.trail_log_replication.destination_bucket_arn}/*"
       },
       {
         Sid       = "EncryptReplicasWithTheDestinationKey"
-        Effect    = "Allow"
         Action    = ["kms:Encrypt", "kms:GenerateDataKey"]
         Resource  = var.trail_log_replication.destination_kms_key_arn
         Condition = { StringLike = { "kms:EncryptionContext:aws:s3:arn" = "${var.trail_log_replication.destination_bucket_arn}/*" } }
       },
       {
         Sid       = "DecryptSourceWithTheMonitoringKey"
-        Effect    = "Allow"
         Action    = ["kms:Decrypt"]
         Resource  = aws_kms_key.monitoring.arn
         Condition = { StringLike = { "kms:EncryptionContext:aws:s3:arn" = "${local.trail_log_bucket_arn}/*" } }
       },
-    ]
+    ] : merge({ Effect = "Allow" }, statement)]
   })
 }
 

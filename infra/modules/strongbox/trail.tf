@@ -21,6 +21,8 @@ locals {
 
   trail_logs_role_name = "${var.name_prefix}-trail-logs"
   trail_logs_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.trail_logs_role_name}"
+  # For main.tf: the role is CloudTrail's, for this trail.
+  trail_logs_service_role = { sid = "AssumeByThisTrail", service = "cloudtrail.amazonaws.com", source_arn = local.trail_arn }
 
   # The data-event selector: objects of the main bucket, nothing else.
   trail_data_resource_prefix = "${local.bucket_arn}/"
@@ -233,24 +235,10 @@ resource "aws_cloudwatch_log_group" "trail" {
 # CloudTrail writes to the log group through a role of its own, trusted only
 # by this trail and allowed only to write this group's streams.
 resource "aws_iam_role" "trail_logs" {
-  name        = local.trail_logs_role_name
-  description = "CloudTrail ${local.trail_name} delivering to ${local.trail_log_group_name}"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AssumeByThisTrail"
-      Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = {
-          "aws:SourceArn"     = local.trail_arn
-          "aws:SourceAccount" = local.account_id
-        }
-      }
-    }]
-  })
-  tags = local.tags
+  name               = local.trail_logs_role_name
+  description        = "CloudTrail ${local.trail_name} delivering to ${local.trail_log_group_name}"
+  assume_role_policy = local.service_role_trust_policies.trail_logs # main.tf
+  tags               = local.tags
 }
 
 resource "aws_iam_role_policy" "trail_logs" {
