@@ -42,36 +42,40 @@ resource "aws_iam_role_policy" "trail_replication" {
   role = aws_iam_role.trail_replication[0].id
   policy = jsonencode({
     Version = "2012-10-17"
-    # Grants only, each one step of the copy.
-    Statement = [for statement in [
+    Statement = [
       {
         Sid      = "ReadSourceConfiguration"
+        Effect   = "Allow"
         Action   = ["s3:GetReplicationConfiguration", "s3:ListBucket"]
         Resource = local.trail_log_bucket_arn
       },
       {
         Sid      = "ReadSourceVersions"
+        Effect   = "Allow"
         Action   = ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging", "s3:GetObjectRetention", "s3:GetObjectLegalHold"]
         Resource = "${local.trail_log_bucket_arn}/*"
       },
       {
         Sid      = "WriteReplicas"
+        Effect   = "Allow"
         Action   = ["s3:ReplicateObject", "s3:ReplicateTags", "s3:ObjectOwnerOverrideToBucketOwner"]
         Resource = "${var.trail_log_replication.destination_bucket_arn}/*"
       },
       {
         Sid       = "EncryptReplicasWithTheDestinationKey"
+        Effect    = "Allow"
         Action    = ["kms:Encrypt", "kms:GenerateDataKey"]
         Resource  = var.trail_log_replication.destination_kms_key_arn
         Condition = { StringLike = { "kms:EncryptionContext:aws:s3:arn" = "${var.trail_log_replication.destination_bucket_arn}/*" } }
       },
       {
         Sid       = "DecryptSourceWithTheMonitoringKey"
+        Effect    = "Allow"
         Action    = ["kms:Decrypt"]
         Resource  = aws_kms_key.monitoring.arn
         Condition = { StringLike = { "kms:EncryptionContext:aws:s3:arn" = "${local.trail_log_bucket_arn}/*" } }
       },
-    ] : merge({ Effect = "Allow" }, statement)]
+    ]
   })
 }
 
