@@ -92,7 +92,8 @@ export RCLONE_CONFIG=/dev/null RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_P
 
 # Strongbox signs with a role session, as in production: MinIO's STS AssumeRole gives
 # real temporary credentials, cached where `strongbox login` caches them.
-export STRONGBOX_CONFIG="$work/strongbox/config.json"
+# Its own state folder: sessions of an earlier run (another MinIO) are never found.
+export STRONGBOX_CONFIG="$work/strongbox/config.json" STRONGBOX_STATE_DIR="$work/strongbox/state"
 mkdir -p "$work/strongbox"
 cat >"$STRONGBOX_CONFIG" <<JSON
 { "version": 1, "region": "us-east-1", "bucket": "$bucket",
@@ -106,11 +107,12 @@ JSON
 creds=$(AWS_CONFIG_FILE=/dev/null $AWS --endpoint-url "$endpoint" sts assume-role \
   --role-arn arn:minio:iam:::role/bench --role-session-name bench --duration-seconds 43200 \
   --output json) || die "MinIO STS AssumeRole failed"
-CREDS=$creds CACHE_MODULE="$dist/core/session/cache.js" node --input-type=module -e '
-  const { SessionCache } = await import(process.env.CACHE_MODULE);
-  const { dirname, join } = await import("node:path");
+CREDS=$creds DIST="$dist" node --input-type=module -e '
+  const { SessionCache } = await import(`${process.env.DIST}/core/session/cache.js`);
+  const { sessionsDirFor } = await import(`${process.env.DIST}/core/config.js`);
+  const { homedir } = await import("node:os");
   const c = JSON.parse(process.env.CREDS).Credentials;
-  const cache = new SessionCache(join(dirname(process.env.STRONGBOX_CONFIG), "sessions"));
+  const cache = new SessionCache(sessionsDirFor(process.env.STRONGBOX_CONFIG, process.env, homedir()));
   for (const role of ["uploader", "viewer"]) await cache.write({
     role, roleArn: `arn:aws:iam::123456789012:role/bench-${role}`, assumedRoleArn: "arn:minio:bench",
     baseIdentityArn: "arn:minio:bench", sourceIdentity: "bench", mfaAuthenticated: false,
@@ -277,7 +279,7 @@ measure() {
 
 if [[ $mode == serve ]]; then
   {
-    for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION STRONGBOX_CONFIG RCLONE_CONFIG_BENCH_TYPE \
+    for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION STRONGBOX_CONFIG STRONGBOX_STATE_DIR RCLONE_CONFIG_BENCH_TYPE \
       RCLONE_CONFIG_BENCH_PROVIDER RCLONE_CONFIG_BENCH_ENDPOINT RCLONE_CONFIG_BENCH_ACCESS_KEY_ID \
       RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY; do printf 'export %s=%q\n' "$v" "${!v}"; done
     printf 'export ENDPOINT=%q BUCKET=%q DATA=%q CLI=%q\nunset AWS_CA_BUNDLE\n' "$endpoint" "$bucket" "$data" "$cli"

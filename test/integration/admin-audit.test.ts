@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   CloudWatchLogsClient,
   CreateLogStreamCommand,
@@ -12,7 +10,8 @@ import { insightsApi } from "../../src/core/audit/aws.js";
 import { systemClock } from "../../src/core/audit/insights.js";
 import { runQuery } from "../../src/core/audit/runner.js";
 import { cliSandbox } from "./cli-helpers.js";
-import { outputValue, type TestStack } from "./support/stack.js";
+import { type CloudTrailRecord, cloudTrailFixtures } from "./support/cloudtrail-fixtures.js";
+import { outputValue } from "./support/stack.js";
 
 /*
  * `strongbox audit` against the local stack. The CloudTrail fixtures (the
@@ -31,41 +30,11 @@ import { outputValue, type TestStack } from "./support/stack.js";
  * finds the refused uploads").
  */
 
-const fixturesDir = join(import.meta.dirname, "..", "fixtures", "cloudtrail");
-const fixtureNames = {
-  bucket: "strongbox-local-123456789012-us-east-1",
-  accessLogBucket: "strongbox-local-access-logs-123456789012-us-east-1",
-  trailLogBucket: "strongbox-local-trail-logs-123456789012-us-east-1",
-};
-
-interface Record_ {
-  eventID: string;
-  eventName: string;
-  [field: string]: unknown;
-}
-
-function loadFixtures(stack: TestStack): Record_[] {
-  const renames: [string, string][] = [
-    [fixtureNames.accessLogBucket, outputValue<string>(stack, "access_log_bucket_name")],
-    [fixtureNames.bucket, outputValue<string>(stack, "bucket_name")],
-  ];
-  const trailBucket = stack.outputs.trail_log_bucket_name?.value as string | undefined;
-  if (trailBucket !== undefined) renames.unshift([fixtureNames.trailLogBucket, trailBucket]);
-  return readdirSync(fixturesDir)
-    .filter((f) => f.endsWith(".json"))
-    .sort()
-    .map((file) => {
-      let text = readFileSync(join(fixturesDir, file), "utf8");
-      for (const [from, to] of renames) text = text.replaceAll(from, to);
-      return JSON.parse(text) as Record_;
-    });
-}
-
 describe("strongbox audit on the local stack", () => {
   let sb: Awaited<ReturnType<typeof cliSandbox>>;
   let logs: CloudWatchLogsClient;
   let logGroupName: string;
-  let fixtures: Record_[];
+  let fixtures: CloudTrailRecord[];
   const stream = `strongbox-admin-it-${process.pid}-${Date.now()}`;
   /** The fixtures' log timestamps: one second apart, ending a minute ago. */
   let firstMs: number;
@@ -83,7 +52,7 @@ describe("strongbox audit on the local stack", () => {
       endpoint: stack.endpoint,
       credentials: { accessKeyId: admin.access_key_id, secretAccessKey: admin.secret_access_key },
     });
-    fixtures = loadFixtures(stack);
+    fixtures = cloudTrailFixtures(stack);
     await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: stream }));
     lastMs = Date.now() - 60_000;
     firstMs = lastMs - (fixtures.length - 1) * 1000;

@@ -10,20 +10,80 @@ import { loadConfig, sessionsDirFor } from "../../src/core/config.js";
 import { keyFingerprint, MfaSessionCache } from "../../src/core/session/mfa-cache.js";
 import { cliBin, cliSandbox } from "./cli-helpers.js";
 
+type Sandbox = Awaited<ReturnType<typeof cliSandbox>>;
+type DemoRole = "uploader" | "viewer" | "admin";
+
+/** `strongbox login --role ROLE` through the role's demo profile (local-ROLE), then `more`. */
+const loginAs = (role: DemoRole, ...more: string[]) => [
+  "login",
+  "--role",
+  role,
+  "--profile",
+  `local-${role}`,
+  ...more,
+];
+
+/**
+ * `login --role admin --profile local-admin` in-process, as main runs it on a
+ * terminal, with the sandbox's environment and the config at `configPath`:
+ * the prompt answers `code` and records each question in `questions`.
+ */
+async function loginAsAdminOnTerminal(
+  sb: Sandbox,
+  configPath: string,
+  code: string,
+  questions: string[],
+) {
+  const saved = { ...process.env };
+  Object.assign(process.env, sb.env);
+  try {
+    const deps: CommandDeps = {
+      globals: {
+        json: false,
+        configPath,
+        sessionsDir: sessionsDirFor(configPath, sb.env, homedir()),
+        profile: "local-admin",
+        debug: false,
+        quiet: false,
+        progress: true,
+        transfersDir: join(sb.dir, "state"),
+        legacyTransfersDir: join(sb.dir, "transfers"),
+      },
+      config: () => loadConfig(configPath),
+      session: () => Promise.reject(new Error("login must not read a session")),
+      log: { info: () => {}, note: () => {}, warn: () => {}, debug: () => {} },
+      stdout: process.stdout,
+      stderr: process.stderr,
+      interactive: true,
+      prompt: async (question) => {
+        questions.push(question);
+        return `${code}\n`;
+      },
+      env: {},
+      readStdin: () => Promise.reject(new Error("login must not read stdin here")),
+      signal: new AbortController().signal,
+      now: Date.now,
+    };
+    return await login({ role: "admin", mfa: undefined, durationSeconds: undefined }, deps);
+  } finally {
+    process.env = saved;
+  }
+}
+
 /**
  * Role sessions end to end, through the built `strongbox` binary against the
  * Terraform-applied local stack: the demo users (profiles local-<role>) assume
  * their roles with STS; the cache is checked on disk.
  */
 describe("strongbox login / whoami / logout (local stack)", () => {
-  let sb: Awaited<ReturnType<typeof cliSandbox>>;
+  let sb: Sandbox;
   beforeAll(async () => {
     sb = await cliSandbox();
   });
 
   it("each role logs in through its demo profile; the session records the person", async () => {
     for (const role of ["uploader", "viewer", "admin"] as const) {
-      const r = await sb.run(["login", "--role", role, "--profile", `local-${role}`, "--json"]);
+      const r = await sb.run(loginAs(role, "--json"));
       expect(r.stderr).toBe("");
       expect(r.code).toBe(0);
       const user = sb.stack.demoPrincipals[role].user_arn;
@@ -105,47 +165,22 @@ describe("strongbox login / whoami / logout (local stack)", () => {
       exitCode: 5,
       message: `session for role viewer expired at ${expiredAt}; run \`strongbox login --role viewer\``,
     });
-    expect((await sb.run(["login", "--role", "viewer", "--profile", "local-viewer"])).code).toBe(0);
+    expect((await sb.run(loginAs("viewer"))).code).toBe(0);
     expect((await sb.run(["ls", "--role", "viewer"])).code).toBe(0);
   });
 
   it("--duration sets the session length; beyond the role's maximum is a usage error", async () => {
-    const r = await sb.run([
-      "login",
-      "--role",
-      "uploader",
-      "--profile",
-      "local-uploader",
-      "--duration",
-      "20m",
-      "--json",
-    ]);
+    const r = await sb.run(loginAs("uploader", "--duration", "20m", "--json"));
     expect(r.code).toBe(0);
     expect(r.json().remainingSeconds).toBeGreaterThan(19 * 60);
     expect(r.json().remainingSeconds).toBeLessThanOrEqual(20 * 60);
-    const long = await sb.run([
-      "login",
-      "--role",
-      "uploader",
-      "--profile",
-      "local-uploader",
-      "--duration",
-      "13h",
-    ]);
+    const long = await sb.run(loginAs("uploader", "--duration", "13h"));
     expect(long.code).toBe(2);
     expect(long.stderr).toMatch(/longer than the roles' maximum session/);
   });
 
   it("MFA: --mfa-code without a known device is refused; with mfa_serial on the profile it is sent", async () => {
-    const none = await sb.run([
-      "login",
-      "--role",
-      "admin",
-      "--profile",
-      "local-admin",
-      "--mfa-code",
-      "123456",
-    ]);
+    const none = await sb.run(loginAs("admin", "--mfa-code", "123456"));
     expect(none.code).toBe(5);
     expect(none.stderr).toMatch(/no MFA device is known for profile local-admin/);
 
@@ -158,12 +193,9 @@ describe("strongbox login / whoami / logout (local stack)", () => {
         "[profile local-admin]\nmfa_serial = arn:aws:iam::123456789012:mfa/demo-admin",
       ),
     );
-    const r = await sb.run(
-      ["login", "--role", "admin", "--profile", "local-admin", "--mfa-code", "123456", "--json"],
-      {
-        AWS_CONFIG_FILE: awsConfig,
-      },
-    );
+    const r = await sb.run(loginAs("admin", "--mfa-code", "123456", "--json"), {
+      AWS_CONFIG_FILE: awsConfig,
+    });
     expect(r.code).toBe(0);
     expect(r.json()).toMatchObject({ role: "admin", mfa: true });
   });
@@ -177,60 +209,16 @@ describe("strongbox login / whoami / logout (local stack)", () => {
       JSON.stringify({ ...config, adminMfaRequired: true, mfaSerial: serial }),
     );
 
-    const noTty = await sb.run([
-      "login",
-      "--role",
-      "admin",
-      "--profile",
-      "local-admin",
-      "--config",
-      mfaConfig,
-    ]);
+    const noTty = await sb.run(loginAs("admin", "--config", mfaConfig));
     expect(noTty.code).toBe(5);
     expect(noTty.stderr).toContain("role admin needs MFA: no code was given");
     expect(noTty.stderr).toMatch(/hint: .*--mfa-code -.*STRONGBOX_MFA_CODE/);
 
     // In-process, as main would run it on a terminal: the prompt callback supplies the code.
     const questions: string[] = [];
-    const saved = { ...process.env };
-    Object.assign(process.env, sb.env);
-    try {
-      const deps: CommandDeps = {
-        globals: {
-          json: false,
-          configPath: mfaConfig,
-          sessionsDir: sessionsDirFor(mfaConfig, sb.env, homedir()),
-          profile: "local-admin",
-          debug: false,
-          quiet: false,
-          progress: true,
-          transfersDir: join(sb.dir, "state"),
-          legacyTransfersDir: join(sb.dir, "transfers"),
-        },
-        config: () => loadConfig(mfaConfig),
-        session: () => Promise.reject(new Error("login must not read a session")),
-        log: { info: () => {}, note: () => {}, warn: () => {}, debug: () => {} },
-        stdout: process.stdout,
-        stderr: process.stderr,
-        interactive: true,
-        prompt: async (question) => {
-          questions.push(question);
-          return "654321\n";
-        },
-        env: {},
-        readStdin: () => Promise.reject(new Error("login must not read stdin here")),
-        signal: new AbortController().signal,
-        now: Date.now,
-      };
-      const result = await login(
-        { role: "admin", mfa: undefined, durationSeconds: undefined },
-        deps,
-      );
-      expect(questions).toEqual([`MFA code for ${serial}: `]);
-      expect(result).toMatchObject({ role: "admin", mfa: true });
-    } finally {
-      process.env = saved;
-    }
+    const result = await loginAsAdminOnTerminal(sb, mfaConfig, "654321", questions);
+    expect(questions).toEqual([`MFA code for ${serial}: `]);
+    expect(result).toMatchObject({ role: "admin", mfa: true });
   });
 
   it("a profile with no credentials → exit 5 naming it, without suggesting --profile again", async () => {
@@ -264,7 +252,7 @@ describe("strongbox login / whoami / logout (local stack)", () => {
  * and the next logins assume the role with it, asking nothing.
  */
 describe("MFA session cached across logins (local stack)", () => {
-  let sb: Awaited<ReturnType<typeof cliSandbox>>;
+  let sb: Sandbox;
   const serial = "arn:aws:iam::123456789012:mfa/demo-admin";
   const mfaFile = () => join(sb.sessionsDir, "mfa-local-admin.json");
   beforeAll(async () => {
@@ -276,43 +264,8 @@ describe("MFA session cached across logins (local stack)", () => {
     );
   });
 
-  /** `login` as main runs it on a terminal: the prompt is counted. */
-  async function loginOnTerminal(questions: string[]) {
-    const saved = { ...process.env };
-    Object.assign(process.env, sb.env);
-    try {
-      const deps: CommandDeps = {
-        globals: {
-          json: false,
-          configPath: sb.configPath,
-          sessionsDir: sb.sessionsDir,
-          profile: "local-admin",
-          debug: false,
-          quiet: false,
-          progress: true,
-          transfersDir: join(sb.dir, "state"),
-          legacyTransfersDir: join(sb.dir, "transfers"),
-        },
-        config: () => loadConfig(sb.configPath),
-        session: () => Promise.reject(new Error("login must not read a session")),
-        log: { info: () => {}, note: () => {}, warn: () => {}, debug: () => {} },
-        stdout: process.stdout,
-        stderr: process.stderr,
-        interactive: true,
-        prompt: async (question) => {
-          questions.push(question);
-          return "246810\n";
-        },
-        env: {},
-        readStdin: () => Promise.reject(new Error("login must not read stdin here")),
-        signal: new AbortController().signal,
-        now: Date.now,
-      };
-      return await login({ role: "admin", mfa: undefined, durationSeconds: undefined }, deps);
-    } finally {
-      process.env = saved;
-    }
-  }
+  const loginOnTerminal = (questions: string[]) =>
+    loginAsAdminOnTerminal(sb, sb.configPath, "246810", questions);
 
   it("logs in twice as Admin on a terminal and is asked for the code once", async () => {
     const questions: string[] = [];
@@ -334,7 +287,7 @@ describe("MFA session cached across logins (local stack)", () => {
   });
 
   it("through the binary without a terminal: the cached MFA session serves, and no secret is printed", async () => {
-    const r = await sb.run(["login", "--role", "admin", "--profile", "local-admin", "--debug"]);
+    const r = await sb.run(loginAs("admin", "--debug"));
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/debug: cached MFA session of profile local-admin .* valid until/);
     const entry = JSON.parse(await readFile(mfaFile(), "utf8"));
@@ -348,20 +301,20 @@ describe("MFA session cached across logins (local stack)", () => {
     await writeFile(mfaFile(), JSON.stringify({ ...entry, expiration: expiredAt }), {
       mode: 0o600,
     });
-    const r = await sb.run(["login", "--role", "admin", "--profile", "local-admin"]);
+    const r = await sb.run(loginAs("admin"));
     expect(r.code).toBe(5);
     expect(r.stderr).toContain(
       `strongbox: role admin needs MFA (cached MFA session of profile local-admin expired at ${expiredAt}): no code was given`,
     );
     expect(r.stderr).toMatch(/hint: .*--mfa-code -.*STRONGBOX_MFA_CODE/);
     // STRONGBOX_MFA_CODE opens a new one; logout removes it; then a code is needed again.
-    const again = await sb.run(["login", "--role", "admin", "--profile", "local-admin"], {
+    const again = await sb.run(loginAs("admin"), {
       STRONGBOX_MFA_CODE: "135790",
     });
     expect(again.code).toBe(0);
     const out = await sb.run(["logout", "--json"]);
     expect(out.json()).toEqual({ removed: ["admin"], mfaSessions: ["local-admin"] });
-    const none = await sb.run(["login", "--role", "admin", "--profile", "local-admin"]);
+    const none = await sb.run(loginAs("admin"));
     expect(none.code).toBe(5);
     expect(none.stderr).toContain("strongbox: role admin needs MFA: no code was given");
   });

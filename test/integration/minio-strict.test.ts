@@ -7,7 +7,12 @@ import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from "@aw
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { mapAwsError, mapS3HttpError } from "../../src/core/aws-errors.js";
 import { StrongboxError } from "../../src/core/errors.js";
-import { createPresigner, type PresignedRequest, type Presigner } from "../../src/core/presign.js";
+import {
+  createPresigner,
+  type PresignedRequest,
+  type Presigner,
+  type PresignRequest,
+} from "../../src/core/presign.js";
 import type { Role } from "../../src/core/roles.js";
 import { downloadObject } from "../../src/core/transfer/download.js";
 import { createFileStateStore } from "../../src/core/transfer/state-store.js";
@@ -70,22 +75,39 @@ async function getBytes(url: string, headers: Record<string, string> = {}) {
   return { status: res.status, body: Buffer.concat(chunks) };
 }
 
+/** Signs `request` as `role` (a 5-minute URL) and sends it with exactly its headers and `body`. */
+async function sendAs(
+  role: Role,
+  request: Omit<PresignRequest, "expiresInSeconds">,
+  body?: Buffer | string,
+): Promise<Answer> {
+  return send(
+    await presigners[role].sign({ ...request, expiresInSeconds: 300 }),
+    request.method,
+    body,
+  );
+}
+
+/** Starts a multipart upload of `key` as the Uploader (SHA256 declared, as the CLI does). */
+const createMultipart = (key: string) =>
+  sendAs("uploader", {
+    method: "POST",
+    key,
+    query: { uploads: "" },
+    headers: { "x-amz-checksum-algorithm": "SHA256" },
+  });
+
 const presignerFor = (credentials: LaneCredentials, now?: () => number) =>
   createPresigner({ config: lane.config(), credentials, ...(now ? { now } : {}) });
 
 /** PUT one object as the Uploader, the way the CLI does (checksum signed). */
-async function putObject(key: string, data: Buffer): Promise<Answer> {
-  const signed = await presigners.uploader.sign({
-    method: "PUT",
-    key,
-    headers: {
-      "content-length": String(data.length),
-      "x-amz-checksum-sha256": sha256(data),
-      "x-amz-sdk-checksum-algorithm": "SHA256",
-    },
-    expiresInSeconds: 300,
-  });
-  return send(signed, "PUT", data);
+function putObject(key: string, data: Buffer): Promise<Answer> {
+  const headers = {
+    "content-length": String(data.length),
+    "x-amz-checksum-sha256": sha256(data),
+    "x-amz-sdk-checksum-algorithm": "SHA256",
+  };
+  return sendAs("uploader", { method: "PUT", key, headers }, data);
 }
 
 /** Raw requests go through the CLI's own transport, so "exactly its headers" holds. */
@@ -122,45 +144,31 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
   test("multipart: create, upload parts, list parts, complete", async () => {
     const mpKey = "accepted/multipart.bin";
     const parts = [randomBytes(5 * MiB), randomBytes(1234)];
-    const create = await send(
-      await presigners.uploader.sign({
-        method: "POST",
-        key: mpKey,
-        query: { uploads: "" },
-        headers: { "x-amz-checksum-algorithm": "SHA256" },
-        expiresInSeconds: 300,
-      }),
-      "POST",
-    );
+    const create = await createMultipart(mpKey);
     expect(create.status, create.text).toBe(200);
     const uploadId = xml(create.text, "UploadId");
     expect(uploadId).toBeTruthy();
     const etags: string[] = [];
     for (const [index, part] of parts.entries()) {
-      const answer = await send(
-        await presigners.uploader.sign({
+      const answer = await sendAs(
+        "uploader",
+        {
           method: "PUT",
           key: mpKey,
           query: { partNumber: String(index + 1), uploadId: uploadId as string },
           headers: { "content-length": String(part.length), "x-amz-checksum-sha256": sha256(part) },
-          expiresInSeconds: 300,
-        }),
-        "PUT",
+        },
         part,
       );
       expect(answer.status, answer.text).toBe(200);
       expect(answer.headers["x-amz-checksum-sha256"]).toBe(sha256(part));
       etags.push(answer.headers.etag as string);
     }
-    const listed = await send(
-      await presigners.uploader.sign({
-        method: "GET",
-        key: mpKey,
-        query: { uploadId: uploadId as string },
-        expiresInSeconds: 300,
-      }),
-      "GET",
-    );
+    const listed = await sendAs("uploader", {
+      method: "GET",
+      key: mpKey,
+      query: { uploadId: uploadId as string },
+    });
     expect(listed.status, listed.text).toBe(200);
     expect(listed.text.match(/<Part>/g)?.length).toBe(2);
     const body = `<CompleteMultipartUpload xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${parts
@@ -169,8 +177,9 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
           `<Part><PartNumber>${i + 1}</PartNumber><ETag>${etags[i]}</ETag><ChecksumSHA256>${sha256(part)}</ChecksumSHA256></Part>`,
       )
       .join("")}</CompleteMultipartUpload>`;
-    const completed = await send(
-      await presigners.uploader.sign({
+    const completed = await sendAs(
+      "uploader",
+      {
         method: "POST",
         key: mpKey,
         query: { uploadId: uploadId as string },
@@ -178,9 +187,7 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
           "content-type": "application/xml",
           "content-length": String(Buffer.byteLength(body)),
         },
-        expiresInSeconds: 300,
-      }),
-      "POST",
+      },
       body,
     );
     expect(completed.status, completed.text).toBe(200);
@@ -190,26 +197,13 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
 
   test("abort a multipart upload", async () => {
     const abortKey = "accepted/aborted.bin";
-    const create = await send(
-      await presigners.uploader.sign({
-        method: "POST",
-        key: abortKey,
-        query: { uploads: "" },
-        headers: { "x-amz-checksum-algorithm": "SHA256" },
-        expiresInSeconds: 300,
-      }),
-      "POST",
-    );
+    const create = await createMultipart(abortKey);
     const uploadId = xml(create.text, "UploadId") as string;
-    const aborted = await send(
-      await presigners.uploader.sign({
-        method: "DELETE",
-        key: abortKey,
-        query: { uploadId },
-        expiresInSeconds: 300,
-      }),
-      "DELETE",
-    );
+    const aborted = await sendAs("uploader", {
+      method: "DELETE",
+      key: abortKey,
+      query: { uploadId },
+    });
     expect(aborted.status, aborted.text).toBe(204);
   });
 
@@ -230,27 +224,19 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
     expect(rangedRes.status).toBe(206);
     expect(rangedRes.body.equals(data.subarray(100, 1100))).toBe(true);
 
-    const head = await send(
-      await presigners.viewer.sign({
-        method: "HEAD",
-        key,
-        headers: { "x-amz-checksum-mode": "ENABLED" },
-        expiresInSeconds: 300,
-      }),
-      "HEAD",
-    );
+    const head = await sendAs("viewer", {
+      method: "HEAD",
+      key,
+      headers: { "x-amz-checksum-mode": "ENABLED" },
+    });
     expect(head.status).toBe(200);
     expect(Number(head.headers["content-length"])).toBe(data.length);
 
-    const version = await send(
-      await presigners.viewer.sign({
-        method: "GET",
-        key,
-        query: { versionId: versionId as string },
-        expiresInSeconds: 300,
-      }),
-      "GET",
-    );
+    const version = await sendAs("viewer", {
+      method: "GET",
+      key,
+      query: { versionId: versionId as string },
+    });
     expect(version.status).toBe(200);
   });
 
@@ -261,20 +247,16 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await send(
-        await presigners.viewer.sign({
-          method: "GET",
-          key: null,
-          query: {
-            "list-type": "2",
-            prefix,
-            "max-keys": "2",
-            ...(token ? { "continuation-token": token } : {}),
-          },
-          expiresInSeconds: 300,
-        }),
-        "GET",
-      );
+      const page = await sendAs("viewer", {
+        method: "GET",
+        key: null,
+        query: {
+          "list-type": "2",
+          prefix,
+          "max-keys": "2",
+          ...(token ? { "continuation-token": token } : {}),
+        },
+      });
       expect(page.status).toBe(200);
       keys.push(...[...page.text.matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => m[1] as string));
       token =
@@ -284,15 +266,11 @@ describe("MinIO accepts every kind of URL the CLI makes, with exactly its header
     } while (token);
     expect(keys.sort()).toEqual([`${prefix}a.txt`, `${prefix}b/c.txt`, `${prefix}b/d e.txt`]);
     // The Uploader may not list.
-    const refused = await send(
-      await presigners.uploader.sign({
-        method: "GET",
-        key: null,
-        query: { "list-type": "2", prefix },
-        expiresInSeconds: 300,
-      }),
-      "GET",
-    );
+    const refused = await sendAs("uploader", {
+      method: "GET",
+      key: null,
+      query: { "list-type": "2", prefix },
+    });
     expect(refused.status).toBe(403);
   });
 });
@@ -372,16 +350,15 @@ describe("MinIO refuses tampered, expired and header-changed requests", () => {
 
   test("a body that does not match its signed checksum", async () => {
     const declared = randomBytes(2048);
-    const signed = await presigners.uploader.sign({
-      method: "PUT",
-      key: "refused/corrupt.bin",
-      headers: {
-        "content-length": String(declared.length),
-        "x-amz-checksum-sha256": sha256(declared),
-      },
-      expiresInSeconds: 300,
-    });
-    const answer = await send(signed, "PUT", randomBytes(2048));
+    const headers = {
+      "content-length": String(declared.length),
+      "x-amz-checksum-sha256": sha256(declared),
+    };
+    const answer = await sendAs(
+      "uploader",
+      { method: "PUT", key: "refused/corrupt.bin", headers },
+      randomBytes(2048),
+    );
     expect(answer.status).toBe(400);
     expect(answer.code).toMatch(/BadDigest|XAmzContentChecksumMismatch|InvalidChecksum/);
   });
@@ -398,16 +375,15 @@ describe("MinIO refuses tampered, expired and header-changed requests", () => {
 
   test("a write naming another encryption algorithm", async () => {
     const body = randomBytes(1024);
-    const signed = await presigners.uploader.sign({
-      method: "PUT",
-      key: "refused/sse-s3.bin",
-      headers: {
-        "content-length": String(body.length),
-        "x-amz-server-side-encryption": "AES256",
-      },
-      expiresInSeconds: 300,
-    });
-    const answer = await send(signed, "PUT", body);
+    const headers = {
+      "content-length": String(body.length),
+      "x-amz-server-side-encryption": "AES256",
+    };
+    const answer = await sendAs(
+      "uploader",
+      { method: "PUT", key: "refused/sse-s3.bin", headers },
+      body,
+    );
     expect(answer.status).toBe(403);
     expect(answer.code).toBe("AccessDenied");
   });
@@ -452,13 +428,15 @@ describe("the server refuses what a role may not do, and the CLI says so (exit 3
   });
 
   test("a Viewer's PUT", async () => {
-    const signed = await presigners.viewer.sign({
-      method: "PUT",
-      key,
-      headers: { "content-length": String(data.length), "x-amz-checksum-sha256": sha256(data) },
-      expiresInSeconds: 300,
-    });
-    const answer = await send(signed, "PUT", data);
+    const answer = await sendAs(
+      "viewer",
+      {
+        method: "PUT",
+        key,
+        headers: { "content-length": String(data.length), "x-amz-checksum-sha256": sha256(data) },
+      },
+      data,
+    );
     expect(answer.status).toBe(403);
     expect(answer.code).toBe("AccessDenied");
     const error = mapS3HttpError({
@@ -478,10 +456,7 @@ describe("the server refuses what a role may not do, and the CLI says so (exit 3
   });
 
   test("an Uploader's GET", async () => {
-    const answer = await send(
-      await presigners.uploader.sign({ method: "GET", key, expiresInSeconds: 300 }),
-      "GET",
-    );
+    const answer = await sendAs("uploader", { method: "GET", key });
     expect(answer.status).toBe(403);
     expect(answer.code).toBe("AccessDenied");
     const error = mapS3HttpError({
@@ -511,10 +486,7 @@ describe("the server refuses what a role may not do, and the CLI says so (exit 3
     const mapped = mapAwsError(listing, { action: "ListObjectsV2", role: "uploader" });
     expect(mapped.exitCode).toBe(3);
 
-    const del = await send(
-      await presigners.viewer.sign({ method: "DELETE", key, expiresInSeconds: 300 }),
-      "DELETE",
-    );
+    const del = await sendAs("viewer", { method: "DELETE", key });
     expect(del.status).toBe(403);
     expect(del.code).toBe("AccessDenied");
   });

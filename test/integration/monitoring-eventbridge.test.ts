@@ -1,5 +1,3 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -20,6 +18,11 @@ import {
   type Target,
 } from "@aws-sdk/client-eventbridge";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CloudTrailRecord,
+  cloudTrailFixture,
+  cloudTrailFixtureNames,
+} from "./support/cloudtrail-fixtures.js";
 import { cloudTrailEvent, eventRulerMatches } from "./support/event-ruler.js";
 import { loadTestStack, outputValue, type TestStack } from "./support/stack.js";
 
@@ -37,15 +40,6 @@ import { loadTestStack, outputValue, type TestStack } from "./support/stack.js";
  * puts a fixture there and reads back the rendered notice. The deployed rule,
  * on the default bus, never sees it.
  */
-
-const fixturesDir = join(import.meta.dirname, "..", "fixtures", "cloudtrail");
-
-// The names the fixtures were written with (envs/local defaults in moto's account).
-const fixtureNames = {
-  bucket: "strongbox-local-123456789012-us-east-1",
-  accessLogBucket: "strongbox-local-access-logs-123456789012-us-east-1",
-  trailLogBucket: "strongbox-local-trail-logs-123456789012-us-east-1",
-};
 
 /** Which rule must match each fixture: the per-call rule, the data key's, the monitoring key's. */
 type RuleName = "bucket" | "dataKey" | "monitoringKey";
@@ -87,39 +81,6 @@ const expectedMatch: Record<string, Record<RuleName, boolean>> = {
   "sts-assume-role-source-identity": NONE,
   "sts-assume-role-failed": NONE,
 };
-
-// The key ids the fixtures were written with, and the deployed key each stands for.
-const fixtureKeys = {
-  data: "0d5f2c7e-3b8a-4f61-9c2e-7a1b4d6e8f90",
-  monitoring: "5c3d9e1f-2a4b-4c6d-8e0f-1a2b3c4d5e6f",
-};
-
-interface CloudTrailRecord {
-  eventSource: string;
-  eventID: string;
-  [field: string]: unknown;
-}
-
-/** A fixture with the deployed stack's names in place of the ones it was written with. */
-function loadFixture(name: string, stack: TestStack): CloudTrailRecord {
-  let text = readFileSync(join(fixturesDir, `${name}.json`), "utf8");
-  const keyArn = (output: string) => outputValue<string>(stack, output);
-  const keyId = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
-  const renames: [string, string][] = [
-    [`arn:aws:kms:us-east-1:123456789012:key/${fixtureKeys.data}`, keyArn("kms_key_arn")],
-    [
-      `arn:aws:kms:us-east-1:123456789012:key/${fixtureKeys.monitoring}`,
-      keyArn("monitoring_kms_key_arn"),
-    ],
-    [fixtureKeys.data, keyId(keyArn("kms_key_arn"))],
-    [fixtureKeys.monitoring, keyId(keyArn("monitoring_kms_key_arn"))],
-    [fixtureNames.accessLogBucket, outputValue<string>(stack, "access_log_bucket_name")],
-    [fixtureNames.trailLogBucket, outputValue<string>(stack, "trail_log_bucket_name")],
-    [fixtureNames.bucket, outputValue<string>(stack, "bucket_name")],
-  ];
-  for (const [from, to] of renames) text = text.replaceAll(from, to);
-  return JSON.parse(text) as CloudTrailRecord;
-}
 
 /** CloudTrail hands a record to EventBridge as "AWS API Call via CloudTrail" from aws.<service>. */
 function putEntry(record: CloudTrailRecord, eventBusName: string) {
@@ -229,11 +190,7 @@ describe("EventBridge rules: per-call notices and key guards (event-ruler decide
   });
 
   it("has an expectation for every fixture file, and a file for every expectation", () => {
-    const files = readdirSync(fixturesDir)
-      .filter((file) => file.endsWith(".json"))
-      .map((file) => file.slice(0, -".json".length))
-      .sort();
-    expect(files).toEqual(Object.keys(expectedMatch).sort());
+    expect(cloudTrailFixtureNames()).toEqual(Object.keys(expectedMatch).sort());
   });
 
   it("is deployed on the main bucket, for S3 calls recorded by CloudTrail, to the activity topic", () => {
@@ -262,7 +219,10 @@ describe("EventBridge rules: per-call notices and key guards (event-ruler decide
 
   it("matches, by event-ruler, exactly the records each rule must notify about", () => {
     const records = Object.fromEntries(
-      Object.keys(expectedMatch).map((name) => [name, cloudTrailEvent(loadFixture(name, stack))]),
+      Object.keys(expectedMatch).map((name) => [
+        name,
+        cloudTrailEvent(cloudTrailFixture(name, stack)),
+      ]),
     );
     const patterns: Record<RuleName, string | undefined> = {
       bucket: deployedPattern,
@@ -300,7 +260,7 @@ describe("EventBridge rules: per-call notices and key guards (event-ruler decide
     );
     // moto substitutes values without JSON-escaping them (real EventBridge escapes),
     // so only records whose values hold no double quote can go through it.
-    const failed = loadFixture("s3-complete-multipart-upload-invalid-part", stack);
+    const failed = cloudTrailFixture("s3-complete-multipart-upload-invalid-part", stack);
     await putOnScratchBus([failed]);
 
     const [notice, ...others] = (await messagesIn(renderedGroup)).map(

@@ -10,6 +10,13 @@ provider "aws" {
   }
 }
 
+# For strongbox-outputs.tf: AWS's own endpoints, and an MFA prompt whenever
+# the Admin trust policy demands MFA.
+locals {
+  endpoint_url           = null
+  cli_admin_mfa_required = module.strongbox.admin_mfa_required
+}
+
 module "strongbox" {
   source = "../../modules/strongbox"
 

@@ -1,8 +1,18 @@
-# The module's outputs, passed through unchanged: the names the CLI config
-# (`strongbox configure --from-terraform`) and the tests read. One file for both
-# root modules: infra/envs/local/strongbox-outputs.tf is a symbolic link to it.
-# Outputs that differ between the two (the CLI's MFA prompt, the endpoint, the
-# demo users) are in each root module's outputs.tf.
+# The outputs the CLI config (`strongbox configure --from-terraform`) and the
+# tests read. One file for both root modules: infra/envs/local/strongbox-outputs.tf
+# is a symbolic link to it. The first two take values each root module sets in
+# its main.tf; the rest are the module's, passed through unchanged. Outputs only
+# the local stack has (the demo users) are in its outputs.tf.
+
+output "admin_mfa_required" {
+  description = "Whether the CLI must send an MFA code to assume Admin."
+  value       = local.cli_admin_mfa_required
+}
+
+output "endpoint_url" {
+  description = "The URL every service answers on: the emulator's, or null in a real account (AWS's own endpoints)."
+  value       = local.endpoint_url
+}
 
 output "region" {
   description = "Region of the stack."

@@ -5,6 +5,13 @@ locals {
   region = "us-east-1"
   roles  = ["uploader", "viewer", "admin"]
   tags   = { Project = "strongbox", Environment = "local" }
+
+  # For strongbox-outputs.tf: the emulator answers for every service. moto gap:
+  # its STS takes no MFA device and evaluates no trust policy, so the CLI must
+  # not ask for a code here, although the deployed trust policy demands a fresh
+  # MFA as in AWS (output admin_trust_requires_mfa).
+  endpoint_url           = var.endpoint
+  cli_admin_mfa_required = false
 }
 
 provider "aws" {

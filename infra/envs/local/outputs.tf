@@ -1,22 +1,9 @@
-# What differs from a real account; the rest is strongbox-outputs.tf (a link to
+# What only the local stack has; the rest is strongbox-outputs.tf (a link to
 # the one in infra/envs/aws).
-
-output "admin_mfa_required" {
-  description = "Whether the CLI must send an MFA code to assume Admin."
-  # moto gap: its STS takes no MFA device and evaluates no trust policy, so the
-  # CLI must not ask for a code here, although the deployed trust policy
-  # (module.strongbox.admin_mfa_required) demands a fresh MFA as in AWS.
-  value = false
-}
 
 output "admin_trust_requires_mfa" {
   description = "Whether the deployed Admin trust policy demands a fresh MFA (true as in AWS; the access contract proves it)."
   value       = module.strongbox.admin_mfa_required
-}
-
-output "endpoint_url" {
-  description = "The emulator's URL, used for every service."
-  value       = var.endpoint
 }
 
 output "demo_principals" {

@@ -173,7 +173,6 @@ locals {
         Effect    = "Allow"
         Principal = { AWS = local.role_arns[role] }
         Action    = actions
-        Resource  = "*"
         Condition = local.kms_via_s3_condition
       }
     ]

@@ -71,7 +71,6 @@ locals {
         "kms:UpdateAlias",
         "kms:UpdateKeyDescription",
       ]
-      Resource = "*" # in a key policy, "*" is this key
     },
     {
       # Whatever an IAM policy or a later key-policy statement grants: only the
@@ -81,7 +80,6 @@ locals {
       Effect    = "Deny"
       Principal = "*"
       Action    = local.kms_guarded_actions
-      Resource  = "*"
       Condition = { ArnNotEquals = { "aws:PrincipalArn" = local.kms_administrators } }
     },
   ]
@@ -95,13 +93,17 @@ locals {
     notifications = local.notifications_kms_statements     # notifications.tf
   }
 
+  # Every statement is about the key itself: in a key policy, Resource "*" is
+  # this key, so the statements above and the concerns' leave it out.
   kms_policies = {
     for key in ["data", "monitoring"] : key => jsonencode({
       Version = "2012-10-17"
-      Statement = concat(
-        local.kms_administration_statements,
-        flatten([for concern, statements in local.kms_statements_by_concern : lookup(statements, key, [])]),
-      )
+      Statement = [
+        for statement in concat(
+          local.kms_administration_statements,
+          flatten([for concern, statements in local.kms_statements_by_concern : lookup(statements, key, [])]),
+        ) : merge(statement, { Resource = "*" })
+      ]
     })
   }
 }

@@ -27,6 +27,32 @@ locals {
   # KMS may be used by the roles only through S3 in this region, for this bucket.
   s3_via_service = "s3.${local.region}.amazonaws.com"
 
+  # Roles an AWS service assumes for one of this deployment's resources, each
+  # named with its service and that resource by the file that creates it. The
+  # trust policy admits only that service, acting for that resource in this
+  # account (no confused deputy).
+  service_roles = {
+    trail_logs        = local.trail_logs_service_role        # trail.tf
+    trail_replication = local.trail_replication_service_role # trail-replication.tf
+  }
+  service_role_trust_policies = {
+    for role, r in local.service_roles : role => jsonencode({
+      Version = "2012-10-17"
+      Statement = [{
+        Sid       = r.sid
+        Effect    = "Allow"
+        Principal = { Service = r.service }
+        Action    = "sts:AssumeRole"
+        Condition = {
+          StringEquals = {
+            "aws:SourceArn"     = r.source_arn
+            "aws:SourceAccount" = local.account_id
+          }
+        }
+      }]
+    })
+  }
+
   tags        = merge({ "strongbox:module" = "strongbox" }, var.tags)
   bucket_tags = var.emulator_workarounds.tag_buckets ? local.tags : {}
 }

@@ -185,7 +185,6 @@ locals {
         Effect    = "Allow"
         Principal = { Service = "cloudwatch.amazonaws.com" }
         Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        Resource  = "*"
         Condition = {
           StringEquals = { "aws:SourceAccount" = local.account_id }
           ArnLike      = { "aws:SourceArn" = local.alarm_arn_pattern }
@@ -197,7 +196,6 @@ locals {
         Effect    = "Allow"
         Principal = { Service = "events.amazonaws.com" }
         Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        Resource  = "*"
         Condition = {
           StringEquals = { "aws:SourceAccount" = local.account_id }
           ArnEquals    = { "aws:SourceArn" = [local.event_rule_arn, local.key_rule_arns.data] }
@@ -210,7 +208,6 @@ locals {
       Effect    = "Allow"
       Principal = { Service = "events.amazonaws.com" }
       Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-      Resource  = "*"
       Condition = {
         StringEquals = {
           "aws:SourceAccount" = local.account_id

@@ -2,13 +2,16 @@
 
 locals {
   bucket_and_objects = [local.bucket_arn, "${local.bucket_arn}/*"]
+  # What the write denials below refuse: creating or replacing an object, each
+  # step of a multipart upload included.
+  object_writes = { Action = "s3:PutObject", Resource = local.objects_arn }
 
   # Main bucket policy, one fragment per rule. Each is readable (and tested) alone.
+  # Every statement is a Deny for everyone (Effect and Principal are added
+  # below): what a role may do is granted by its identity policy (iam.tf).
   bucket_policy_fragments = {
     deny_insecure_transport = [{
       Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
       Action    = "s3:*"
       Resource  = local.bucket_and_objects
       Condition = { Bool = { "aws:SecureTransport" = "false" } }
@@ -16,8 +19,6 @@ locals {
 
     deny_sigv2 = [{
       Sid       = "DenyAnythingButSigV4"
-      Effect    = "Deny"
-      Principal = "*"
       Action    = "s3:*"
       Resource  = local.bucket_and_objects
       Condition = { StringNotEquals = { "s3:signatureversion" = "AWS4-HMAC-SHA256" } }
@@ -25,24 +26,16 @@ locals {
 
     # Writes normally name no key (the bucket default applies); one that names
     # another key, or another algorithm, is refused.
-    deny_wrong_key = [
+    deny_wrong_key = [for statement in [
       {
-        Sid       = "DenyWritesNamingAnotherKmsKey"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:PutObject"
-        Resource  = "${local.bucket_arn}/*"
+        Sid = "DenyWritesNamingAnotherKmsKey"
         Condition = {
           Null            = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "false" }
           StringNotEquals = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = aws_kms_key.this.arn }
         }
       },
       {
-        Sid       = "DenyWritesNamingAnotherAlgorithm"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:PutObject"
-        Resource  = "${local.bucket_arn}/*"
+        Sid = "DenyWritesNamingAnotherAlgorithm"
         Condition = {
           Null            = { "s3:x-amz-server-side-encryption" = "false" }
           StringNotEquals = { "s3:x-amz-server-side-encryption" = "aws:kms" }
@@ -50,47 +43,33 @@ locals {
       },
       {
         # Naming aws:kms without a key id makes S3 use the AWS-managed aws/s3 key.
-        Sid       = "DenyWritesNamingKmsWithoutThisKey"
-        Effect    = "Deny"
-        Principal = "*"
-        Action    = "s3:PutObject"
-        Resource  = "${local.bucket_arn}/*"
+        Sid = "DenyWritesNamingKmsWithoutThisKey"
         Condition = {
           StringEquals = { "s3:x-amz-server-side-encryption" = "aws:kms" }
           Null         = { "s3:x-amz-server-side-encryption-aws-kms-key-id" = "true" }
         }
       },
-    ]
+    ] : merge(local.object_writes, statement)]
 
     # SSE-C (a key the caller brings and S3 forgets) would put data out of
     # reach of this key, its policy and its audit trail. Multipart steps carry
     # the header too, so they are refused alike.
-    deny_sse_c = [{
+    deny_sse_c = [merge(local.object_writes, {
       Sid       = "DenyWritesWithCustomerProvidedKeys"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:PutObject"
-      Resource  = "${local.bucket_arn}/*"
       Condition = { Null = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" } }
-    }]
+    })]
 
     # No role may restore an archived object, so a write into an archive
     # class could be read back by nobody.
-    deny_archive_storage_classes = var.allow_archive_storage_classes ? [] : [{
+    deny_archive_storage_classes = var.allow_archive_storage_classes ? [] : [merge(local.object_writes, {
       Sid       = "DenyWritesInStorageClassesNoRoleCanRead"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:PutObject"
-      Resource  = "${local.bucket_arn}/*"
       Condition = { StringEquals = { "s3:x-amz-storage-class" = ["GLACIER", "DEEP_ARCHIVE"] } }
-    }]
+    })]
 
     deny_old_signature = var.max_signature_age_ms == null ? [] : [{
-      Sid       = "DenyPresignedUrlsOlderThanMaxAge"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = local.bucket_and_objects
+      Sid      = "DenyPresignedUrlsOlderThanMaxAge"
+      Action   = "s3:*"
+      Resource = local.bucket_and_objects
       Condition = {
         StringEquals       = { "s3:authType" = "REST-QUERY-STRING" }
         NumericGreaterThan = { "s3:signatureAge" = tostring(var.max_signature_age_ms) }
@@ -99,34 +78,32 @@ locals {
 
     # The Admin role's own policy already demands MFA; this repeats it on the
     # resource so no policy later attached to a role can bypass it.
-    deny_version_delete_without_mfa = [{
-      Sid       = "DenyPermanentDeleteWithoutMfa"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:DeleteObjectVersion"
-      Resource  = "${local.bucket_arn}/*"
-      Condition = {
-        ArnEquals    = { "aws:PrincipalArn" = values(local.role_arns) }
-        BoolIfExists = { "aws:MultiFactorAuthPresent" = "false" }
-      }
-      }, {
-      # ... and a fresh one: older than admin_mfa_max_age_seconds (or of
-      # unknown age) is refused.
-      Sid       = "DenyPermanentDeleteWithStaleMfa"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:DeleteObjectVersion"
-      Resource  = "${local.bucket_arn}/*"
-      Condition = {
-        ArnEquals                  = { "aws:PrincipalArn" = values(local.role_arns) }
-        NumericGreaterThanIfExists = { "aws:MultiFactorAuthAge" = tostring(var.admin_mfa_max_age_seconds) }
-      }
-    }]
+    deny_version_delete_without_mfa = [for statement in [
+      {
+        Sid = "DenyPermanentDeleteWithoutMfa"
+        Condition = {
+          ArnEquals    = { "aws:PrincipalArn" = values(local.role_arns) }
+          BoolIfExists = { "aws:MultiFactorAuthPresent" = "false" }
+        }
+      },
+      {
+        # ... and a fresh one: older than admin_mfa_max_age_seconds (or of
+        # unknown age) is refused.
+        Sid = "DenyPermanentDeleteWithStaleMfa"
+        Condition = {
+          ArnEquals                  = { "aws:PrincipalArn" = values(local.role_arns) }
+          NumericGreaterThanIfExists = { "aws:MultiFactorAuthAge" = tostring(var.admin_mfa_max_age_seconds) }
+        }
+      },
+    ] : merge({ Action = "s3:DeleteObjectVersion", Resource = local.objects_arn }, statement)]
   }
 
   bucket_policy = jsonencode({
-    Version   = "2012-10-17"
-    Statement = flatten(values(local.bucket_policy_fragments))
+    Version = "2012-10-17"
+    Statement = [
+      for statement in flatten(values(local.bucket_policy_fragments)) :
+      merge({ Effect = "Deny", Principal = "*" }, statement)
+    ]
   })
 
   access_log_prefix = "s3/${local.bucket_name}/"

@@ -11,6 +11,8 @@ locals {
   trail_replication_enabled   = var.trail_log_replication != null
   trail_replication_role_name = "${var.name_prefix}-trail-replication"
   trail_replication_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.trail_replication_role_name}"
+  # For main.tf: the role is S3's, replicating the trail log bucket.
+  trail_replication_service_role = { sid = "AssumeByS3ForThisBucket", service = "s3.amazonaws.com", source_arn = local.trail_log_bucket_arn }
 
   # For kms.tf: the replication role reads the source files.
   trail_replication_kms_statements = {
@@ -19,11 +21,7 @@ locals {
       Effect    = "Allow"
       Principal = { AWS = local.trail_replication_role_arn }
       Action    = ["kms:Decrypt"]
-      Resource  = "*"
-      Condition = {
-        StringEquals = { "kms:ViaService" = local.s3_via_service }
-        StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
-      }
+      Condition = local.trail_log_bucket_via_s3 # trail.tf
     }] : []
   }
 }
@@ -31,22 +29,10 @@ locals {
 resource "aws_iam_role" "trail_replication" {
   count = local.trail_replication_enabled ? 1 : 0
 
-  name        = local.trail_replication_role_name
-  description = "S3 replicating ${local.trail_log_bucket_name} to ${try(var.trail_log_replication.destination_bucket_arn, "")}"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AssumeByS3ForThisBucket"
-      Effect    = "Allow"
-      Principal = { Service = "s3.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = local.account_id }
-        ArnLike      = { "aws:SourceArn" = local.trail_log_bucket_arn }
-      }
-    }]
-  })
-  tags = local.tags
+  name               = local.trail_replication_role_name
+  description        = "S3 replicating ${local.trail_log_bucket_name} to ${try(var.trail_log_replication.destination_bucket_arn, "")}"
+  assume_role_policy = local.service_role_trust_policies.trail_replication # main.tf
+  tags               = local.tags
 }
 
 resource "aws_iam_role_policy" "trail_replication" {

@@ -21,12 +21,25 @@ locals {
 
   trail_logs_role_name = "${var.name_prefix}-trail-logs"
   trail_logs_role_arn  = "arn:${local.partition}:iam::${local.account_id}:role/${local.trail_logs_role_name}"
+  # For main.tf: the role is CloudTrail's, for this trail.
+  trail_logs_service_role = { sid = "AssumeByThisTrail", service = "cloudtrail.amazonaws.com", source_arn = local.trail_arn }
 
   # The data-event selector: objects of the main bucket, nothing else.
   trail_data_resource_prefix = "${local.bucket_arn}/"
 
   # Where the trail log bucket's own server access logs go (the access-log bucket).
   trail_access_log_prefix = "s3/${local.trail_log_bucket_name}/"
+
+  # What CloudTrail may do, on the trail log bucket and on the monitoring key;
+  # each statement lets it act for this trail only (aws:SourceArn).
+  cloudtrail_grant = { Effect = "Allow", Principal = { Service = "cloudtrail.amazonaws.com" } }
+
+  # The monitoring key used through S3 for the trail log bucket's objects (its
+  # default encryption, which covers the digest files).
+  trail_log_bucket_via_s3 = {
+    StringEquals = { "kms:ViaService" = local.s3_via_service }
+    StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
+  }
 
   trail_log_bucket_policy_fragments = {
     # Audit evidence is never deleted by a request: only the lifecycle rule
@@ -75,28 +88,24 @@ locals {
       Condition = { ArnEquals = { "aws:PrincipalArn" = values(local.role_arns) } }
     }]
 
-    cloudtrail_acl_check = [{
+    cloudtrail_acl_check = [merge(local.cloudtrail_grant, {
       Sid       = "CloudTrailAclCheck"
-      Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
       Action    = "s3:GetBucketAcl"
       Resource  = local.trail_log_bucket_arn
       Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
-    }]
+    })]
 
-    cloudtrail_write = [{
-      Sid       = "CloudTrailWrite"
-      Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
-      Action    = "s3:PutObject"
-      Resource  = local.trail_log_objects_arn
+    cloudtrail_write = [merge(local.cloudtrail_grant, {
+      Sid      = "CloudTrailWrite"
+      Action   = "s3:PutObject"
+      Resource = local.trail_log_objects_arn
       Condition = {
         StringEquals = {
           "aws:SourceArn" = local.trail_arn
           "s3:x-amz-acl"  = "bucket-owner-full-control"
         }
       }
-    }]
+    })]
 
     # What `aws cloudtrail validate-logs` reads: the bucket's listing and
     # location, the digest and log files. (Decrypting them: the monitoring key.)
@@ -121,13 +130,10 @@ locals {
   # For kms.tf: what CloudTrail, CloudWatch Logs and the trail log readers may
   # do with the monitoring key, each scoped to this trail and its resources.
   trail_kms_statements = {
-    monitoring = concat([
+    monitoring = concat([for statement in [
       {
-        Sid       = "CloudTrailEncryptLogs"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey*"]
-        Resource  = "*"
+        Sid    = "CloudTrailEncryptLogs"
+        Action = ["kms:GenerateDataKey*"]
         Condition = {
           StringEquals = {
             "aws:SourceArn"                            = local.trail_arn
@@ -137,37 +143,26 @@ locals {
       },
       {
         Sid       = "CloudTrailDescribeKey"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
         Action    = ["kms:DescribeKey"]
-        Resource  = "*"
         Condition = { StringEquals = { "aws:SourceArn" = local.trail_arn } }
       },
       {
         # The trail log bucket's default encryption (SSE-KMS, this key) covers
         # what CloudTrail does not encrypt itself: the digest files.
-        Sid       = "CloudTrailDigestsViaTrailLogBucket"
-        Effect    = "Allow"
-        Principal = { Service = "cloudtrail.amazonaws.com" }
-        Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
-        Resource  = "*"
-        Condition = {
-          StringEquals = {
-            "aws:SourceArn"  = local.trail_arn
-            "kms:ViaService" = local.s3_via_service
-          }
-          StringLike = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
-        }
+        Sid    = "CloudTrailDigestsViaTrailLogBucket"
+        Action = ["kms:GenerateDataKey*", "kms:Decrypt"]
+        Condition = merge(local.trail_log_bucket_via_s3, {
+          StringEquals = merge(local.trail_log_bucket_via_s3.StringEquals, { "aws:SourceArn" = local.trail_arn })
+        })
       },
-      {
+      ] : merge(local.cloudtrail_grant, statement)],
+      [{
         Sid       = "CloudWatchLogsEncryptTrailLogGroup"
         Effect    = "Allow"
         Principal = { Service = "logs.${local.region}.amazonaws.com" }
         Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
-        Resource  = "*"
         Condition = { ArnEquals = { "kms:EncryptionContext:aws:logs:arn" = local.trail_log_group_arn } }
-      },
-      ],
+      }],
       # Who may decrypt the trail's files in S3 (forensics, `aws cloudtrail
       # validate-logs`): log files under this trail's encryption context, digest
       # files through S3 from the trail log bucket. Nobody by default: key
@@ -178,7 +173,6 @@ locals {
         Effect    = "Allow"
         Principal = { AWS = var.trail_log_reader_arns }
         Action    = ["kms:Decrypt"]
-        Resource  = "*"
         Condition = { StringEquals = { "kms:EncryptionContext:aws:cloudtrail:arn" = local.trail_arn } }
       }],
       length(var.trail_log_reader_arns) == 0 ? [] : [
@@ -187,11 +181,7 @@ locals {
           Effect    = "Allow"
           Principal = { AWS = var.trail_log_reader_arns }
           Action    = ["kms:Decrypt"]
-          Resource  = "*"
-          Condition = {
-            StringEquals = { "kms:ViaService" = local.s3_via_service }
-            StringLike   = { "kms:EncryptionContext:aws:s3:arn" = [local.trail_log_bucket_arn, "${local.trail_log_bucket_arn}/*"] }
-          }
+          Condition = local.trail_log_bucket_via_s3
         },
       ],
     )
@@ -245,24 +235,10 @@ resource "aws_cloudwatch_log_group" "trail" {
 # CloudTrail writes to the log group through a role of its own, trusted only
 # by this trail and allowed only to write this group's streams.
 resource "aws_iam_role" "trail_logs" {
-  name        = local.trail_logs_role_name
-  description = "CloudTrail ${local.trail_name} delivering to ${local.trail_log_group_name}"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AssumeByThisTrail"
-      Effect    = "Allow"
-      Principal = { Service = "cloudtrail.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = {
-          "aws:SourceArn"     = local.trail_arn
-          "aws:SourceAccount" = local.account_id
-        }
-      }
-    }]
-  })
-  tags = local.tags
+  name               = local.trail_logs_role_name
+  description        = "CloudTrail ${local.trail_name} delivering to ${local.trail_log_group_name}"
+  assume_role_policy = local.service_role_trust_policies.trail_logs # main.tf
+  tags               = local.tags
 }
 
 resource "aws_iam_role_policy" "trail_logs" {

@@ -2,6 +2,7 @@ import { type Command, Option } from "commander";
 import type { EngineChoice } from "../../core/access/check.js";
 import type { AccessReport } from "../../core/access/report.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { table } from "../render.js";
 
 export interface AccessOptions {
@@ -61,6 +62,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .description(
       "role × capability matrix computed from the deployed policies; flags cells that differ from the contract (Admin)",
     )
+    .addHelpText("after", examples("strongbox access", "strongbox access --engine local --json"))
     .addOption(
       new Option(
         "--engine <engine>",

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { AlarmsReport } from "../../core/alarms.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { table } from "../render.js";
 
 export type AlarmsOptions = Record<string, never>;
@@ -45,6 +46,7 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("alarms")
     .description("every alarm of the deployment: state, reason, since when (Admin)")
+    .addHelpText("after", examples("strongbox alarms", "strongbox alarms --json"))
     .action((_raw: unknown, cmd: Command) => {
       const options: AlarmsOptions = {};
       return ctx.run(cmd, invocation("alarms", options, alarms, renderAlarms));

@@ -12,6 +12,7 @@ import { parseSince } from "../../core/audit/since.js";
 import { displayKey, printable } from "../../core/text/printable.js";
 import { parsePositiveInt } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { table } from "../render.js";
 
 export interface AuditOptions {
@@ -106,6 +107,14 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("audit")
     .description(
       "run one of the deployment's saved Logs Insights queries over the CloudTrail log (Admin)",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox audit",
+        "strongbox audit denied --since 7d",
+        "strongbox audit activity --key report.pdf --json",
+      ),
     )
     .addArgument(
       new Argument("[query]", `which saved query (default ${DEFAULT_AUDIT_QUERY})`).choices(

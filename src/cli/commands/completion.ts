@@ -1,5 +1,6 @@
 import { Argument, type Command } from "commander";
 import type { CommandContext } from "../context.js";
+import { examples } from "../help.js";
 
 export type Shell = "bash" | "zsh" | "fish";
 export const SHELLS: Shell[] = ["bash", "zsh", "fish"];
@@ -127,6 +128,14 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("completion")
     .description("print a shell completion script (bash, zsh or fish)")
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox completion bash > ~/.local/share/bash-completion/completions/strongbox",
+        "strongbox completion zsh > ~/.zfunc/_strongbox      # with fpath+=(~/.zfunc)",
+        "strongbox completion fish > ~/.config/fish/completions/strongbox.fish",
+      ),
+    )
     .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(SHELLS))
     .action((shell: Shell, _raw: unknown, cmd: Command) =>
       ctx.run(cmd, {

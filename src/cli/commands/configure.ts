@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { keepPersonalSettings, loadConfig, writeConfig } from "../../core/config.js";
 import { configFromTerraformOutputs, readTerraformOutputs } from "../../core/config-terraform.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 
 export interface ConfigureOptions {
   /** A Terraform/OpenTofu root module directory, or a saved `output -json` file. */
@@ -58,6 +59,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("configure")
     .description(
       "write the config from `tofu output -json` (or terraform) of a Strongbox deployment",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox configure --from-terraform infra/envs/aws",
+        "strongbox configure --from-terraform outputs.json --config ./strongbox.json",
+      ),
     )
     .requiredOption(
       "--from-terraform <dir>",

@@ -40,7 +40,8 @@ export async function downloadUnder(
     const where = resolveKeyPath(root, o.key.slice(prefix.length));
     return where.ok ? [{ path: where.path, key: o.key, size: o.size }] : [];
   });
-  const split = await partitionUnchanged(run.deps, run.bucket, jobs, run.files);
+  const sizes = new Map(objects.map((o) => [o.key, o.size]));
+  const split = await partitionUnchanged(run.deps, run.bucket, jobs, run.files, sizes);
   const unchanged = split.unchanged;
   if (unchanged.length > 0)
     deps.log.info(

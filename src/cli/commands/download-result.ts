@@ -1,22 +1,18 @@
-import type { Role } from "../../core/roles.js";
 import { displayKey } from "../../core/text/printable.js";
 import type { DownloadResult } from "../../core/transfer/download.js";
-import type { SelectRule } from "../../core/transfer/select.js";
 import type { CommandDeps } from "../context.js";
+import type { TransferFlags } from "../transfer-options.js";
 import type { PlannedFile } from "./upload.js";
 
-export interface DownloadCommandOptions {
+/**
+ * `files`: files in flight for a prefix (default: config, else
+ * DEFAULT_FILES_IN_FLIGHT); `select`: names below a prefix (a prefix only).
+ */
+export interface DownloadCommandOptions extends TransferFlags {
   key: string;
   /** A file, a folder (ends in / or is one: the key's base name goes in it), or "-" for stdout. */
   out: string | undefined;
   versionId: string | undefined;
-  concurrency: number | undefined;
-  /** Files in flight for a prefix (default: config, else DEFAULT_FILES_IN_FLIGHT). */
-  files: number | undefined;
-  role: Role | undefined;
-  /** --exclude / --include in the order given: names below a prefix (a prefix only). */
-  select: SelectRule[];
-  dryRun: boolean;
   /** Fail when S3 holds no checksum the bytes can be compared with. */
   requireChecksum?: boolean;
 }

@@ -5,23 +5,22 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
-import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import type { DownloadResult } from "../../core/transfer/download.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import { downloadTarget } from "../../core/transfer/target.js";
 import { withTransfer } from "../../core/transfer-run.js";
-import {
-  collectRule,
-  dryRunOption,
-  optionalPositiveInt,
-  optionalRole,
-  roleOption,
-} from "../args.js";
+import { dryRunOption, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
+import {
+  addInFlightOptions,
+  addSelectOptions,
+  type RawTransferFlags,
+  transferFlags,
+} from "../transfer-options.js";
 import { downloadUnder } from "./download-prefix.js";
 import {
   type DownloadCommandOptions,
@@ -30,7 +29,7 @@ import {
   toJson,
   warnUnverified,
 } from "./download-result.js";
-import { transferSetup } from "./shared.js";
+import { keyArgument, transferSetup } from "./shared.js";
 
 /** A key ending in "/" (or "") is a prefix: every object under it, the tree below it kept. */
 export const isPrefix = (key: string) => key === "" || key.endsWith("/");
@@ -39,8 +38,7 @@ export async function download(
   options: DownloadCommandOptions,
   deps: CommandDeps,
 ): Promise<DownloadCommandResult> {
-  const config = await deps.config();
-  const key = keyOfArgument(options.key, config.bucket);
+  const { config, key } = await keyArgument(deps, options.key);
   const prefix = isPrefix(key);
   if (prefix) {
     if (options.versionId !== undefined)
@@ -150,55 +148,47 @@ export const renderDownload = (r: DownloadCommandResult): string =>
 
 export function register(program: Command, ctx: CommandContext): void {
   const rules: SelectRule[] = [];
-  program
+  const cmd = program
     .command("download")
     .description(
       "download an object, or every object under a PREFIX/ (the tree below it kept), through pre-signed URLs (verified, resumable)",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox download photos/sub/b.txt --out newdir/      # writes newdir/b.txt",
+        "strongbox download s3://BUCKET/report.pdf --out - | less",
+        "strongbox download big.iso --version-id V --dry-run",
+        "strongbox download photos/2026/ --out ./photos/ --exclude '*.raw'   # a prefix: the tree below it",
+      ),
     )
     .argument("<key>", "object key, a PREFIX/ (every object under it), or s3://BUCKET/KEY")
     .option(
       "--out <path>",
       "a file; a folder (ends in / or is one) gets the key's base name or a prefix's tree; - is stdout (default: current folder)",
     )
-    .option("--version-id <id>", "a specific version")
-    .option(
-      "--exclude <glob>",
+    .option("--version-id <id>", "a specific version");
+  addSelectOptions(cmd, rules, {
+    exclude:
       "with a PREFIX/: leave out objects whose name below it matches this gitignore-style glob (repeatable)",
-      collectRule("exclude", rules),
-    )
-    .option(
-      "--include <glob>",
+    include:
       "with a PREFIX/: take objects matching this glob back in (repeatable; the later rule wins)",
-      collectRule("include", rules),
-    )
-    .option("--concurrency <n>", `ranged requests in flight (default ${DEFAULT_CONCURRENCY})`)
-    .option("--files <n>", `files in flight for a prefix (default ${DEFAULT_FILES_IN_FLIGHT})`)
+  });
+  addInFlightOptions(cmd, { requests: "ranged requests", filesFor: "a prefix" })
     .option("--require-checksum", "fail when S3 holds no checksum the bytes can be compared with")
     .addOption(dryRunOption())
     .addOption(roleOption())
     .action(
       (
         key: string,
-        raw: {
-          out?: string;
-          versionId?: string;
-          concurrency?: string;
-          files?: string;
-          role?: string;
-          requireChecksum?: boolean;
-          dryRun?: boolean;
-        },
+        raw: RawTransferFlags & { out?: string; versionId?: string; requireChecksum?: boolean },
         cmd: Command,
       ) => {
         const options: DownloadCommandOptions = {
           key,
           out: raw.out,
           versionId: raw.versionId,
-          concurrency: optionalPositiveInt(raw.concurrency, "concurrency"),
-          files: optionalPositiveInt(raw.files, "files"),
-          role: optionalRole(raw.role),
-          select: [...rules],
-          dryRun: raw.dryRun === true,
+          ...transferFlags(raw, rules),
           ...(raw.requireChecksum === true ? { requireChecksum: true } : {}),
         };
         return ctx.run(cmd, invocation("download", options, download, renderDownload));

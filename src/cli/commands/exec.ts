@@ -6,6 +6,7 @@ import type { Role } from "../../core/roles.js";
 import type { RoleSession } from "../../core/session/types.js";
 import { roleOption } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
+import { examples } from "../help.js";
 
 /** The variables another tool reads its credentials from (as aws-vault sets them). */
 export function sessionEnv(config: StrongboxConfig, session: RoleSession): Record<string, string> {
@@ -91,6 +92,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .description(
       "run another tool with a role session's credentials in its environment (as aws-vault does)",
     )
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox exec --role viewer -- aws s3 ls s3://BUCKET/",
+        "strongbox exec --role uploader -- s5cmd cp f.bin s3://BUCKET/",
+      ),
+    )
     .argument("<command...>", "the command and its arguments, after --")
     .addOption(roleOption())
     .action((command: string[], raw: { role?: Role }, cmd: Command) => {
@@ -106,6 +114,10 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("env")
     .description("print a role session as shell exports, for eval or another tool")
+    .addHelpText(
+      "after",
+      examples("strongbox env --role admin --json", 'eval "$(strongbox env --role viewer)"'),
+    )
     .addOption(roleOption())
     .action((raw: { role?: Role }, cmd: Command) => {
       const options: EnvOptions = { role: raw.role };

@@ -4,6 +4,7 @@ import { mfaSessionCacheOf, sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import { parseDurationSeconds, parseRole } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import {
   askMfaCode,
   MFA_CODE_ENV,
@@ -67,6 +68,14 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("login")
     .description("assume a role with STS and cache its session (owner-only file)")
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox login --role uploader",
+        "strongbox login --role admin --duration 1h      # MFA: prompted; or --mfa-code - (stdin), or STRONGBOX_MFA_CODE",
+        "strongbox login --role viewer --profile work",
+      ),
+    )
     .addOption(new Option("--role <role>", "role to assume").choices(ROLES).makeOptionMandatory())
     .option(
       "--mfa-code <code|->",

@@ -3,6 +3,7 @@ import { ROLES, type Role } from "../../core/roles.js";
 import { mfaSessionCacheOf, sessionCacheOf } from "../../core/session/cache.js";
 import { optionalRole } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 
 export interface LogoutOptions {
   role: Role | undefined;
@@ -46,6 +47,7 @@ export function register(program: Command, ctx: CommandContext): void {
     .description(
       "forget cached role sessions (all roles unless --role; without --role also MFA sessions)",
     )
+    .addHelpText("after", examples("strongbox logout", "strongbox logout --role admin"))
     .addOption(new Option("--role <role>", "only this role").choices(ROLES))
     .action((raw: { role?: string }, cmd: Command) => {
       const options: LogoutOptions = { role: optionalRole(raw.role) };

@@ -2,12 +2,12 @@ import type { Command } from "commander";
 import type { ObjectEntry } from "../../core/catalog/list.js";
 import { usageError } from "../../core/errors.js";
 import type { Role } from "../../core/roles.js";
-import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey, quoteKey } from "../../core/text/printable.js";
 import { optionalPositiveInt, optionalRole, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatBytes, formatTime, table } from "../render.js";
-import { catalogFor } from "./shared.js";
+import { catalogFor, keyArgument } from "./shared.js";
 
 export interface LsOptions {
   prefix: string;
@@ -29,8 +29,7 @@ export interface LsResult {
 }
 
 export async function ls(options: LsOptions, deps: CommandDeps): Promise<LsResult> {
-  const config = await deps.config();
-  const prefix = keyOfArgument(options.prefix, config.bucket);
+  const { key: prefix } = await keyArgument(deps, options.prefix);
   const { catalog } = await catalogFor(deps, options.role);
   const { listObjects } = await import("../../core/catalog/list.js");
   const objects: ObjectEntry[] = [];
@@ -68,6 +67,14 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("ls")
     .description("list objects (all pages) under PREFIX")
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox ls",
+        "strongbox ls s3://BUCKET/photos/ --limit 20",
+        "strongbox ls photos/ --json",
+      ),
+    )
     .argument("[prefix]", "key prefix", "")
     .option("--limit <n>", "stop after N objects")
     .option("--page-size <n>", "keys per list request (default and maximum 1000)")

@@ -2,11 +2,12 @@ import { Argument, type Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import { createPresigner, SIGV4_MAX_EXPIRY_SECONDS } from "../../core/presign.js";
 import type { Role } from "../../core/roles.js";
-import { keyOfArgument } from "../../core/s3-uri.js";
 import { createOnlyFor } from "../../core/transfer-run.js";
 import { nonEmptyKey, optionalRole, parseDurationSeconds, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatDuration, formatTime } from "../render.js";
+import { keyArgument } from "./shared.js";
 
 export interface PresignOptions {
   method: "get" | "put";
@@ -30,8 +31,7 @@ export interface PresignResult {
 
 /** Signs locally: no request reaches S3 until someone uses the URL. */
 export async function presign(options: PresignOptions, deps: CommandDeps): Promise<PresignResult> {
-  const config = await deps.config();
-  const key = keyOfArgument(options.key, config.bucket);
+  const { config, key } = await keyArgument(deps, options.key);
   // A PUT URL lets someone write: a guessed role is not enough for it.
   const session = await deps.session(
     options.role,
@@ -83,6 +83,13 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("presign")
     .description("print a pre-signed URL for someone else (expiry capped by your session)")
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox presign get report.pdf --expires 1h",
+        'curl -T f.bin "$(strongbox presign put f.bin)"',
+      ),
+    )
     .addArgument(new Argument("<method>", "get or put").choices(["get", "put"]))
     .argument("<key>", "object key")
     .option("--expires <duration>", "how long the URL is valid, e.g. 15m, 1h (max 7d)", "15m")

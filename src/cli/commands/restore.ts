@@ -2,12 +2,12 @@ import type { Command } from "commander";
 import type { RestoreResult } from "../../core/catalog/restore.js";
 import { StrongboxError } from "../../core/errors.js";
 import type { Role } from "../../core/roles.js";
-import { keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
 import { dryRunOption, nonEmptyKey, optionalRole, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatBytes } from "../render.js";
-import { catalogFor } from "./shared.js";
+import { catalogFor, keyArgument } from "./shared.js";
 
 export type { RestoreResult } from "../../core/catalog/restore.js";
 
@@ -28,8 +28,7 @@ export async function restore(
   options: RestoreOptions,
   deps: CommandDeps,
 ): Promise<RestoreCommandResult> {
-  const config = await deps.config();
-  const key = keyOfArgument(options.key, config.bucket);
+  const { key } = await keyArgument(deps, options.key);
   const { catalog } = await catalogFor(deps, options.role, "restore");
   const { MAX_COPY_BYTES, restoreVersion } = await import("../../core/catalog/restore.js");
   const { listVersions } = await import("../../core/catalog/versions.js");
@@ -65,6 +64,13 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("restore")
     .description("make an earlier version of KEY the latest again (copies it)")
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox restore report.pdf --version-id V --dry-run",
+        "strongbox restore report.pdf --version-id V --role admin",
+      ),
+    )
     .argument("<key>", "object key")
     .requiredOption("--version-id <id>", "version to restore (see `strongbox versions KEY`)")
     .addOption(dryRunOption())

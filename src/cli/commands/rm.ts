@@ -4,14 +4,14 @@ import type { RemoveResult } from "../../core/catalog/remove.js";
 import type { VersionEntry } from "../../core/catalog/versions.js";
 import { StrongboxError } from "../../core/errors.js";
 import type { Role } from "../../core/roles.js";
-import { keyOfArgument } from "../../core/s3-uri.js";
 import { mfaAgeSeconds } from "../../core/session/types.js";
 import { displayKey } from "../../core/text/printable.js";
 import { dryRunOption, nonEmptyKey, optionalRole, roleOption, yesOption } from "../args.js";
 import { confirm } from "../confirm.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatBytes, formatTime } from "../render.js";
-import { catalogFor } from "./shared.js";
+import { catalogFor, keyArgument } from "./shared.js";
 
 export type { RemoveResult } from "../../core/catalog/remove.js";
 
@@ -32,8 +32,7 @@ export interface RmResult extends RemoveResult {
 }
 
 export async function rm(options: RmOptions, deps: CommandDeps): Promise<RmResult> {
-  const config = await deps.config();
-  const key = keyOfArgument(options.key, config.bucket);
+  const { config, key } = await keyArgument(deps, options.key);
   const { catalog, session } = await catalogFor(deps, options.role, "delete");
   const { removeObject } = await import("../../core/catalog/remove.js");
   const { listVersions } = await import("../../core/catalog/versions.js");
@@ -112,6 +111,14 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("rm")
     .description(
       "delete KEY (adds a delete marker); --version-id deletes that version for good (Admin with MFA)",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox rm old.txt --dry-run",
+        "strongbox rm old.txt --yes --role admin",
+        "strongbox rm old.txt --version-id V --role admin      # permanent: asks, shows the version",
+      ),
     )
     .argument("<key>", "object key")
     .option("--version-id <id>", "permanently delete this version")

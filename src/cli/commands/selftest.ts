@@ -9,6 +9,7 @@ import type { RoleSession } from "../../core/session/types.js";
 import { createHttpTransport } from "../../core/transfer/transport.js";
 import { parseDurationSeconds, parsePositiveInt } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { table } from "../render.js";
 
 export interface SelftestOptions {
@@ -102,6 +103,10 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("selftest")
     .description(
       "check the deployed chain: role rights and refusals, encryption, versioning, alarm and notification (Admin)",
+    )
+    .addHelpText(
+      "after",
+      examples("strongbox selftest", "strongbox selftest --burst 20 --alarm-timeout 30m"),
     )
     .option("--burst <n>", "deliberately refused uploads to raise the failed-uploads alarm", "10")
     .option(

@@ -1,10 +1,23 @@
 import type { CatalogContext } from "../../core/catalog/context.js";
 import type { StrongboxConfig } from "../../core/config.js";
 import type { Role } from "../../core/roles.js";
+import { keyOfArgument } from "../../core/s3-uri.js";
 import type { RoleSession } from "../../core/session/types.js";
 import type { TransferSetup } from "../../core/transfer-run.js";
 import type { CommandDeps } from "../context.js";
 import type { Progress } from "../progress.js";
+
+/**
+ * The config, and a KEY (or PREFIX) argument as a key of its bucket: a plain
+ * key, or `s3://BUCKET/KEY` naming the configured bucket.
+ */
+export async function keyArgument(
+  deps: CommandDeps,
+  argument: string,
+): Promise<{ config: StrongboxConfig; key: string }> {
+  const config = await deps.config();
+  return { config, key: keyOfArgument(argument, config.bucket) };
+}
 
 /**
  * Config + role session + an S3 client with that session's credentials.

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { choosePort } from "../../ui/server/port.js";
 import { parseDurationSeconds, parsePositiveInt } from "../args.js";
 import type { CommandContext, CommandDeps } from "../context.js";
+import { examples } from "../help.js";
 import { PAGE_DIR } from "../package-files.js";
 
 export interface UiOptions {
@@ -65,6 +66,13 @@ export function register(program: Command, ctx: CommandContext): void {
     .command("ui")
     .description(
       'local web page on 127.0.0.1: sign in, browse, upload, download, admin views; prints "ui: <address>"',
+    )
+    .addHelpText(
+      "after",
+      examples(
+        'strongbox ui      # the web page on 127.0.0.1; prints "ui: <address>"',
+        "strongbox ui --idle 2h",
+      ),
     )
     .option("--port <n>", "port (must be one the bucket's CORS rule allows)", (v) =>
       parsePositiveInt(v, "port"),

@@ -1,43 +1,38 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
-import type { Role } from "../../core/roles.js";
 import { isS3Uri, keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
-import {
-  DEFAULT_CONCURRENCY,
-  DEFAULT_FILES_IN_FLIGHT,
-  parseByteSize,
-} from "../../core/transfer/part-plan.js";
+import { parseByteSize } from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import type { UploadResult } from "../../core/transfer/upload.js";
 import type { UploadJob } from "../../core/transfer/upload-many.js";
 import { withTransfer } from "../../core/transfer-run.js";
-import {
-  collectRule,
-  dryRunOption,
-  optionalPositiveInt,
-  optionalRole,
-  roleOption,
-} from "../args.js";
+import { dryRunOption, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
+import {
+  addInFlightOptions,
+  addSelectOptions,
+  type RawTransferFlags,
+  type TransferFlags,
+  transferFlags,
+} from "../transfer-options.js";
 import { transferSetup } from "./shared.js";
 
-export interface UploadCommandOptions {
+/**
+ * `files`: files in flight for folders (default: config, else
+ * DEFAULT_FILES_IN_FLIGHT); `select`: gitignore-style globs on the files found
+ * in folders.
+ */
+export interface UploadCommandOptions extends TransferFlags {
   paths: string[];
   key: string | undefined;
   prefix: string | undefined;
   partSize: number | undefined;
-  concurrency: number | undefined;
-  /** Files in flight for folders (default: config, else DEFAULT_FILES_IN_FLIGHT). */
-  files: number | undefined;
   resume: boolean;
-  role: Role | undefined;
-  /** --exclude / --include in the order given (gitignore-style globs, files found in folders). */
-  select: SelectRule[];
-  dryRun: boolean;
 }
 
 /** One uploaded file as `--json` shows it (ARCHITECTURE §4 / issue 3). */
@@ -90,10 +85,9 @@ export async function upload(
     return keep;
   });
   const session = await deps.session(options.role, "upload");
-  const { partitionUnchanged } = await import("../../core/transfer/unchanged.js");
-  const sized = await Promise.all(
-    jobs.map(async (job) => ({ ...job, size: (await stat(job.path)).size })),
-  );
+  const { listedSizes, partitionUnchanged } = await import("../../core/transfer/unchanged.js");
+  // Synchronous: a stat takes microseconds, less than a thread-pool hand-off.
+  const sized = jobs.map((job) => ({ ...job, size: statSync(job.path).size }));
   let unchanged: PlannedFile[] = [];
   const setup = transferSetup(deps, config, session, progress, {
     concurrency: options.concurrency,
@@ -101,7 +95,12 @@ export async function upload(
   });
   try {
     return await withTransfer(setup, async (run) => {
-      const split = await partitionUnchanged(run.deps, run.bucket, sized);
+      const listed = await listedSizes(
+        run.deps,
+        run.bucket,
+        sized.map((job) => job.key),
+      );
+      const split = await partitionUnchanged(run.deps, run.bucket, sized, undefined, listed);
       if (split.unreadable !== undefined && jobs.length > 0)
         deps.log.info(
           `role ${session.role} may not read the bucket, so unchanged files cannot be recognised: every file is sent`,
@@ -197,10 +196,19 @@ export function renderUpload(result: UploadCommandResult): string {
 
 export function register(program: Command, ctx: CommandContext): void {
   const rules: SelectRule[] = [];
-  program
+  const cmd = program
     .command("upload")
     .description(
       "upload files or folders (recursively) through pre-signed URLs; unchanged files are skipped",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "strongbox upload report.pdf --role uploader",
+        "strongbox upload photos/ s3://BUCKET/2026/ --exclude '*.tmp' --dry-run",
+        "strongbox upload site/ --prefix site/ --exclude '*' --include '*/' --include '*.html'",
+        "strongbox upload big.iso --key isos/big.iso --part-size 64MiB --resume   # continue after Ctrl-C",
+      ),
     )
     .argument(
       "<path...>",
@@ -210,35 +218,23 @@ export function register(program: Command, ctx: CommandContext): void {
     .option(
       "--prefix <prefix>",
       "key prefix: files go to prefix+name, folders to prefix+relative path",
-    )
-    .option(
-      "--exclude <glob>",
-      "leave out files in folders matching this gitignore-style glob (repeatable)",
-      collectRule("exclude", rules),
-    )
-    .option(
-      "--include <glob>",
-      "take files matching this glob back in (repeatable; the later rule wins)",
-      collectRule("include", rules),
-    )
-    .option("--part-size <size>", "multipart part size, e.g. 16MiB (min 5MiB)")
-    .option("--concurrency <n>", `requests in flight (default ${DEFAULT_CONCURRENCY})`)
-    .option("--files <n>", `files in flight for folders (default ${DEFAULT_FILES_IN_FLIGHT})`)
+    );
+  addSelectOptions(cmd, rules, {
+    exclude: "leave out files in folders matching this gitignore-style glob (repeatable)",
+    include: "take files matching this glob back in (repeatable; the later rule wins)",
+  }).option("--part-size <size>", "multipart part size, e.g. 16MiB (min 5MiB)");
+  addInFlightOptions(cmd, { requests: "requests", filesFor: "folders" })
     .option("--resume", "continue an interrupted upload (and keep its state if interrupted again)")
     .addOption(dryRunOption())
     .addOption(roleOption())
     .action(
       (
         args: string[],
-        raw: {
+        raw: RawTransferFlags & {
           key?: string;
           prefix?: string;
           partSize?: string;
-          concurrency?: string;
-          files?: string;
           resume?: boolean;
-          role?: string;
-          dryRun?: boolean;
         },
         cmd: Command,
       ) => {
@@ -261,12 +257,8 @@ export function register(program: Command, ctx: CommandContext): void {
           key,
           prefix,
           partSize: raw.partSize === undefined ? undefined : parseByteSize(raw.partSize),
-          concurrency: optionalPositiveInt(raw.concurrency, "concurrency"),
-          files: optionalPositiveInt(raw.files, "files"),
           resume: raw.resume === true,
-          role: optionalRole(raw.role),
-          select: [...rules],
-          dryRun: raw.dryRun === true,
+          ...transferFlags(raw, rules),
         };
         return ctx.run(cmd, invocation("upload", options, upload, renderUpload));
       },

@@ -1,11 +1,11 @@
 import type { Command } from "commander";
 import type { VersionEntry } from "../../core/catalog/versions.js";
 import type { Role } from "../../core/roles.js";
-import { keyOfArgument } from "../../core/s3-uri.js";
 import { nonEmptyKey, optionalRole, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatBytes, formatTime, table } from "../render.js";
-import { catalogFor } from "./shared.js";
+import { catalogFor, keyArgument } from "./shared.js";
 
 export interface VersionsOptions {
   key: string;
@@ -21,7 +21,7 @@ export async function versions(
   options: VersionsOptions,
   deps: CommandDeps,
 ): Promise<VersionsResult> {
-  const key = keyOfArgument(options.key, (await deps.config()).bucket);
+  const { key } = await keyArgument(deps, options.key);
   const { catalog } = await catalogFor(deps, options.role);
   const { listVersions } = await import("../../core/catalog/versions.js");
   return { key, versions: await listVersions(catalog, key) };
@@ -41,6 +41,10 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("versions")
     .description("list every version and delete marker of KEY, newest first")
+    .addHelpText(
+      "after",
+      examples("strongbox versions report.pdf", "strongbox versions s3://BUCKET/report.pdf --json"),
+    )
     .argument("<key>", "object key")
     .addOption(roleOption())
     .action((key: string, raw: { role?: string }, cmd: Command) => {

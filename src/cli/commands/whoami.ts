@@ -4,6 +4,7 @@ import { sessionCacheOf } from "../../core/session/cache.js";
 import { type SessionSummary, summarizeSession } from "../../core/session/types.js";
 import { optionalRole, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { examples } from "../help.js";
 import { formatDuration, formatTime } from "../render.js";
 
 export interface WhoamiOptions {
@@ -42,6 +43,7 @@ export function register(program: Command, ctx: CommandContext): void {
   program
     .command("whoami")
     .description("show the role session in use: role, identity, expiry")
+    .addHelpText("after", examples("strongbox whoami", "strongbox whoami --role viewer --json"))
     .addOption(roleOption())
     .action((raw: { role?: string }, cmd: Command) => {
       const options: WhoamiOptions = { role: optionalRole(raw.role) };

@@ -1,8 +1,8 @@
-import { constants } from "node:fs";
-import { lstat, rm } from "node:fs/promises";
+import { unlinkSync } from "node:fs";
+import { lstat } from "node:fs/promises";
 import { uptime } from "node:os";
 import { StrongboxError } from "../errors.js";
-import { createExclusive, readOwnFile } from "./private.js";
+import { createLockFileSync, readOwnFile } from "./private.js";
 import { isAlive, removeStaleLock } from "./stale-lock.js";
 
 export interface PidLock {
@@ -29,13 +29,8 @@ export async function acquirePidLock(
 ): Promise<PidLock> {
   for (let tries = 0; tries < 50; tries++) {
     try {
-      const handle = await createExclusive(lockPath, constants.O_WRONLY);
-      try {
-        await handle.writeFile(String(process.pid));
-      } finally {
-        await handle.close();
-      }
-      return { release: () => rm(lockPath, { force: true }) };
+      createLockFileSync(lockPath, String(process.pid));
+      return { release: async () => removeIfThere(lockPath) };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = await ownerOf(lockPath);
@@ -90,4 +85,13 @@ async function predatesBoot(lockPath: string): Promise<boolean> {
   if (stats === undefined) return false; // released meanwhile: the next read says so
   const booted = Date.now() - uptime() * 1000;
   return stats.mtimeMs < booted - BOOT_MARGIN_MS;
+}
+
+/** unlink, where gone already is fine (one synchronous system call: rm's force option lstats first). */
+function removeIfThere(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
 }

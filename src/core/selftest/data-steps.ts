@@ -1,12 +1,6 @@
 import { randomBytes } from "node:crypto";
-import {
-  DeleteObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  ListObjectVersionsCommand,
-} from "@aws-sdk/client-s3";
 import { objectStep, prefixOf, roleStep, type SelftestEnv } from "./env.js";
-import { presigned, refusedBy, s3For } from "./request.js";
+import { bucketFor, presigned, refusedBy } from "./request.js";
 import { fail, pass, type SelftestStep, skipped } from "./runner.js";
 
 /** The data path: an object written, encrypted, versioned, read, listed, deleted and cleaned up. */
@@ -35,9 +29,7 @@ export const readSteps: SelftestStep<SelftestEnv>[] = [
     "S3 stored the object with SSE-KMS under the module's customer key",
     "admin",
     async (env, session, uploaded) => {
-      const head = await s3For(env, session).send(
-        new HeadObjectCommand({ Bucket: env.config.bucket, Key: uploaded.key }),
-      );
+      const head = await bucketFor(env, session).head(uploaded.key);
       if (head.ServerSideEncryption !== "aws:kms") {
         return fail(`object encryption is ${head.ServerSideEncryption ?? "none"}, not aws:kms`);
       }
@@ -56,9 +48,7 @@ export const readSteps: SelftestStep<SelftestEnv>[] = [
     "versioning is on: the upload created a version id",
     "admin",
     async (env, session, uploaded) => {
-      const listed = await s3For(env, session).send(
-        new ListObjectVersionsCommand({ Bucket: env.config.bucket, Prefix: uploaded.key }),
-      );
+      const listed = await bucketFor(env, session).versions(uploaded.key);
       const versions = (listed.Versions ?? []).filter((v) => v.Key === uploaded.key);
       const real = versions.filter((v) => v.VersionId !== undefined && v.VersionId !== "null");
       if (real.length === 0) return fail("no version id: versioning is not enabled on the bucket");
@@ -84,9 +74,7 @@ export const readSteps: SelftestStep<SelftestEnv>[] = [
     "the Viewer role can list",
     "viewer",
     async (env, session, uploaded) => {
-      const listed = await s3For(env, session).send(
-        new ListObjectsV2Command({ Bucket: env.config.bucket, Prefix: prefixOf(env) }),
-      );
+      const listed = await bucketFor(env, session).list(prefixOf(env));
       return (listed.Contents ?? []).some((o) => o.Key === uploaded.key)
         ? pass(`listed ${listed.KeyCount ?? 0} object(s) under ${prefixOf(env)}`)
         : fail("the uploaded object is not listed");
@@ -99,9 +87,7 @@ export const deleteStep = objectStep(
   "the Admin role can delete; versioning keeps the data behind a delete marker",
   "admin",
   async (env, session, uploaded) => {
-    const out = await s3For(env, session).send(
-      new DeleteObjectCommand({ Bucket: env.config.bucket, Key: uploaded.key }),
-    );
+    const out = await bucketFor(env, session).delete(uploaded.key);
     return out.DeleteMarker
       ? pass(`delete marker ${out.VersionId ?? ""}`.trim())
       : fail("DeleteObject did not create a delete marker");
@@ -113,23 +99,15 @@ export const cleanUpStep = roleStep(
   "the selftest's objects are removed (permanent delete needs MFA in the admin session)",
   "admin",
   async (env, session) => {
-    const client = s3For(env, session);
-    const listed = await client.send(
-      new ListObjectVersionsCommand({ Bucket: env.config.bucket, Prefix: prefixOf(env) }),
-    );
+    const bucket = bucketFor(env, session);
+    const listed = await bucket.versions(prefixOf(env));
     const entries = [...(listed.Versions ?? []), ...(listed.DeleteMarkers ?? [])];
     let removed = 0;
     let refused = 0;
     for (const entry of entries) {
       if (entry.Key === undefined || entry.VersionId === undefined) continue;
       try {
-        await client.send(
-          new DeleteObjectCommand({
-            Bucket: env.config.bucket,
-            Key: entry.Key,
-            VersionId: entry.VersionId,
-          }),
-        );
+        await bucket.delete(entry.Key, entry.VersionId);
         removed++;
       } catch (err) {
         if (!refusedBy(err)) throw err;

@@ -1,4 +1,3 @@
-import { DeleteObjectCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
 import type { Role } from "../roles.js";
 import type { RoleSession } from "../session/types.js";
 import {
@@ -10,7 +9,7 @@ import {
   sessionOr,
   type Uploaded,
 } from "./env.js";
-import { presigned, refusedBy, s3For } from "./request.js";
+import { bucketFor, presigned, refusedBy } from "./request.js";
 import { fail, pass, type SelftestStep, type StepOutcome, skipped } from "./runner.js";
 
 /**
@@ -68,10 +67,7 @@ export const REFUSALS: readonly Refusal[] = [
     role: "uploader",
     request: "DeleteObject by the uploader",
     onUpload: true,
-    send: (env, session, uploaded) =>
-      s3For(env, session).send(
-        new DeleteObjectCommand({ Bucket: env.config.bucket, Key: uploaded.key }),
-      ),
+    send: (env, session, uploaded) => bucketFor(env, session).delete(uploaded.key),
   },
   {
     name: "uploader refused: write naming another KMS key",
@@ -102,14 +98,7 @@ export const REFUSALS: readonly Refusal[] = [
       "bucket configuration is Terraform's alone (PutBucketVersioning with the current setting)",
     role: "admin",
     request: "PutBucketVersioning by the admin",
-    send: (env, session) =>
-      s3For(env, session).send(
-        // The setting the module already applies: harmless if it were allowed.
-        new PutBucketVersioningCommand({
-          Bucket: env.config.bucket,
-          VersioningConfiguration: { Status: "Enabled" },
-        }),
-      ),
+    send: (env, session) => bucketFor(env, session).putVersioningEnabled(),
   },
 ];
 

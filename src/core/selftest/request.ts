@@ -1,5 +1,16 @@
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
-import type { S3Client } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  type DeleteObjectCommandOutput,
+  HeadObjectCommand,
+  type HeadObjectCommandOutput,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  ListObjectVersionsCommand,
+  type ListObjectVersionsCommandOutput,
+  PutBucketVersioningCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
 import { createCloudWatchClient } from "../alarms.js";
 import type { StrongboxAction } from "../aws-errors.js";
 import { createS3Client } from "../clients.js";
@@ -91,7 +102,7 @@ export function refusedBy(err: unknown): boolean {
 const s3Clients = new WeakMap<SelftestEnv, Map<RoleSession, Pick<S3Client, "send">>>();
 
 /** The session's SDK client for the requests that are not pre-signed (one per session and run). */
-export function s3For(env: SelftestEnv, session: RoleSession): Pick<S3Client, "send"> {
+function s3For(env: SelftestEnv, session: RoleSession): Pick<S3Client, "send"> {
   let clients = s3Clients.get(env);
   if (clients === undefined) {
     clients = new Map();
@@ -103,6 +114,48 @@ export function s3For(env: SelftestEnv, session: RoleSession): Pick<S3Client, "s
     clients.set(session, client);
   }
   return client;
+}
+
+/**
+ * The requests on the deployment's bucket that are not pre-signed (SDK calls),
+ * as one role session. A refusal throws the SDK's AccessDenied (`refusedBy`
+ * recognises it).
+ */
+export interface SelftestBucket {
+  head(key: string): Promise<HeadObjectCommandOutput>;
+  /** Every version and delete marker under `prefix` (one page). */
+  versions(prefix: string): Promise<ListObjectVersionsCommandOutput>;
+  /** The objects under `prefix` (one page). */
+  list(prefix: string): Promise<ListObjectsV2CommandOutput>;
+  /** A delete marker, or with `versionId` that version for good. */
+  delete(key: string, versionId?: string): Promise<DeleteObjectCommandOutput>;
+  /** PutBucketVersioning with the setting the module already applies: harmless if it were allowed. */
+  putVersioningEnabled(): Promise<unknown>;
+}
+
+export function bucketFor(env: SelftestEnv, session: RoleSession): SelftestBucket {
+  const s3 = s3For(env, session);
+  const Bucket = env.config.bucket;
+  return {
+    head: (key) => s3.send(new HeadObjectCommand({ Bucket, Key: key })),
+    versions: (prefix) => s3.send(new ListObjectVersionsCommand({ Bucket, Prefix: prefix })),
+    list: (prefix) => s3.send(new ListObjectsV2Command({ Bucket, Prefix: prefix })),
+    delete: (key, versionId) =>
+      s3.send(
+        new DeleteObjectCommand({
+          Bucket,
+          Key: key,
+          ...(versionId === undefined ? {} : { VersionId: versionId }),
+        }),
+      ),
+    putVersioningEnabled: () =>
+      s3.send(
+        new PutBucketVersioningCommand({
+          Bucket,
+          VersioningConfiguration: { Status: "Enabled" },
+        }),
+      ),
+  };
 }
 
 export function cloudWatchFor(env: SelftestEnv, session: RoleSession): CloudWatchClient {

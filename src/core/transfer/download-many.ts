@@ -7,6 +7,7 @@ import { DEFAULT_FILES_IN_FLIGHT } from "./part-plan.js";
 import { createFilePartialStore, folderSync } from "./partial-file.js";
 import { type Operation, s3Call } from "./s3-call.js";
 import { parseListObjects } from "./s3-xml.js";
+import type { CheckedFolders } from "./safe-path.js";
 import { transferContext } from "./transfer-context.js";
 import type { DownloadDeps, DownloadResult } from "./transfer-types.js";
 
@@ -82,8 +83,9 @@ export async function downloadPrefix(
   const out =
     options.out === undefined ? "./" : options.out.endsWith("/") ? options.out : `${options.out}/`;
   const files = createLimiter(options.files ?? DEFAULT_FILES_IN_FLIGHT);
-  // One sync per folder for the whole batch, not one per file.
+  // One sync per folder for the whole batch, not one per file; each folder made and checked once.
   const folders = folderSync();
+  const checkedFolders: CheckedFolders = new Map();
   const fileDeps: DownloadDeps = {
     ...deps,
     partials: deps.partials ?? createFilePartialStore({ folders }),
@@ -116,6 +118,7 @@ export async function downloadPrefix(
               out,
               // Known from the listing: a small object is one GET, without a HEAD.
               size: object.size,
+              checkedFolders,
               ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
               ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
               ...(options.requireChecksum ? { requireChecksum: true } : {}),
@@ -147,17 +150,35 @@ export const isFolderMarker = (object: ListedObject, prefix: string): boolean =>
   return name === "" || name.endsWith("/");
 };
 
-/** Every object under `prefix`, through pre-signed ListObjectsV2 requests (continuation tokens). */
+/**
+ * Every object under `prefix`, through pre-signed ListObjectsV2 requests
+ * (continuation tokens); undefined when there are more than `maxPages` pages
+ * of them (1,000 keys a page).
+ */
 export async function listPrefix(
   deps: DownloadDeps,
   bucket: string,
   prefix: string,
-): Promise<ListedObject[]> {
+): Promise<ListedObject[]>;
+export async function listPrefix(
+  deps: DownloadDeps,
+  bucket: string,
+  prefix: string,
+  maxPages: number,
+): Promise<ListedObject[] | undefined>;
+export async function listPrefix(
+  deps: DownloadDeps,
+  bucket: string,
+  prefix: string,
+  maxPages = Number.POSITIVE_INFINITY,
+): Promise<ListedObject[] | undefined> {
   const ctx = transferContext(deps, bucket, deps.clock ?? systemClock);
   const op: Operation = { action: "ListObjectsV2", key: prefix, doing: "list" };
   const objects: ListedObject[] = [];
   let token: string | undefined;
+  let pages = 0;
   do {
+    if (pages++ >= maxPages) return undefined;
     const query: Record<string, string> = {
       "list-type": "2",
       ...(prefix === "" ? {} : { prefix }),

@@ -50,6 +50,7 @@ export async function downloadObject(
     options.out,
     options.name ?? key,
     options.cwd ?? process.cwd(),
+    options.checkedFolders,
   );
   if (hasDotSegments(key)) {
     throw new StrongboxError(

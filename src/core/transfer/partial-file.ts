@@ -1,12 +1,13 @@
 import { createHash } from "node:crypto";
-import { constants } from "node:fs";
-import { type FileHandle, open, rename, rm } from "node:fs/promises";
+import { constants, renameSync } from "node:fs";
+import { type FileHandle, open, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { writeJsonAtomic } from "../fs/atomic.js";
 import { acquirePidLock, type PidLock } from "../fs/pid-lock.js";
 import {
   checkOwnFile,
   createExclusive,
+  newFileMode,
   type OwnerOptions,
   openOwnFile,
   readOwnFile,
@@ -187,9 +188,10 @@ function partialDownload(
       await fh.sync();
       // Verified: the file gets the mode any new file of this user gets (0644
       // under the usual umask); only the partial stays owner-only.
-      await fh.chmod(0o666 & ~process.umask());
+      await fh.chmod(newFileMode());
       await fh.close();
-      await rename(path, target);
+      renameSync(path, target); // microseconds: less than a thread-pool hand-off
+
       if (recordOnDisk || recorded !== undefined) await rm(recordPath, { force: true });
       if (folders) folders.add(dirname(target));
       else await syncDir(dirname(target));

@@ -103,6 +103,12 @@ export function safeKeyPath(root: string, key: string, options: SafePathOptions 
 }
 
 /**
+ * Folders already made and checked during one batch (a folder download): each
+ * is created and checked against symlinks once, not once per file in it.
+ */
+export type CheckedFolders = Map<string, Promise<void>>;
+
+/**
  * Where a downloaded object goes: --out FILE, --out FOLDER/ (or an existing
  * folder), or the current folder. Inside a folder the key is held to the rules
  * above, and a symlinked folder can't lead the file outside it. The folders on
@@ -112,6 +118,7 @@ export async function resolveTarget(
   out: string | undefined,
   key: string,
   cwd: string,
+  checked?: CheckedFolders,
 ): Promise<string> {
   let root: string;
   if (out === undefined) root = cwd;
@@ -123,18 +130,28 @@ export async function resolveTarget(
     return file;
   }
   const target = safeKeyPath(root, key);
-  await mkdir(dirname(target), { recursive: true });
-  // A symlinked folder inside the root must not lead the file outside it.
+  const parent = dirname(target);
+  let check = checked?.get(parent);
+  if (check === undefined) {
+    check = makeFolderInside(root, parent);
+    checked?.set(parent, check);
+  }
+  await check;
+  return target;
+}
+
+/** Creates `folder` (below `root`) and refuses it when a symlink on the way leads outside `root`. */
+async function makeFolderInside(root: string, folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true });
   const realRoot = await realpath(root);
-  const realParent = await realpath(dirname(target));
-  const rel = relative(realRoot, realParent);
-  if (rel.startsWith("..") || resolve(realRoot, rel) !== realParent) {
+  const realFolder = await realpath(folder);
+  const rel = relative(realRoot, realFolder);
+  if (rel.startsWith("..") || resolve(realRoot, rel) !== realFolder) {
     throw new StrongboxError(
       "failed",
-      `Refusing to write "${key}": its folder leads outside ${root} (symlink).`,
+      `Refusing to write into ${JSON.stringify(relative(root, folder))}: that folder leads outside ${root} (symlink).`,
     );
   }
-  return target;
 }
 
 export const isDirectory = (path: string) =>

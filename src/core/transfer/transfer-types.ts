@@ -3,6 +3,7 @@ import type { Presigner } from "../presign.js";
 import type { Role } from "../roles.js";
 import type { PartialStore } from "./partial-store.js";
 import type { RetryOptions } from "./retry-policy.js";
+import type { CheckedFolders } from "./safe-path.js";
 import type { StateStore } from "./state-store.js";
 import type { Transport } from "./transport.js";
 
@@ -81,6 +82,8 @@ export interface DownloadOptions {
   requireChecksum?: boolean;
   /** The object's size when already known (from a listing): below `threshold`, one GET and no HEAD. */
   size?: number;
+  /** Folders made and checked earlier in the same batch (see resolveTarget). */
+  checkedFolders?: CheckedFolders;
 }
 
 export type Verification =

@@ -1,7 +1,8 @@
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import { compositeChecksum, sha256OfRange, toBase64 } from "./checksum.js";
+import { listPrefix } from "./download-many.js";
 import { createLimiter } from "./limiter.js";
 import { headObject } from "./s3-transfer.js";
 import { transferContext } from "./transfer-context.js";
@@ -27,7 +28,7 @@ export async function compareWithObject(
   bucket: string,
   check: SamenessCheck,
 ): Promise<Sameness> {
-  const local = await stat(check.path).catch(() => undefined);
+  const local = statSync(check.path, { throwIfNoEntry: false });
   if (local === undefined || !local.isFile()) return "missing";
   const ctx = transferContext(deps, bucket, deps.clock ?? systemClock);
   let head: Awaited<ReturnType<typeof headObject>>;
@@ -83,6 +84,8 @@ export async function partitionUnchanged<Job extends { path: string; key: string
   bucket: string,
   jobs: Job[],
   concurrency = 8,
+  /** The objects' sizes as a listing gave them, by key (a key it lacks is missing): no HEAD for those. */
+  listed?: Map<string, number>,
 ): Promise<{ send: Job[]; unchanged: Job[]; unreadable: StrongboxError | undefined }> {
   const limiter = createLimiter(concurrency);
   let unreadable: StrongboxError | undefined;
@@ -90,6 +93,8 @@ export async function partitionUnchanged<Job extends { path: string; key: string
     jobs.map((job) =>
       limiter.run(async (): Promise<Sameness> => {
         if (unreadable !== undefined) return "unknown";
+        const known = listed === undefined ? undefined : sizesDiffer(job.path, listed.get(job.key));
+        if (known !== undefined) return known;
         try {
           return await compareWithObject(deps, bucket, job);
         } catch (error) {
@@ -110,4 +115,48 @@ export async function partitionUnchanged<Job extends { path: string; key: string
     unchanged: jobs.filter((_, i) => verdicts[i] === "same"),
     unreadable,
   };
+}
+
+/** "missing" or "different" when the sizes alone tell (no object listed, no local file, other sizes). */
+function sizesDiffer(path: string, listedSize: number | undefined): Sameness | undefined {
+  if (listedSize === undefined) return "missing";
+  const local = statSync(path, { throwIfNoEntry: false });
+  if (local === undefined || !local.isFile()) return "missing";
+  return local.size === listedSize ? undefined : "different";
+}
+
+/** Listing pages (1,000 keys each) worth reading per 1,000 files before a HEAD per file is cheaper. */
+const PAGES_PER_THOUSAND_FILES = 2;
+
+/**
+ * The sizes of the objects under the keys' common folder, by key: one listing
+ * spares a HEAD per file for the keys S3 doesn't have (a new folder's upload).
+ * undefined when the role may not list, the folder holds many more objects
+ * than the keys, or there is a single key (its HEAD is as cheap).
+ */
+export async function listedSizes(
+  deps: Omit<TransferDeps, "stateStore">,
+  bucket: string,
+  keys: string[],
+): Promise<Map<string, number> | undefined> {
+  if (keys.length < 2) return undefined;
+  const maxPages = 1 + PAGES_PER_THOUSAND_FILES * Math.ceil(keys.length / 1000);
+  try {
+    const objects = await listPrefix(deps, bucket, commonFolder(keys), maxPages);
+    return objects && new Map(objects.map((o) => [o.key, o.size]));
+  } catch (error) {
+    if (error instanceof StrongboxError && STOPS.has(error.kind)) throw error;
+    return undefined; // may not list (the Uploader): a HEAD per file says what it can
+  }
+}
+
+/** The longest folder ("…/", or "") that every key lies in. */
+export function commonFolder(keys: string[]): string {
+  let common = keys[0] ?? "";
+  for (const key of keys) {
+    let i = 0;
+    while (i < common.length && i < key.length && common[i] === key[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.slice(0, common.lastIndexOf("/") + 1);
 }

@@ -3,20 +3,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isAlreadyExists, s3RequestError } from "../../../../src/core/aws-errors.js";
-import type { Clock } from "../../../../src/core/clock.js";
 import { StrongboxError } from "../../../../src/core/errors.js";
 import type { PresignRequest } from "../../../../src/core/presign.js";
 import { MiB } from "../../../../src/core/transfer/part-plan.js";
+import type { HttpResponse } from "../../../../src/core/transfer/transport.js";
 import { uploadFile } from "../../../../src/core/transfer/upload.js";
 import { uploadPaths } from "../../../../src/core/transfer/upload-many.js";
 import {
   file,
-  initiated,
-  isCreate,
   memoryStore,
+  multipartS3,
   presigner,
   response,
+  type Seen,
+  SMALLEST_PARTS,
   scriptedTransport,
+  uploadDeps,
 } from "./upload-fixtures.js";
 
 /*
@@ -26,10 +28,37 @@ import {
  * can replace it, exit 3, and leaves no multipart upload behind.
  */
 
-const clock: Clock = { now: () => Date.now(), sleep: async () => {} };
+/** The Uploader's transfer dependencies on a scripted S3. */
+const asUploader: typeof uploadDeps = (transport, more) =>
+  uploadDeps(transport, { role: "uploader", ...more });
 
 const PRECONDITION =
   "<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>";
+
+/**
+ * A create-only multipart upload of `size` bytes by the Uploader, whose
+ * Complete S3 answers with `complete` (any other request but a part with
+ * `rest`): it must fail as "already exists" (exit 3).
+ */
+async function refusedAtComplete(
+  key: string,
+  size: number,
+  complete: () => HttpResponse,
+  rest: (req: Seen) => HttpResponse,
+) {
+  const path = await file(Buffer.alloc(size, 3));
+  const transport = multipartS3("up-7", complete, rest);
+  const store = memoryStore();
+  const error = await uploadFile(asUploader(transport, { stateStore: store }), {
+    path,
+    key,
+    bucket: "b",
+    ...SMALLEST_PARTS,
+    createOnly: true,
+  }).catch((e: unknown) => e);
+  expect(error).toMatchObject({ kind: "access-denied", exitCode: 3 });
+  return { error: error as Error, transport, store };
+}
 
 describe("create-only uploads", () => {
   it("signs If-None-Match: * into the single PUT, and only when asked", async () => {
@@ -37,16 +66,12 @@ describe("create-only uploads", () => {
     for (const createOnly of [true, false]) {
       const signed: PresignRequest[] = [];
       const transport = scriptedTransport(() => response(200, "", { "x-amz-version-id": "v1" }));
-      await uploadFile(
-        {
-          presigner: presigner(signed),
-          role: "uploader",
-          transport,
-          stateStore: memoryStore(),
-          clock,
-        },
-        { path, key: "reports/q3.pdf", bucket: "b", createOnly },
-      );
+      await uploadFile(asUploader(transport, { presigner: presigner(signed) }), {
+        path,
+        key: "reports/q3.pdf",
+        bucket: "b",
+        createOnly,
+      });
       expect(signed[0]?.headers?.["if-none-match"]).toBe(createOnly ? "*" : undefined);
       expect(transport.seen[0]?.headers["if-none-match"]).toBe(createOnly ? "*" : undefined);
     }
@@ -55,10 +80,12 @@ describe("create-only uploads", () => {
   it("an existing key refuses the single PUT: already exists, admin can replace it, exit 3, no retry", async () => {
     const path = await file(Buffer.from("x"));
     const transport = scriptedTransport(() => response(412, PRECONDITION));
-    const error = await uploadFile(
-      { presigner: presigner([]), role: "uploader", transport, stateStore: memoryStore(), clock },
-      { path, key: "reports/q3.pdf", bucket: "b", createOnly: true },
-    ).catch((e: unknown) => e);
+    const error = await uploadFile(asUploader(transport), {
+      path,
+      key: "reports/q3.pdf",
+      bucket: "b",
+      createOnly: true,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StrongboxError);
     expect(error).toMatchObject({ kind: "access-denied", exitCode: 3 });
     expect((error as StrongboxError).message).toBe(
@@ -69,29 +96,13 @@ describe("create-only uploads", () => {
   });
 
   it("multipart: Complete carries If-None-Match: *; refused, the upload is aborted and its state dropped", async () => {
-    const data = Buffer.alloc(11 * MiB, 3);
-    const path = await file(data);
-    const transport = scriptedTransport((req) => {
-      if (isCreate(req)) return initiated("up-7");
-      if (req.method === "PUT") return response(200, "", { etag: '"e"' });
-      if (req.method === "POST") return response(412, PRECONDITION);
-      if (req.method === "DELETE") return response(204);
-      return response(500);
-    });
-    const store = memoryStore();
-    const error = await uploadFile(
-      { presigner: presigner([]), role: "uploader", transport, stateStore: store, clock },
-      {
-        path,
-        key: "big.bin",
-        bucket: "b",
-        partSize: 5 * MiB,
-        threshold: 5 * MiB,
-        createOnly: true,
-      },
-    ).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: "access-denied", exitCode: 3 });
-    expect((error as Error).message).toMatch(
+    const { error, transport, store } = await refusedAtComplete(
+      "big.bin",
+      11 * MiB,
+      () => response(412, PRECONDITION),
+      (req) => response(req.method === "DELETE" ? 204 : 500),
+    );
+    expect(error.message).toMatch(
       /^already exists on s3:\/\/b\/big\.bin: .*admin can replace it\.$/,
     );
     const create = transport.seen[0];
@@ -110,25 +121,17 @@ describe("create-only uploads", () => {
   });
 
   it("409 ConditionalRequestConflict on Complete (another write finishing) also reads already exists", async () => {
-    const data = Buffer.alloc(6 * MiB, 1);
-    const path = await file(data);
-    const transport = scriptedTransport((req) => {
-      if (isCreate(req)) return initiated("u");
-      if (req.method === "PUT") return response(200, "", { etag: '"e"' });
-      if (req.method === "POST") {
-        return response(
+    const { error, transport } = await refusedAtComplete(
+      "k",
+      6 * MiB,
+      () =>
+        response(
           409,
           "<Error><Code>ConditionalRequestConflict</Code><Message>A conflicting operation occurred.</Message></Error>",
-        );
-      }
-      return response(204);
-    });
-    const error = await uploadFile(
-      { presigner: presigner([]), role: "uploader", transport, stateStore: memoryStore(), clock },
-      { path, key: "k", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB, createOnly: true },
-    ).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: "access-denied", exitCode: 3 });
-    expect((error as Error).message).toMatch(
+        ),
+      () => response(204),
+    );
+    expect(error.message).toMatch(
       /^already exists on s3:\/\/b\/k \(another upload to it is finishing\)/,
     );
     expect(transport.seen.at(-1)?.method).toBe("DELETE");
@@ -155,10 +158,13 @@ describe("create-only uploads", () => {
     const transport = scriptedTransport((req) =>
       req.url.pathname.endsWith("/a.txt") ? response(412, PRECONDITION) : response(200, ""),
     );
-    const error = await uploadPaths(
-      { presigner: presigner([]), role: "uploader", transport, stateStore: memoryStore(), clock },
-      { paths: [join(dir, "f")], bucket: "b", prefix: "in/", concurrency: 1, createOnly: true },
-    ).catch((e: unknown) => e);
+    const error = await uploadPaths(asUploader(transport), {
+      paths: [join(dir, "f")],
+      bucket: "b",
+      prefix: "in/",
+      concurrency: 1,
+      createOnly: true,
+    }).catch((e: unknown) => e);
     expect(error).toMatchObject({ exitCode: 3 });
     const sent = transport.seen.map((r) => r.url.pathname).sort();
     expect(sent).toEqual(["/in/a.txt", "/in/b.txt", "/in/c.txt"]);

@@ -210,6 +210,28 @@ describe("download target", () => {
       /leads outside/,
     );
   });
+
+  it("in a batch, makes and checks each folder once; every file of a refused folder is refused", async () => {
+    const dir = await workdir();
+    const outside = await workdir();
+    await mkdir(join(dir, "root"));
+    await symlink(outside, join(dir, "root", "link"));
+    const checked = new Map<string, Promise<void>>();
+    const root = `${join(dir, "root")}/`;
+    expect(await resolveTarget(root, "a/x.txt", "/", checked)).toBe(
+      join(dir, "root", "a", "x.txt"),
+    );
+    expect(await resolveTarget(root, "a/y.txt", "/", checked)).toBe(
+      join(dir, "root", "a", "y.txt"),
+    );
+    expect([...checked.keys()]).toEqual([join(dir, "root", "a")]);
+    for (const name of ["link/x.txt", "link/y.txt"]) {
+      await expect(resolveTarget(root, name, "/", checked)).rejects.toThrow(
+        /Refusing to write into "link": that folder leads outside/,
+      );
+    }
+    expect(checked.size).toBe(2);
+  });
 });
 
 describe("downloads verify with the checksum the object carries", () => {

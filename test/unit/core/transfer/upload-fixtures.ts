@@ -2,11 +2,14 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
+import type { Clock } from "../../../../src/core/clock.js";
 import type { Presigner, PresignRequest } from "../../../../src/core/presign.js";
+import { MiB } from "../../../../src/core/transfer/part-plan.js";
 import {
   createMemoryStateStore,
   type ResumeRecord,
 } from "../../../../src/core/transfer/state-store.js";
+import type { TransferDeps } from "../../../../src/core/transfer/transfer-types.js";
 import type {
   HttpRequest,
   HttpResponse,
@@ -99,3 +102,44 @@ export const initiated = (uploadId: string) =>
     200,
     `<InitiateMultipartUploadResult><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`,
   );
+
+/**
+ * S3's side of one multipart upload: it starts upload `uploadId`, takes every
+ * part (ETag "etag-N"), answers Complete with `complete`, and any other
+ * request (an abort, a HEAD) with `rest`.
+ */
+export function multipartS3(
+  uploadId: string,
+  complete: (req: Seen) => HttpResponse,
+  rest: (req: Seen) => HttpResponse = () => response(500),
+): Transport & { seen: Seen[] } {
+  return scriptedTransport((req) => {
+    if (isCreate(req)) return initiated(uploadId);
+    if (req.method === "PUT")
+      return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
+    if (req.method === "POST") return complete(req);
+    return rest(req);
+  });
+}
+
+/** Upload options that send a file over 5 MiB (S3's smallest part size) in 5 MiB parts. */
+export const SMALLEST_PARTS = { partSize: 5 * MiB, threshold: 5 * MiB } as const;
+
+/** A clock that never waits: retries run at once. */
+export const instantClock: Clock = { now: () => Date.now(), sleep: async () => {} };
+
+/**
+ * What uploadFile and uploadPaths take, on a scripted S3: URLs from
+ * `presigner([])`, resume records in memory, retries without waiting; `more`
+ * replaces any of them (or adds a role, events, a session end).
+ */
+export const uploadDeps = (
+  transport: Transport,
+  more: Partial<TransferDeps> = {},
+): TransferDeps => ({
+  presigner: presigner([]),
+  transport,
+  stateStore: memoryStore(),
+  clock: instantClock,
+  ...more,
+});

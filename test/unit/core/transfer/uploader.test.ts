@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Clock } from "../../../../src/core/clock.js";
 import { StrongboxError } from "../../../../src/core/errors.js";
 import type { PresignRequest } from "../../../../src/core/presign.js";
+import type { Role } from "../../../../src/core/roles.js";
 import { MiB } from "../../../../src/core/transfer/part-plan.js";
 import type { ResumeRecord, StateStore } from "../../../../src/core/transfer/state-store.js";
 import type { TransferEvent } from "../../../../src/core/transfer/transfer-types.js";
@@ -15,30 +16,46 @@ import {
   initiated,
   isCreate,
   memoryStore,
+  multipartS3,
   presigner,
   response,
   type Seen,
+  SMALLEST_PARTS,
   scriptedTransport,
+  uploadDeps,
 } from "./upload-fixtures.js";
 
 const sleeps: number[] = [];
 const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void sleeps.push(ms) };
+/** uploadDeps on the clock that records each wait. */
+const deps: typeof uploadDeps = (transport, more) => uploadDeps(transport, { clock, ...more });
 
 const sha256 = (b: Buffer) => createHash("sha256").update(b).digest("base64");
 
+const LOST_SIZE = 11 * MiB;
+
 /**
- * S3 that starts the upload, takes every part and answers Complete with
- * NoSuchUpload (as when its first answer was lost); `then` answers the rest.
+ * An 11 MiB multipart upload of "lost.bin" as `role` to an S3 that takes every
+ * part and answers Complete with NoSuchUpload (as when its first answer was
+ * lost); `then` answers the rest. What the upload ended with, and what S3 saw.
  */
-function completeAnswerLost(then: (req: Seen) => HttpResponse | undefined) {
-  return scriptedTransport((req) => {
-    if (isCreate(req)) return initiated("up-1");
-    if (req.method === "PUT")
-      return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
-    if (req.method === "POST")
-      return response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>");
-    return then(req) ?? response(500);
-  });
+async function uploadWithCompleteLost(
+  role: Role,
+  then: (req: Seen) => HttpResponse | undefined,
+): Promise<{ error: unknown; transport: ReturnType<typeof multipartS3> }> {
+  const path = await file(Buffer.alloc(LOST_SIZE, 3));
+  const transport = multipartS3(
+    "up-1",
+    () => response(404, "<Error><Code>NoSuchUpload</Code><Message>gone</Message></Error>"),
+    (req) => then(req) ?? response(500),
+  );
+  const error = await uploadFile(deps(transport, { role }), {
+    path,
+    key: "lost.bin",
+    bucket: "b",
+    ...SMALLEST_PARTS,
+  }).catch((e: unknown) => e);
+  return { error, transport };
 }
 
 describe("uploader (fake transport)", () => {
@@ -60,10 +77,11 @@ describe("uploader (fake transport)", () => {
       remove: counted("remove", store.remove),
     };
     const transport = scriptedTransport(() => response(200, "", { "x-amz-version-id": "v1" }));
-    const result = await uploadFile(
-      { presigner: presigner([]), transport, stateStore: counting, clock },
-      { path, key: "small.txt", bucket: "b" },
-    );
+    const result = await uploadFile(deps(transport, { stateStore: counting }), {
+      path,
+      key: "small.txt",
+      bucket: "b",
+    });
     expect(result).toMatchObject({ key: "small.txt", checksum: sha256(data), parts: 1 });
     expect(transport.seen).toHaveLength(1);
     expect(calls).toEqual([]);
@@ -84,14 +102,11 @@ describe("uploader (fake transport)", () => {
     const events: TransferEvent[] = [];
     sleeps.length = 0;
     const result = await uploadFile(
-      {
+      deps(transport, {
         presigner: presigner(signed),
-        transport,
-        stateStore: memoryStore(),
-        clock,
         onEvent: (e) => events.push(e),
         random: () => 0.5,
-      },
+      }),
       { path, key: "greeting.txt", bucket: "b" },
     );
     expect(result).toMatchObject({
@@ -119,10 +134,11 @@ describe("uploader (fake transport)", () => {
     const transport = scriptedTransport(() =>
       response(403, "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"),
     );
-    const error = await uploadFile(
-      { presigner: presigner([]), role: "viewer", transport, stateStore: memoryStore(), clock },
-      { path, key: "k", bucket: "b" },
-    ).catch((e: unknown) => e);
+    const error = await uploadFile(deps(transport, { role: "viewer" }), {
+      path,
+      key: "k",
+      bucket: "b",
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StrongboxError);
     expect(error).toMatchObject({ kind: "access-denied", exitCode: 3 });
     expect((error as StrongboxError).message).toBe(
@@ -140,28 +156,19 @@ describe("uploader (fake transport)", () => {
       ),
     );
     await expect(
-      uploadFile(
-        { presigner: presigner([]), transport, stateStore: memoryStore(), clock },
-        { path, key: "k", bucket: "b" },
-      ),
+      uploadFile(deps(transport), { path, key: "k", bucket: "b" }),
     ).rejects.toMatchObject({ kind: "credentials", exitCode: 5 });
   });
 
   it("multipart: Complete says NoSuchUpload and HEAD shows another object: a clear failure, not success or 'not found'", async () => {
-    const data = Buffer.alloc(11 * MiB, 3);
-    const path = await file(data);
-    const transport = completeAnswerLost((req) =>
+    const { error, transport } = await uploadWithCompleteLost("admin", (req) =>
       req.method === "HEAD"
         ? response(200, "", {
-            "content-length": String(data.length),
+            "content-length": String(LOST_SIZE),
             "x-amz-checksum-sha256": "c29tZW9uZSBlbHNlJ3Mgb2JqZWN0IGNoZWNrc3VtIQ==-3",
           })
         : undefined,
     );
-    const error = await uploadFile(
-      { presigner: presigner([]), role: "admin", transport, stateStore: memoryStore(), clock },
-      { path, key: "lost.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
-    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StrongboxError);
     expect((error as StrongboxError).message).toBe(
       'The upload of "lost.bin" was not completed: S3 answered NoSuchUpload, and the object under that key is not this file.',
@@ -170,15 +177,9 @@ describe("uploader (fake transport)", () => {
   });
 
   it("multipart: an Uploader whose Complete says NoSuchUpload while ListParts still lists the upload fails (S3 did not complete it)", async () => {
-    const data = Buffer.alloc(11 * MiB, 4);
-    const path = await file(data);
-    const transport = completeAnswerLost((req) =>
+    const { error, transport } = await uploadWithCompleteLost("uploader", (req) =>
       req.method === "GET" ? response(200, "<ListPartsResult></ListPartsResult>") : undefined,
     );
-    const error = await uploadFile(
-      { presigner: presigner([]), role: "uploader", transport, stateStore: memoryStore(), clock },
-      { path, key: "lost.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
-    ).catch((e: unknown) => e);
     expect((error as StrongboxError).message).toMatch(/was not completed/);
     expect(transport.seen.some((r) => r.method === "HEAD")).toBe(false);
   });
@@ -187,23 +188,23 @@ describe("uploader (fake transport)", () => {
     const data = Buffer.alloc(12 * MiB, 7);
     data.fill(9, 5 * MiB);
     const path = await file(data);
-    const transport = scriptedTransport((req) => {
-      if (isCreate(req)) return initiated("up-1");
-      if (req.method === "PUT")
-        return response(200, "", { etag: `"etag-${req.url.searchParams.get("partNumber")}"` });
-      if (req.method === "POST")
-        return response(
-          200,
-          "<CompleteMultipartUploadResult><ETag>x</ETag></CompleteMultipartUploadResult>",
-          { "x-amz-version-id": "v9" },
-        );
-      return response(500);
-    });
-    const store = memoryStore();
-    const result = await uploadFile(
-      { presigner: presigner([]), transport, stateStore: store, clock },
-      { path, key: "big.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB, concurrency: 3 },
+    const transport = multipartS3("up-1", () =>
+      response(
+        200,
+        "<CompleteMultipartUploadResult><ETag>x</ETag></CompleteMultipartUploadResult>",
+        {
+          "x-amz-version-id": "v9",
+        },
+      ),
     );
+    const store = memoryStore();
+    const result = await uploadFile(deps(transport, { stateStore: store }), {
+      path,
+      key: "big.bin",
+      bucket: "b",
+      ...SMALLEST_PARTS,
+      concurrency: 3,
+    });
     const create = transport.seen[0];
     expect(create?.headers["x-amz-checksum-algorithm"]).toBe("SHA256");
     const parts = transport.seen.filter((r) => r.method === "PUT");
@@ -265,10 +266,12 @@ describe("uploader (fake transport)", () => {
       if (req.method === "POST") return response(200, "<CompleteMultipartUploadResult/>");
       return response(500);
     });
-    const result = await uploadFile(
-      { presigner: presigner([]), transport, stateStore: memoryStore(record), clock },
-      { path, key: "big.bin", bucket: "b", resume: true },
-    );
+    const result = await uploadFile(deps(transport, { stateStore: memoryStore(record) }), {
+      path,
+      key: "big.bin",
+      bucket: "b",
+      resume: true,
+    });
     expect(
       transport.seen.some((r) => r.method === "POST" && r.url.searchParams.has("uploads")),
     ).toBe(false);
@@ -292,16 +295,12 @@ describe("uploader (fake transport)", () => {
         await writeFile(path, Buffer.alloc(7 * MiB, 2));
       }
     };
-    const attempt = uploadFile(
-      {
-        presigner: presigner([]),
-        transport,
-        stateStore: memoryStore(),
-        clock,
-        onEvent: (e) => void onEvent(e),
-      },
-      { path, key: "moving.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB },
-    );
+    const attempt = uploadFile(deps(transport, { onEvent: (e) => void onEvent(e) }), {
+      path,
+      key: "moving.bin",
+      bucket: "b",
+      ...SMALLEST_PARTS,
+    });
     const error = await attempt.catch((e: unknown) => e);
     // A typed error (not a message to match): it carries no --resume hint.
     expect(error).toBeInstanceOf(SourceChangedError);
@@ -329,14 +328,12 @@ describe("uploader (fake transport)", () => {
     });
     const store = memoryStore();
     const attempt = uploadFile(
-      {
-        presigner: presigner([]),
-        transport,
+      deps(transport, {
         stateStore: store,
         clock: tickingClock,
         sessionExpiresAt: new Date(t + 90_000),
-      },
-      { path, key: "long.bin", bucket: "b", partSize: 5 * MiB, threshold: 5 * MiB, concurrency: 1 },
+      }),
+      { path, key: "long.bin", bucket: "b", ...SMALLEST_PARTS, concurrency: 1 },
     );
     await expect(attempt).rejects.toMatchObject({ kind: "credentials" });
     await expect(attempt).rejects.toThrow(/about to expire/);

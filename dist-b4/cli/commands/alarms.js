@@ -1,0 +1,38 @@
+import { invocation } from "../context.js";
+import { table } from "../render.js";
+/** Every alarm of the deployment with its state, reason and since when (Admin session). */
+export async function alarms(_options, deps) {
+    const config = await deps.config();
+    const session = await deps.session("admin");
+    const { alarmSelectorOf, alarmsApi, createCloudWatchClient, listAlarms } = await import("../../core/alarms.js");
+    const api = alarmsApi(createCloudWatchClient(config, session.credentials), deps.signal);
+    return listAlarms(api, alarmSelectorOf(config));
+}
+export function renderAlarms(report) {
+    const rows = report.alarms.map((alarm) => [
+        alarm.state,
+        alarm.name,
+        alarm.since === undefined ? "-" : alarm.since.replace(/\.\d{3}Z$/, "Z"),
+        oneLine(alarm.reason),
+    ]);
+    const lines = [table([["STATE", "ALARM", "SINCE", "REASON"], ...rows])];
+    const firing = report.alarms.filter((alarm) => alarm.state === "ALARM").length;
+    lines.push(`${report.alarms.length} alarm${report.alarms.length === 1 ? "" : "s"}, ${firing} in ALARM`);
+    if (report.missing.length > 0) {
+        lines.push(`missing from CloudWatch (declared by the deployment): ${report.missing.join(", ")}`);
+    }
+    return lines.join("\n");
+}
+function oneLine(text) {
+    const flat = text.replace(/\s+/g, " ").trim();
+    return flat.length > 120 ? `${flat.slice(0, 117)}...` : flat;
+}
+export function register(program, ctx) {
+    program
+        .command("alarms")
+        .description("every alarm of the deployment: state, reason, since when (Admin)")
+        .action((_raw, cmd) => {
+        const options = {};
+        return ctx.run(cmd, invocation("alarms", options, alarms, renderAlarms));
+    });
+}

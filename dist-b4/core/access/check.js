@@ -1,0 +1,89 @@
+import { IAMClient } from "@aws-sdk/client-iam";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { mapAwsError } from "../aws-errors.js";
+import { baseClientConfig, createS3Client } from "../clients.js";
+import { StrongboxError } from "../errors.js";
+import { buildContract } from "./contract.js";
+import { readDeployedPolicies } from "./deployed.js";
+import { evaluateContract } from "./evaluate.js";
+import { AWS_ENGINE_CAVEAT, evaluateWithIamSimulator, iamSimulatorOf } from "./iam-simulator.js";
+import { buildAccessReport, fromLocalEngine } from "./report.js";
+const accountOf = (roleArn) => roleArn.split(":")[4] ?? "";
+/** The contract's target, from the config `strongbox configure` wrote. */
+export function contractTargetOf(config) {
+    const accountId = accountOf(config.roles.admin);
+    const logGroup = config.monitoring?.logGroupName;
+    return {
+        accountId,
+        region: config.region,
+        bucketArn: `arn:aws:s3:::${config.bucket}`,
+        kmsKeyArn: config.kmsKeyArn,
+        roleArns: config.roles,
+        uploaderCanOverwrite: config.uploaderCanOverwrite,
+        adminMfaMaxAgeSeconds: config.adminMfaMaxAgeSeconds,
+        monitoring: logGroup === undefined
+            ? undefined
+            : { logGroupArn: `arn:aws:logs:${config.region}:${accountId}:log-group:${logGroup}` },
+    };
+}
+function isAccessDenied(err) {
+    const name = err?.name ?? "";
+    return /AccessDenied|UnauthorizedOperation|Forbidden/.test(name);
+}
+function readFailure(err) {
+    if (err instanceof StrongboxError)
+        return err;
+    if (isAccessDenied(err)) {
+        return new StrongboxError("access-denied", "access denied while reading the deployed policies (IAM role policies, bucket policy, key policy)", {
+            hint: "the session needs iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion, s3:GetBucketPolicy and kms:GetKeyPolicy",
+            cause: err,
+        });
+    }
+    return mapAwsError(err, { action: "ReadAudit", role: "admin" });
+}
+/** Reads the policies back, evaluates the contract with the chosen engine, folds it into the table. */
+export async function checkAccess(input) {
+    const { config, credentials } = input;
+    const target = contractTargetOf(config);
+    const cells = buildContract(target);
+    const iam = new IAMClient(baseClientConfig(config, credentials));
+    let policies;
+    try {
+        policies = await readDeployedPolicies({
+            iam,
+            s3: createS3Client(config, credentials),
+            kms: new KMSClient(baseClientConfig(config, credentials)),
+        }, {
+            accountId: target.accountId,
+            bucketName: config.bucket,
+            kmsKeyArn: config.kmsKeyArn,
+            roleArns: config.roles,
+        });
+    }
+    catch (err) {
+        throw readFailure(err);
+    }
+    const wantAws = input.engine === "aws" || (input.engine === "auto" && config.endpoint === undefined);
+    if (wantAws) {
+        try {
+            const results = await evaluateWithIamSimulator(cells, policies, iamSimulatorOf(iam, input.signal));
+            return buildAccessReport(results, "aws-iam-simulator", AWS_ENGINE_CAVEAT);
+        }
+        catch (err) {
+            if (input.engine === "aws" || !isAccessDenied(err)) {
+                throw isAccessDenied(err)
+                    ? new StrongboxError("access-denied", "IAM's policy simulator refused the request (iam:SimulateCustomPolicy)", {
+                        hint: "grant the Admin role iam:SimulateCustomPolicy, or use --engine local",
+                        cause: err,
+                    })
+                    : readFailure(err);
+            }
+            const results = fromLocalEngine(await evaluateContract(cells, policies));
+            return buildAccessReport(results, "iam-simulate", "IAM's policy simulator refused the request (iam:SimulateCustomPolicy denied), so the local engine answered");
+        }
+    }
+    const results = fromLocalEngine(await evaluateContract(cells, policies));
+    return buildAccessReport(results, "iam-simulate", config.endpoint === undefined
+        ? undefined
+        : `the emulator at ${config.endpoint} has no IAM policy simulator`);
+}

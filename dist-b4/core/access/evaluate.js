@@ -1,0 +1,155 @@
+import { StrongboxError } from "../errors.js";
+/** The extra resource policy governing a resource, if any. */
+export function extraPolicyFor(resource, policies) {
+    return policies.extraResourcePolicies?.find((p) => resource === p.arn || resource.startsWith(`${p.arn}/`));
+}
+export const IAM_SIMULATE_PACKAGE = "@cloud-copilot/iam-simulate";
+/**
+ * Loads the policy simulator on demand. It is AGPL-3.0, so Strongbox never
+ * depends on it at runtime: a user opts in by installing it.
+ */
+export async function loadIamSimulate(importer = () => import("@cloud-copilot/iam-simulate")) {
+    try {
+        const loaded = (await importer());
+        if (typeof loaded.runSimulation !== "function")
+            throw new Error("no runSimulation export");
+        return loaded;
+    }
+    catch (cause) {
+        throw new StrongboxError("failed", `Evaluating the access contract locally needs the optional package ${IAM_SIMULATE_PACKAGE}, which is not installed.`, {
+            hint: `install the optional package with \`npm install ${IAM_SIMULATE_PACKAGE}\` (AGPL-3.0; Strongbox itself does not ship it)`,
+            cause,
+        });
+    }
+}
+/*
+ * iam-simulate (0.1.x) drops `kms:EncryptionContext:<key>` from the request
+ * context: its matcher for variable condition keys expects the variable after a
+ * '/', and S3's context key `aws:s3:arn` has ':' in it. Conditions on it would
+ * then see the key as absent. We evaluate those conditions faithfully under a
+ * stand-in global key with the same string semantics, renamed consistently in
+ * the policies and the request context.
+ */
+const EC_PREFIX = "kms:encryptioncontext:";
+const EC_STAND_IN = "aws:PrincipalTag/strongbox-kms-encryption-context.";
+const standInKey = (key) => key.toLowerCase().startsWith(EC_PREFIX) ? EC_STAND_IN + key.slice(EC_PREFIX.length) : key;
+function renameConditionKeys(document) {
+    const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+    return {
+        ...document,
+        Statement: statements.map((statement) => {
+            const condition = statement.Condition;
+            if (condition === undefined)
+                return statement;
+            const renamed = Object.fromEntries(Object.entries(condition).map(([operator, keys]) => [
+                operator,
+                Object.fromEntries(Object.entries(keys).map(([key, value]) => [standInKey(key), value])),
+            ]));
+            return { ...statement, Condition: renamed };
+        }),
+    };
+}
+const renameContext = (context) => Object.fromEntries(Object.entries(context).map(([key, value]) => [standInKey(key), value]));
+function resourcePolicyFor(cell, policies) {
+    const extra = extraPolicyFor(cell.resource, policies);
+    if (extra !== undefined)
+        return extra.document;
+    if (cell.action.startsWith("s3:"))
+        return policies.bucketPolicy;
+    if (cell.action.startsWith("kms:"))
+        return policies.keyPolicy;
+    if (cell.action.startsWith("sts:"))
+        return policies.trustPolicies?.[cell.role];
+    return undefined;
+}
+/** A trust-policy cell: the caller is a person's identity, not the role session. */
+export const isTrustCell = (cell) => cell.action.startsWith("sts:");
+function resourceAccount(resource, accountId) {
+    // S3 ARNs carry no account; the bucket is the deployment's.
+    const parts = resource.split(":");
+    return parts.length > 4 && parts[4] !== "" ? parts[4] : accountId;
+}
+function decisiveStatements(analysis) {
+    const pick = (statements, kind) => (statements ?? []).map((s) => `${s.policyId ?? kind}#${s.explain.identifier}`);
+    const denies = [
+        ...pick(analysis.identityAnalysis?.denyStatements, "identity"),
+        ...pick(analysis.resourceAnalysis?.denyStatements, "resource-policy"),
+        ...pick(analysis.permissionBoundaryAnalysis?.denyStatements, "boundary"),
+    ];
+    if (denies.length > 0 || analysis.result !== "Allowed")
+        return denies;
+    return [
+        ...pick(analysis.identityAnalysis?.allowStatements, "identity"),
+        ...pick(analysis.resourceAnalysis?.allowStatements, "resource-policy"),
+    ];
+}
+/** Builds the simulator's input for one cell. */
+export function simulationFor(cell, policies) {
+    const resourcePolicy = resourcePolicyFor(cell, policies);
+    // A trust cell's caller is a person named in the trust policy, and a key
+    // administrator or trail log reader is judged by the resource policy naming
+    // it: their own policies are not the deployment's.
+    const trust = isTrustCell(cell);
+    const roleSession = !trust && cell.actor === undefined;
+    const boundary = roleSession ? policies.permissionBoundaries?.[cell.role] : undefined;
+    return {
+        request: {
+            principal: cell.principal,
+            action: cell.action,
+            resource: {
+                resource: cell.resource,
+                accountId: resourceAccount(cell.resource, policies.accountId),
+            },
+            contextVariables: renameContext(cell.context),
+        },
+        identityPolicies: (roleSession ? policies.identityPolicies[cell.role] : []).map((p) => ({
+            name: p.name,
+            policy: renameConditionKeys(p.document),
+        })),
+        serviceControlPolicies: [],
+        resourceControlPolicies: [],
+        ...(resourcePolicy === undefined
+            ? {}
+            : { resourcePolicy: renameConditionKeys(resourcePolicy) }),
+        ...(boundary === undefined
+            ? {}
+            : {
+                permissionBoundaryPolicies: [
+                    { name: boundary.name, policy: renameConditionKeys(boundary.document) },
+                ],
+            }),
+    };
+}
+/**
+ * Evaluates every cell against the policies with iam-simulate: identity
+ * policies, bucket policy (S3) or key policy (KMS, where a grant to the
+ * account root delegates to IAM) and permissions boundary together, the way
+ * IAM does for a same-account request.
+ */
+export async function evaluateContract(cells, policies, options = {}) {
+    const simulator = options.simulator ?? (await loadIamSimulate());
+    const results = [];
+    for (const cell of cells) {
+        const response = await simulator.runSimulation(simulationFor(cell, policies), {});
+        if (response.resultType === "error") {
+            throw new StrongboxError("failed", `The policies could not be evaluated for ${cell.id}: ${response.errors.message}`, { cause: response.errors });
+        }
+        // A "*" resource (actions without resource types) may come back per resource pattern.
+        const perResource = response.resultType === "single" ? [response.result] : response.results;
+        const actual = response.overallResult === "Allowed" ? "allow" : "deny";
+        const explicitEnough = cell.explicitDeny !== true || response.overallResult === "ExplicitlyDenied";
+        results.push({
+            cell,
+            expected: cell.expected,
+            actual,
+            verdict: response.overallResult,
+            engine: "iam-simulate",
+            ok: actual === cell.expected && explicitEnough,
+            decidedBy: [...new Set(perResource.flatMap((r) => decisiveStatements(r.analysis)))],
+            ignoredContextKeys: [...new Set(perResource.flatMap((r) => r.ignoredContextKeys ?? []))],
+        });
+        if (options.stopAtFirstMismatch && results.at(-1)?.ok === false)
+            break;
+    }
+    return results;
+}

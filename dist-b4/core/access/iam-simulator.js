@@ -1,0 +1,82 @@
+import { SimulateCustomPolicyCommand, } from "@aws-sdk/client-iam";
+export function iamSimulatorOf(client, signal) {
+    return {
+        async simulate(request) {
+            const out = await client.send(new SimulateCustomPolicyCommand(request), signal === undefined ? undefined : { abortSignal: signal });
+            return out.EvaluationResults?.[0];
+        },
+    };
+}
+const BOOLEAN_KEYS = new Set([
+    "aws:securetransport",
+    "aws:multifactorauthpresent",
+    "aws:viaawsservice",
+]);
+const NUMERIC_KEYS = new Set(["s3:signatureage", "aws:multifactorauthage"]);
+/** A request-context value as IAM's simulator takes it (typed: boolean, numeric, string lists). */
+export function contextEntryOf(key, value) {
+    const lower = key.toLowerCase();
+    const list = Array.isArray(value);
+    let type = list ? "stringList" : "string";
+    if (BOOLEAN_KEYS.has(lower))
+        type = list ? "booleanList" : "boolean";
+    else if (NUMERIC_KEYS.has(lower))
+        type = list ? "numericList" : "numeric";
+    return { ContextKeyName: key, ContextKeyValues: list ? value : [value], ContextKeyType: type };
+}
+const json = (document) => JSON.stringify(document);
+/**
+ * IAM requires an IAM *user* as the caller whenever a resource policy is
+ * simulated (it cannot take an assumed-role session). We simulate the role's
+ * own policies with this stand-in caller and pass the role in the request
+ * context (aws:PrincipalArn), which is what the module's policies test.
+ */
+export const standInCallerOf = (accountId) => `arn:aws:iam::${accountId}:user/strongbox-access-check`;
+export const AWS_ENGINE_CAVEAT = "IAM's simulator needs an IAM user as the caller with a resource policy: the role's policies are simulated for a stand-in user, with aws:PrincipalArn set to the role; a bucket or key policy statement that names the role itself as Principal is therefore not matched by the simulator.";
+function verdictOf(result) {
+    const verdict = result?.EvalDecision ?? "implicitDeny";
+    return { decision: verdict === "allowed" ? "allow" : "deny", verdict };
+}
+/** Evaluates every cell with SimulateCustomPolicy (identity + boundary + resource policy). */
+export async function evaluateWithIamSimulator(cells, policies, iam) {
+    const results = [];
+    const caller = standInCallerOf(policies.accountId);
+    for (const cell of cells) {
+        const resourcePolicy = cell.action.startsWith("s3:")
+            ? policies.bucketPolicy
+            : cell.action.startsWith("kms:")
+                ? policies.keyPolicy
+                : undefined;
+        const boundary = policies.permissionBoundaries?.[cell.role];
+        const identity = policies.identityPolicies[cell.role];
+        const result = await iam.simulate({
+            PolicyInputList: identity.map((p) => json(p.document)),
+            ...(boundary === undefined
+                ? {}
+                : { PermissionsBoundaryPolicyInputList: [json(boundary.document)] }),
+            ActionNames: [cell.action],
+            ResourceArns: [cell.resource],
+            ...(resourcePolicy === undefined
+                ? {}
+                : {
+                    ResourcePolicy: json(resourcePolicy),
+                    ResourceOwner: `arn:aws:iam::${policies.accountId}:root`,
+                    CallerArn: caller,
+                }),
+            ContextEntries: Object.entries(cell.context).map(([key, value]) => contextEntryOf(key, value)),
+        });
+        const { decision, verdict } = verdictOf(result);
+        const sources = (result?.MatchedStatements ?? []).map((s) => `${s.SourcePolicyType ?? "policy"}:${s.SourcePolicyId ?? "?"}`);
+        results.push({
+            cell,
+            expected: cell.expected,
+            actual: decision,
+            verdict,
+            engine: "aws-iam-simulator",
+            ok: decision === cell.expected,
+            decidedBy: [...new Set(sources)],
+            ignoredContextKeys: [],
+        });
+    }
+    return results;
+}

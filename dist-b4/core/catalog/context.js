@@ -1,0 +1,1 @@
+export const sendOptions = (ctx) => ctx.signal === undefined ? undefined : { abortSignal: ctx.signal };

@@ -1,0 +1,145 @@
+import { execFile } from "node:child_process";
+import { readFile, stat } from "node:fs/promises";
+import { z } from "zod";
+import { describeIssues, parseConfig } from "./config.js";
+import { StrongboxError } from "./errors.js";
+/**
+ * `tofu output -json` of a Strongbox root module (infra/envs/{aws,local}) →
+ * the CLI config. The names are the outputs contract of the team contract.
+ */
+const arn = z.string().startsWith("arn:");
+const roleArns = z.object({ uploader: arn, viewer: arn, admin: arn });
+/** The outputs the CLI needs; everything else (demo_principals, …) is ignored. */
+export const terraformOutputsSchema = z.object({
+    region: z.string().min(1),
+    account_id: z.string().optional(),
+    bucket_name: z.string().min(3),
+    kms_key_arn: arn,
+    role_arns: roleArns,
+    admin_mfa_required: z.boolean(),
+    admin_mfa_max_age_seconds: z.number().int().positive().nullable().optional(),
+    uploader_can_overwrite: z.boolean().nullable().optional(),
+    max_session_duration_seconds: z.number().int().positive(),
+    endpoint_url: z.url().nullable().optional(),
+    trail_name: z.string().nullable().optional(),
+    trail_log_group_name: z.string().nullable().optional(),
+    sns_topic_arn: z.string().nullable().optional(),
+    alarm_names: z.array(z.string()).nullable().optional(),
+    query_names: z.record(z.string(), z.string()).nullable().optional(),
+    cors_allowed_origins: z.array(z.string()).nullable().optional(),
+});
+/** `output -json` wraps each value: { name: { value, type, sensitive } }. */
+const outputEnvelope = z.record(z.string(), z.object({ value: z.unknown() }).loose());
+export function configFromTerraformOutputs(raw, source) {
+    const envelope = outputEnvelope.safeParse(raw);
+    if (!envelope.success) {
+        throw new StrongboxError("usage", `${source} is not the JSON of \`tofu output -json\`: ${describeIssues(envelope.error)}`);
+    }
+    const values = Object.fromEntries(Object.entries(envelope.data).map(([name, output]) => [name, output.value]));
+    if (Object.keys(values).length === 0) {
+        throw new StrongboxError("usage", `${source} has no outputs: is the stack applied?`, {
+            hint: "run `tofu apply` in that directory first (and keep its state reachable: TF_DATA_DIR)",
+        });
+    }
+    const parsed = terraformOutputsSchema.safeParse(values);
+    if (!parsed.success) {
+        throw new StrongboxError("usage", `${source} lacks the Strongbox outputs the CLI needs: ${describeIssues(parsed.error)}`, {
+            hint: "point --from-terraform at infra/envs/aws or infra/envs/local (or their output -json)",
+        });
+    }
+    const out = parsed.data;
+    const endpoint = out.endpoint_url ?? undefined;
+    const hasMonitoring = out.trail_name != null || out.trail_log_group_name != null || out.sns_topic_arn != null;
+    return parseConfig({
+        version: 1,
+        region: out.region,
+        bucket: out.bucket_name,
+        kmsKeyArn: out.kms_key_arn,
+        roles: out.role_arns,
+        adminMfaRequired: out.admin_mfa_required,
+        ...(out.admin_mfa_max_age_seconds != null
+            ? { adminMfaMaxAgeSeconds: out.admin_mfa_max_age_seconds }
+            : {}),
+        ...(out.uploader_can_overwrite != null
+            ? { uploaderCanOverwrite: out.uploader_can_overwrite }
+            : {}),
+        maxSessionSeconds: out.max_session_duration_seconds,
+        ...(endpoint === undefined ? {} : { endpoint }),
+        // Emulators serve buckets by path, not by virtual host.
+        forcePathStyle: endpoint !== undefined,
+        ...(out.cors_allowed_origins != null ? { uiOrigins: out.cors_allowed_origins } : {}),
+        ...(hasMonitoring
+            ? {
+                monitoring: {
+                    ...(out.trail_name != null ? { trailName: out.trail_name } : {}),
+                    ...(out.trail_log_group_name != null
+                        ? { logGroupName: out.trail_log_group_name }
+                        : {}),
+                    ...(out.sns_topic_arn != null ? { topicArn: out.sns_topic_arn } : {}),
+                    alarmNames: out.alarm_names ?? [],
+                    queryNames: out.query_names ?? {},
+                },
+            }
+            : {}),
+    }, `built from ${source}`);
+}
+const execFileRun = (file, args, cwd) => new Promise((resolve, reject) => {
+    execFile(file, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err)
+            reject(Object.assign(err, { stdout, stderr }));
+        else
+            resolve({ stdout, stderr });
+    });
+});
+/**
+ * Reads the outputs of DIR (a root module: `tofu output -json`, falling back to
+ * `terraform` when tofu is not installed) or of a saved outputs JSON file.
+ */
+export async function readTerraformOutputs(dirOrFile, run = execFileRun) {
+    let isFile;
+    try {
+        isFile = (await stat(dirOrFile)).isFile();
+    }
+    catch {
+        throw new StrongboxError("usage", `--from-terraform ${dirOrFile}: no such file or directory`);
+    }
+    if (isFile) {
+        const text = await readFile(dirOrFile, "utf8");
+        try {
+            return { outputs: JSON.parse(text), source: dirOrFile };
+        }
+        catch (err) {
+            throw new StrongboxError("usage", `${dirOrFile} is not JSON: ${err.message}`);
+        }
+    }
+    const failures = [];
+    for (const tool of ["tofu", "terraform"]) {
+        let result;
+        try {
+            result = await run(tool, ["output", "-json"], dirOrFile);
+        }
+        catch (err) {
+            const e = err;
+            if (e.code === "ENOENT") {
+                failures.push(`${tool} not found`);
+                continue;
+            }
+            const detail = (e.stderr ?? e.message).trim().split("\n").slice(0, 3).join(" ");
+            throw new StrongboxError("failed", `\`${tool} output -json\` failed in ${dirOrFile}: ${detail}`, {
+                hint: "is the stack applied, and is its state reachable from there (TF_DATA_DIR)?",
+            });
+        }
+        try {
+            return {
+                outputs: JSON.parse(result.stdout),
+                source: `\`${tool} output -json\` in ${dirOrFile}`,
+            };
+        }
+        catch (err) {
+            throw new StrongboxError("failed", `\`${tool} output -json\` printed no JSON: ${err.message}`);
+        }
+    }
+    throw new StrongboxError("usage", `cannot read outputs of ${dirOrFile}: ${failures.join(", ")}`, {
+        hint: "install OpenTofu or Terraform, or pass a file saved with `tofu output -json > outputs.json`",
+    });
+}

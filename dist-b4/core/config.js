@@ -1,0 +1,166 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { dirname, join, posix, win32 } from "node:path";
+import { z } from "zod";
+import { StrongboxError } from "./errors.js";
+import { writeJsonAtomic } from "./fs/atomic.js";
+import { ROLES } from "./roles.js";
+import { MFA_SESSION_LIMITS } from "./session/mfa-cache.js";
+/** The CLI's configuration file (written by `strongbox configure`). */
+export const configSchema = z.object({
+    version: z.literal(1),
+    region: z.string().min(1),
+    bucket: z.string().min(3),
+    kmsKeyArn: z.string().startsWith("arn:"),
+    roles: z.object(Object.fromEntries(ROLES.map((r) => [r, z.string().startsWith("arn:")]))),
+    adminMfaRequired: z.boolean(),
+    /** Oldest MFA (seconds) the Admin may act with; a permanent delete past it needs a new login. */
+    adminMfaMaxAgeSeconds: z.number().int().positive().optional(),
+    /** The deployment lets the Uploader replace keys; absent or false: its uploads are create-only. */
+    uploaderCanOverwrite: z.boolean().optional(),
+    maxSessionSeconds: z.number().int().positive(),
+    /** Set only for the local emulator: one endpoint for every AWS service. */
+    endpoint: z.url().optional(),
+    forcePathStyle: z.boolean().default(false),
+    /** The role data commands use when neither --role nor STRONGBOX_ROLE says one. */
+    defaultRole: z.enum(ROLES).optional(),
+    /** Browser origins the bucket's CORS rule allows (`strongbox ui` listens on 127.0.0.1 at one of their ports). */
+    uiOrigins: z.array(z.string()).optional(),
+    /** MFA device for roles that need MFA, when the AWS profile has no `mfa_serial`. */
+    mfaSerial: z.string().startsWith("arn:").optional(),
+    /**
+     * Lifetime (seconds) of the MFA session a code opens (STS GetSessionToken:
+     * 900 to 129600); absent: 3600, as aws-vault. While it lives, logins ask for
+     * no code, except the Admin's past adminMfaMaxAgeSeconds after the code.
+     */
+    mfaSessionSeconds: z
+        .number()
+        .int()
+        .min(MFA_SESSION_LIMITS.min)
+        .max(MFA_SESSION_LIMITS.max)
+        .optional(),
+    /** Transfer defaults (flags override them; absent: the engine's measured defaults, bench/README.md). */
+    transfer: z
+        .object({
+        /** Multipart part size in bytes (≥ 5 MiB). */
+        partSize: z
+            .number()
+            .int()
+            .min(5 * 1024 * 1024)
+            .optional(),
+        /** Requests in flight for one file's parts or ranges. */
+        concurrency: z.number().int().positive().max(256).optional(),
+        /** Files in flight in a folder or prefix transfer. */
+        files: z.number().int().positive().max(256).optional(),
+    })
+        .optional(),
+    monitoring: z
+        .object({
+        trailName: z.string().optional(),
+        logGroupName: z.string().optional(),
+        topicArn: z.string().optional(),
+        alarmNames: z.array(z.string()).default([]),
+        queryNames: z.record(z.string(), z.string()).default({}),
+    })
+        .optional(),
+});
+/**
+ * The settings a person makes in the config rather than Terraform: `configure
+ * --from-terraform` rewrites the rest from the outputs and keeps these.
+ */
+export const PERSONAL_SETTINGS = [
+    "defaultRole",
+    "mfaSerial",
+    "mfaSessionSeconds",
+    "transfer",
+];
+/** The personal settings of `previous` laid over `fromTerraform`, and which they were. */
+export function keepPersonalSettings(fromTerraform, previous) {
+    const kept = PERSONAL_SETTINGS.filter((name) => previous?.[name] !== undefined);
+    const config = { ...fromTerraform };
+    for (const name of kept)
+        Object.assign(config, { [name]: previous?.[name] });
+    return { config, kept };
+}
+/** $STRONGBOX_CONFIG, else the platform's config folder (core/paths.ts; contract). */
+export { defaultConfigPath } from "./paths.js";
+/**
+ * Per-user state (never a project folder): $STRONGBOX_STATE_DIR, else
+ * $XDG_STATE_HOME/strongbox, else ~/.local/state/strongbox (Linux and other
+ * Unix), ~/Library/Application Support/strongbox (macOS),
+ * %LOCALAPPDATA%\strongbox (Windows). Relative values are ignored, as the XDG
+ * spec says.
+ */
+export function defaultStateDir(env, home, platform = process.platform) {
+    const p = platform === "win32" ? win32 : posix;
+    const absolute = (value) => value !== undefined && value !== "" && p.isAbsolute(value) ? value : undefined;
+    const explicit = absolute(env.STRONGBOX_STATE_DIR);
+    if (explicit !== undefined)
+        return explicit;
+    const xdg = absolute(env.XDG_STATE_HOME);
+    if (xdg !== undefined)
+        return p.join(xdg, "strongbox");
+    if (platform === "darwin")
+        return p.join(home, "Library", "Application Support", "strongbox");
+    if (platform === "win32")
+        return p.join(absolute(env.LOCALAPPDATA) ?? p.join(home, "AppData", "Local"), "strongbox");
+    return p.join(home, ".local", "state", "strongbox");
+}
+/** Upload resume records: <state>/transfers (those next to an older config are still read). */
+export const transfersDirFor = (env, home, platform = process.platform) => join(defaultStateDir(env, home, platform), "transfers");
+/**
+ * Role sessions of one config: <state>/sessions/<first 16 hex of SHA-256 of the
+ * config's absolute path>, so each deployment (config) keeps its own sessions
+ * as before, but none lands next to a config that sits in a project folder.
+ */
+export function sessionsDirFor(configPath, env, home, platform = process.platform) {
+    const id = createHash("sha256").update(configPath).digest("hex").slice(0, 16);
+    const p = platform === "win32" ? win32 : posix;
+    return p.join(defaultStateDir(env, home, platform), "sessions", id);
+}
+/** Where sessions lived up to now, next to the config: moved to sessionsDirFor on first use. */
+export const legacySessionsDirOf = (configPath) => join(dirname(configPath), "sessions");
+/** Validates parsed JSON as a config; every problem is listed with its field path. */
+export function parseConfig(value, source) {
+    const parsed = configSchema.safeParse(value);
+    if (!parsed.success) {
+        throw new StrongboxError("usage", `config ${source} is not valid: ${describeIssues(parsed.error)}`, {
+            hint: "run `strongbox configure --from-terraform DIR` again",
+        });
+    }
+    return parsed.data;
+}
+export function describeIssues(error) {
+    return error.issues
+        .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
+        .join("; ");
+}
+export async function loadConfig(path) {
+    let text;
+    try {
+        text = await readFile(path, "utf8");
+    }
+    catch (err) {
+        if (err.code === "ENOENT") {
+            throw new StrongboxError("usage", `no Strongbox config at ${path}`, {
+                hint: "run `strongbox configure --from-terraform DIR`, or pass --config PATH / set STRONGBOX_CONFIG",
+            });
+        }
+        throw new StrongboxError("usage", `cannot read config ${path}: ${err.message}`);
+    }
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch (err) {
+        throw new StrongboxError("usage", `config ${path} is not JSON: ${err.message}`, {
+            hint: "run `strongbox configure --from-terraform DIR` again",
+        });
+    }
+    return parseConfig(json, path);
+}
+/** Writes the config owner-only (0600; a new directory 0700), atomically (temp file + rename). */
+export async function writeConfig(path, config) {
+    const valid = parseConfig(config, "to be written");
+    await writeJsonAtomic(path, valid, { pretty: true });
+}

@@ -1,0 +1,156 @@
+import { closeSync, constants, lstatSync, openSync, writeSync } from "node:fs";
+import { lstat, open } from "node:fs/promises";
+import { StrongboxError } from "../errors.js";
+const processUid = () => typeof process.getuid === "function" ? process.getuid() : undefined;
+const uidOf = (options) => ("uid" in options ? options.uid : processUid());
+// O_NOFOLLOW is absent on Windows, where a symlink needs privileges to create.
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+/** What is wrong with an existing path we meant to use as our own file, or undefined. */
+export function foreignFileProblem(stats, options = {}) {
+    if (stats.isSymbolicLink())
+        return "it is a symbolic link";
+    if (!stats.isFile())
+        return "it is not a regular file";
+    const uid = uidOf(options);
+    if (uid !== undefined && stats.uid !== uid)
+        return `it belongs to uid ${stats.uid}, not to you (uid ${uid})`;
+    if (stats.nlink > 1)
+        return "it has other hard links";
+    return undefined;
+}
+const refusal = (path, problem) => new StrongboxError("failed", `Refusing to use ${path}: ${problem}; strongbox never writes through or over a file it did not create.`, {
+    hint: `Look at it, remove it if it is not yours to keep (rm ${JSON.stringify(path)}), and run the command again.`,
+});
+const octal = (mode) => `0${(mode & 0o777).toString(8)}`;
+const looseFile = (path, mode) => new StrongboxError("failed", `Refusing to use ${path}: others may read or change it (mode ${octal(mode)}).`, {
+    hint: `Credential files must be 0600: run \`chmod 600 ${JSON.stringify(path)}\`, or remove it and log in again.`,
+});
+/**
+ * "missing" or "ours" for a path we are about to reuse; anything else there
+ * (a symlink, a folder, another user's file) is refused, never followed or removed.
+ */
+export async function checkOwnFile(path, options = {}) {
+    // Synchronous: an lstat takes microseconds, less than a thread-pool hand-off.
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    if (stats === undefined)
+        return "missing";
+    const problem = foreignFileProblem(stats, options);
+    if (problem !== undefined)
+        throw refusal(path, problem);
+    return "ours";
+}
+let umaskValue;
+/**
+ * This process's umask, read once: reading it means setting it and setting it
+ * back (two system calls), and nothing in strongbox changes it.
+ */
+const processUmask = () => {
+    umaskValue ??= process.umask();
+    return umaskValue;
+};
+/** The mode a new file of this user gets (0644 under the usual umask 022). */
+export const newFileMode = () => 0o666 & ~processUmask();
+/** Creates `path` 0600 with O_EXCL | O_NOFOLLOW: fails if anything (even a dangling symlink) is there. */
+export async function createExclusive(path, flags = constants.O_RDWR) {
+    const handle = await open(path, flags | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);
+    // open()'s mode is filtered by the umask, and a folder's default ACL can
+    // replace the umask and grant group bits: 0600 is the point, so set it.
+    await handle.chmod(0o600).catch(async (error) => {
+        await handle.close();
+        throw error;
+    });
+    return handle;
+}
+/**
+ * Creates `path` holding `text`, with O_EXCL | O_NOFOLLOW (fails with EEXIST
+ * if anything is there), its mode left to open() (0600 less the umask): for a
+ * lock file, whose mode guards nothing (whoever may change it may as well
+ * remove or replace it in its folder). Synchronous: three system calls of a
+ * few microseconds, made for every file of a folder download.
+ */
+export function createLockFileSync(path, text) {
+    const fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600);
+    try {
+        writeSync(fd, text);
+    }
+    finally {
+        closeSync(fd);
+    }
+}
+/**
+ * Opens an existing file of ours without following a symlink, checks what the
+ * handle points at (not the path, which could change meanwhile) and makes it 0600.
+ * undefined when there is no file.
+ */
+export async function openOwnFile(path, flags, options = {}) {
+    let handle;
+    try {
+        handle = await open(path, flags | NOFOLLOW);
+    }
+    catch (error) {
+        const code = error.code;
+        if (code === "ENOENT")
+            return undefined;
+        if (code === "ELOOP" || code === "EMLINK")
+            throw refusal(path, "it is a symbolic link");
+        throw error;
+    }
+    try {
+        const stats = await handle.stat();
+        const problem = foreignFileProblem(stats, options);
+        if (problem !== undefined)
+            throw refusal(path, problem);
+        if ((stats.mode & 0o077) !== 0 && uidOf(options) !== undefined) {
+            if (options.loose === "refuse")
+                throw looseFile(path, stats.mode);
+            await handle.chmod(0o600);
+        }
+        return handle;
+    }
+    catch (error) {
+        await handle.close();
+        throw error;
+    }
+}
+/** The text of an existing file of ours (see openOwnFile), or undefined when there is none. */
+export async function readOwnFile(path, options = {}) {
+    const handle = await openOwnFile(path, constants.O_RDONLY, options);
+    if (handle === undefined)
+        return undefined;
+    try {
+        return await handle.readFile("utf8");
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * A folder that holds credentials must be ours and closed to others (0700).
+ * false when it does not exist; a symlink, a non-folder, another user's folder
+ * or one with group/other bits is refused with the command that fixes it.
+ */
+export async function checkPrivateDir(dir, what, options = {}) {
+    let stats;
+    try {
+        stats = await lstat(dir);
+    }
+    catch (error) {
+        if (error.code === "ENOENT")
+            return false;
+        throw error;
+    }
+    const refuse = (problem, hint) => new StrongboxError("failed", `Refusing to use the ${what} ${dir}: ${problem}.`, { hint });
+    const elsewhere = "or set STRONGBOX_STATE_DIR to a folder of your own";
+    if (stats.isSymbolicLink())
+        throw refuse("it is a symbolic link", `Replace it with a real folder (mkdir -m 700), ${elsewhere}.`);
+    if (!stats.isDirectory())
+        throw refuse("it is not a folder", `Move it away, ${elsewhere}.`);
+    const uid = uidOf(options);
+    if (uid === undefined)
+        return true; // Windows: per-user %LOCALAPPDATA%, ACLs instead of modes
+    if (stats.uid !== uid)
+        throw refuse(`it belongs to uid ${stats.uid}, not to you (uid ${uid})`, `Remove it (its sessions are not yours to use), ${elsewhere}; then log in again.`);
+    if ((stats.mode & 0o077) !== 0)
+        throw refuse(`others may read or change it (mode ${octal(stats.mode)})`, `Credentials stay 0600 in a 0700 folder: run \`chmod 700 ${JSON.stringify(dir)}\` and \`chmod 600 ${JSON.stringify(dir)}/*.json\`, then retry.`);
+    return true;
+}

@@ -1,0 +1,138 @@
+import { GetCallerIdentityCommand, GetSessionTokenCommand, } from "@aws-sdk/client-sts";
+import { loadSharedConfigFiles } from "@smithy/core/config";
+import { mapAwsError, redact } from "../aws-errors.js";
+import { StrongboxError } from "../errors.js";
+import { DEFAULT_MFA_SESSION_SECONDS, keyFingerprint, MFA_SESSION_LIMITS, } from "./mfa-cache.js";
+export async function profileMfaOf(profile) {
+    const files = await loadSharedConfigFiles({ ignoreCache: true });
+    const section = { ...files.credentialsFile?.[profile], ...files.configFile?.[profile] };
+    const serial = section.mfa_serial;
+    return {
+        serial: serial === undefined || serial === "" ? undefined : serial,
+        assumesRole: section.role_arn !== undefined && section.role_arn !== "",
+    };
+}
+/** The profile the SDK's default chain reads when none is named (it reads AWS_PROFILE itself). */
+export const profileNameOf = (profile) => profile ?? (process.env.AWS_PROFILE || "default");
+const resolve = async (c) => typeof c === "function" ? await c() : c;
+/** An IAM user's or the root user's own identity: the ones GetSessionToken accepts. */
+const isLongTermIdentity = (arn) => /^arn:[\w-]+:iam::\d+:(user\/|root$)/.test(arn);
+export async function baseIdentity(req) {
+    const { onDecision } = req;
+    let why = req.mfaWhy;
+    if (req.mfaWhy !== undefined && req.mfaCache !== undefined && !req.skipCache) {
+        const fingerprint = keyFingerprint((await resolveChain(req)).accessKeyId);
+        const hit = await req.mfaCache.lookup(req.profileName, fingerprint, req.maxMfaAgeSeconds);
+        onDecision?.(hit.reason);
+        if (hit.use) {
+            return {
+                credentials: hit.session.credentials,
+                callerArn: hit.session.baseIdentityArn,
+                mfaAt: hit.session.createdAt,
+                fromCache: hit.session,
+            };
+        }
+        // Said when no code can be asked for: why the cached one does not serve.
+        if (hit.found)
+            why = `${why} (${hit.reason})`;
+    }
+    const callerArn = await callerArnOf(req);
+    if (why === undefined)
+        return { credentials: req.chain, callerArn };
+    const serial = req.serial;
+    if (serial === undefined) {
+        throw new StrongboxError("credentials", `${why}, but no MFA device is known for profile ${req.profileName}`, {
+            hint: `add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to profile ${req.profileName} in ~/.aws/config`,
+        });
+    }
+    if (req.mfaCode === undefined) {
+        throw new StrongboxError("credentials", `${why}: no code was given`);
+    }
+    const base = await resolveChain(req);
+    const code = await req.mfaCode(serial, why);
+    const mfaAt = new Date(req.now());
+    if (req.mfaCache === undefined || !isLongTermIdentity(callerArn) || base.sessionToken) {
+        onDecision?.(`MFA with device ${serial}, sent with the AssumeRole (no MFA session for ${callerArn})`);
+        return {
+            credentials: req.chain,
+            callerArn,
+            assumeRoleMfa: { SerialNumber: serial, TokenCode: code },
+            mfaAt,
+        };
+    }
+    const session = await getSessionToken(req, { serial, code, callerArn, base, mfaAt });
+    const path = await req.mfaCache.write(session);
+    onDecision?.(`MFA session for profile ${req.profileName} (device ${serial}) cached in ${path} until ${session.credentials.expiration.toISOString()}`);
+    return { credentials: session.credentials, callerArn, mfaAt };
+}
+async function resolveChain(req) {
+    try {
+        return await resolve(req.chain);
+    }
+    catch (err) {
+        throw baseCredentialsError(err, req.profile);
+    }
+}
+async function getSessionToken(req, m) {
+    const wanted = req.mfaSessionSeconds ?? DEFAULT_MFA_SESSION_SECONDS;
+    const duration = m.callerArn.endsWith(":root")
+        ? Math.min(wanted, MFA_SESSION_LIMITS.root)
+        : wanted;
+    let out;
+    try {
+        out = await req.sts.send(new GetSessionTokenCommand({
+            SerialNumber: m.serial,
+            TokenCode: m.code,
+            DurationSeconds: duration,
+        }), req.sendOptions);
+    }
+    catch (err) {
+        const name = err?.name ?? "";
+        if (name === "AccessDenied" || name === "AccessDeniedException") {
+            throw new StrongboxError("access-denied", `STS refused the MFA code for ${m.serial} (${m.callerArn}): ${redact(err.message)}`, {
+                hint: "type the code your device shows now (each code works once), and check mfa_serial",
+                cause: err,
+            });
+        }
+        throw mapAwsError(err, { action: "AssumeRole" });
+    }
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+        throw new StrongboxError("failed", "STS GetSessionToken returned no credentials");
+    }
+    return {
+        profile: req.profileName,
+        serialNumber: m.serial,
+        baseIdentityArn: m.callerArn,
+        baseKeyFingerprint: keyFingerprint(m.base.accessKeyId),
+        createdAt: m.mfaAt,
+        credentials: {
+            accessKeyId: c.AccessKeyId,
+            secretAccessKey: c.SecretAccessKey,
+            sessionToken: c.SessionToken,
+            expiration: new Date(c.Expiration),
+        },
+    };
+}
+async function callerArnOf(req) {
+    let arn;
+    try {
+        arn = (await req.sts.send(new GetCallerIdentityCommand({}), req.sendOptions)).Arn ?? "";
+    }
+    catch (err) {
+        throw baseCredentialsError(err, req.profile);
+    }
+    if (arn === "")
+        throw new StrongboxError("credentials", "STS did not say who you are (no ARN)");
+    return arn;
+}
+/** A named profile that gives no credentials is named, and --profile is not suggested again. */
+function baseCredentialsError(err, profile) {
+    if (err?.name === "CredentialsProviderError" && profile !== undefined) {
+        return new StrongboxError("credentials", `AWS profile "${profile}" gives no credentials: ${redact(err.message)}`, {
+            hint: `check [profile ${profile}] in ~/.aws/config or [${profile}] in ~/.aws/credentials (or run \`aws configure --profile ${profile}\`)`,
+            cause: err,
+        });
+    }
+    return mapAwsError(err, { action: "AssumeRole" });
+}

@@ -1,0 +1,95 @@
+import { createHash } from "node:crypto";
+import { closeSync, openSync, readSync } from "node:fs";
+import { open } from "node:fs/promises";
+import { createCrc } from "./crc.js";
+/** Bytes read per call when hashing: one buffer, reused, so hashing makes no garbage. */
+const HASH_READ_BYTES = 256 * 1024;
+/** SHA-256 (raw bytes) of `size` bytes of a file from `start`. */
+export function sha256OfRange(path, start, size, signal) {
+    return digestOfRange("sha256", path, start, size, signal);
+}
+function hasher(algorithm) {
+    return algorithm === "sha256" || algorithm === "md5"
+        ? createHash(algorithm)
+        : createCrc(algorithm);
+}
+/** Digest of bytes in memory. */
+export const digestOf = (algorithm, data) => {
+    const hash = hasher(algorithm);
+    hash.update(data);
+    return hash.digest();
+};
+/**
+ * Digest of `size` bytes of a file from `start`, read into one reused buffer
+ * (no allocation per chunk, no listener on `signal`: it is checked between reads).
+ * Fewer bytes than `size` means the file changed.
+ */
+export async function digestOfRange(algorithm, path, start, size, signal) {
+    const hash = hasher(algorithm);
+    if (size === 0)
+        return hash.digest();
+    const file = await open(path, "r");
+    try {
+        const buffer = Buffer.allocUnsafe(Math.min(HASH_READ_BYTES, size));
+        for (let done = 0; done < size;) {
+            if (signal?.aborted)
+                throw abortError(signal);
+            const want = Math.min(buffer.length, size - done);
+            const { bytesRead } = await file.read(buffer, 0, want, start + done);
+            if (bytesRead === 0)
+                throw new FileChangedError(path);
+            hash.update(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
+            done += bytesRead;
+        }
+    }
+    finally {
+        await file.close();
+    }
+    return hash.digest();
+}
+/**
+ * `size` bytes of a small file from `start`, in one buffer (a file sent from
+ * memory). Synchronous calls: an open, a read and a close of a small file
+ * take microseconds, less than the thread-pool hand-off each would cost
+ * asynchronously, and a folder of small files makes them for every file.
+ */
+export async function readRange(path, start, size) {
+    const buffer = Buffer.allocUnsafe(size);
+    if (size === 0)
+        return buffer;
+    const fd = openSync(path, "r");
+    try {
+        for (let done = 0; done < size;) {
+            const bytesRead = readSync(fd, buffer, done, size - done, start + done);
+            if (bytesRead === 0)
+                throw new FileChangedError(path);
+            done += bytesRead;
+        }
+    }
+    finally {
+        closeSync(fd);
+    }
+    return buffer;
+}
+const abortError = (signal) => Object.assign(new Error("The operation was aborted.", { cause: signal.reason }), {
+    name: "AbortError",
+    code: "ABORT_ERR",
+});
+/**
+ * S3's checksum of a multipart object: the hash of the concatenated part
+ * hashes, base64, then "-N" (the part count).
+ */
+export function compositeChecksum(algorithm, partDigests) {
+    const hash = hasher(algorithm);
+    for (const digest of partDigests)
+        hash.update(digest);
+    return hash.digest();
+}
+export const toBase64 = (digest) => digest.toString("base64");
+/** The file is not what it was when the transfer began. */
+export class FileChangedError extends Error {
+    constructor(path) {
+        super(`The file ${path} changed while it was being read.`);
+        this.name = "FileChangedError";
+    }
+}

@@ -1,0 +1,60 @@
+import { StrongboxError } from "../errors.js";
+import { formatBytes } from "../text/bytes.js";
+export const MiB = 1024 * 1024;
+export const GiB = 1024 * MiB;
+export const TiB = 1024 * GiB;
+/** S3's multipart limits. */
+export const MIN_PART_SIZE = 5 * MiB;
+export const MAX_PART_SIZE = 5 * GiB;
+export const MAX_PARTS = 10_000;
+export const MAX_OBJECT_SIZE = 5 * TiB;
+/** A single PUT may carry at most 5 GiB. */
+export const MAX_SINGLE_PUT = 5 * GiB;
+/** Defaults chosen by bench/ (see bench/README.md). */
+export const DEFAULT_PART_SIZE = 16 * MiB;
+export const DEFAULT_MULTIPART_THRESHOLD = 16 * MiB;
+export const DEFAULT_CONCURRENCY = 8;
+/** Files in flight at once in a folder or prefix transfer (one connection pool for all). */
+export const DEFAULT_FILES_IN_FLIGHT = 16;
+/** Part size fitting `size` into at most 10,000 parts: the wish, or the smallest whole MiB that fits. */
+export function choosePartSize(size, wish = DEFAULT_PART_SIZE) {
+    if (!Number.isSafeInteger(wish) || wish < MIN_PART_SIZE) {
+        throw new StrongboxError("usage", `The part size must be at least 5 MiB (got ${wish} bytes).`);
+    }
+    if (wish > MAX_PART_SIZE) {
+        throw new StrongboxError("usage", `The part size must be at most 5 GiB (got ${wish} bytes).`);
+    }
+    if (Math.ceil(size / wish) <= MAX_PARTS)
+        return wish;
+    const fitting = Math.ceil(size / MAX_PARTS / MiB) * MiB;
+    if (fitting > MAX_PART_SIZE) {
+        throw new StrongboxError("failed", "The file is too large for one S3 object (5 TiB at most).");
+    }
+    return fitting;
+}
+/** Pure: from a file size to a single PUT or a list of parts. */
+export function planParts(size, options = {}) {
+    if (!Number.isSafeInteger(size) || size < 0) {
+        throw new StrongboxError("usage", `Invalid file size ${size}.`);
+    }
+    if (size > MAX_OBJECT_SIZE) {
+        throw new StrongboxError("failed", `The file is ${formatBytes(size)}; an S3 object holds at most 5 TiB.`);
+    }
+    const threshold = options.threshold ?? DEFAULT_MULTIPART_THRESHOLD;
+    if (size === 0 || (size < threshold && size <= MAX_SINGLE_PUT))
+        return { kind: "single", size };
+    const partSize = choosePartSize(size, options.partSize ?? DEFAULT_PART_SIZE);
+    const parts = [];
+    for (let start = 0, number = 1; start < size; start += partSize, number++) {
+        parts.push({ number, start, size: Math.min(partSize, size - start) });
+    }
+    return { kind: "multipart", size, partSize, parts };
+}
+/** "16MiB", "8m", "5242880" → bytes. */
+export function parseByteSize(text) {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b?)\s*$/i.exec(text);
+    if (!match)
+        throw new StrongboxError("usage", `Cannot read "${text}" as a size (try 16MiB).`);
+    const power = { "": 0, k: 1, m: 2, g: 3, t: 4 }[(match[2] ?? "").toLowerCase()] ?? 0;
+    return Math.round(Number(match[1]) * 1024 ** power);
+}

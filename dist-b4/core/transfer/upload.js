@@ -1,0 +1,108 @@
+import { createHash } from "node:crypto";
+import { resolve } from "node:path";
+import { systemClock } from "../clock.js";
+import { StrongboxError } from "../errors.js";
+import { readRange, sha256OfRange, toBase64 } from "./checksum.js";
+import { bufferBody, fileBodyFactory } from "./file-body.js";
+import { validateKey } from "./keys.js";
+import { createLimiter } from "./limiter.js";
+import { DEFAULT_CONCURRENCY, planParts } from "./part-plan.js";
+import { abortQuietly, putObject } from "./s3-transfer.js";
+import { transferContext } from "./transfer-context.js";
+import { uploadMultipart } from "./upload-multipart.js";
+import { assertUnchanged, guardFile, statFile } from "./upload-source.js";
+/** One uploader per file: a single PUT below the threshold, else multipart. */
+export async function uploadFile(deps, options, requests = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY)) {
+    const clock = deps.clock ?? systemClock;
+    const started = clock.now();
+    const path = resolve(options.path);
+    const key = validateKey(options.key);
+    const ctx = transferContext(deps, options.bucket, clock);
+    const info = await statFile(path);
+    const identity = {
+        path,
+        size: info.size,
+        mtimeMs: info.mtimeMs,
+        bucket: options.bucket,
+        key,
+    };
+    const emit = deps.onEvent ?? (() => { });
+    emit({ type: "file-start", path, key, size: info.size });
+    const onBytes = (delta) => emit({ type: "bytes", key, delta });
+    const createOnly = options.createOnly === true;
+    const store = deps.stateStore;
+    // A file below the multipart threshold never had a resume record (the CLI
+    // offers no other threshold): one PUT, without the record's lock and lookup
+    // (7 file operations per file, most of a small file's cost in a folder).
+    const fresh = planParts(info.size, {
+        ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+    });
+    if (fresh.kind === "single" && !options.resume && options.threshold === undefined) {
+        const single = await requests.run(() => putSingle(ctx, identity, onBytes, createOnly));
+        emit({ type: "file-done", path, key });
+        return { ...single, seconds: (clock.now() - started) / 1000 };
+    }
+    const lock = await store.lock(identity);
+    let result;
+    try {
+        const existing = await store.load(identity);
+        // A resume record pins the part size it was started with.
+        const plan = planParts(info.size, {
+            ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
+            ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+            ...(existing && options.resume ? { partSize: existing.partSize, threshold: 0 } : {}),
+        });
+        if (existing && (!options.resume || plan.kind === "single")) {
+            // A stale upload of this same file that the user did not ask to continue.
+            await abortQuietly(ctx, key, existing.uploadId);
+            await store.remove(identity);
+        }
+        if (plan.kind === "single") {
+            result = await requests.run(() => putSingle(ctx, identity, onBytes, createOnly));
+        }
+        else {
+            result = await uploadMultipart(ctx, deps, identity, plan.parts, plan.partSize, {
+                createOnly,
+                existing: options.resume ? existing : undefined,
+                requests,
+                onBytes,
+            });
+        }
+    }
+    finally {
+        await lock.release();
+    }
+    emit({ type: "file-done", path, key });
+    return { ...result, seconds: (clock.now() - started) / 1000 };
+}
+/** Files up to this size are read into memory once instead of twice from disk (files in flight × this). */
+const READ_ONCE_MAX_BYTES = 1024 * 1024;
+async function putSingle(ctx, identity, onBytes, createOnly) {
+    const { path, key, size } = identity;
+    // A small file is read once (hashed and sent from memory); a larger one is
+    // hashed in a first pass and streamed in a second, so memory stays bounded.
+    const data = size <= READ_ONCE_MAX_BYTES ? await guardFile(path, () => readRange(path, 0, size)) : undefined;
+    const checksum = toBase64(data
+        ? createHash("sha256").update(data).digest()
+        : await guardFile(path, () => sha256OfRange(path, 0, size, ctx.signal)));
+    const headers = await guardFile(path, () => putObject(ctx, key, {
+        size,
+        checksum,
+        createOnly,
+        body: data ? bufferBody(data, onBytes) : fileBodyFactory(path, 0, size, onBytes),
+    }));
+    await assertUnchanged(identity);
+    const echoed = headers["x-amz-checksum-sha256"];
+    if (echoed !== undefined && echoed !== checksum) {
+        throw new StrongboxError("failed", `S3 stored "${key}" with a different checksum than the file's.`);
+    }
+    return {
+        path,
+        key,
+        versionId: headers["x-amz-version-id"] ?? null,
+        size,
+        checksum,
+        checksumType: "FULL_OBJECT",
+        parts: 1,
+    };
+}
