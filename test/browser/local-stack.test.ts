@@ -63,9 +63,12 @@ async function tab(name: string): Promise<void> {
 async function browseTestFolder(): Promise<void> {
   await tab("Files");
   const folder = page.getByRole("button", { name: "browser/", exact: true });
-  await page.getByRole("navigation", { name: "Folder path" }).waitFor();
+  const note = page.getByRole("cell", { name: "note.txt", exact: true });
+  // The listing loads after the tab opens: wait for it to show the folder (at the
+  // root) or its file (already inside) before deciding whether to open the folder.
+  await folder.or(note).first().waitFor();
   if (await folder.isVisible()) await folder.click();
-  await page.getByRole("cell", { name: "note.txt", exact: true }).waitFor();
+  await note.waitFor();
 }
 
 async function pick(paths: string | string[], prefix = ""): Promise<void> {

@@ -99,7 +99,9 @@ export async function openPartial(
       if (partialThere) await rm(path, { force: true });
       if (recordThere) await rm(recordPath, { force: true });
       fh = await createExclusive(path);
-      await fh.truncate(identity.size);
+      // Ranges land anywhere in the file: it takes its full size first. A
+      // single range writes it from the start, so it grows as it goes.
+      if (identity.chunkSize < identity.size) await fh.truncate(identity.size);
     }
     return partialDownload(
       path,

@@ -1,1 +1,0 @@
-export const sendOptions = (ctx) => ctx.signal === undefined ? undefined : { abortSignal: ctx.signal };
