@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { copyFile, mkdir, mkdtemp, open, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -9,6 +9,12 @@ import { GetObjectCommand, ListPartsCommand, S3Client } from "@aws-sdk/client-s3
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configSchema, type StrongboxConfig } from "../../src/core/config.js";
 import { assumeStackRole, loadTestStack, type TestStack } from "./support/stack.js";
+import {
+  type Direction,
+  startToxiproxy,
+  type ToxicProxy,
+  type Toxiproxy,
+} from "./support/toxiproxy.js";
 
 /**
  * The built CLI, killed with SIGKILL in the middle of a transfer (no chance to
@@ -24,6 +30,8 @@ let stack: TestStack;
 let config: StrongboxConfig;
 let work: string;
 let env: NodeJS.ProcessEnv;
+let toxiproxy: Toxiproxy | undefined;
+let link: ToxicProxy;
 
 async function strongbox(args: string[], profile?: string) {
   try {
@@ -85,8 +93,16 @@ beforeAll(async () => {
   stack = loadTestStack();
   config = configSchema.parse(JSON.parse(await readFile(stack.configPath, "utf8")));
   work = await mkdtemp(join(tmpdir(), "strongbox-kill-"));
-  // Our own config copy: sessions and resume records stay in this test's folder.
-  await copyFile(stack.configPath, join(work, "config.json"));
+  // Our own config copy (sessions and resume records stay in this test's folder),
+  // whose S3 endpoint is a proxy: the killed runs go through a slow link, so the
+  // kill lands mid-transfer however fast this machine is.
+  toxiproxy = await startToxiproxy();
+  const upstream = new URL(config.endpoint ?? "").host;
+  link = await toxiproxy.proxy("transfer-kill", upstream);
+  await writeFile(
+    join(work, "config.json"),
+    `${JSON.stringify({ ...config, endpoint: link.endpoint }, null, 2)}\n`,
+  );
   env = {
     ...stack.env,
     STRONGBOX_CONFIG: join(work, "config.json"),
@@ -112,8 +128,19 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
+  await toxiproxy?.stop();
   if (work) await rm(work, { recursive: true, force: true });
 });
+
+/** While `work` runs, the link carries `stream` at 8 MB/s (60 MiB: ~8 s instead of under one). */
+async function slowLink<T>(stream: Direction, work: () => Promise<T>): Promise<T> {
+  await link.addToxic("slow", stream, { type: "bandwidth", attributes: { rate: 8000 } });
+  try {
+    return await work();
+  } finally {
+    await link.reset();
+  }
+}
 
 describe("a transfer killed with SIGKILL continues where it stopped", () => {
   let file: string;
@@ -141,16 +168,19 @@ describe("a transfer killed with SIGKILL continues where it stopped", () => {
       "--role",
       "uploader",
     ];
-    const { child, exited } = startCli(args);
     const transfers = join(work, "state", "transfers");
-    const record = await waitFor(async () => {
-      const names = (await readdir(transfers)).filter((f) => f.endsWith(".json"));
-      if (names.length !== 1) return undefined;
-      const parsed = JSON.parse(await readFile(join(transfers, names[0] ?? ""), "utf8"));
-      return parsed.parts.length >= 3 ? parsed : undefined;
-    }, "three parts recorded");
-    child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    const record = await slowLink("upstream", async () => {
+      const { child, exited } = startCli(args);
+      const recorded = await waitFor(async () => {
+        const names = (await readdir(transfers)).filter((f) => f.endsWith(".json"));
+        if (names.length !== 1) return undefined;
+        const parsed = JSON.parse(await readFile(join(transfers, names[0] ?? ""), "utf8"));
+        return parsed.parts.length >= 3 ? parsed : undefined;
+      }, "three parts recorded");
+      child.kill("SIGKILL");
+      expect(await exited).toBe("SIGKILL");
+      return recorded;
+    });
     expect(record.parts.length).toBeLessThan(12);
 
     const s3 = await adminS3();
@@ -184,14 +214,16 @@ describe("a transfer killed with SIGKILL continues where it stopped", () => {
       "--role",
       "viewer",
     ];
-    const { child, exited } = startCli(args);
     const sidecar = `${target}.strongbox-partial.json`;
-    await waitFor(async () => {
-      const parsed = JSON.parse(await readFile(sidecar, "utf8"));
-      return parsed.done.length >= 1 ? parsed : undefined;
-    }, "one range recorded");
-    child.kill("SIGKILL");
-    expect(await exited).toBe("SIGKILL");
+    await slowLink("downstream", async () => {
+      const { child, exited } = startCli(args);
+      await waitFor(async () => {
+        const parsed = JSON.parse(await readFile(sidecar, "utf8"));
+        return parsed.done.length >= 1 ? parsed : undefined;
+      }, "one range recorded");
+      child.kill("SIGKILL");
+      expect(await exited).toBe("SIGKILL");
+    });
     await expect(stat(target)).rejects.toMatchObject({ code: "ENOENT" });
     expect((await stat(`${target}.strongbox-partial`)).size).toBe(60 * MiB);
 
