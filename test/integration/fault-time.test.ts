@@ -53,6 +53,9 @@ async function sessionEndingMidway(role: Role, stream: Direction): Promise<Run> 
     role,
     session: { ...bench.sessions[role], expiration: new Date(Date.now() + 5 * MINUTE) },
     concurrency: 1,
+    // This row is about the session's end, not a stalled link: a busy machine's
+    // pause must not time a part out and make the retry meet the ended session.
+    idleMs: 10_000,
     clock: skewedClock(() => jump),
     at: 4 * MiB,
     fault: async () => {
