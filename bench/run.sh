@@ -11,7 +11,7 @@
 #
 # Knobs (environment): ROUNDS (5), SCENARIOS ("large small mid"), TOOLS ("strongbox aws s5cmd
 # rclone"), VARIANTS ("defaults best"), LARGE_MIB (2048), MID_MIB (256), SMALL_FILES (1000),
-# SMALL_KIB (64), DIRECTIONS ("up down"), BENCH_DIR (scratch folder, default a fresh one under
+# SMALL_KIB (64), DIRECTIONS ("up down"), RUN_TIMEOUT (600 s a run), BENCH_DIR (scratch folder, default a fresh one under
 # /tmp), KEEP=1 keeps it, REPORT=0 prints a summary instead of writing results and the README,
 # STRONGBOX_BASE_CLI: another build's dist/bundle/main.js, measured as tool "base" (add it to TOOLS).
 # Every measured run appends one JSON line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs`
@@ -240,17 +240,21 @@ measure() {
   local tool=$1 variant=$2 scen=$3 dir=$4 round=$5 conc=$6 part=$7
   local out="$work/out/$tool" load ok=true
   rm -rf "$out" && mkdir -p "$out"
-  # Each upload starts from an empty key (rclone would otherwise skip an object already there).
+  # Each upload starts from an empty key (rclone would otherwise skip an object already there),
+  # every version gone: the bucket is versioned, and 2 GiB a run would fill the disk.
   if [[ $dir == up ]]; then
-    "$S5CMD" --endpoint-url "$endpoint" --log error rm "s3://$bucket/bench/$tool/$scen$([[ $scen == small ]] && echo '/*')" >/dev/null 2>&1 || true
+    "$S5CMD" --endpoint-url "$endpoint" --log error rm --all-versions "s3://$bucket/bench/$tool/$scen$([[ $scen == small ]] && echo '/*')" >/dev/null 2>&1 || true
   fi
   command_for "$tool" "$dir" "$scen" "$conc" "$part"
   load=$(cut -d' ' -f1 /proc/loadavg)
-  if ! $TIME -f '%e %U %S %M' -o "$work/time.txt" "${cmd[@]}" >"$work/run.out" 2>"$work/run.err"; then
+  # A tool that hangs fails its run (RUN_TIMEOUT seconds) instead of stopping the bench.
+  : >"$work/time.txt"
+  if ! timeout --kill-after=10 "${RUN_TIMEOUT:-600}" $TIME -f '%e %U %S %M' -o "$work/time.txt" "${cmd[@]}" >"$work/run.out" 2>"$work/run.err"; then
     ok=false
     echo "bench: FAILED $tool $variant $scen $dir: ${cmd[*]}" >&2
     tail -5 "$work/run.err" >&2
   fi
+  [[ -s $work/time.txt ]] || echo "${RUN_TIMEOUT:-600} 0 0 0" >"$work/time.txt" # killed: no figures
   read -r wall user sys rss < <(tail -1 "$work/time.txt")
   local got=
   if [[ $ok == true && $dir == down ]]; then

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { testConfig } from "../support/config.js";
 import { cliBin } from "./cli-helpers.js";
 
 const repo = resolve(fileURLToPath(new URL("../..", import.meta.url)));
@@ -137,20 +138,9 @@ describe("strongbox ui from the binary", () => {
     const configPath = join(dir, "config.json");
     await writeFile(
       configPath,
-      JSON.stringify({
-        version: 1,
-        region: "us-east-1",
-        bucket: "strongbox-ui-test",
-        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/test",
-        roles: {
-          uploader: "arn:aws:iam::123456789012:role/u",
-          viewer: "arn:aws:iam::123456789012:role/v",
-          admin: "arn:aws:iam::123456789012:role/a",
-        },
-        adminMfaRequired: false,
-        maxSessionSeconds: 3600,
-        uiOrigins: [`http://127.0.0.1:${port}`],
-      }),
+      JSON.stringify(
+        testConfig({ bucket: "strongbox-ui-test", uiOrigins: [`http://127.0.0.1:${port}`] }),
+      ),
     );
     const child = spawn(process.execPath, [bin, "ui", "--idle", "2m"], {
       env: {

@@ -14,7 +14,7 @@ import {
   type EvaluatedCell,
   fromLocalEngine,
 } from "../../../../src/core/access/report.js";
-import type { StrongboxConfig } from "../../../../src/core/config.js";
+import { testConfig } from "../../../support/config.js";
 import { evaluatedAsContract } from "./evaluated-cells.js";
 import { referencePolicies, TARGET } from "./reference-policies.js";
 
@@ -157,21 +157,12 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
 
 describe("contractTargetOf", () => {
   it("derives the account from the role ARNs and the audit row from the log group", () => {
-    const config = {
-      version: 1,
-      region: "us-east-1",
+    const config = testConfig({
       bucket: "b",
-      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
-      roles: {
-        uploader: "arn:aws:iam::123456789012:role/u",
-        viewer: "arn:aws:iam::123456789012:role/v",
-        admin: "arn:aws:iam::123456789012:role/a",
-      },
       adminMfaRequired: true,
-      maxSessionSeconds: 3600,
       forcePathStyle: false,
       monitoring: { logGroupName: "/sb/trail", alarmNames: [], queryNames: {} },
-    } satisfies StrongboxConfig;
+    });
     const target = contractTargetOf(config);
     expect(target.accountId).toBe("123456789012");
     expect(target.bucketArn).toBe("arn:aws:s3:::b");
