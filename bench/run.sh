@@ -75,6 +75,9 @@ cleanup() {
 trap cleanup EXIT
 
 # --- the server: the repo's MinIO lane on a free port, data on this disk ---------------
+# MinIO frees deleted objects from its trash every 5 minutes by default; each round
+# replaces 16 GiB of 2 GiB objects, which filled the disk before the trash was emptied.
+export MINIO_API_DELETE_CLEANUP_INTERVAL=${MINIO_API_DELETE_CLEANUP_INTERVAL:-10s}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 STRONGBOX_MINIO_PORT=$port bash "$repo/scripts/minio-lane.sh" start "$work/minio" >&2
 # shellcheck disable=SC1091
