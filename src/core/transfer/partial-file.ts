@@ -193,7 +193,6 @@ function partialDownload(
       await fh.chmod(newFileMode());
       await fh.close();
       renameSync(path, target); // microseconds: less than a thread-pool hand-off
-
       if (recordOnDisk || recorded !== undefined) await rm(recordPath, { force: true });
       if (folders) folders.add(dirname(target));
       else await syncDir(dirname(target));
