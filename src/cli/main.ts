@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { setFlagsFromString } from "node:v8";
 import { CommanderError } from "commander";
 import { ExitCode, StrongboxError } from "../core/errors.js";
 import { commandWord, registrarsFor } from "./command-table.js";
+import { tuneHeap } from "./heap.js";
 import { buildProgram, usageFromCommander } from "./program.js";
 import { Runtime, type RuntimeIO } from "./runtime.js";
 
@@ -35,11 +35,8 @@ export async function main(argv: string[], io: RuntimeIO): Promise<number> {
 
 /** Process wiring: real streams, SIGINT → abort (second Ctrl-C exits at once), exit code. */
 async function runProcess(): Promise<void> {
-  // Keep V8's young generation at its initial size: a transfer allocates only
-  // short-lived objects, and a grown young generation held 10–20 MiB more RSS
-  // for nothing (bench/README.md; issue 14's bar is 100 MiB for a 2 GiB file).
-  setFlagsFromString("--semi-space-growth-factor=1");
   const argv = process.argv.slice(2);
+  tuneHeap(commandWord(argv));
   // The SDK warns on every run that a future release needs Node 22; Node 20.19 is supported here.
   if (!argv.includes("--debug"))
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Role } from "../core/roles.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "../core/transfer/part-plan.js";
+import { DEFAULT_FILES_IN_FLIGHT } from "../core/transfer/part-plan.js";
 import type { SelectRule } from "../core/transfer/select.js";
 import { collectRule, optionalPositiveInt, optionalRole } from "./args.js";
 
@@ -40,13 +40,13 @@ export function addSelectOptions(
     .option("--include <glob>", help.include, collectRule("include", rules));
 }
 
-/** --concurrency and --files: `requests` and files in flight `filesFor` what. */
+/** --concurrency and --files: `requests` (`concurrency` by default) and files in flight `filesFor` what. */
 export function addInFlightOptions(
   cmd: Command,
-  help: { requests: string; filesFor: string },
+  help: { requests: string; concurrency: number; filesFor: string },
 ): Command {
   return cmd
-    .option("--concurrency <n>", `${help.requests} in flight (default ${DEFAULT_CONCURRENCY})`)
+    .option("--concurrency <n>", `${help.requests} in flight (default ${help.concurrency})`)
     .option(
       "--files <n>",
       `files in flight for ${help.filesFor} (default ${DEFAULT_FILES_IN_FLIGHT})`,

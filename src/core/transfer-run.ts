@@ -2,7 +2,11 @@ import type { StrongboxConfig } from "./config.js";
 import { createPresigner } from "./presign.js";
 import type { Role } from "./roles.js";
 import type { RoleSession } from "./session/types.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "./transfer/part-plan.js";
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_DOWNLOAD_CONCURRENCY,
+  DEFAULT_FILES_IN_FLIGHT,
+} from "./transfer/part-plan.js";
 import { createFileStateStore, type StateStore } from "./transfer/state-store.js";
 import { withFallback } from "./transfer/state-store-fallback.js";
 import type { TransferDeps, TransferEvent } from "./transfer/transfer-types.js";
@@ -16,7 +20,9 @@ export interface TransferSetup {
   now: () => number;
   signal: AbortSignal;
   onEvent?: (event: TransferEvent) => void;
-  /** Requests in flight per file as asked for (--concurrency); else the config's, else the default. */
+  /** Which way the bytes go: each has its own default for requests in flight. */
+  direction: "upload" | "download";
+  /** Requests in flight per file as asked for (--concurrency); else the config's, else the direction's default. */
   concurrency?: number | undefined;
   /** Files in flight as asked for (--files; 1 for a single object); else the config's, else the default. */
   files?: number | undefined;
@@ -48,7 +54,10 @@ export async function withTransfer<T>(
   work: (run: TransferRun) => Promise<T>,
 ): Promise<T> {
   const { config, session } = setup;
-  const concurrency = setup.concurrency ?? config.transfer?.concurrency ?? DEFAULT_CONCURRENCY;
+  const concurrency =
+    setup.concurrency ??
+    config.transfer?.concurrency ??
+    (setup.direction === "download" ? DEFAULT_DOWNLOAD_CONCURRENCY : DEFAULT_CONCURRENCY);
   const files = setup.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT;
   const open = setup.openTransport ?? ((connections) => createHttpTransport({ connections }));
   const transport = open(Math.max(concurrency, files) + 2);

@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import { displayKey } from "../../core/text/printable.js";
 import type { DownloadResult } from "../../core/transfer/download.js";
+import { DEFAULT_DOWNLOAD_CONCURRENCY } from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import { downloadTarget } from "../../core/transfer/target.js";
 import { withTransfer } from "../../core/transfer-run.js";
@@ -58,6 +59,7 @@ export async function download(
   const { downloadObject } = await import("../../core/transfer/download.js");
   const { compareWithObject, describeObject } = await import("../../core/transfer/unchanged.js");
   const setup = transferSetup(deps, config, session, progress, {
+    direction: "download",
     concurrency: options.concurrency,
     files: prefix ? options.files : 1,
   });
@@ -174,7 +176,11 @@ export function register(program: Command, ctx: CommandContext): void {
     include:
       "with a PREFIX/: take objects matching this glob back in (repeatable; the later rule wins)",
   });
-  addInFlightOptions(cmd, { requests: "ranged requests", filesFor: "a prefix" })
+  addInFlightOptions(cmd, {
+    requests: "ranged requests",
+    concurrency: DEFAULT_DOWNLOAD_CONCURRENCY,
+    filesFor: "a prefix",
+  })
     .option("--require-checksum", "fail when S3 holds no checksum the bytes can be compared with")
     .addOption(dryRunOption())
     .addOption(roleOption())

@@ -49,7 +49,11 @@ export function transferSetup(
   config: StrongboxConfig,
   session: RoleSession,
   progress: Progress,
-  limits: { concurrency: number | undefined; files: number | undefined },
+  limits: {
+    direction: TransferSetup["direction"];
+    concurrency: number | undefined;
+    files: number | undefined;
+  },
 ): TransferSetup {
   return {
     config,

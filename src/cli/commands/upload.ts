@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import { isS3Uri, keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
-import { parseByteSize } from "../../core/transfer/part-plan.js";
+import { DEFAULT_CONCURRENCY, parseByteSize } from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import type { UploadResult } from "../../core/transfer/upload.js";
 import type { UploadJob } from "../../core/transfer/upload-many.js";
@@ -90,6 +90,7 @@ export async function upload(
   const sized = jobs.map((job) => ({ ...job, size: statSync(job.path).size }));
   let unchanged: PlannedFile[] = [];
   const setup = transferSetup(deps, config, session, progress, {
+    direction: "upload",
     concurrency: options.concurrency,
     files: options.files,
   });
@@ -223,7 +224,11 @@ export function register(program: Command, ctx: CommandContext): void {
     exclude: "leave out files in folders matching this gitignore-style glob (repeatable)",
     include: "take files matching this glob back in (repeatable; the later rule wins)",
   }).option("--part-size <size>", "multipart part size, e.g. 16MiB (min 5MiB)");
-  addInFlightOptions(cmd, { requests: "requests", filesFor: "folders" })
+  addInFlightOptions(cmd, {
+    requests: "requests",
+    concurrency: DEFAULT_CONCURRENCY,
+    filesFor: "folders",
+  })
     .option("--resume", "continue an interrupted upload (and keep its state if interrupted again)")
     .addOption(dryRunOption())
     .addOption(roleOption())

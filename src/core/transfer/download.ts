@@ -4,7 +4,7 @@ import { quoteKey } from "../text/printable.js";
 import { hasDotSegments } from "./keys.js";
 import { createLimiter, runAll } from "./limiter.js";
 import {
-  DEFAULT_CONCURRENCY,
+  DEFAULT_DOWNLOAD_CONCURRENCY,
   DEFAULT_MULTIPART_THRESHOLD,
   DEFAULT_PART_SIZE,
 } from "./part-plan.js";
@@ -99,7 +99,7 @@ export async function downloadObject(
       onBytes(resumedBytes);
     }
 
-    const limiter = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY);
+    const limiter = createLimiter(options.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY);
     const local = new AbortController();
     const onUserAbort = () => local.abort(deps.signal?.reason);
     deps.signal?.addEventListener("abort", onUserAbort, { once: true });

@@ -16,7 +16,13 @@ export const MAX_SINGLE_PUT = 5 * GiB;
 /** Defaults chosen by bench/ (see bench/README.md). */
 export const DEFAULT_PART_SIZE = 16 * MiB;
 export const DEFAULT_MULTIPART_THRESHOLD = 16 * MiB;
+/** Parts of one upload in flight. */
 export const DEFAULT_CONCURRENCY = 8;
+/**
+ * Ranged requests of one download in flight: 4 is as fast as 8 on the bench
+ * (2 GiB: 3.63 against 3.70 s; 256 MiB 0.73 against 0.72 s) at 21 MiB less peak RSS.
+ */
+export const DEFAULT_DOWNLOAD_CONCURRENCY = 4;
 /** Files in flight at once in a folder or prefix transfer (one connection pool for all). */
 export const DEFAULT_FILES_IN_FLIGHT = 16;
 

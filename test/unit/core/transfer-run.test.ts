@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { StrongboxConfig } from "../../../src/core/config.js";
 import {
   DEFAULT_CONCURRENCY,
+  DEFAULT_DOWNLOAD_CONCURRENCY,
   DEFAULT_FILES_IN_FLIGHT,
 } from "../../../src/core/transfer/part-plan.js";
 import type { Transport } from "../../../src/core/transfer/transport.js";
@@ -20,12 +21,13 @@ const setup = (more: Partial<TransferSetup> = {}): TransferSetup => ({
   session: testSession("uploader", T0 + 3600_000),
   now: () => T0,
   signal: new AbortController().signal,
+  direction: "upload",
   resumeDirs: { current: "/nonexistent/a", legacy: "/nonexistent/b" },
   ...more,
 });
 
 describe("withTransfer: one transfer's plumbing from one call", () => {
-  it("limits: the command's, else the config's, else the defaults", async () => {
+  it("limits: the command's, else the config's, else the direction's defaults", async () => {
     const settings = (s: TransferSetup) =>
       withTransfer(s, async (run) => [run.concurrency, run.files, run.partSize]);
     expect(await settings(setup())).toEqual([
@@ -33,6 +35,12 @@ describe("withTransfer: one transfer's plumbing from one call", () => {
       DEFAULT_FILES_IN_FLIGHT,
       undefined,
     ]);
+    expect(await settings(setup({ direction: "download" }))).toEqual([
+      DEFAULT_DOWNLOAD_CONCURRENCY,
+      DEFAULT_FILES_IN_FLIGHT,
+      undefined,
+    ]);
+    expect(DEFAULT_DOWNLOAD_CONCURRENCY).not.toBe(DEFAULT_CONCURRENCY);
     const configured = { ...config, transfer: { concurrency: 3, files: 5, partSize: 8 << 20 } };
     expect(await settings(setup({ config: configured }))).toEqual([3, 5, 8 << 20]);
     expect(await settings(setup({ config: configured, concurrency: 2, files: 1 }))).toEqual([
