@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { constants, renameSync } from "node:fs";
-import { type FileHandle, open, rm } from "node:fs/promises";
-import { dirname } from "node:path";
+import { type FileHandle, lstat, open, readdir, rm } from "node:fs/promises";
+import { basename, dirname } from "node:path";
 import { writeJsonAtomic } from "../fs/atomic.js";
 import { acquirePidLock, type PidLock } from "../fs/pid-lock.js";
 import {
@@ -13,6 +13,7 @@ import {
   readOwnFile,
 } from "../fs/private.js";
 import { digestOfRange } from "./checksum.js";
+import { IN_MEMORY_BYTES, memoryPartial } from "./partial-memory.js";
 import {
   type PartialDownload,
   type PartialIdentity,
@@ -44,20 +45,31 @@ interface PartialRecord extends PartialIdentity {
 /** Partial downloads as files next to their target (the CLI's store). */
 export function createFilePartialStore(
   options: OwnerOptions & {
-    /** Sync each target's folder here, later (a batch), instead of after each file. */
+    /** A batch: sync each target's folder here, later, instead of after each file. */
     folders?: FolderSync;
   } = {},
 ): PartialStore {
-  return { open: (target, identity) => openPartial(target, identity, options) };
+  const batch = { ...options, leftovers: options.folders ? listedLeftovers() : lookUp };
+  return { open: (target, identity) => openPartial(target, identity, batch) };
 }
+
+type PartialFileOptions = OwnerOptions & { folders?: FolderSync; leftovers?: LeftoverCheck };
 
 export async function openPartial(
   target: string,
   identity: PartialIdentity,
-  options: OwnerOptions & { folders?: FolderSync } = {},
+  options: PartialFileOptions = {},
 ): Promise<PartialDownload> {
   const path = `${target}${PARTIAL_SUFFIX}`;
   const recordPath = `${path}.json`;
+  // A small single-request download with nothing of an earlier run to resume or clear away.
+  if (
+    identity.size <= IN_MEMORY_BYTES &&
+    identity.chunkSize >= identity.size &&
+    !(await (options.leftovers ?? lookUp)(target))
+  ) {
+    return memoryPartial(path, options.folders, syncDir);
+  }
   const lock = await acquirePidLock(
     `${path}.lock`,
     (pid) => `Another strongbox process (pid ${pid}) is already downloading to ${target}.`,
@@ -229,6 +241,52 @@ export function folderSync(): FolderSync {
       dirs.clear();
       await Promise.all(all.map(syncDir));
     },
+  };
+}
+
+/** Whether an earlier run left the partial download of `target` (or its record) next to it. */
+type LeftoverCheck = (target: string) => Promise<boolean>;
+
+/**
+ * One download: two lookups (asynchronous: in a folder being written to, a
+ * lookup waits for the creates and renames under way).
+ */
+const lookUp: LeftoverCheck = async (target) => {
+  const path = `${target}${PARTIAL_SUFFIX}`;
+  const found = await Promise.all(
+    [path, `${path}.json`].map((p) =>
+      lstat(p).then(
+        () => true,
+        () => false,
+      ),
+    ),
+  );
+  return found.includes(true);
+};
+
+/**
+ * A batch: each folder read once, before any file of the batch lands in it
+ * (every file waits for its folder's listing before it starts).
+ */
+function listedLeftovers(): LeftoverCheck {
+  const byFolder = new Map<string, Promise<Set<string> | undefined>>();
+  return async (target) => {
+    const folder = dirname(target);
+    let names = byFolder.get(folder);
+    if (names === undefined) {
+      names = readdir(folder).then(
+        (entries) =>
+          new Set(
+            entries
+              .filter((name) => name.includes(PARTIAL_SUFFIX))
+              .map((name) => name.slice(0, name.indexOf(PARTIAL_SUFFIX))),
+          ),
+        () => undefined,
+      );
+      byFolder.set(folder, names);
+    }
+    const leftovers = await names;
+    return leftovers === undefined || leftovers.has(basename(target));
   };
 }
 

@@ -1,0 +1,78 @@
+import { closeSync, constants, fsync, open, renameSync, rmSync, writevSync } from "node:fs";
+import { dirname } from "node:path";
+import { promisify } from "node:util";
+import { newFileMode } from "../fs/private.js";
+import { digestOf } from "./checksum.js";
+import type { PartialDownload } from "./partial-store.js";
+
+/**
+ * Objects up to this size are downloaded into memory, not into a partial file
+ * on disk: one request, nothing to resume, and a folder of small files skips
+ * per file the partial's lock, its owner-only mode and its later chmod (bench/README.md).
+ */
+export const IN_MEMORY_BYTES = 1024 * 1024;
+
+/** Names the temporary files of this process apart (with its pid). */
+let sequence = 0;
+
+const openFile = promisify(open);
+const syncFile = promisify(fsync);
+// O_NOFOLLOW is absent on Windows, where a symlink needs privileges to create.
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/**
+ * A single-request download held in memory until verified, then written to a
+ * new file of its own next to the target (O_EXCL, named for this process,
+ * made durable) and renamed onto it. Unverified bytes never reach the disk;
+ * two processes writing one target each rename a whole, verified file.
+ */
+export function memoryPartial(
+  temporaryName: string,
+  folders: { add(dir: string): void } | undefined,
+  syncDir: (dir: string) => Promise<void>,
+): PartialDownload {
+  const buffers: Buffer[] = [];
+  const bytes = () => (buffers.length === 1 ? (buffers[0] as Buffer) : Buffer.concat(buffers));
+  return {
+    done: new Set(),
+    digests: new Map(),
+    kept: 0,
+    discarded: 0,
+    async write(received) {
+      buffers.push(...received);
+    },
+    digest: async (algorithm, start, length) =>
+      digestOf(algorithm, bytes().subarray(start, start + length)),
+    save: async () => {},
+    settled: async () => {},
+    async commit(target) {
+      const path = `${temporaryName}.${process.pid}.${++sequence}`;
+      const fd = await openFile(
+        path,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW,
+        newFileMode(),
+      );
+      try {
+        try {
+          // Synchronous: a write of at most 1 MiB to the page cache costs less than a thread-pool hand-off.
+          const all = bytes();
+          for (let written = 0; written < all.length; ) {
+            written += writevSync(fd, [all.subarray(written)], written);
+          }
+          await syncFile(fd);
+        } finally {
+          closeSync(fd);
+        }
+        renameSync(path, target);
+      } catch (error) {
+        rmSync(path, { force: true });
+        throw error;
+      }
+      if (folders) folders.add(dirname(target));
+      else await syncDir(dirname(target));
+    },
+    async abandon() {
+      buffers.length = 0;
+    },
+  };
+}
