@@ -223,7 +223,10 @@ export function register(program: Command, ctx: CommandContext): void {
   addSelectOptions(cmd, rules, {
     exclude: "leave out files in folders matching this gitignore-style glob (repeatable)",
     include: "take files matching this glob back in (repeatable; the later rule wins)",
-  }).option("--part-size <size>", "multipart part size, e.g. 16MiB (min 5MiB)");
+  }).option(
+    "--part-size <size>",
+    "multipart part size, e.g. 16MiB (min 5MiB; default ~64 parts of 16 to 64 MiB)",
+  );
   addInFlightOptions(cmd, {
     requests: "requests",
     concurrency: DEFAULT_CONCURRENCY,

@@ -15,6 +15,13 @@ export const MAX_SINGLE_PUT = 5 * GiB;
 
 /** Defaults chosen by bench/ (see bench/README.md). */
 export const DEFAULT_PART_SIZE = 16 * MiB;
+/**
+ * Unless a part size is asked for, a file gets ~64 parts of 16 to 64 MiB. A
+ * 2 GiB upload (5 alternating rounds): 16 MiB parts 6.56 s, 97–99 MiB peak RSS;
+ * 32 MiB 6.26 s, 93–95 MiB; 64 MiB 6.30 s, 82 MiB. 256 MiB keeps 16 MiB parts.
+ */
+const AIMED_PARTS = 64;
+const LARGEST_DEFAULT_PART = 64 * MiB;
 export const DEFAULT_MULTIPART_THRESHOLD = 16 * MiB;
 /** Parts of one upload in flight. */
 export const DEFAULT_CONCURRENCY = 8;
@@ -45,8 +52,14 @@ export interface PartPlanOptions {
   threshold?: number;
 }
 
+/** The part size for a file of `size` when none is asked for (whole MiB). */
+export function defaultPartSize(size: number): number {
+  const aimed = Math.ceil(size / AIMED_PARTS / MiB) * MiB;
+  return Math.min(LARGEST_DEFAULT_PART, Math.max(DEFAULT_PART_SIZE, aimed));
+}
+
 /** Part size fitting `size` into at most 10,000 parts: the wish, or the smallest whole MiB that fits. */
-export function choosePartSize(size: number, wish: number = DEFAULT_PART_SIZE): number {
+export function choosePartSize(size: number, wish: number = defaultPartSize(size)): number {
   if (!Number.isSafeInteger(wish) || wish < MIN_PART_SIZE) {
     throw new StrongboxError("usage", `The part size must be at least 5 MiB (got ${wish} bytes).`);
   }
@@ -74,7 +87,7 @@ export function planParts(size: number, options: PartPlanOptions = {}): PartPlan
   }
   const threshold = options.threshold ?? DEFAULT_MULTIPART_THRESHOLD;
   if (size === 0 || (size < threshold && size <= MAX_SINGLE_PUT)) return { kind: "single", size };
-  const partSize = choosePartSize(size, options.partSize ?? DEFAULT_PART_SIZE);
+  const partSize = choosePartSize(size, options.partSize ?? defaultPartSize(size));
   const parts: PlannedPart[] = [];
   for (let start = 0, number = 1; start < size; start += partSize, number++) {
     parts.push({ number, start, size: Math.min(partSize, size - start) });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_MULTIPART_THRESHOLD,
   DEFAULT_PART_SIZE,
+  defaultPartSize,
   GiB,
   MAX_OBJECT_SIZE,
   MAX_PARTS,
@@ -40,6 +41,24 @@ describe("part planner", () => {
     expect(plan.parts.at(-1)).toEqual({ number: 4, start: 3 * DEFAULT_PART_SIZE, size: 123 });
     expect(plan.parts.reduce((sum, p) => sum + p.size, 0)).toBe(size);
     for (const [i, p] of plan.parts.entries()) expect(p.start).toBe(i * DEFAULT_PART_SIZE);
+  });
+
+  it("without a wish, ~64 parts of 16 to 64 MiB (whole MiB)", () => {
+    expect(defaultPartSize(16 * MiB)).toBe(DEFAULT_PART_SIZE);
+    expect(defaultPartSize(256 * MiB)).toBe(16 * MiB);
+    expect(defaultPartSize(GiB)).toBe(16 * MiB);
+    expect(defaultPartSize(2 * GiB)).toBe(32 * MiB);
+    expect(defaultPartSize(2 * GiB + 1)).toBe(33 * MiB);
+    expect(defaultPartSize(4 * GiB)).toBe(64 * MiB);
+    expect(defaultPartSize(100 * GiB)).toBe(64 * MiB);
+    expect(multipart(2 * GiB).parts.length).toBe(64);
+    expect(multipart(2 * GiB, { partSize: 16 * MiB }).parts.length).toBe(128);
+  });
+
+  it("grows the default part size past 640 GiB to stay within 10,000 parts", () => {
+    const plan = multipart(TiB);
+    expect(plan.partSize).toBe(105 * MiB);
+    expect(plan.parts.length).toBeLessThanOrEqual(MAX_PARTS);
   });
 
   it("keeps the wished part size at exactly 10,000 parts", () => {
