@@ -41,7 +41,10 @@ export async function downloadUnder(
     return where.ok ? [{ path: where.path, key: o.key, size: o.size }] : [];
   });
   const sizes = new Map(objects.map((o) => [o.key, o.size]));
-  const split = await partitionUnchanged(run.deps, run.bucket, jobs, run.files, sizes);
+  const split = await partitionUnchanged(run.deps, run.bucket, jobs, {
+    concurrency: run.files,
+    listed: sizes,
+  });
   const unchanged = split.unchanged;
   if (unchanged.length > 0)
     deps.log.info(

@@ -85,8 +85,8 @@ export async function upload(
     return keep;
   });
   const session = await deps.session(options.role, "upload");
-  const { listedSizes, partitionUnchanged } = await import("../../core/transfer/unchanged.js");
-  // Synchronous: a stat takes microseconds, less than a thread-pool hand-off.
+  const { partitionUnchanged } = await import("../../core/transfer/unchanged.js");
+  // Synchronous (bench/README.md, "Thread-pool hand-offs").
   const sized = jobs.map((job) => ({ ...job, size: statSync(job.path).size }));
   let unchanged: PlannedFile[] = [];
   const setup = transferSetup(deps, config, session, progress, {
@@ -96,12 +96,7 @@ export async function upload(
   });
   try {
     return await withTransfer(setup, async (run) => {
-      const listed = await listedSizes(
-        run.deps,
-        run.bucket,
-        sized.map((job) => job.key),
-      );
-      const split = await partitionUnchanged(run.deps, run.bucket, sized, undefined, listed);
+      const split = await partitionUnchanged(run.deps, run.bucket, sized);
       if (split.unreadable !== undefined && jobs.length > 0)
         deps.log.info(
           `role ${session.role} may not read the bucket, so unchanged files cannot be recognised: every file is sent`,

@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import { compositeChecksum, sha256OfRange, toBase64 } from "./checksum.js";
@@ -27,8 +27,9 @@ export async function compareWithObject(
   deps: Omit<TransferDeps, "stateStore">,
   bucket: string,
   check: SamenessCheck,
+  /** The file's stat when the caller has it already. */
+  local: Stats | undefined = statSync(check.path, { throwIfNoEntry: false }),
 ): Promise<Sameness> {
-  const local = statSync(check.path, { throwIfNoEntry: false });
   if (local === undefined || !local.isFile()) return "missing";
   const ctx = transferContext(deps, bucket, deps.clock ?? systemClock);
   let head: Awaited<ReturnType<typeof headObject>>;
@@ -76,27 +77,45 @@ const STOPS = new Set(["credentials", "interrupted", "usage"]);
 
 /**
  * Splits upload jobs into those to send and those already in S3 unchanged.
- * A role that may not read the bucket (the Uploader) cannot tell: every file
- * is sent, and `unreadable` says why.
+ * The objects' sizes come from `listed` (a key it lacks is missing), else
+ * from one listing of the keys' common folder when that is cheaper than a
+ * HEAD per file; only a file of the same size as its object is hashed. A
+ * role that may not read the bucket (the Uploader) cannot tell: every file is
+ * sent, and `unreadable` says why.
  */
 export async function partitionUnchanged<Job extends { path: string; key: string }>(
   deps: Omit<TransferDeps, "stateStore">,
   bucket: string,
   jobs: Job[],
-  concurrency = 8,
-  /** The objects' sizes as a listing gave them, by key (a key it lacks is missing): no HEAD for those. */
-  listed?: Map<string, number>,
+  options: {
+    /** HEADs in flight (default 8). */
+    concurrency?: number;
+    /** The objects' sizes by key, from a listing the caller made. */
+    listed?: Map<string, number>;
+  } = {},
 ): Promise<{ send: Job[]; unchanged: Job[]; unreadable: StrongboxError | undefined }> {
-  const limiter = createLimiter(concurrency);
+  const limiter = createLimiter(options.concurrency ?? 8);
+  const listed =
+    options.listed ??
+    (await listedSizes(
+      deps,
+      bucket,
+      jobs.map((job) => job.key),
+    ));
   let unreadable: StrongboxError | undefined;
   const verdicts = await Promise.all(
     jobs.map((job) =>
       limiter.run(async (): Promise<Sameness> => {
         if (unreadable !== undefined) return "unknown";
-        const known = listed === undefined ? undefined : sizesDiffer(job.path, listed.get(job.key));
-        if (known !== undefined) return known;
+        const local = statSync(job.path, { throwIfNoEntry: false });
+        if (local === undefined || !local.isFile()) return "missing";
+        if (listed !== undefined) {
+          const size = listed.get(job.key);
+          if (size === undefined) return "missing";
+          if (size !== local.size) return "different";
+        }
         try {
-          return await compareWithObject(deps, bucket, job);
+          return await compareWithObject(deps, bucket, job, local);
         } catch (error) {
           if (error instanceof StrongboxError && error.kind === "access-denied") {
             unreadable ??= error;
@@ -115,14 +134,6 @@ export async function partitionUnchanged<Job extends { path: string; key: string
     unchanged: jobs.filter((_, i) => verdicts[i] === "same"),
     unreadable,
   };
-}
-
-/** "missing" or "different" when the sizes alone tell (no object listed, no local file, other sizes). */
-function sizesDiffer(path: string, listedSize: number | undefined): Sameness | undefined {
-  if (listedSize === undefined) return "missing";
-  const local = statSync(path, { throwIfNoEntry: false });
-  if (local === undefined || !local.isFile()) return "missing";
-  return local.size === listedSize ? undefined : "different";
 }
 
 /** Listing pages (1,000 keys each) worth reading per 1,000 files before a HEAD per file is cheaper. */

@@ -87,13 +87,7 @@ describe("unchanged files: one listing instead of a HEAD per file", () => {
       "up/new.txt": "new",
     });
     const deps = { presigner, transport, clock };
-    const listed = await listedSizes(
-      deps,
-      "b",
-      jobs.map((j) => j.key),
-    );
-    expect(listed?.get("up/resized.txt")).toBe(7);
-    const split = await partitionUnchanged(deps, "b", jobs, 8, listed);
+    const split = await partitionUnchanged(deps, "b", jobs);
     expect(split.unchanged.map((j) => j.key)).toEqual(["up/same.txt"]);
     expect(split.send.map((j) => j.key)).toEqual(["up/resized.txt", "up/new.txt"]);
     // One listing of the common folder, then one HEAD: the file whose size matched.
@@ -105,15 +99,19 @@ describe("unchanged files: one listing instead of a HEAD per file", () => {
     const transport = bucket({ "up/a": Buffer.from("a") }, { denyList: true });
     const jobs = await localFiles({ "up/a": "a", "up/b": "b" });
     const deps = { presigner, transport, clock };
-    const listed = await listedSizes(
-      deps,
-      "b",
-      jobs.map((j) => j.key),
-    );
-    expect(listed).toBeUndefined();
-    const split = await partitionUnchanged(deps, "b", jobs, 8, listed);
+    const split = await partitionUnchanged(deps, "b", jobs);
     expect(split.unchanged.map((j) => j.key)).toEqual(["up/a"]);
-    expect(transport.requests.filter((r) => r.method === "HEAD")).toHaveLength(2);
+    expect(transport.requests.map((r) => r.method)).toEqual(["GET", "HEAD", "HEAD"]);
+  });
+
+  it("sizes the caller listed already are used as they are: no listing of its own", async () => {
+    const transport = bucket({ "up/a": Buffer.from("a") });
+    const jobs = await localFiles({ "up/a": "a", "up/b": "b" });
+    const split = await partitionUnchanged({ presigner, transport, clock }, "b", jobs, {
+      listed: new Map([["up/a", 1]]),
+    });
+    expect(split.unchanged.map((j) => j.key)).toEqual(["up/a"]);
+    expect(transport.requests.map((r) => r.method)).toEqual(["HEAD"]);
   });
 
   it("stops listing a folder far larger than the batch, and skips the listing for one file", async () => {
