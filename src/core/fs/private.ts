@@ -64,7 +64,7 @@ export async function checkOwnFile(
   path: string,
   options: OwnerOptions = {},
 ): Promise<"missing" | "ours"> {
-  // Synchronous: an lstat takes microseconds, less than a thread-pool hand-off.
+  // Synchronous (bench/README.md, "Thread-pool hand-offs").
   const stats = lstatSync(path, { throwIfNoEntry: false });
   if (stats === undefined) return "missing";
   const problem = foreignFileProblem(stats, options);
@@ -101,8 +101,7 @@ export async function createExclusive(path: string, flags = constants.O_RDWR): P
  * Creates `path` holding `text`, with O_EXCL | O_NOFOLLOW (fails with EEXIST
  * if anything is there), its mode left to open() (0600 less the umask): for a
  * lock file, whose mode guards nothing (whoever may change it may as well
- * remove or replace it in its folder). Synchronous: three system calls of a
- * few microseconds, made for every file of a folder download.
+ * remove or replace it in its folder). Synchronous (bench/README.md, "Thread-pool hand-offs").
  */
 export function createLockFileSync(path: string, text: string): void {
   const fd = openSync(

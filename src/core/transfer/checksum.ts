@@ -68,9 +68,7 @@ export async function digestOfRange(
 
 /**
  * `size` bytes of a small file from `start`, in one buffer (a file sent from
- * memory). Synchronous calls: an open, a read and a close of a small file
- * take microseconds, less than the thread-pool hand-off each would cost
- * asynchronously, and a folder of small files makes them for every file.
+ * memory). Synchronous (bench/README.md, "Thread-pool hand-offs").
  */
 export async function readRange(path: string, start: number, size: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(size);

@@ -204,7 +204,7 @@ function partialDownload(
       // under the usual umask); only the partial stays owner-only.
       await fh.chmod(newFileMode());
       await fh.close();
-      renameSync(path, target); // microseconds: less than a thread-pool hand-off
+      renameSync(path, target); // synchronous (bench/README.md, "Thread-pool hand-offs")
       if (recordOnDisk || recorded !== undefined) await rm(recordPath, { force: true });
       if (folders) folders.add(dirname(target));
       else await syncDir(dirname(target));

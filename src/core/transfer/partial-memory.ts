@@ -54,7 +54,7 @@ export function memoryPartial(
       );
       try {
         try {
-          // Synchronous: a write of at most 1 MiB to the page cache costs less than a thread-pool hand-off.
+          // Synchronous (bench/README.md, "Thread-pool hand-offs"): at most 1 MiB into the page cache.
           const all = bytes();
           for (let written = 0; written < all.length; ) {
             written += writevSync(fd, [all.subarray(written)], written);

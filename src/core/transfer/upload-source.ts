@@ -21,12 +21,7 @@ export class SourceChangedError extends StrongboxError {
   }
 }
 
-/*
- * The stats here are synchronous: a stat takes a few microseconds, while an
- * asynchronous one hands off to libuv's thread pool and back (about four
- * times the cost on the main thread), and a folder of small files makes
- * several per file.
- */
+// The stats here are synchronous (bench/README.md, "Thread-pool hand-offs").
 
 /** The file to upload: a regular file, or a clear error. */
 export async function statFile(path: string) {
