@@ -30,6 +30,8 @@ export interface ToxicProxy {
   removeToxic(name: string): Promise<void>;
   /** Removes every toxic and re-enables the proxy. */
   reset(): Promise<void>;
+  /** The toxics on the link now, as the server lists them. */
+  toxics(): Promise<unknown>;
   /** Disabled: the listener closes and open connections drop (clients get "connection refused"). */
   setEnabled(enabled: boolean): Promise<void>;
 }
@@ -47,7 +49,19 @@ export async function startToxiproxy(): Promise<Toxiproxy> {
       `toxiproxy is not built (${TOXIPROXY_BINARY} missing): run \`bash scripts/bootstrap.sh toxiproxy\``,
     );
   }
-  const port = await freePort();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort());
+    } catch (error) {
+      if (!(error instanceof PortTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+/** Another lane's server answered on the port meant for ours (which then could not listen). */
+class PortTaken extends Error {}
+
+async function startOn(port: number): Promise<Toxiproxy> {
   const api = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
     TOXIPROXY_BINARY,
@@ -78,8 +92,18 @@ export async function startToxiproxy(): Promise<Toxiproxy> {
   for (;;) {
     try {
       await call("GET", "/version");
+      // Another lane's server may have taken the port between freePort() and
+      // the spawn (ours then exits): its answer must not pass for ours, or that
+      // lane's resets and stop would reach this test's proxies.
+      await new Promise((r) => setTimeout(r, 200));
+      const proxies = (await call("GET", "/proxies")) as Record<string, unknown>;
+      if (child.exitCode !== null || Object.keys(proxies).length > 0) {
+        child.kill("SIGKILL");
+        throw new PortTaken(`port ${port} answered for another toxiproxy-server`);
+      }
       break;
     } catch (error) {
+      if (error instanceof PortTaken) throw error;
       if (child.exitCode !== null || Date.now() > deadline) {
         child.kill("SIGKILL");
         throw new Error(`toxiproxy-server did not start: ${(error as Error).message} ${log}`);
@@ -108,6 +132,7 @@ export async function startToxiproxy(): Promise<Toxiproxy> {
             attributes: spec.attributes,
           });
         },
+        toxics: () => call("GET", `${path}/toxics`),
         async removeToxic(toxic) {
           await call("DELETE", `${path}/toxics/${encodeURIComponent(toxic)}`);
         },
