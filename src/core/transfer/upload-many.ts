@@ -82,7 +82,9 @@ export async function uploadPaths(
   // Many small files go in parallel (each one request); parts of large ones share the same
   // request limit, so a folder of big files never holds more than that many parts in flight.
   const filesInFlight = input.files ?? DEFAULT_FILES_IN_FLIGHT;
-  const requests = createLimiter(Math.max(input.concurrency ?? DEFAULT_CONCURRENCY, filesInFlight));
+  const requests = createLimiter(
+    requestsInFlight(input.concurrency ?? DEFAULT_CONCURRENCY, filesInFlight, jobs.length),
+  );
   const files = createLimiter(filesInFlight);
 
   const uploaded: UploadResult[] = [];
@@ -198,3 +200,11 @@ const kindOf = (entry: Dirent): string =>
       : entry.isSocket()
         ? "a socket"
         : "a device";
+
+/**
+ * Requests in flight for a batch: a file's parts (`concurrency`), or one
+ * request per file when more files than that go at once. Never more files
+ * than there are: one file gets its `concurrency`, as asked.
+ */
+export const requestsInFlight = (concurrency: number, filesInFlight: number, files: number) =>
+  Math.max(concurrency, Math.min(filesInFlight, files));
