@@ -23,7 +23,7 @@ const processUid = (): number | undefined =>
 const uidOf = (options: OwnerOptions) => ("uid" in options ? options.uid : processUid());
 
 // O_NOFOLLOW is absent on Windows, where a symlink needs privileges to create.
-const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+export const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /** What is wrong with an existing path we meant to use as our own file, or undefined. */
 export function foreignFileProblem(stats: Stats, options: OwnerOptions = {}): string | undefined {

@@ -62,13 +62,14 @@ export async function openPartial(
 ): Promise<PartialDownload> {
   const path = `${target}${PARTIAL_SUFFIX}`;
   const recordPath = `${path}.json`;
+  const syncFolder = folderDurability(options.folders);
   // A small single-request download with nothing of an earlier run to resume or clear away.
   if (
     identity.size <= IN_MEMORY_BYTES &&
     identity.chunkSize >= identity.size &&
     !(await (options.leftovers ?? lookUp)(target))
   ) {
-    return memoryPartial(path, options.folders, syncDir);
+    return memoryPartial(path, syncFolder);
   }
   const lock = await acquirePidLock(
     `${path}.lock`,
@@ -124,7 +125,7 @@ export async function openPartial(
       digests,
       discarded,
       lock,
-      options.folders,
+      syncFolder,
       resuming,
     );
   } catch (error) {
@@ -151,7 +152,7 @@ function partialDownload(
   digests: Map<number, string>,
   discarded: number,
   lock: PidLock,
-  folders: FolderSync | undefined,
+  syncFolder: (dir: string) => Promise<void>,
   recordOnDisk: boolean,
 ): PartialDownload {
   let saving: Promise<void> = Promise.resolve();
@@ -206,8 +207,7 @@ function partialDownload(
       await fh.close();
       renameSync(path, target); // synchronous (bench/README.md, "Thread-pool hand-offs")
       if (recordOnDisk || recorded !== undefined) await rm(recordPath, { force: true });
-      if (folders) folders.add(dirname(target));
-      else await syncDir(dirname(target));
+      await syncFolder(dirname(target));
       await lock.release();
     },
     async abandon(removeFiles) {
@@ -243,6 +243,14 @@ export function folderSync(): FolderSync {
     },
   };
 }
+
+/** A folder's new names made durable: at once (one download), or with the batch's (`folders`). */
+const folderDurability =
+  (folders: FolderSync | undefined) =>
+  async (dir: string): Promise<void> => {
+    if (folders) folders.add(dir);
+    else await syncDir(dir);
+  };
 
 /** Whether an earlier run left the partial download of `target` (or its record) next to it. */
 type LeftoverCheck = (target: string) => Promise<boolean>;

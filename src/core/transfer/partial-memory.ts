@@ -1,7 +1,7 @@
 import { closeSync, constants, fsync, open, renameSync, rmSync, writevSync } from "node:fs";
 import { dirname } from "node:path";
 import { promisify } from "node:util";
-import { newFileMode } from "../fs/private.js";
+import { NOFOLLOW, newFileMode } from "../fs/private.js";
 import { digestOf } from "./checksum.js";
 import type { PartialDownload } from "./partial-store.js";
 
@@ -17,8 +17,6 @@ let sequence = 0;
 
 const openFile = promisify(open);
 const syncFile = promisify(fsync);
-// O_NOFOLLOW is absent on Windows, where a symlink needs privileges to create.
-const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /**
  * A single-request download held in memory until verified, then written to a
@@ -28,8 +26,8 @@ const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
  */
 export function memoryPartial(
   temporaryName: string,
-  folders: { add(dir: string): void } | undefined,
-  syncDir: (dir: string) => Promise<void>,
+  /** Makes the target's new name durable (the file store's folder sync). */
+  syncFolder: (dir: string) => Promise<void>,
 ): PartialDownload {
   const buffers: Buffer[] = [];
   const bytes = () => (buffers.length === 1 ? (buffers[0] as Buffer) : Buffer.concat(buffers));
@@ -68,8 +66,7 @@ export function memoryPartial(
         rmSync(path, { force: true });
         throw error;
       }
-      if (folders) folders.add(dirname(target));
-      else await syncDir(dirname(target));
+      await syncFolder(dirname(target));
     },
     async abandon() {
       buffers.length = 0;
