@@ -3,9 +3,9 @@ import { createPresigner } from "./presign.js";
 import type { Role } from "./roles.js";
 import type { RoleSession } from "./session/types.js";
 import {
-  DEFAULT_CONCURRENCY,
   DEFAULT_DOWNLOAD_CONCURRENCY,
   DEFAULT_FILES_IN_FLIGHT,
+  DEFAULT_UPLOAD_CONCURRENCY,
 } from "./transfer/part-plan.js";
 import { createFileStateStore, type StateStore } from "./transfer/state-store.js";
 import { withFallback } from "./transfer/state-store-fallback.js";
@@ -57,7 +57,7 @@ export async function withTransfer<T>(
   const concurrency =
     setup.concurrency ??
     config.transfer?.concurrency ??
-    (setup.direction === "download" ? DEFAULT_DOWNLOAD_CONCURRENCY : DEFAULT_CONCURRENCY);
+    (setup.direction === "download" ? DEFAULT_DOWNLOAD_CONCURRENCY : DEFAULT_UPLOAD_CONCURRENCY);
   const files = setup.files ?? config.transfer?.files ?? DEFAULT_FILES_IN_FLIGHT;
   const open = setup.openTransport ?? ((connections) => createHttpTransport({ connections }));
   const transport = open(Math.max(concurrency, files) + 2);

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { usageError } from "../../core/errors.js";
 import { isS3Uri, keyOfArgument } from "../../core/s3-uri.js";
 import { displayKey } from "../../core/text/printable.js";
-import { DEFAULT_CONCURRENCY, parseByteSize } from "../../core/transfer/part-plan.js";
+import { DEFAULT_UPLOAD_CONCURRENCY, parseByteSize } from "../../core/transfer/part-plan.js";
 import { fileSelector, type SelectRule } from "../../core/transfer/select.js";
 import type { UploadResult } from "../../core/transfer/upload.js";
 import type { UploadJob } from "../../core/transfer/upload-many.js";
@@ -224,7 +224,7 @@ export function register(program: Command, ctx: CommandContext): void {
   );
   addInFlightOptions(cmd, {
     requests: "requests",
-    concurrency: DEFAULT_CONCURRENCY,
+    concurrency: DEFAULT_UPLOAD_CONCURRENCY,
     filesFor: "folders",
   })
     .option("--resume", "continue an interrupted upload (and keep its state if interrupted again)")

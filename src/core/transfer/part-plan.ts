@@ -28,10 +28,12 @@ export const DEFAULT_MULTIPART_THRESHOLD = 16 * MiB;
  * had (a single file got at least as many requests as files in flight, 16,
  * whatever --concurrency said, until that was mended).
  */
-export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_UPLOAD_CONCURRENCY = 16;
 /**
- * Ranged requests of one download in flight: 4 is as fast as 8 on the bench
- * (2 GiB: 3.63 against 3.70 s; 256 MiB 0.73 against 0.72 s) at 21 MiB less peak RSS.
+ * Ranged requests of one download in flight. Downloads alone, 4 is as fast as
+ * 8 (2 GiB 3.64 against 3.79 s, 256 MiB 0.74 against 0.75 s) at ~20 MiB less
+ * peak RSS; amid the other tools' runs of the full bench, 8 was faster (4.04
+ * against 4.61 s, 1.03 against 1.27 s). Open: bench/README.md.
  */
 export const DEFAULT_DOWNLOAD_CONCURRENCY = 4;
 /** Files in flight at once in a folder or prefix transfer (one connection pool for all). */

@@ -6,7 +6,7 @@ import { systemClock } from "../clock.js";
 import { type ErrorKind, StrongboxError } from "../errors.js";
 import { keyFor, validateKey } from "./keys.js";
 import { createLimiter } from "./limiter.js";
-import { DEFAULT_CONCURRENCY, DEFAULT_FILES_IN_FLIGHT } from "./part-plan.js";
+import { DEFAULT_FILES_IN_FLIGHT, DEFAULT_UPLOAD_CONCURRENCY } from "./part-plan.js";
 import { sessionGuard } from "./session-guard.js";
 import type { TransferDeps, UploadOptions, UploadResult } from "./transfer-types.js";
 import { uploadFile } from "./upload.js";
@@ -83,7 +83,7 @@ export async function uploadPaths(
   // request limit, so a folder of big files never holds more than that many parts in flight.
   const filesInFlight = input.files ?? DEFAULT_FILES_IN_FLIGHT;
   const requests = createLimiter(
-    requestsInFlight(input.concurrency ?? DEFAULT_CONCURRENCY, filesInFlight, jobs.length),
+    requestsInFlight(input.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY, filesInFlight, jobs.length),
   );
   const files = createLimiter(filesInFlight);
 

@@ -6,7 +6,7 @@ import { readRange, sha256OfRange, toBase64 } from "./checksum.js";
 import { bufferBody, fileBodyFactory } from "./file-body.js";
 import { validateKey } from "./keys.js";
 import { createLimiter, type Limiter } from "./limiter.js";
-import { DEFAULT_CONCURRENCY, planParts } from "./part-plan.js";
+import { DEFAULT_UPLOAD_CONCURRENCY, planParts } from "./part-plan.js";
 import type { CallContext } from "./s3-call.js";
 import { abortQuietly, putObject } from "./s3-transfer.js";
 import type { ResumeIdentity } from "./state-store.js";
@@ -22,7 +22,7 @@ export type { TransferEvent, UploadResult } from "./transfer-types.js";
 export async function uploadFile(
   deps: TransferDeps,
   options: UploadOptions & { path: string; key: string },
-  requests: Limiter = createLimiter(options.concurrency ?? DEFAULT_CONCURRENCY),
+  requests: Limiter = createLimiter(options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY),
 ): Promise<UploadResult> {
   const clock = deps.clock ?? systemClock;
   const started = clock.now();

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { StrongboxConfig } from "../../../src/core/config.js";
 import {
-  DEFAULT_CONCURRENCY,
   DEFAULT_DOWNLOAD_CONCURRENCY,
   DEFAULT_FILES_IN_FLIGHT,
+  DEFAULT_UPLOAD_CONCURRENCY,
 } from "../../../src/core/transfer/part-plan.js";
 import type { Transport } from "../../../src/core/transfer/transport.js";
 import { createOnlyFor, type TransferSetup, withTransfer } from "../../../src/core/transfer-run.js";
@@ -31,7 +31,7 @@ describe("withTransfer: one transfer's plumbing from one call", () => {
     const settings = (s: TransferSetup) =>
       withTransfer(s, async (run) => [run.concurrency, run.files, run.partSize]);
     expect(await settings(setup())).toEqual([
-      DEFAULT_CONCURRENCY,
+      DEFAULT_UPLOAD_CONCURRENCY,
       DEFAULT_FILES_IN_FLIGHT,
       undefined,
     ]);
@@ -40,7 +40,7 @@ describe("withTransfer: one transfer's plumbing from one call", () => {
       DEFAULT_FILES_IN_FLIGHT,
       undefined,
     ]);
-    expect(DEFAULT_DOWNLOAD_CONCURRENCY).not.toBe(DEFAULT_CONCURRENCY);
+    expect(DEFAULT_DOWNLOAD_CONCURRENCY).not.toBe(DEFAULT_UPLOAD_CONCURRENCY);
     const configured = { ...config, transfer: { concurrency: 3, files: 5, partSize: 8 << 20 } };
     expect(await settings(setup({ config: configured }))).toEqual([3, 5, 8 << 20]);
     expect(await settings(setup({ config: configured, concurrency: 2, files: 1 }))).toEqual([
