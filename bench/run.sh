@@ -14,7 +14,8 @@
 # SMALL_KIB (64), DIRECTIONS ("up down"), RUN_TIMEOUT (600 s a run), BENCH_DIR (scratch folder, default a fresh one under
 # /tmp), KEEP=1 keeps it, REPORT=0 prints a summary instead of writing results and the README,
 # STRONGBOX_BASE_CLI: another build's dist/bundle/main.js, measured as tool "base" (add it to TOOLS).
-# Every measured run appends one JSON line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs`
+# Each round runs the tools in a rotated order; before each run the disk's dirty pages are
+# synced and MinIO left to come to rest (neither timed). Every measured run appends one JSON line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs`
 # turns them into bench/results/latest.json and the README's performance table.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -179,6 +180,8 @@ command_for() {
       local flags=() cli=$cli
       [[ $tool == base ]] && cli=$STRONGBOX_BASE_CLI
       [[ -n $conc ]] && flags+=(--concurrency "$conc")
+      # Many files: the swept number is files in flight (as s5cmd's workers), requests alike.
+      [[ -n $conc && $scen == small ]] && flags+=(--files "$conc")
       if [[ $dir == up ]]; then
         [[ -n $part ]] && flags+=(--part-size "${part}MiB")
         if [[ $scen == small ]]; then cmd=(node "$cli" upload "$src" --prefix "$key/" --role uploader "${flags[@]}")
@@ -238,6 +241,31 @@ command_for() {
   esac
 }
 
+# Before each timed run, not timed: the page cache's dirty pages written out (`sync`) and MinIO
+# back at rest (its CPU over 0.25 s below a fifth of a core, or 10 s passed; idle, it uses ~6 %),
+# so that no run pays for the write-back or the clean-up (deleted versions) of the one before.
+minio_pid=$(cat "$work/minio/minio.pid")
+quiet_ticks=$(($(getconf CLK_TCK) / 20)) # a fifth of a core for a quarter second
+settle() {
+  sync
+  local before after
+  for _ in $(seq 1 40); do
+    before=$(awk '{print $14 + $15}' "/proc/$minio_pid/stat")
+    sleep 0.25
+    after=$(awk '{print $14 + $15}' "/proc/$minio_pid/stat")
+    ((after - before <= quiet_ticks)) && return 0
+  done
+}
+
+# The round's order: the tools (and variants) rotated by one place a round, so that no tool
+# always runs first after the uploads (or last before them). rotated ROUND WORD... → words
+rotated() {
+  local -a w=("${@:2}")
+  local n=${#w[@]} k i
+  k=$((($1 - 1) % n))
+  for ((i = 0; i < n; i++)); do printf '%s ' "${w[(i + k) % n]}"; done
+}
+
 # measure TOOL VARIANT SCENARIO DIR ROUND CONC PART: one timed run, bytes checked, one JSON line.
 measure() {
   local tool=$1 variant=$2 scen=$3 dir=$4 round=$5 conc=$6 part=$7
@@ -249,6 +277,7 @@ measure() {
     "$S5CMD" --endpoint-url "$endpoint" --log error rm --all-versions "s3://$bucket/bench/$tool/$scen$([[ $scen == small ]] && echo '/*')" >/dev/null 2>&1 || true
   fi
   command_for "$tool" "$dir" "$scen" "$conc" "$part"
+  settle
   load=$(cut -d' ' -f1 /proc/loadavg)
   # A tool that hangs fails its run (RUN_TIMEOUT seconds) instead of stopping the bench.
   : >"$work/time.txt"
@@ -350,8 +379,8 @@ echo "# bench on $endpoint, $(uptime)" >&2
 for round in $(seq 1 "$ROUNDS"); do
   for s in $SCENARIOS; do
     for dir in $DIRECTIONS; do
-      for variant in $VARIANTS; do
-        for tool in $TOOLS; do
+      for variant in $(rotated "$round" $VARIANTS); do
+        for tool in $(rotated "$round" $TOOLS); do
           conc= part=
           if [[ $variant == best ]]; then
             conc=$(setting "$tool" "$(class_of "$s")" "$dir" concurrency)
