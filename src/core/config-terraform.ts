@@ -1,40 +1,40 @@
 import { execFile } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
-import { z } from "zod";
 import { describeIssues, parseConfig, type StrongboxConfig } from "./config.js";
 import { StrongboxError } from "./errors.js";
+import * as z from "./schema.js";
 
 /**
  * `tofu output -json` of a Strongbox root module (infra/envs/{aws,local}) →
  * the CLI config. The names are the outputs contract of the team contract.
  */
 
-const arn = z.string().startsWith("arn:");
+const arn = z.string().check(z.startsWith("arn:"));
 const roleArns = z.object({ uploader: arn, viewer: arn, admin: arn });
 
 /** The outputs the CLI needs; everything else (demo_principals, …) is ignored. */
 export const terraformOutputsSchema = z.object({
-  region: z.string().min(1),
-  account_id: z.string().optional(),
-  bucket_name: z.string().min(3),
+  region: z.string().check(z.minLength(1)),
+  account_id: z.optional(z.string()),
+  bucket_name: z.string().check(z.minLength(3)),
   kms_key_arn: arn,
   role_arns: roleArns,
   admin_mfa_required: z.boolean(),
-  admin_mfa_max_age_seconds: z.number().int().positive().nullable().optional(),
-  uploader_can_overwrite: z.boolean().nullable().optional(),
-  max_session_duration_seconds: z.number().int().positive(),
-  endpoint_url: z.url().nullable().optional(),
-  trail_name: z.string().nullable().optional(),
-  trail_log_group_name: z.string().nullable().optional(),
-  sns_topic_arn: z.string().nullable().optional(),
-  alarm_names: z.array(z.string()).nullable().optional(),
-  query_names: z.record(z.string(), z.string()).nullable().optional(),
-  cors_allowed_origins: z.array(z.string()).nullable().optional(),
+  admin_mfa_max_age_seconds: z.nullish(z.int().check(z.positive())),
+  uploader_can_overwrite: z.nullish(z.boolean()),
+  max_session_duration_seconds: z.int().check(z.positive()),
+  endpoint_url: z.nullish(z.url()),
+  trail_name: z.nullish(z.string()),
+  trail_log_group_name: z.nullish(z.string()),
+  sns_topic_arn: z.nullish(z.string()),
+  alarm_names: z.nullish(z.array(z.string())),
+  query_names: z.nullish(z.record(z.string(), z.string())),
+  cors_allowed_origins: z.nullish(z.array(z.string())),
 });
 export type TerraformOutputs = z.infer<typeof terraformOutputsSchema>;
 
 /** `output -json` wraps each value: { name: { value, type, sensitive } }. */
-const outputEnvelope = z.record(z.string(), z.object({ value: z.unknown() }).loose());
+const outputEnvelope = z.record(z.string(), z.looseObject({ value: z.unknown() }));
 
 export function configFromTerraformOutputs(raw: unknown, source: string): StrongboxConfig {
   const envelope = outputEnvelope.safeParse(raw);

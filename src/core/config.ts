@@ -1,75 +1,71 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { dirname, join, posix, win32 } from "node:path";
-import { z } from "zod";
 import { StrongboxError } from "./errors.js";
 import { writeJsonAtomic } from "./fs/atomic.js";
 import { ROLES } from "./roles.js";
+import * as z from "./schema.js";
 import { MFA_SESSION_LIMITS } from "./session/mfa-cache.js";
+
+const arn = () => z.string().check(z.startsWith("arn:"));
+const inFlight = () => z.int().check(z.positive(), z.maximum(256));
 
 /** The CLI's configuration file (written by `strongbox configure`). */
 export const configSchema = z.object({
   version: z.literal(1),
-  region: z.string().min(1),
-  bucket: z.string().min(3),
-  kmsKeyArn: z.string().startsWith("arn:"),
+  region: z.string().check(z.minLength(1)),
+  bucket: z.string().check(z.minLength(3)),
+  kmsKeyArn: arn(),
   roles: z.object(
-    Object.fromEntries(ROLES.map((r) => [r, z.string().startsWith("arn:")])) as {
-      uploader: z.ZodString;
-      viewer: z.ZodString;
-      admin: z.ZodString;
+    Object.fromEntries(ROLES.map((r) => [r, arn()])) as {
+      uploader: ReturnType<typeof arn>;
+      viewer: ReturnType<typeof arn>;
+      admin: ReturnType<typeof arn>;
     },
   ),
   adminMfaRequired: z.boolean(),
   /** Oldest MFA (seconds) the Admin may act with; a permanent delete past it needs a new login. */
-  adminMfaMaxAgeSeconds: z.number().int().positive().optional(),
+  adminMfaMaxAgeSeconds: z.optional(z.int().check(z.positive())),
   /** The deployment lets the Uploader replace keys; absent or false: its uploads are create-only. */
-  uploaderCanOverwrite: z.boolean().optional(),
-  maxSessionSeconds: z.number().int().positive(),
+  uploaderCanOverwrite: z.optional(z.boolean()),
+  maxSessionSeconds: z.int().check(z.positive()),
   /** Set only for the local emulator: one endpoint for every AWS service. */
-  endpoint: z.url().optional(),
-  forcePathStyle: z.boolean().default(false),
+  endpoint: z.optional(z.url()),
+  forcePathStyle: z._default(z.boolean(), false),
   /** The role data commands use when neither --role nor STRONGBOX_ROLE says one. */
-  defaultRole: z.enum(ROLES).optional(),
+  defaultRole: z.optional(z.enum(ROLES)),
   /** Browser origins the bucket's CORS rule allows (`strongbox ui` listens on 127.0.0.1 at one of their ports). */
-  uiOrigins: z.array(z.string()).optional(),
+  uiOrigins: z.optional(z.array(z.string())),
   /** MFA device for roles that need MFA, when the AWS profile has no `mfa_serial`. */
-  mfaSerial: z.string().startsWith("arn:").optional(),
+  mfaSerial: z.optional(arn()),
   /**
    * Lifetime (seconds) of the MFA session a code opens (STS GetSessionToken:
    * 900 to 129600); absent: 3600, as aws-vault. While it lives, logins ask for
    * no code, except the Admin's past adminMfaMaxAgeSeconds after the code.
    */
-  mfaSessionSeconds: z
-    .number()
-    .int()
-    .min(MFA_SESSION_LIMITS.min)
-    .max(MFA_SESSION_LIMITS.max)
-    .optional(),
+  mfaSessionSeconds: z.optional(
+    z.int().check(z.minimum(MFA_SESSION_LIMITS.min), z.maximum(MFA_SESSION_LIMITS.max)),
+  ),
   /** Transfer defaults (flags override them; absent: the engine's measured defaults, bench/README.md). */
-  transfer: z
-    .object({
+  transfer: z.optional(
+    z.object({
       /** Multipart part size in bytes (≥ 5 MiB). */
-      partSize: z
-        .number()
-        .int()
-        .min(5 * 1024 * 1024)
-        .optional(),
+      partSize: z.optional(z.int().check(z.minimum(5 * 1024 * 1024))),
       /** Requests in flight for one file's parts or ranges. */
-      concurrency: z.number().int().positive().max(256).optional(),
+      concurrency: z.optional(inFlight()),
       /** Files in flight in a folder or prefix transfer. */
-      files: z.number().int().positive().max(256).optional(),
-    })
-    .optional(),
-  monitoring: z
-    .object({
-      trailName: z.string().optional(),
-      logGroupName: z.string().optional(),
-      topicArn: z.string().optional(),
-      alarmNames: z.array(z.string()).default([]),
-      queryNames: z.record(z.string(), z.string()).default({}),
-    })
-    .optional(),
+      files: z.optional(inFlight()),
+    }),
+  ),
+  monitoring: z.optional(
+    z.object({
+      trailName: z.optional(z.string()),
+      logGroupName: z.optional(z.string()),
+      topicArn: z.optional(z.string()),
+      alarmNames: z._default(z.array(z.string()), []),
+      queryNames: z._default(z.record(z.string(), z.string()), {}),
+    }),
+  ),
 });
 
 export type StrongboxConfig = z.infer<typeof configSchema>;
@@ -166,7 +162,7 @@ export function parseConfig(value: unknown, source: string): StrongboxConfig {
   return parsed.data;
 }
 
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue.message}`)
     .join("; ");

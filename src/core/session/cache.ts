@@ -1,11 +1,11 @@
 import { readdir, rm, rmdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { z } from "zod";
 import { legacySessionsDirOf } from "../config.js";
 import { StrongboxError } from "../errors.js";
 import { ensurePrivateDir, writeFileAtomic, writeJsonAtomic } from "../fs/atomic.js";
 import { checkPrivateDir, type OwnerOptions, readOwnFile } from "../fs/private.js";
 import { isRole, ROLES, type Role } from "../roles.js";
+import * as z from "../schema.js";
 import { credentialsSchema } from "./credentials-schema.js";
 import { MfaSessionCache } from "./mfa-cache.js";
 import type { RoleSession } from "./types.js";
@@ -32,7 +32,7 @@ const entrySchema = z.object({
   baseIdentityArn: z.string(),
   sourceIdentity: z.string(),
   mfaAuthenticated: z.boolean(),
-  mfaAuthenticatedAt: z.iso.datetime().optional(),
+  mfaAuthenticatedAt: z.optional(z.iso.datetime()),
   createdAt: z.iso.datetime(),
   expiration: z.iso.datetime(),
   credentials: credentialsSchema,

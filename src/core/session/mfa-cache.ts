@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { z } from "zod";
 import { ensurePrivateDir, writeFileAtomic } from "../fs/atomic.js";
 import { checkPrivateDir, type OwnerOptions, readOwnFile } from "../fs/private.js";
+import * as z from "../schema.js";
 import { credentialsSchema } from "./credentials-schema.js";
 import type { RoleCredentials } from "./types.js";
 

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { access } from "../../cli/commands/access.js";
 import { alarms } from "../../cli/commands/alarms.js";
 import { audit } from "../../cli/commands/audit.js";
@@ -9,6 +8,7 @@ import { versions } from "../../cli/commands/versions.js";
 import { AUDIT_QUERIES } from "../../core/audit/audit.js";
 import { StrongboxError } from "../../core/errors.js";
 import { ROLES } from "../../core/roles.js";
+import * as z from "../../core/schema.js";
 import { assumeRoleSession } from "../../core/session/assume.js";
 import { mfaSessionCacheOf } from "../../core/session/cache.js";
 import type { Transport } from "../../core/transfer/transport.js";
@@ -25,16 +25,16 @@ import {
 } from "./uploads.js";
 
 const role = z.enum(ROLES);
-const key = z.string().min(1).max(1024);
-const versionId = z.string().min(1).max(1024);
+const key = z.string().check(z.minLength(1), z.maxLength(1024));
+const versionId = z.string().check(z.minLength(1), z.maxLength(1024));
 
 export interface Route {
   method: "GET" | "POST";
-  input: z.ZodType;
+  input: z.ZodMiniType;
   run(input: never, signal: AbortSignal): Promise<unknown>;
 }
 
-const route = <S extends z.ZodType>(
+const route = <S extends z.ZodMiniType>(
   method: "GET" | "POST",
   input: S,
   run: (input: z.infer<S>, signal: AbortSignal) => Promise<unknown>,
@@ -90,14 +90,8 @@ export function apiRoutes(
         "POST",
         z.object({
           role,
-          mfaCode: z
-            .string()
-            .regex(/^\d{6}$/, "an MFA code is 6 digits")
-            .optional(),
-          profile: z
-            .string()
-            .regex(/^[\w.@-]{1,64}$/, "an AWS profile name")
-            .optional(),
+          mfaCode: z.optional(z.string().check(z.regex(/^\d{6}$/, "an MFA code is 6 digits"))),
+          profile: z.optional(z.string().check(z.regex(/^[\w.@-]{1,64}$/, "an AWS profile name"))),
         }),
         async (input, signal) => {
           const session = await assumeRoleSession({
@@ -136,9 +130,12 @@ export function apiRoutes(
         "GET",
         z.object({
           role,
-          prefix: z.string().max(1024).default(""),
-          next: z.string().max(4096).optional(),
-          pageSize: z.coerce.number().int().min(1).max(1000).default(100),
+          prefix: z._default(z.string().check(z.maxLength(1024)), ""),
+          next: z.optional(z.string().check(z.maxLength(4096))),
+          pageSize: z._default(
+            z.pipe(z.coerce.number(), z.int().check(z.minimum(1), z.maximum(1000))),
+            100,
+          ),
         }),
         async (input) => {
           const { catalog } = await catalogOf(ctx, input.role);
@@ -154,7 +151,7 @@ export function apiRoutes(
     ],
     [
       "download",
-      route("POST", z.object({ role, key, versionId: versionId.optional() }), async (input) => {
+      route("POST", z.object({ role, key, versionId: z.optional(versionId) }), async (input) => {
         const session = await sessionOf(ctx, input.role);
         const signed = await loggingPresigner(ctx, session).sign({
           method: "GET",
@@ -175,11 +172,7 @@ export function apiRoutes(
         z.object({
           role,
           key,
-          expiresInSeconds: z
-            .number()
-            .int()
-            .min(60)
-            .max(7 * 24 * 3600),
+          expiresInSeconds: z.int().check(z.minimum(60), z.maximum(7 * 24 * 3600)),
         }),
         async (input, signal) => {
           const result = await presign(
@@ -217,7 +210,7 @@ export function apiRoutes(
     ["upload/abort", route("POST", uploadRef, (input) => uploads.abort(input))],
     [
       "rm",
-      route("POST", z.object({ role, key, versionId: versionId.optional() }), (input, signal) =>
+      route("POST", z.object({ role, key, versionId: z.optional(versionId) }), (input, signal) =>
         // The page's own button is the consent; nothing here is a dry run.
         rm(
           {
@@ -267,17 +260,24 @@ export function apiRoutes(
     ],
     [
       "pending-uploads/abort",
-      route("POST", z.object({ role, key, uploadId: z.string().min(1) }), async (input) => {
-        const { catalog } = await catalogOf(ctx, input.role);
-        await abortPendingUpload(catalog, input.key, input.uploadId);
-        return { aborted: true };
-      }),
+      route(
+        "POST",
+        z.object({ role, key, uploadId: z.string().check(z.minLength(1)) }),
+        async (input) => {
+          const { catalog } = await catalogOf(ctx, input.role);
+          await abortPendingUpload(catalog, input.key, input.uploadId);
+          return { aborted: true };
+        },
+      ),
     ],
     [
       "audit",
       route(
         "GET",
-        z.object({ query: z.enum(AUDIT_QUERIES), since: z.string().max(64).default("24h") }),
+        z.object({
+          query: z.enum(AUDIT_QUERIES),
+          since: z._default(z.string().check(z.maxLength(64)), "24h"),
+        }),
         (input, signal) =>
           audit(
             {

@@ -1,6 +1,6 @@
-import { z } from "zod";
 import { systemClock } from "../../core/clock.js";
 import type { Role } from "../../core/roles.js";
+import * as z from "../../core/schema.js";
 import { compositeChecksum, toBase64 } from "../../core/transfer/checksum.js";
 import { CREATE_ONLY_HEADERS, completeMultipart } from "../../core/transfer/complete.js";
 import { validateKey } from "../../core/transfer/keys.js";
@@ -18,10 +18,11 @@ import { loggingPresigner, sessionOf, type UiContext } from "./context.js";
  */
 
 const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
-const checksum = z.string().regex(BASE64_SHA256, "a base64 SHA-256");
+const checksum = z.string().check(z.regex(BASE64_SHA256, "a base64 SHA-256"));
 const role = z.enum(["uploader", "viewer", "admin"]);
-const key = z.string().min(1);
-const uploadId = z.string().min(1).max(1024);
+const key = z.string().check(z.minLength(1));
+const uploadId = z.string().check(z.minLength(1), z.maxLength(1024));
+const partNumber = z.int().check(z.minimum(1), z.maximum(10_000));
 
 export const startInput = z.object({ role, key });
 export const signPutInput = z.object({ role, key, checksum });
@@ -29,22 +30,21 @@ export const signPartInput = z.object({
   role,
   key,
   uploadId,
-  partNumber: z.number().int().min(1).max(10_000),
+  partNumber,
   checksum,
 });
 export const uploadRef = z.object({ role, key, uploadId });
-export const completeInput = uploadRef.extend({
+export const completeInput = z.extend(uploadRef, {
   parts: z
     .array(
       z.object({
-        number: z.number().int().min(1).max(10_000),
-        size: z.number().int().min(0),
-        etag: z.string().min(1),
+        number: partNumber,
+        size: z.int().check(z.minimum(0)),
+        etag: z.string().check(z.minLength(1)),
         checksumSha256: checksum,
       }),
     )
-    .min(1)
-    .max(10_000),
+    .check(z.minLength(1), z.maxLength(10_000)),
 });
 
 export interface UploadApi {
