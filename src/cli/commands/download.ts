@@ -54,7 +54,7 @@ export async function download(
   if (target?.kind === "stdout" && deps.globals.json)
     throw usageError("--out - and --json both want stdout", "drop one of them");
   const session = await deps.session(options.role);
-  const progress = createProgress(deps);
+  const progress = await createProgress(deps);
   // The transfer modules (and the XML reader they use) load only when a command runs.
   const { downloadObject } = await import("../../core/transfer/download.js");
   const { compareWithObject, describeObject } = await import("../../core/transfer/unchanged.js");

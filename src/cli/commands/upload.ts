@@ -71,7 +71,7 @@ export async function upload(
 ): Promise<UploadCommandResult> {
   const config = await deps.config();
   const target = destinationOf(options, config.bucket);
-  const progress = createProgress(deps);
+  const progress = await createProgress(deps);
   const note = (message: string) => deps.log.info(message);
   // The transfer modules (and the XML reader they use) load only when a command runs.
   const { BatchUploadError, expandPaths, uploadPaths } = await import(
