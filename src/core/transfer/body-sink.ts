@@ -21,6 +21,12 @@ export function reporter(onBytes: (delta: number) => void) {
   };
 }
 
+/**
+ * Socket chunks gathered before one `writev`: 512 KiB moved as fast as 1 MiB
+ * at 3–4 MiB less peak RSS; 4 MiB cost more CPU (bench/README.md, "Write batches").
+ */
+const WRITE_BATCH_BYTES = 512 * 1024;
+
 /** A response body into `write` at `start`, exactly `length` bytes, hashed (SHA-256, base64) as it streams. */
 export async function streamInto(
   ctx: CallContext,
@@ -32,7 +38,7 @@ export async function streamInto(
 ): Promise<string> {
   const hash = createHash("sha256");
   let offset = start;
-  // Writes are batched (≈1 MiB per call) so the disk keeps up with the socket.
+  // Writes are batched (one call per WRITE_BATCH_BYTES) so the disk keeps up with the socket.
   let batch: Buffer[] = [];
   let batched = 0;
   const flush = async () => {
@@ -52,7 +58,7 @@ export async function streamInto(
       batched += bytes.length;
       offset += bytes.length;
       onBytes(bytes.length);
-      if (batched >= 1024 * 1024) await flush();
+      if (batched >= WRITE_BATCH_BYTES) await flush();
     }
     await flush();
   } catch (error) {
