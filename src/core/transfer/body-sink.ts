@@ -22,10 +22,11 @@ export function reporter(onBytes: (delta: number) => void) {
 }
 
 /**
- * Socket chunks gathered before one `writev`: 512 KiB moved as fast as 1 MiB
- * at 3–4 MiB less peak RSS; 4 MiB cost more CPU (bench/README.md, "Write batches").
+ * Socket chunks gathered before one `writev`, per range in flight: at 8 ranges,
+ * 256 KiB keeps a 2 GiB download at 94–99 MiB peak RSS (512 KiB: 100–103);
+ * 4 MiB cost more CPU (bench/README.md, "Write batches").
  */
-const WRITE_BATCH_BYTES = 512 * 1024;
+const WRITE_BATCH_BYTES = 256 * 1024;
 
 /** A response body into `write` at `start`, exactly `length` bytes, hashed (SHA-256, base64) as it streams. */
 export async function streamInto(

@@ -30,12 +30,14 @@ export const DEFAULT_MULTIPART_THRESHOLD = 16 * MiB;
  */
 export const DEFAULT_UPLOAD_CONCURRENCY = 16;
 /**
- * Ranged requests of one download in flight. Downloads alone, 4 is as fast as
- * 8 (2 GiB 3.64 against 3.79 s, 256 MiB 0.74 against 0.75 s) at ~20 MiB less
- * peak RSS; amid the other tools' runs of the full bench, 8 was faster (4.04
- * against 4.61 s, 1.03 against 1.27 s). Open: bench/README.md.
+ * Ranged requests of one download in flight. On a quiet machine 4 is as fast
+ * as 8 or 16 (within 4 %); amid the other tools' runs of two full benchmarks
+ * more ranges were faster, and steadier (256 MiB: 4 ranges 0.84–1.28 s, 16
+ * ranges 0.72–0.77 s), as they are against S3's latency per request. 8, with
+ * write batches small enough to keep a 2 GiB download under 100 MiB of RSS
+ * (bench/README.md, "Ranged requests in flight, session 7").
  */
-export const DEFAULT_DOWNLOAD_CONCURRENCY = 4;
+export const DEFAULT_DOWNLOAD_CONCURRENCY = 8;
 /** Files in flight at once in a folder or prefix transfer (one connection pool for all). */
 export const DEFAULT_FILES_IN_FLIGHT = 16;
 
