@@ -6,7 +6,8 @@
 #   bench/run.sh sweep           short sweep of concurrency × part size per tool (256 MiB file,
 #                                1,000 small files); writes bench/best-settings.json
 #   bench/run.sh micro           checksum and pre-signing micro-benchmarks only
-#   bench/run.sh serve           set up server, session and data, write $BENCH_DIR/env.sh, and wait
+#   bench/run.sh serve           set up server, session, data and the reference objects (bench/ref/…),
+#                                write $BENCH_DIR/env.sh, and wait
 #                                (for profiling by hand: `source $BENCH_DIR/env.sh`)
 #
 # Knobs (environment): ROUNDS (5), SCENARIOS ("large small mid"), TOOLS ("strongbox aws s5cmd
@@ -80,6 +81,8 @@ trap cleanup EXIT
 # replaces 16 GiB of 2 GiB objects, which filled the disk before the trash was emptied.
 export MINIO_API_DELETE_CLEANUP_INTERVAL=${MINIO_API_DELETE_CLEANUP_INTERVAL:-10s}
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# A fresh server each time: a BENCH_DIR kept from an earlier run (KEEP=1) reuses its data files only.
+rm -rf "$work/minio"
 STRONGBOX_MINIO_PORT=$port bash "$repo/scripts/minio-lane.sh" start "$work/minio" >&2
 # shellcheck disable=SC1091
 source "$work/minio/lane.env"
@@ -313,6 +316,12 @@ measure() {
   rm -rf "$out"
 }
 
+# Reference objects that every tool downloads: uploaded once by strongbox (composite SHA-256).
+for s in $SCENARIOS; do
+  if [[ $s == small ]]; then node "$cli" upload "$(path_of small)" --prefix bench/ref/small/ --role uploader >/dev/null
+  else node "$cli" upload "$(path_of "$s")" --key "bench/ref/$s" --role uploader >/dev/null; fi
+done
+
 if [[ $mode == serve ]]; then
   {
     for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION STRONGBOX_CONFIG STRONGBOX_STATE_DIR RCLONE_CONFIG_BENCH_TYPE \
@@ -324,12 +333,6 @@ if [[ $mode == serve ]]; then
   sleep infinity &
   wait $!
 fi
-
-# Reference objects that every tool downloads: uploaded once by strongbox (composite SHA-256).
-for s in $SCENARIOS; do
-  if [[ $s == small ]]; then node "$cli" upload "$(path_of small)" --prefix bench/ref/small/ --role uploader >/dev/null
-  else node "$cli" upload "$(path_of "$s")" --key "bench/ref/$s" --role uploader >/dev/null; fi
-done
 
 # The disk's raw read speed (O_DIRECT: the page cache does not count), once.
 disk_read() {
