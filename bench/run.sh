@@ -16,8 +16,9 @@
 # /tmp), KEEP=1 keeps it, REPORT=0 prints a summary instead of writing results and the README,
 # STRONGBOX_BASE_CLI: another build's dist/bundle/main.js, measured as tool "base" (add it to TOOLS).
 # Each round runs the tools in a rotated order; before each run the disk's dirty pages are
-# synced and MinIO left to come to rest (neither timed). Every measured run appends one JSON line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs`
-# turns them into bench/results/latest.json and the README's performance table.
+# synced and MinIO left to come to rest (neither timed). Every measured run appends one JSON
+# line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs` turns them into
+# bench/results/latest.json and the README's performance table.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 source "$repo/scripts/lib/common.sh"

@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { readFile, stat } from "node:fs/promises";
-import { describeIssues, parseConfig, type StrongboxConfig } from "./config.js";
+import { arnSchema, describeIssues, parseConfig, type StrongboxConfig } from "./config.js";
 import { StrongboxError } from "./errors.js";
 import * as z from "./schema.js";
 
@@ -9,15 +9,14 @@ import * as z from "./schema.js";
  * the CLI config. The names are the outputs contract of the team contract.
  */
 
-const arn = z.string().check(z.startsWith("arn:"));
-const roleArns = z.object({ uploader: arn, viewer: arn, admin: arn });
+const roleArns = z.object({ uploader: arnSchema, viewer: arnSchema, admin: arnSchema });
 
 /** The outputs the CLI needs; everything else (demo_principals, …) is ignored. */
 export const terraformOutputsSchema = z.object({
   region: z.string().check(z.minLength(1)),
   account_id: z.optional(z.string()),
   bucket_name: z.string().check(z.minLength(3)),
-  kms_key_arn: arn,
+  kms_key_arn: arnSchema,
   role_arns: roleArns,
   admin_mfa_required: z.boolean(),
   admin_mfa_max_age_seconds: z.nullish(z.int().check(z.positive())),

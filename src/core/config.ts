@@ -3,25 +3,22 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, posix, win32 } from "node:path";
 import { StrongboxError } from "./errors.js";
 import { writeJsonAtomic } from "./fs/atomic.js";
-import { ROLES } from "./roles.js";
+import { ROLES, type Role } from "./roles.js";
 import * as z from "./schema.js";
 import { MFA_SESSION_LIMITS } from "./session/mfa-cache.js";
 
-const arn = () => z.string().check(z.startsWith("arn:"));
-const inFlight = () => z.int().check(z.positive(), z.maximum(256));
+/** An ARN-shaped string (also the Terraform outputs' role and key ARNs). */
+export const arnSchema = z.string().check(z.startsWith("arn:"));
+const inFlight = z.int().check(z.positive(), z.maximum(256));
 
 /** The CLI's configuration file (written by `strongbox configure`). */
 export const configSchema = z.object({
   version: z.literal(1),
   region: z.string().check(z.minLength(1)),
   bucket: z.string().check(z.minLength(3)),
-  kmsKeyArn: arn(),
+  kmsKeyArn: arnSchema,
   roles: z.object(
-    Object.fromEntries(ROLES.map((r) => [r, arn()])) as {
-      uploader: ReturnType<typeof arn>;
-      viewer: ReturnType<typeof arn>;
-      admin: ReturnType<typeof arn>;
-    },
+    Object.fromEntries(ROLES.map((r) => [r, arnSchema])) as Record<Role, typeof arnSchema>,
   ),
   adminMfaRequired: z.boolean(),
   /** Oldest MFA (seconds) the Admin may act with; a permanent delete past it needs a new login. */
@@ -37,7 +34,7 @@ export const configSchema = z.object({
   /** Browser origins the bucket's CORS rule allows (`strongbox ui` listens on 127.0.0.1 at one of their ports). */
   uiOrigins: z.optional(z.array(z.string())),
   /** MFA device for roles that need MFA, when the AWS profile has no `mfa_serial`. */
-  mfaSerial: z.optional(arn()),
+  mfaSerial: z.optional(arnSchema),
   /**
    * Lifetime (seconds) of the MFA session a code opens (STS GetSessionToken:
    * 900 to 129600); absent: 3600, as aws-vault. While it lives, logins ask for
@@ -52,9 +49,9 @@ export const configSchema = z.object({
       /** Multipart part size in bytes (≥ 5 MiB). */
       partSize: z.optional(z.int().check(z.minimum(5 * 1024 * 1024))),
       /** Requests in flight for one file's parts or ranges. */
-      concurrency: z.optional(inFlight()),
+      concurrency: z.optional(inFlight),
       /** Files in flight in a folder or prefix transfer. */
-      files: z.optional(inFlight()),
+      files: z.optional(inFlight),
     }),
   ),
   monitoring: z.optional(

@@ -1,5 +1,5 @@
 import { systemClock } from "../../core/clock.js";
-import type { Role } from "../../core/roles.js";
+import { ROLES, type Role } from "../../core/roles.js";
 import * as z from "../../core/schema.js";
 import { compositeChecksum, toBase64 } from "../../core/transfer/checksum.js";
 import { CREATE_ONLY_HEADERS, completeMultipart } from "../../core/transfer/complete.js";
@@ -19,7 +19,7 @@ import { loggingPresigner, sessionOf, type UiContext } from "./context.js";
 
 const BASE64_SHA256 = /^[A-Za-z0-9+/]{43}=$/;
 const checksum = z.string().check(z.regex(BASE64_SHA256, "a base64 SHA-256"));
-const role = z.enum(["uploader", "viewer", "admin"]);
+const role = z.enum(ROLES);
 const key = z.string().check(z.minLength(1));
 const uploadId = z.string().check(z.minLength(1), z.maxLength(1024));
 const partNumber = z.int().check(z.minimum(1), z.maximum(10_000));
