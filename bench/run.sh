@@ -93,14 +93,9 @@ command_for() {
       [[ -n $conc ]] && flags+=(--concurrency "$conc")
       # Many files: the swept number is files in flight (as s5cmd's workers), requests alike.
       [[ -n $conc && $scen == small ]] && flags+=(--files "$conc")
-      if [[ $dir == up ]]; then
-        [[ -n $part ]] && flags+=(--part-size "${part}MiB")
-        if [[ $scen == small ]]; then cmd=(node "$cli" upload "$src" --prefix "$key/" --role uploader "${flags[@]}")
-        else cmd=(node "$cli" upload "$src" --key "$key" --role uploader "${flags[@]}"); fi
-      else
-        if [[ $scen == small ]]; then cmd=(node "$cli" download "bench/ref/$scen/" --out "$out/" --role viewer "${flags[@]}")
-        else cmd=(node "$cli" download "bench/ref/$scen" --out "$out/$scen.bin" --role viewer "${flags[@]}"); fi
-      fi
+      [[ $dir == up && -n $part ]] && flags+=(--part-size "${part}MiB")
+      strongbox_args "$dir" "$scen" "$key" "$out" "${flags[@]}"
+      cmd=(node "$cli" "${sargs[@]}")
       ;;
     aws)
       # awscli takes its transfer settings from its config file only.
@@ -150,22 +145,6 @@ command_for() {
       fi
       ;;
   esac
-}
-
-# Before each timed run, not timed: the page cache's dirty pages written out (`sync`) and MinIO
-# back at rest (its CPU over 0.25 s below a fifth of a core, or 10 s passed; idle, it uses ~6 %),
-# so that no run pays for the write-back or the clean-up (deleted versions) of the one before.
-minio_pid=$(cat "$work/minio/minio.pid")
-quiet_ticks=$(($(getconf CLK_TCK) / 20)) # a fifth of a core for a quarter second
-settle() {
-  sync
-  local before after
-  for _ in $(seq 1 40); do
-    before=$(awk '{print $14 + $15}' "/proc/$minio_pid/stat")
-    sleep 0.25
-    after=$(awk '{print $14 + $15}' "/proc/$minio_pid/stat")
-    ((after - before <= quiet_ticks)) && return 0
-  done
 }
 
 # The round's order: the tools (and variants) rotated by one place a round, so that no tool

@@ -29,6 +29,35 @@ PY
 path_of() { case $1 in large) echo "$data/large.bin" ;; mid) echo "$data/mid.bin" ;; small) echo "$data/small" ;; esac; }
 bytes_of() { case $1 in large) echo $((LARGE_MIB * 1048576)) ;; mid) echo $((MID_MIB * 1048576)) ;; small) echo $((SMALL_FILES * SMALL_KIB * 1024)) ;; esac; }
 
+# strongbox_args DIR SCENARIO KEY OUT FLAG... → sets the array `sargs`, the CLI's arguments for
+# one transfer: the scenario's data up to KEY, or its reference object down into the folder OUT.
+strongbox_args() {
+  local dir=$1 scen=$2 key=$3 out=$4 src
+  shift 4
+  src=$(path_of "$scen")
+  if [[ $dir == up ]]; then
+    if [[ $scen == small ]]; then sargs=(upload "$src" --prefix "$key/" --role uploader "$@")
+    else sargs=(upload "$src" --key "$key" --role uploader "$@"); fi
+  elif [[ $scen == small ]]; then sargs=(download "bench/ref/$scen/" --out "$out/" --role viewer "$@")
+  else sargs=(download "bench/ref/$scen" --out "$out/$scen.bin" --role viewer "$@"); fi
+}
+
+# Before each timed run, not timed: the page cache's dirty pages written out (`sync`) and MinIO
+# back at rest (its CPU over 0.25 s below a fifth of a core, or 10 s passed; idle, it uses ~6 %),
+# so that no run pays for the write-back or the clean-up (deleted versions) of the one before.
+quiet_ticks=$(($(getconf CLK_TCK) / 20)) # a fifth of a core for a quarter second
+settle() {
+  sync
+  local minio_pid before after
+  minio_pid=$(cat "$work/minio/minio.pid")
+  for _ in $(seq 1 40); do
+    before=$(awk '{print $14 + $15}' "/proc/$minio_pid/stat")
+    sleep 0.25
+    after=$(awk '{print $14 + $15}' "/proc/$minio_pid/stat")
+    ((after - before <= quiet_ticks)) && return 0
+  done
+}
+
 # bench_cli: sets cli (the bundle to measure) and dist.
 bench_cli() {
   # STRONGBOX_CLI: a built CLI to measure instead of building dist/ (e.g. a second build
@@ -116,7 +145,7 @@ bench_data() {
   done
   # Reference objects that every tool downloads: uploaded once by strongbox (composite SHA-256).
   for s in $SCENARIOS; do
-    if [[ $s == small ]]; then node "$cli" upload "$(path_of small)" --prefix bench/ref/small/ --role uploader >/dev/null
-    else node "$cli" upload "$(path_of "$s")" --key "bench/ref/$s" --role uploader >/dev/null; fi
+    strongbox_args up "$s" "bench/ref/$s" ""
+    node "$cli" "${sargs[@]}" >/dev/null
   done
 }
