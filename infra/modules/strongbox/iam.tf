@@ -210,7 +210,8 @@ locals {
   # Statements other concerns' files write for a role ({ <role> = [...] }), by
   # the file that writes them, joined into that role's policy above.
   role_statements_by_concern = {
-    queries = local.queries_role_statements # queries.tf: the Admin's audit reads
+    queries      = local.queries_role_statements      # queries.tf: the Admin's audit reads
+    access_check = local.access_check_role_statements # access-check.tf: what `strongbox access` reads
   }
 }
 

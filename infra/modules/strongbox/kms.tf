@@ -91,6 +91,7 @@ locals {
     trail         = local.trail_kms_statements             # trail.tf
     replication   = local.trail_replication_kms_statements # trail-replication.tf
     notifications = local.notifications_kms_statements     # notifications.tf
+    access_check  = local.access_check_kms_statements      # access-check.tf
   }
 
   # Every statement is about the key itself: in a key policy, Resource "*" is

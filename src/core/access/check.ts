@@ -60,7 +60,7 @@ function readFailure(err: unknown): StrongboxError {
       "access-denied",
       "access denied while reading the deployed policies (IAM role policies, bucket policy, key policy)",
       {
-        hint: "the session needs iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion, s3:GetBucketPolicy and kms:GetKeyPolicy",
+        hint: "the Admin role gets these reads from the module (access-check.tf: iam:GetRole, iam:ListRolePolicies, iam:GetRolePolicy, iam:ListAttachedRolePolicies, iam:GetPolicy, iam:GetPolicyVersion, s3:GetBucketPolicy, kms:GetKeyPolicy); a deployment applied before them needs `terraform apply`",
         cause: err,
       },
     );
@@ -110,7 +110,7 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
               "access-denied",
               "IAM's policy simulator refused the request (iam:SimulateCustomPolicy)",
               {
-                hint: "grant the Admin role iam:SimulateCustomPolicy, or use --engine local",
+                hint: "the module grants the Admin role iam:SimulateCustomPolicy (access-check.tf; a deployment applied before it needs `terraform apply`), or use --engine local",
                 cause: err,
               },
             )

@@ -30,6 +30,8 @@ export const CAPABILITIES = {
   bucketAdmin: "change bucket policy, encryption, versioning, public access block, lifecycle",
   kms: "KMS: GenerateDataKey / Decrypt, only via S3 in this region",
   audit: "read audit: Logs Insights on the trail's log group, alarm states",
+  inspect:
+    "read the deployed policies (`strongbox access`): the roles', the bucket's, the data key's; IAM's policy simulator",
   logIntegrity:
     "trail log files: write, overwrite, delete; trail log bucket lifecycle, policy, lock",
   keyGuard: "KMS: disable, schedule deletion, change policy of the data or monitoring key",
@@ -191,6 +193,23 @@ export const AUDIT_OPERATIONS: ReadonlyArray<
   ["cloudwatch:DescribeAlarms", "DescribeAlarms", "*"],
 ];
 
+/** Reading back what is deployed, for `strongbox access`: the Admin's. */
+export const INSPECT_ALLOWED: Record<Role, boolean> = ADMIN;
+/** Its requests, and what each names: one of the three roles, a managed policy, the bucket, the data key, or nothing. */
+export const INSPECT_OPERATIONS: ReadonlyArray<
+  [action: string, operation: string, resource: "role" | "policy" | "bucket" | "key" | "*"]
+> = [
+  ["iam:GetRole", "GetRole", "role"],
+  ["iam:ListRolePolicies", "ListRolePolicies", "role"],
+  ["iam:GetRolePolicy", "GetRolePolicy", "role"],
+  ["iam:ListAttachedRolePolicies", "ListAttachedRolePolicies", "role"],
+  ["iam:GetPolicy", "GetPolicy", "policy"],
+  ["iam:GetPolicyVersion", "GetPolicyVersion", "policy"],
+  ["s3:GetBucketPolicy", "GetBucketPolicy", "bucket"],
+  ["kms:GetKeyPolicy", "GetKeyPolicy", "key"],
+  ["iam:SimulateCustomPolicy", "SimulateCustomPolicy", "*"],
+];
+
 /** The S3 actions the table grants a role, split by the resource they apply to. */
 export interface S3Grants {
   /** On `bucket/*`. */
@@ -224,6 +243,9 @@ export function tableAllows(role: Role, action: string): { allowed: boolean; mfa
   }
   if (AUDIT_OPERATIONS.some(([a]) => a === action)) {
     return { allowed: AUDIT_ALLOWED[role], mfa: false };
+  }
+  if (INSPECT_OPERATIONS.some(([a]) => a === action)) {
+    return { allowed: INSPECT_ALLOWED[role], mfa: false };
   }
   return { allowed: false, mfa: false };
 }

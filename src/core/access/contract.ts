@@ -11,6 +11,7 @@ import {
   sessionContext,
 } from "./contract-context.js";
 import { hardeningCells } from "./contract-hardening.js";
+import { inspectCells } from "./contract-inspect.js";
 import {
   AUDIT_ALLOWED,
   AUDIT_OPERATIONS,
@@ -246,6 +247,9 @@ export function buildContract(t: ContractTarget): ContractCell[] {
       }
     }
   }
+
+  // Reading back what is deployed (`strongbox access`): the Admin's.
+  for (const cell of inspectCells(t)) add(cell);
 
   // The audit's findings: create-only uploads, SSE-C, archive classes, fresh
   // MFA, SourceIdentity, monitoring changes (contract-hardening.ts).

@@ -282,11 +282,36 @@ run "roles_follow_the_access_contract" {
       uploader = ["s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:PutObject"]
       viewer   = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"]
       admin = [
-        "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject", "s3:GetObjectVersion",
-        "s3:ListBucket", "s3:ListBucketVersions", "s3:ListMultipartUploadParts", "s3:PutObject",
+        "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetBucketPolicy", "s3:GetObject",
+        "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions", "s3:ListMultipartUploadParts", "s3:PutObject",
       ]
     })
-    error_message = "S3 permissions per role must match ARCHITECTURE §2 exactly."
+    error_message = "S3 permissions per role must match ARCHITECTURE §2 exactly (the Admin also reads the bucket policy, for `strongbox access`)."
+  }
+
+  assert {
+    condition = jsonencode({
+      for role in ["uploader", "viewer", "admin"] : role => sort(distinct(flatten([
+        for s in jsondecode(aws_iam_role_policy.this[role].policy).Statement :
+        [for action in flatten([s.Action]) : action if startswith(action, "iam:")] if s.Effect == "Allow"
+      ])))
+      }) == jsonencode({
+      uploader = []
+      viewer   = []
+      admin = [
+        "iam:GetPolicy", "iam:GetPolicyVersion", "iam:GetRole", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
+        "iam:ListRolePolicies", "iam:SimulateCustomPolicy",
+      ]
+    })
+    error_message = "Only the Admin reads IAM, and only what `strongbox access` needs."
+  }
+
+  assert {
+    condition = length([
+      for s in jsondecode(aws_kms_key.this.policy).Statement : s
+      if s.Effect == "Allow" && try(s.Principal.AWS, "") == "arn:aws:iam::111122223333:role/strongbox-admin" && flatten([s.Action]) == ["kms:GetKeyPolicy"]
+    ]) == 1
+    error_message = "The data key's policy lets the Admin role read it (`strongbox access`), and nothing more in that statement."
   }
 
   assert {

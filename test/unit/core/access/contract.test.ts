@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import {
   buildContract,
@@ -89,5 +90,32 @@ describe("the access contract table", () => {
     const monitoringCells = cells.filter((c) => c.capability === "monitoring").length;
     expect(monitoringCells).toBe(3 * 15);
     expect(bare.length).toBe(cells.length - 10 - 9 - monitoringCells);
+  });
+});
+
+describe("reading back what is deployed (`strongbox access`)", () => {
+  const inspect = cells.filter((c) => c.capability === "inspect");
+
+  test("is the Admin's alone, on each of the three roles, the bucket and the data key", () => {
+    for (const cell of inspect)
+      expect(cell.expected).toBe(cell.role === "admin" ? "allow" : "deny");
+    const admin = inspect.filter((c) => c.role === "admin");
+    for (const arn of Object.values(ROLE_ARNS)) {
+      expect(admin.some((c) => c.action === "iam:GetRolePolicy" && c.resource === arn)).toBe(true);
+    }
+    expect(admin.find((c) => c.action === "s3:GetBucketPolicy")?.resource).toBe(TARGET.bucketArn);
+    expect(admin.find((c) => c.action === "kms:GetKeyPolicy")?.resource).toBe(TARGET.kmsKeyArn);
+  });
+
+  test("has a cell for every AWS call the command makes", () => {
+    const sources = ["deployed.ts", "iam-simulator.ts"].map((file) =>
+      readFileSync(new URL(`../../../../src/core/access/${file}`, import.meta.url), "utf8"),
+    );
+    const calls = new Set(
+      sources.flatMap((text) => [...text.matchAll(/new (\w+)Command\(/g)].map((m) => m[1])),
+    );
+    expect(calls.size).toBeGreaterThanOrEqual(9);
+    const operations = new Set(inspect.flatMap((c) => c.operations));
+    for (const call of calls) expect(operations, call).toContain(call);
   });
 });
