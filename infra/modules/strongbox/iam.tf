@@ -89,6 +89,14 @@ locals {
       },
     ]
 
+    # The page's Admin view of multipart uploads never completed (they hold storage until aborted).
+    list_unfinished_uploads = [{
+      Sid      = "ListUnfinishedMultipartUploads"
+      Effect   = "Allow"
+      Action   = "s3:ListBucketMultipartUploads"
+      Resource = local.bucket_arn
+    }]
+
     delete_objects = [
       {
         Sid      = "DeleteObjectsWithDeleteMarker"
@@ -191,7 +199,7 @@ locals {
   role_capabilities = {
     uploader = concat(["write_objects"], var.uploader_can_overwrite ? [] : ["deny_overwrite"])
     viewer   = ["read_objects"]
-    admin    = ["write_objects", "read_objects", "delete_objects"]
+    admin    = ["write_objects", "read_objects", "delete_objects", "list_unfinished_uploads"]
   }
 
   role_policies = {

@@ -25,6 +25,7 @@ export const CAPABILITIES = {
   put: "put object, multipart (create, upload part, complete, abort, list own parts)",
   get: "get object / any version, head, ranged get",
   list: "list bucket, list versions",
+  listUploads: "list unfinished multipart uploads (the page's Admin view, to abort them)",
   delete: "delete object (adds a delete marker)",
   deleteVersion: "delete a version permanently",
   bucketAdmin: "change bucket policy, encryption, versioning, public access block, lifecycle",
@@ -124,6 +125,14 @@ export const S3_OPERATIONS: readonly S3Operation[] = [
     presigned: false,
     allowed: READERS,
     context: { "s3:prefix": "reports/" },
+  },
+  {
+    action: "s3:ListBucketMultipartUploads",
+    operations: ["ListMultipartUploads"],
+    capability: "listUploads",
+    level: "bucket",
+    presigned: false,
+    allowed: ADMIN,
   },
   {
     action: "s3:DeleteObject",

@@ -283,10 +283,11 @@ run "roles_follow_the_access_contract" {
       viewer   = ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions"]
       admin = [
         "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetBucketPolicy", "s3:GetObject",
-        "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketVersions", "s3:ListMultipartUploadParts", "s3:PutObject",
+        "s3:GetObjectVersion", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:ListBucketVersions",
+        "s3:ListMultipartUploadParts", "s3:PutObject",
       ]
     })
-    error_message = "S3 permissions per role must match ARCHITECTURE §2 exactly (the Admin also reads the bucket policy, for `strongbox access`)."
+    error_message = "S3 permissions per role must match ARCHITECTURE §2 exactly (the Admin also lists unfinished uploads, and reads the bucket policy for `strongbox access`)."
   }
 
   assert {

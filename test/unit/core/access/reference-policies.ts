@@ -199,7 +199,7 @@ export function referencePolicies(): AccessPolicies {
             {
               Sid: "List",
               Effect: "Allow",
-              Action: ["s3:ListBucket", "s3:ListBucketVersions"],
+              Action: ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"],
               Resource: BUCKET_ARN,
             },
             {
