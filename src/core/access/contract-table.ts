@@ -199,7 +199,10 @@ export const AUDIT_OPERATIONS: ReadonlyArray<
 > = [
   ["logs:StartQuery", "StartQuery", "log-group"],
   ["logs:GetQueryResults", "GetQueryResults", "*"],
+  ["logs:StopQuery", "StopQuery", "*"],
+  ["logs:DescribeQueryDefinitions", "DescribeQueryDefinitions", "*"],
   ["cloudwatch:DescribeAlarms", "DescribeAlarms", "*"],
+  ["cloudwatch:DescribeAlarmHistory", "DescribeAlarmHistory", "*"],
 ];
 
 /** Reading back what is deployed, for `strongbox access`: the Admin's. */

@@ -219,7 +219,13 @@ export function referencePolicies(): AccessPolicies {
             {
               Sid: "AuditRead",
               Effect: "Allow",
-              Action: ["logs:GetQueryResults", "cloudwatch:DescribeAlarms"],
+              Action: [
+                "logs:GetQueryResults",
+                "logs:StopQuery",
+                "logs:DescribeQueryDefinitions",
+                "cloudwatch:DescribeAlarms",
+                "cloudwatch:DescribeAlarmHistory",
+              ],
               Resource: "*",
             },
             {
