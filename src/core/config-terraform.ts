@@ -23,7 +23,15 @@ export const terraformOutputsSchema = z.object({
   uploader_can_overwrite: z.nullish(z.boolean()),
   max_session_duration_seconds: z.int().check(z.positive()),
   endpoint_url: z.nullish(z.url()),
+  max_signature_age_ms: z.nullish(z.int().check(z.positive())),
   trail_name: z.nullish(z.string()),
+  trail_arn: z.nullish(arnSchema),
+  event_rule_name: z.nullish(z.string()),
+  activity_topic_arn: z.nullish(arnSchema),
+  key_guard_topic_arn: z.nullish(arnSchema),
+  trail_log_bucket_name: z.nullish(z.string()),
+  monitoring_kms_key_arn: z.nullish(arnSchema),
+  kms_administrator_arns: z.nullish(z.array(arnSchema)),
   trail_log_group_name: z.nullish(z.string()),
   sns_topic_arn: z.nullish(z.string()),
   alarm_names: z.nullish(z.array(z.string())),
@@ -76,6 +84,7 @@ export function configFromTerraformOutputs(raw: unknown, source: string): Strong
       ...(out.admin_mfa_max_age_seconds != null
         ? { adminMfaMaxAgeSeconds: out.admin_mfa_max_age_seconds }
         : {}),
+      ...(out.max_signature_age_ms != null ? { maxSignatureAgeMs: out.max_signature_age_ms } : {}),
       ...(out.uploader_can_overwrite != null
         ? { uploaderCanOverwrite: out.uploader_can_overwrite }
         : {}),
@@ -94,12 +103,30 @@ export function configFromTerraformOutputs(raw: unknown, source: string): Strong
               ...(out.sns_topic_arn != null ? { topicArn: out.sns_topic_arn } : {}),
               alarmNames: out.alarm_names ?? [],
               queryNames: out.query_names ?? {},
+              ...monitoredResources(out),
             },
           }
         : {}),
     },
     `built from ${source}`,
   );
+}
+
+/** The monitoring half's resources, for `strongbox access` (each only when the outputs name it). */
+function monitoredResources(out: TerraformOutputs) {
+  const topics = [out.sns_topic_arn, out.activity_topic_arn, out.key_guard_topic_arn].filter(
+    (arn): arn is string => arn != null,
+  );
+  return {
+    ...(out.trail_arn != null ? { trailArn: out.trail_arn } : {}),
+    ...(out.event_rule_name != null ? { eventRuleName: out.event_rule_name } : {}),
+    ...(topics.length > 0 ? { topicArns: topics } : {}),
+    ...(out.trail_log_bucket_name != null ? { trailLogBucket: out.trail_log_bucket_name } : {}),
+    ...(out.monitoring_kms_key_arn != null ? { monitoringKeyArn: out.monitoring_kms_key_arn } : {}),
+    ...(out.kms_administrator_arns != null
+      ? { keyAdministratorArns: out.kms_administrator_arns }
+      : {}),
+  };
 }
 
 export type RunCommand = (

@@ -23,6 +23,8 @@ export const configSchema = z.object({
   adminMfaRequired: z.boolean(),
   /** Oldest MFA (seconds) the Admin may act with; a permanent delete past it needs a new login. */
   adminMfaMaxAgeSeconds: z.optional(z.int().check(z.positive())),
+  /** The bucket policy's cap on a pre-signed URL's signature age (ms), if it has one. */
+  maxSignatureAgeMs: z.optional(z.int().check(z.positive())),
   /** The deployment lets the Uploader replace keys; absent or false: its uploads are create-only. */
   uploaderCanOverwrite: z.optional(z.boolean()),
   maxSessionSeconds: z.int().check(z.positive()),
@@ -61,6 +63,14 @@ export const configSchema = z.object({
       topicArn: z.optional(z.string()),
       alarmNames: z._default(z.array(z.string()), []),
       queryNames: z._default(z.record(z.string(), z.string()), {}),
+      /** What `strongbox access` checks no role can change (the monitoring half's resources). */
+      trailArn: z.optional(arnSchema),
+      eventRuleName: z.optional(z.string()),
+      /** Every topic: alerts, activity, key guard. */
+      topicArns: z.optional(z.array(arnSchema)),
+      trailLogBucket: z.optional(z.string()),
+      monitoringKeyArn: z.optional(arnSchema),
+      keyAdministratorArns: z.optional(z.array(arnSchema)),
     }),
   ),
 });

@@ -2,15 +2,12 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { S3Client } from "@aws-sdk/client-s3";
 import { beforeAll, describe, expect, test } from "vitest";
+import { contractTargetOf } from "../../src/core/access/check.js";
 import { type ContractCell, roleNameOf } from "../../src/core/access/contract.js";
 import { buildContractWithMonitoring } from "../../src/core/access/contract-monitoring.js";
-import {
-  parsePolicyDocument,
-  readBucketPolicy,
-  readDeployedPolicies,
-  readKeyPolicy,
-} from "../../src/core/access/deployed.js";
+import { parsePolicyDocument, readDeployedPolicies } from "../../src/core/access/deployed.js";
 import { type AccessPolicies, evaluateContract } from "../../src/core/access/evaluate.js";
+import { configFromTerraformOutputs } from "../../src/core/config-terraform.js";
 import type { Role } from "../../src/core/roles.js";
 import {
   type MutationOutcome,
@@ -49,9 +46,9 @@ beforeAll(async () => {
   const keyAdministrators = outputValue<string[]>(stack, "kms_administrator_arns");
   const demoAdmin = stack.demoPrincipals.admin.user_arn;
   const demo = outputValue<Record<Role, { user_arn: string }>>(stack, "demo_principals");
-  // Every topic the monitoring names (one today; security and activity topics may split).
+  // Every topic the monitoring names: alerts, activity, key guard.
   const topicArns = Object.entries(stack.outputs)
-    .filter(([name, o]) => /^sns_.*topic.*arn$/.test(name) && typeof o.value === "string")
+    .filter(([name, o]) => /topic_arn$/.test(name) && typeof o.value === "string")
     .map(([, o]) => o.value as string);
   const eventRule = stack.outputs.event_rule_name?.value as string | undefined;
   const rolePrefix = roleNameOf(roleArns.uploader).replace(/-uploader$/, "");
@@ -100,23 +97,19 @@ beforeAll(async () => {
     s3: new S3Client({ ...client, forcePathStyle: true }),
     kms: new KMSClient(client),
   };
+  // The monitoring half's own resource policies are read back too.
   policies = await readDeployedPolicies(readers, {
     accountId,
     bucketName: outputValue<string>(stack, "bucket_name"),
     kmsKeyArn,
     roleArns,
+    trailLogBucket,
+    monitoringKeyArn,
   });
-  // The monitoring half's own resource policies, read back too.
-  const trailPolicy = await readBucketPolicy(readers.s3, trailLogBucket);
-  if (trailPolicy === undefined) throw new Error(`${trailLogBucket} has no bucket policy`);
-  policies.extraResourcePolicies = [
-    { name: "trail-log-bucket", arn: `arn:aws:s3:::${trailLogBucket}`, document: trailPolicy },
-    {
-      name: "monitoring-key",
-      arn: monitoringKeyArn,
-      document: await readKeyPolicy(readers.kms, monitoringKeyArn),
-    },
-  ];
+  expect(policies.extraResourcePolicies?.map((p) => p.name)).toEqual([
+    "trail-log-bucket",
+    "monitoring-key",
+  ]);
   // envs/local leaves the bucket policy unattached (moto refuses every object
   // request under a conditional Deny); then Terraform's rendered policy is the
   // one to prove, and it must be missing from the emulator.
@@ -167,6 +160,22 @@ describe("the access contract on the deployed policies", () => {
     ]) {
       expect(ids.has(id), id).toBe(true);
     }
+  });
+
+  test("`strongbox access` builds the same cells from the CLI's config, but those naming people", () => {
+    const config = configFromTerraformOutputs(stack.outputs, "outputs.json");
+    const commandCells = buildContractWithMonitoring(contractTargetOf(config));
+    const ids = new Set(commandCells.map((c) => c.id));
+    const testOnly = cells.filter((c) => !ids.has(c.id)).map((c) => c.id);
+    // Only this file knows the people who may assume the roles (trust cells) and the
+    // trail log reader; and moto's stack has no alarms (create_metric_alarms = false),
+    // so its alarm_names output is empty and the command has no alarm to name.
+    const naming = /\/sts:|^trail-log-reader\/|\/cloudwatch:(DeleteAlarms|DisableAlarmActions)$/;
+    expect(testOnly.filter((id) => !naming.test(id))).toEqual([]);
+    expect(testOnly.length).toBeLessThan(40);
+    expect(commandCells.filter((c) => !cells.some((t) => t.id === c.id))).toEqual([]);
+    expect(commandCells.some((c) => c.capability === "logIntegrity")).toBe(true);
+    expect(commandCells.some((c) => c.capability === "keyGuard")).toBe(true);
   });
 
   test("every cell of ARCHITECTURE §2 holds", async () => {

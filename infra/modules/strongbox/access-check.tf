@@ -1,8 +1,8 @@
 # What `strongbox access` reads back to compute the role × capability matrix
-# (the Admin's, read-only): the three roles' policies, the main bucket's policy
-# and the data key's, and IAM's policy simulator to evaluate them in the
-# account. Joined into the Admin's policy by iam.tf and into the data key's
-# policy by kms.tf (the keys' policies do not delegate to IAM).
+# (the Admin's, read-only): the three roles' policies, the policies of the main
+# bucket, the trail log bucket and both keys, and IAM's policy simulator to
+# evaluate them in the account. Joined into the Admin's policy by iam.tf and
+# into both keys' policies by kms.tf (the keys' policies do not delegate to IAM).
 
 locals {
   access_check_role_statements = {
@@ -22,10 +22,10 @@ locals {
         Resource = ["arn:${local.partition}:iam::${local.account_id}:policy/*", "arn:${local.partition}:iam::aws:policy/*"]
       },
       {
-        Sid      = "AccessCheckReadTheBucketPolicy"
+        Sid      = "AccessCheckReadTheBucketPolicies"
         Effect   = "Allow"
         Action   = ["s3:GetBucketPolicy"]
-        Resource = [local.bucket_arn]
+        Resource = [local.bucket_arn, local.trail_log_bucket_arn]
       },
       {
         Sid    = "AccessCheckSimulatePolicies"
@@ -37,12 +37,14 @@ locals {
     ]
   }
 
+  access_check_key_statement = {
+    Sid       = "AccessCheckAdminReadsThePolicy"
+    Effect    = "Allow"
+    Principal = { AWS = local.role_arns.admin }
+    Action    = ["kms:GetKeyPolicy"]
+  }
   access_check_kms_statements = {
-    data = [{
-      Sid       = "AccessCheckAdminReadsThePolicy"
-      Effect    = "Allow"
-      Principal = { AWS = local.role_arns.admin }
-      Action    = ["kms:GetKeyPolicy"]
-    }]
+    data       = [local.access_check_key_statement]
+    monitoring = [local.access_check_key_statement]
   }
 }

@@ -4,7 +4,7 @@ import { mapAwsError } from "../aws-errors.js";
 import { baseClientConfig, type Credentials, createS3Client } from "../clients.js";
 import type { StrongboxConfig } from "../config.js";
 import { StrongboxError } from "../errors.js";
-import { buildContract } from "./contract.js";
+import { buildContractWithMonitoring } from "./contract-monitoring.js";
 import type { ContractTarget } from "./contract-types.js";
 import { readDeployedPolicies } from "./deployed.js";
 import { type AccessPolicies, evaluateContract } from "./evaluate.js";
@@ -32,19 +32,35 @@ const accountOf = (roleArn: string): string => roleArn.split(":")[4] ?? "";
 /** The contract's target, from the config `strongbox configure` wrote. */
 export function contractTargetOf(config: StrongboxConfig): ContractTarget {
   const accountId = accountOf(config.roles.admin);
-  const logGroup = config.monitoring?.logGroupName;
+  const m = config.monitoring;
+  const arn = (service: string, resource: string) =>
+    `arn:aws:${service}:${config.region}:${accountId}:${resource}`;
+  const firstAlarm = m?.alarmNames[0];
   return {
     accountId,
     region: config.region,
     bucketArn: `arn:aws:s3:::${config.bucket}`,
     kmsKeyArn: config.kmsKeyArn,
     roleArns: config.roles,
+    maxSignatureAgeMs: config.maxSignatureAgeMs,
     uploaderCanOverwrite: config.uploaderCanOverwrite,
     adminMfaMaxAgeSeconds: config.adminMfaMaxAgeSeconds,
     monitoring:
-      logGroup === undefined
+      m?.logGroupName === undefined
         ? undefined
-        : { logGroupArn: `arn:aws:logs:${config.region}:${accountId}:log-group:${logGroup}` },
+        : {
+            logGroupArn: arn("logs", `log-group:${m.logGroupName}`),
+            trailArn: m.trailArn,
+            alarmArn:
+              firstAlarm === undefined ? undefined : arn("cloudwatch", `alarm:${firstAlarm}`),
+            eventRuleArn:
+              m.eventRuleName === undefined ? undefined : arn("events", `rule/${m.eventRuleName}`),
+            topicArns: m.topicArns,
+            trailLogBucketArn:
+              m.trailLogBucket === undefined ? undefined : `arn:aws:s3:::${m.trailLogBucket}`,
+            monitoringKeyArn: m.monitoringKeyArn,
+            keyAdministratorArns: m.keyAdministratorArns,
+          },
   };
 }
 
@@ -72,7 +88,7 @@ function readFailure(err: unknown): StrongboxError {
 export async function checkAccess(input: AccessCheckInput): Promise<AccessReport> {
   const { config, credentials } = input;
   const target = contractTargetOf(config);
-  const cells = buildContract(target);
+  const cells = buildContractWithMonitoring(target);
   const iam = new IAMClient(baseClientConfig(config, credentials));
   let policies: AccessPolicies;
   try {
@@ -87,6 +103,8 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
         bucketName: config.bucket,
         kmsKeyArn: config.kmsKeyArn,
         roleArns: config.roles,
+        trailLogBucket: config.monitoring?.trailLogBucket,
+        monitoringKeyArn: config.monitoring?.monitoringKeyArn,
       },
     );
   } catch (err) {

@@ -6,8 +6,9 @@ import type { ContractCell, ContractTarget } from "./contract-types.js";
 /**
  * The cells of reading back what is deployed (`strongbox access`, the Admin's):
  * each role's policies for every one of the three roles, a managed policy
- * attached to them, the bucket policy, the data key's policy, and IAM's policy
- * simulator. The command calls exactly these (deployed.ts, iam-simulator.ts).
+ * attached to them, the policies of the bucket and the data key (and, once the
+ * monitoring half is named, of the trail log bucket and the monitoring key),
+ * and IAM's policy simulator. The command calls exactly these (deployed.ts, iam-simulator.ts).
  */
 export function inspectCells(
   t: ContractTarget,
@@ -20,10 +21,18 @@ export function inspectCells(
       case "policy":
         // A policy someone attached to a role outside the module; the module attaches none.
         return [[`arn:aws:iam::${t.accountId}:policy/attached-to-a-role`]];
-      case "bucket":
-        return [[t.bucketArn]];
-      case "key":
-        return [[t.kmsKeyArn]];
+      case "bucket": {
+        const trailLogs = t.monitoring?.trailLogBucketArn;
+        return trailLogs === undefined
+          ? [[t.bucketArn]]
+          : [[t.bucketArn], [trailLogs, "trail-log-bucket"]];
+      }
+      case "key": {
+        const monitoringKey = t.monitoring?.monitoringKeyArn;
+        return monitoringKey === undefined
+          ? [[t.kmsKeyArn]]
+          : [[t.kmsKeyArn], [monitoringKey, "monitoring-key"]];
+      }
       default:
         return [["*"]];
     }

@@ -32,7 +32,7 @@ export const CAPABILITIES = {
   kms: "KMS: GenerateDataKey / Decrypt, only via S3 in this region",
   audit: "read audit: Logs Insights on the trail's log group, alarm states",
   inspect:
-    "read the deployed policies (`strongbox access`): the roles', the bucket's, the data key's; IAM's policy simulator",
+    "read the deployed policies (`strongbox access`): the roles', both buckets', both keys'; IAM's policy simulator",
   logIntegrity:
     "trail log files: write, overwrite, delete; trail log bucket lifecycle, policy, lock",
   keyGuard: "KMS: disable, schedule deletion, change policy of the data or monitoring key",

@@ -14,7 +14,7 @@ import { GetBucketPolicyCommand, type S3Client } from "@aws-sdk/client-s3";
 import { StrongboxError } from "../errors.js";
 import { ROLES, type Role } from "../roles.js";
 import { roleNameOf } from "./contract.js";
-import type { AccessPolicies, NamedPolicy, PolicyDocument } from "./evaluate.js";
+import type { AccessPolicies, NamedPolicy, PolicyDocument, ResourcePolicy } from "./evaluate.js";
 
 /**
  * Reads back the policies as deployed, through the IAM, S3 and KMS APIs. The
@@ -33,6 +33,9 @@ export interface DeploymentRef {
   bucketName: string;
   kmsKeyArn: string;
   roleArns: Record<Role, string>;
+  /** The monitoring half's bucket and key, whose policies decide its contract cells. */
+  trailLogBucket?: string | undefined;
+  monitoringKeyArn?: string | undefined;
 }
 
 /** IAM returns policy documents URL-encoded (RFC 3986); other readers return plain JSON. */
@@ -158,6 +161,26 @@ export async function readDeployedPolicies(
     if (boundary !== undefined) permissionBoundaries[role] = boundary;
     if (trust !== undefined) trustPolicies[role] = trust;
   }
+  const extraResourcePolicies: ResourcePolicy[] = [];
+  if (deployment.trailLogBucket !== undefined) {
+    const document = await readBucketPolicy(readers.s3, deployment.trailLogBucket);
+    if (document === undefined) {
+      throw new StrongboxError(
+        "failed",
+        `The trail log bucket ${deployment.trailLogBucket} has no bucket policy: the module always writes one.`,
+      );
+    }
+    const arn = `arn:aws:s3:::${deployment.trailLogBucket}`;
+    extraResourcePolicies.push({ name: "trail-log-bucket", arn, document });
+  }
+  if (deployment.monitoringKeyArn !== undefined) {
+    const document = await readKeyPolicy(readers.kms, deployment.monitoringKeyArn);
+    extraResourcePolicies.push({
+      name: "monitoring-key",
+      arn: deployment.monitoringKeyArn,
+      document,
+    });
+  }
   return {
     accountId: deployment.accountId,
     identityPolicies,
@@ -165,5 +188,6 @@ export async function readDeployedPolicies(
     bucketPolicy: await readBucketPolicy(readers.s3, deployment.bucketName),
     keyPolicy: await readKeyPolicy(readers.kms, deployment.kmsKeyArn),
     trustPolicies,
+    ...(extraResourcePolicies.length > 0 ? { extraResourcePolicies } : {}),
   };
 }

@@ -7,7 +7,7 @@ import {
   type SimulateCustomPolicyCommandInput,
 } from "@aws-sdk/client-iam";
 import type { ContextValue, ContractCell, Decision } from "./contract-types.js";
-import type { AccessPolicies, PolicyDocument } from "./evaluate.js";
+import { type AccessPolicies, extraPolicyFor, type PolicyDocument } from "./evaluate.js";
 import type { EvaluatedCell } from "./report.js";
 
 /**
@@ -78,11 +78,13 @@ export async function evaluateWithIamSimulator(
   const results: EvaluatedCell[] = [];
   const caller = standInCallerOf(policies.accountId);
   for (const cell of cells) {
-    const resourcePolicy = cell.action.startsWith("s3:")
-      ? policies.bucketPolicy
-      : cell.action.startsWith("kms:")
-        ? policies.keyPolicy
-        : undefined;
+    const resourcePolicy =
+      extraPolicyFor(cell.resource, policies)?.document ??
+      (cell.action.startsWith("s3:")
+        ? policies.bucketPolicy
+        : cell.action.startsWith("kms:")
+          ? policies.keyPolicy
+          : undefined);
     const boundary = policies.permissionBoundaries?.[cell.role];
     const identity = policies.identityPolicies[cell.role];
     const result = await iam.simulate({

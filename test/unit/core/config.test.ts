@@ -104,6 +104,36 @@ describe("terraform outputs → config", () => {
       topicArn: "arn:aws:sns:us-east-1:123456789012:alerts",
       alarmNames: ["a1"],
       queryNames: { denied: "strongbox/denied" },
+      topicArns: ["arn:aws:sns:us-east-1:123456789012:alerts"],
+    });
+  });
+
+  it("the monitoring half's resources land in config.monitoring, for `strongbox access`", () => {
+    const sns = "arn:aws:sns:us-east-1:123456789012";
+    const config = configFromTerraformOutputs(
+      wrap({
+        ...localOutputs,
+        max_signature_age_ms: 600000,
+        trail_log_group_name: "/strongbox/trail",
+        trail_arn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/sb",
+        event_rule_name: "sb-activity",
+        sns_topic_arn: `${sns}:alerts`,
+        activity_topic_arn: `${sns}:activity`,
+        key_guard_topic_arn: `${sns}:key-guard`,
+        trail_log_bucket_name: "sb-trail-logs",
+        monitoring_kms_key_arn: "arn:aws:kms:us-east-1:123456789012:key/m",
+        kms_administrator_arns: ["arn:aws:iam::123456789012:user/keys"],
+      }),
+      "x",
+    );
+    expect(config.maxSignatureAgeMs).toBe(600000);
+    expect(config.monitoring).toMatchObject({
+      trailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/sb",
+      eventRuleName: "sb-activity",
+      topicArns: [`${sns}:alerts`, `${sns}:activity`, `${sns}:key-guard`],
+      trailLogBucket: "sb-trail-logs",
+      monitoringKeyArn: "arn:aws:kms:us-east-1:123456789012:key/m",
+      keyAdministratorArns: ["arn:aws:iam::123456789012:user/keys"],
     });
   });
 

@@ -2,6 +2,7 @@ import type { SimulateCustomPolicyCommandInput } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
 import { contractTargetOf } from "../../../../src/core/access/check.js";
 import { buildContract, type ContractCell } from "../../../../src/core/access/contract.js";
+import type { AccessPolicies } from "../../../../src/core/access/evaluate.js";
 import { evaluateContract } from "../../../../src/core/access/evaluate.js";
 import {
   contextEntryOf,
@@ -153,6 +154,40 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
     // viewer/kms:Decrypt is allowed by the contract, so the report would flag it.
     expect(results[1]?.ok).toBe(false);
   });
+
+  it("a cell on the trail log bucket or the monitoring key goes with that resource's own policy", async () => {
+    const requests: SimulateCustomPolicyCommandInput[] = [];
+    const simulator: IamSimulator = {
+      async simulate(request) {
+        requests.push(request);
+        return { EvalActionName: request.ActionNames?.[0] ?? "", EvalDecision: "implicitDeny" };
+      },
+    };
+    const trailPolicy = { Version: "2012-10-17", Statement: [] };
+    const keyPolicy = { Version: "2012-10-17", Statement: [{ Sid: "k" }] };
+    const policies = {
+      ...referencePolicies(),
+      extraResourcePolicies: [
+        { name: "trail-log-bucket", arn: "arn:aws:s3:::trail-logs", document: trailPolicy },
+        { name: "monitoring-key", arn: "arn:aws:kms:us-east-1:1:key/m", document: keyPolicy },
+      ],
+    } as AccessPolicies;
+    const base = cells.find((c) => c.id === "admin/s3:GetBucketPolicy") as ContractCell;
+    await evaluateWithIamSimulator(
+      [
+        { ...base, resource: "arn:aws:s3:::trail-logs/AWSLogs/1/x.json.gz" },
+        { ...base, action: "kms:DisableKey", resource: "arn:aws:kms:us-east-1:1:key/m" },
+        base,
+      ],
+      policies,
+      simulator,
+    );
+    expect(requests.map((r) => r.ResourcePolicy)).toEqual([
+      JSON.stringify(trailPolicy),
+      JSON.stringify(keyPolicy),
+      JSON.stringify(policies.bucketPolicy),
+    ]);
+  });
 });
 
 describe("contractTargetOf", () => {
@@ -170,5 +205,37 @@ describe("contractTargetOf", () => {
       "arn:aws:logs:us-east-1:123456789012:log-group:/sb/trail",
     );
     expect(contractTargetOf({ ...config, monitoring: undefined }).monitoring).toBeUndefined();
+  });
+
+  it("names every monitoring resource the config holds, so the command checks the whole contract", () => {
+    const config = testConfig({
+      bucket: "b",
+      adminMfaRequired: true,
+      forcePathStyle: false,
+      maxSignatureAgeMs: 600000,
+      monitoring: {
+        logGroupName: "/sb/trail",
+        alarmNames: ["sb-access-denied", "sb-failed-uploads"],
+        queryNames: {},
+        trailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/sb",
+        eventRuleName: "sb-activity",
+        topicArns: ["arn:aws:sns:us-east-1:123456789012:sb-alerts"],
+        trailLogBucket: "sb-trail-logs",
+        monitoringKeyArn: "arn:aws:kms:us-east-1:123456789012:key/m",
+        keyAdministratorArns: ["arn:aws:iam::123456789012:user/keys"],
+      },
+    });
+    const target = contractTargetOf(config);
+    expect(target.maxSignatureAgeMs).toBe(600000);
+    expect(target.monitoring).toEqual({
+      logGroupArn: "arn:aws:logs:us-east-1:123456789012:log-group:/sb/trail",
+      trailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/sb",
+      alarmArn: "arn:aws:cloudwatch:us-east-1:123456789012:alarm:sb-access-denied",
+      eventRuleArn: "arn:aws:events:us-east-1:123456789012:rule/sb-activity",
+      topicArns: ["arn:aws:sns:us-east-1:123456789012:sb-alerts"],
+      trailLogBucketArn: "arn:aws:s3:::sb-trail-logs",
+      monitoringKeyArn: "arn:aws:kms:us-east-1:123456789012:key/m",
+      keyAdministratorArns: ["arn:aws:iam::123456789012:user/keys"],
+    });
   });
 });
