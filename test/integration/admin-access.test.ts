@@ -47,6 +47,7 @@ describe("strongbox access on the local stack", () => {
     return r.json() as {
       engine: string;
       engineNote: string | undefined;
+      omitted: string[];
       matrix: MatrixEntry[];
       flagged: Array<{ id: string; expected: string; actual: string }>;
       totals: { cells: number; differing: number };
@@ -86,6 +87,8 @@ describe("strongbox access on the local stack", () => {
     const report = await access();
     expect(report.engine).toBe("iam-simulate");
     expect(report.engineNote).toMatch(/has no IAM policy simulator/);
+    // configure recorded the monitoring half: every row of the contract is checked.
+    expect(report.omitted).toEqual([]);
     expect(report.flagged).toEqual([]);
     expect(report.totals.differing).toBe(0);
     expect(report.totals.cells).toBeGreaterThan(100);
@@ -111,6 +114,11 @@ describe("strongbox access on the local stack", () => {
     expect(row("archive")).toEqual(["partial (1/3)", "no", "partial (1/3)"]);
     expect(row("staleMfa")).toEqual(["no", "no", "no"]);
     expect(row("monitoring")).toEqual(["no", "no", "no"]);
+    // The monitoring half's own rows, and the Admin's reads (the page's unfinished
+    // uploads, this very command).
+    expect(row("logIntegrity")).toEqual(["no", "no", "no"]);
+    expect(row("inspect")).toEqual(["no", "no", "yes"]);
+    expect(row("listUploads")).toEqual(["no", "no", "yes"]);
   });
 
   it("a role policy granting the Viewer uploads is flagged, and only that", async () => {

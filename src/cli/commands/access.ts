@@ -36,6 +36,7 @@ export function renderAccess(report: AccessReport): string {
   const lines = [
     `engine: ${report.engine} — ${report.engineDescription}`,
     ...(report.engineNote === undefined ? [] : [`note: ${report.engineNote}`]),
+    ...report.omitted.map((row) => `not checked: ${row}`),
     "",
     table([header, ...rows]),
     "",

@@ -64,6 +64,26 @@ export function contractTargetOf(config: StrongboxConfig): ContractTarget {
   };
 }
 
+/** What the config does not name, so the check leaves out (and how to name it). */
+export function omittedRows(config: StrongboxConfig): string[] {
+  const again = "run `strongbox configure --from-terraform` again";
+  const m = config.monitoring;
+  if (m?.logGroupName === undefined) {
+    return [
+      `the monitoring half (audit, trail log files, keys, monitoring changes): the config names no trail log group; ${again} if the deployment has one`,
+    ];
+  }
+  const missing = [
+    ...(m.trailLogBucket === undefined || m.monitoringKeyArn === undefined
+      ? [
+          "trail log files and the keys' guard (the config names no trail log bucket or monitoring key)",
+        ]
+      : []),
+    ...(m.trailArn === undefined ? ["changes to the trail (the config names no trail ARN)"] : []),
+  ];
+  return missing.length === 0 ? [] : [`${missing.join("; ")}: ${again}`];
+}
+
 function isAccessDenied(err: unknown): boolean {
   const name = (err as { name?: string } | undefined)?.name ?? "";
   return /AccessDenied|UnauthorizedOperation|Forbidden/.test(name);
@@ -89,6 +109,7 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
   const { config, credentials } = input;
   const target = contractTargetOf(config);
   const cells = buildContractWithMonitoring(target);
+  const omitted = omittedRows(config);
   const iam = new IAMClient(baseClientConfig(config, credentials));
   let policies: AccessPolicies;
   try {
@@ -120,7 +141,7 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
         policies,
         iamSimulatorOf(iam, input.signal),
       );
-      return buildAccessReport(results, "aws-iam-simulator", AWS_ENGINE_CAVEAT);
+      return buildAccessReport(results, "aws-iam-simulator", AWS_ENGINE_CAVEAT, omitted);
     } catch (err) {
       if (input.engine === "aws" || !isAccessDenied(err)) {
         throw isAccessDenied(err)
@@ -139,6 +160,7 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
         results,
         "iam-simulate",
         "IAM's policy simulator refused the request (iam:SimulateCustomPolicy denied), so the local engine answered",
+        omitted,
       );
     }
   }
@@ -149,5 +171,6 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
     config.endpoint === undefined
       ? undefined
       : `the emulator at ${config.endpoint} has no IAM policy simulator`,
+    omitted,
   );
 }

@@ -58,6 +58,8 @@ export interface AccessReport {
   engineDescription: string;
   /** Why this engine answered (e.g. a fallback), when it was not the obvious choice. */
   engineNote: string | undefined;
+  /** Rows of the contract this check could not evaluate, each with why and what to do. */
+  omitted: string[];
   capabilities: Array<{ id: Capability; description: string }>;
   roles: readonly Role[];
   matrix: MatrixEntry[];
@@ -97,6 +99,7 @@ export function buildAccessReport(
   results: EvaluatedCell[],
   engine: AccessEngine,
   engineNote?: string,
+  omitted: string[] = [],
 ): AccessReport {
   const capabilities = (Object.keys(CAPABILITIES) as Capability[]).filter((capability) =>
     results.some((r) => r.cell.capability === capability),
@@ -139,6 +142,7 @@ export function buildAccessReport(
     engine,
     engineDescription: ENGINE_DESCRIPTIONS[engine],
     engineNote,
+    omitted,
     capabilities: capabilities.map((id) => ({ id, description: CAPABILITIES[id] })),
     roles: ROLES,
     matrix,

@@ -77,9 +77,11 @@ describe("renderers", () => {
       flipped: ["viewer/s3:GetObject"],
       engine: "aws-iam-simulator",
     });
-    const text = renderAccess(buildAccessReport(results, "aws-iam-simulator", "caveat"));
+    const text = renderAccess(
+      buildAccessReport(results, "aws-iam-simulator", "caveat", ["the trail (configure again)"]),
+    );
     expect(text).toMatch(/^engine: aws-iam-simulator — AWS IAM policy simulator/);
-    expect(text).toMatch(/^note: caveat$/m);
+    expect(text).toMatch(/^note: caveat\nnot checked: the trail \(configure again\)$/m);
     expect(text).toMatch(/^get object .*\s+no\s+✗ partial \(1\/2\) \(contract: yes\)\s+yes$/m);
     expect(text).toMatch(
       /1 of \d+ cells differ from the access contract:\n {2}✗ viewer\/s3:GetObject: contract allow, deployed deny \(implicitDeny\)$/,

@@ -1,6 +1,6 @@
 import type { SimulateCustomPolicyCommandInput } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
-import { contractTargetOf } from "../../../../src/core/access/check.js";
+import { contractTargetOf, omittedRows } from "../../../../src/core/access/check.js";
 import { buildContract, type ContractCell } from "../../../../src/core/access/contract.js";
 import type { AccessPolicies } from "../../../../src/core/access/evaluate.js";
 import { evaluateContract } from "../../../../src/core/access/evaluate.js";
@@ -205,6 +205,34 @@ describe("contractTargetOf", () => {
       "arn:aws:logs:us-east-1:123456789012:log-group:/sb/trail",
     );
     expect(contractTargetOf({ ...config, monitoring: undefined }).monitoring).toBeUndefined();
+  });
+
+  it("says which rows a config too old or without monitoring leaves out, and how to fix it", () => {
+    const base = { bucket: "b", adminMfaRequired: true, forcePathStyle: false };
+    expect(omittedRows(testConfig(base))).toEqual([
+      expect.stringMatching(/^the monitoring half .*no trail log group; run `strongbox configure/),
+    ]);
+    const old = testConfig({
+      ...base,
+      monitoring: { logGroupName: "/sb/trail", alarmNames: [], queryNames: {} },
+    });
+    expect(omittedRows(old)).toEqual([
+      expect.stringMatching(
+        /^trail log files and the keys' guard .*; changes to the trail .*configure/,
+      ),
+    ]);
+    const full = testConfig({
+      ...base,
+      monitoring: {
+        logGroupName: "/sb/trail",
+        alarmNames: [],
+        queryNames: {},
+        trailArn: "arn:aws:cloudtrail:us-east-1:123456789012:trail/sb",
+        trailLogBucket: "logs",
+        monitoringKeyArn: "arn:aws:kms:us-east-1:123456789012:key/m",
+      },
+    });
+    expect(omittedRows(full)).toEqual([]);
   });
 
   it("names every monitoring resource the config holds, so the command checks the whole contract", () => {
