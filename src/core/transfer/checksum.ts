@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { closeSync, openSync, readSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { type CrcAlgorithm, createCrc } from "./crc.js";
+import { fileReader } from "./file-reader.js";
 
 /** Bytes read per call when hashing: one buffer, reused, so hashing makes no garbage. */
 const HASH_READ_BYTES = 256 * 1024;
@@ -50,12 +51,13 @@ export async function digestOfRange(
   const hash = hasher(algorithm);
   if (size === 0) return hash.digest();
   const file = await open(path, "r");
+  const read = fileReader(file);
   try {
     const buffer = Buffer.allocUnsafe(Math.min(HASH_READ_BYTES, size));
     for (let done = 0; done < size; ) {
       if (signal?.aborted) throw abortError(signal);
       const want = Math.min(buffer.length, size - done);
-      const { bytesRead } = await file.read(buffer, 0, want, start + done);
+      const bytesRead = await read(buffer, 0, want, start + done);
       if (bytesRead === 0) throw new FileChangedError(path);
       hash.update(bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead));
       done += bytesRead;

@@ -1,12 +1,13 @@
 import { open } from "node:fs/promises";
 import { FileChangedError } from "./checksum.js";
+import { fileReader } from "./file-reader.js";
 import type { BodyWriter } from "./transport.js";
 
 /**
  * Bytes per read while sending, and buffers per request body, reused in turn:
- * one is read into while the other is written. Each read is a hand-off to the
- * thread pool; 256 KiB reads make a quarter of the 64 KiB ones, and cut a 2 GiB
- * upload's CPU by ~20 % (bench/README.md, "Memory, the send path").
+ * one is read into while the other is written. 256 KiB reads make a quarter of
+ * the 64 KiB ones (each was a hand-off to the thread pool then), and cut a
+ * 2 GiB upload's CPU by ~20 % (bench/README.md, "Memory, the send path").
  */
 const SEND_CHUNK_BYTES = 256 * 1024;
 const SEND_BUFFERS = 2;
@@ -33,6 +34,7 @@ export function fileBodyFactory(
     if (size === 0) return new Uint8Array(0);
     return async (sink) => {
       const file = await open(path, "r");
+      const read = fileReader(file);
       try {
         const length = Math.min(SEND_CHUNK_BYTES, size);
         const buffers = Array.from({ length: SEND_BUFFERS }, () => Buffer.allocUnsafe(length));
@@ -41,7 +43,7 @@ export function fileBodyFactory(
           await written[i];
           const buffer = buffers[i] as Buffer;
           const want = Math.min(length, size - done);
-          const { bytesRead } = await file.read(buffer, 0, want, start + done);
+          const bytesRead = await read(buffer, 0, want, start + done);
           if (bytesRead === 0) throw new FileChangedError(path);
           done += bytesRead;
           reported += bytesRead;
