@@ -62,7 +62,45 @@ export const standInCallerOf = (accountId: string) =>
   `arn:aws:iam::${accountId}:user/strongbox-access-check`;
 
 export const AWS_ENGINE_CAVEAT =
-  "IAM's simulator needs an IAM user as the caller with a resource policy: the role's policies are simulated for a stand-in user, with aws:PrincipalArn set to the role; a bucket or key policy statement that names the role itself as Principal is therefore not matched by the simulator.";
+  "IAM's simulator needs an IAM user as the caller with a resource policy: the role's policies are simulated for a stand-in user, with aws:PrincipalArn set to the role, and a bucket or key policy statement that names the role as Principal is simulated as naming that user.";
+
+/**
+ * The resource policy as the stand-in caller meets it: a statement naming the
+ * principal the cell acts as (`aws:PrincipalArn`) names the caller instead, so
+ * the key policy's grants to a role (the keys do not delegate to IAM) decide
+ * as they would for the role. Conditions still see the role's ARN.
+ */
+export function asSeenByCaller(
+  document: PolicyDocument,
+  acting: string | undefined,
+  caller: string,
+): PolicyDocument {
+  if (acting === undefined) return document;
+  const swap = (value: unknown): unknown => {
+    if (value === acting) return caller;
+    if (Array.isArray(value)) return value.map(swap);
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, k === "AWS" ? swap(v) : v]),
+      );
+    }
+    return value;
+  };
+  const statements = Array.isArray(document.Statement) ? document.Statement : [document.Statement];
+  return {
+    ...document,
+    Statement: statements.map((statement) => ({
+      ...statement,
+      ...("Principal" in statement ? { Principal: swap(statement.Principal) } : {}),
+      ...("NotPrincipal" in statement ? { NotPrincipal: swap(statement.NotPrincipal) } : {}),
+    })),
+  };
+}
+
+const actingArn = (cell: ContractCell): string | undefined => {
+  const arn = cell.context["aws:PrincipalArn"];
+  return typeof arn === "string" ? arn : undefined;
+};
 
 function verdictOf(result: EvaluationResult | undefined): { decision: Decision; verdict: string } {
   const verdict = result?.EvalDecision ?? "implicitDeny";
@@ -97,7 +135,7 @@ export async function evaluateWithIamSimulator(
       ...(resourcePolicy === undefined
         ? {}
         : {
-            ResourcePolicy: json(resourcePolicy),
+            ResourcePolicy: json(asSeenByCaller(resourcePolicy, actingArn(cell), caller)),
             ResourceOwner: `arn:aws:iam::${policies.accountId}:root`,
             CallerArn: caller,
           }),

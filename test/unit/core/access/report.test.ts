@@ -5,6 +5,7 @@ import { buildContract, type ContractCell } from "../../../../src/core/access/co
 import type { AccessPolicies } from "../../../../src/core/access/evaluate.js";
 import { evaluateContract } from "../../../../src/core/access/evaluate.js";
 import {
+  asSeenByCaller,
   contextEntryOf,
   evaluateWithIamSimulator,
   type IamSimulator,
@@ -17,7 +18,7 @@ import {
 } from "../../../../src/core/access/report.js";
 import { testConfig } from "../../../support/config.js";
 import { evaluatedAsContract } from "./evaluated-cells.js";
-import { referencePolicies, TARGET } from "./reference-policies.js";
+import { ROLE_ARNS, referencePolicies, TARGET } from "./reference-policies.js";
 
 const asContract = (cells: ContractCell[], flipped: string[] = []): EvaluatedCell[] =>
   evaluatedAsContract(cells, { flipped, decidedBy: ["policy#1"] });
@@ -141,7 +142,12 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
       ContextKeyValues: ["true"],
       ContextKeyType: "boolean",
     });
-    expect(kms?.ResourcePolicy).toBe(JSON.stringify(policies.keyPolicy));
+    // The key policy's statements naming the viewer role name the stand-in caller instead.
+    const caller = standInCallerOf(TARGET.accountId);
+    expect(kms?.ResourcePolicy).toBe(
+      JSON.stringify(policies.keyPolicy).replaceAll(`"${ROLE_ARNS.viewer}"`, `"${caller}"`),
+    );
+    expect(kms?.ResourcePolicy).toContain(ROLE_ARNS.uploader);
     expect(logs?.ResourcePolicy).toBeUndefined();
     expect(logs?.CallerArn).toBeUndefined();
 
@@ -187,6 +193,41 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
       JSON.stringify(keyPolicy),
       JSON.stringify(policies.bucketPolicy),
     ]);
+  });
+});
+
+describe("asSeenByCaller", () => {
+  const caller = "arn:aws:iam::1:user/stand-in";
+  const role = "arn:aws:iam::1:role/sb-admin";
+  it("names the caller where a statement's Principal names the acting role, and nothing else", () => {
+    const document = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "a",
+          Effect: "Allow" as const,
+          Principal: { AWS: role },
+          Action: "kms:GetKeyPolicy",
+        },
+        {
+          Sid: "b",
+          Effect: "Deny" as const,
+          Principal: "*",
+          Action: "kms:DisableKey",
+          Condition: { ArnNotEquals: { "aws:PrincipalArn": [role] } },
+        },
+        { Sid: "c", Effect: "Allow" as const, Principal: { AWS: ["arn:aws:iam::1:role/x", role] } },
+        { Sid: "d", Effect: "Allow" as const, Principal: { Service: "s3.amazonaws.com" } },
+      ],
+    };
+    const seen = asSeenByCaller(document, role, caller);
+    expect(seen.Statement).toEqual([
+      { ...document.Statement[0], Principal: { AWS: caller } },
+      document.Statement[1],
+      { ...document.Statement[2], Principal: { AWS: ["arn:aws:iam::1:role/x", caller] } },
+      document.Statement[3],
+    ]);
+    expect(asSeenByCaller(document, undefined, caller)).toBe(document);
   });
 });
 
