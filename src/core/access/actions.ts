@@ -9,6 +9,7 @@ export type StrongboxAction =
   | "CompleteMultipartUpload"
   | "AbortMultipartUpload"
   | "ListParts"
+  | "ListMultipartUploads"
   | "GetObject"
   | "HeadObject"
   | "ListObjectsV2"
@@ -27,6 +28,7 @@ export const IAM_ACTIONS_OF: Record<StrongboxAction, readonly string[]> = {
   CompleteMultipartUpload: ["s3:PutObject"],
   AbortMultipartUpload: ["s3:AbortMultipartUpload"],
   ListParts: ["s3:ListMultipartUploadParts"],
+  ListMultipartUploads: ["s3:ListBucketMultipartUploads"],
   GetObject: ["s3:GetObject"],
   HeadObject: ["s3:GetObject"],
   ListObjectsV2: ["s3:ListBucket"],

@@ -75,7 +75,7 @@ export async function listPendingUploads(
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
   for (;;) {
-    const page = await call(ctx, { action: "ListParts" }, () =>
+    const page = await call(ctx, { action: "ListMultipartUploads" }, () =>
       ctx.s3.send(
         new ListMultipartUploadsCommand({
           Bucket: ctx.bucket,

@@ -13,6 +13,7 @@ describe("ACTION_ROLES: who may do what, derived from the access contract", () =
       CompleteMultipartUpload: { roles: ["uploader", "admin"] },
       AbortMultipartUpload: { roles: ["uploader", "admin"] },
       ListParts: { roles: ["uploader", "admin"] },
+      ListMultipartUploads: { roles: ["admin"] },
       GetObject: { roles: ["viewer", "admin"] },
       HeadObject: { roles: ["viewer", "admin"] },
       ListObjectsV2: { roles: ["viewer", "admin"] },
