@@ -359,6 +359,10 @@ describe("the page on the local stack", () => {
     await page
       .getByText(/cells (match|differ from) the access contract/)
       .waitFor({ timeout: 120_000 });
+    // The engine's note is shown, and the stack's config leaves no row unchecked.
+    await page.getByText(/^Note: the emulator at .* has no IAM policy simulator/).waitFor();
+    expect(await page.getByText(/^Not checked:/).count()).toBe(0);
+    expect(await page.getByRole("cell", { name: /^read the deployed policies/ }).count()).toBe(1);
     await screenshot(page, "12-admin-access");
     expect(await axeViolations(page)).toEqual([]);
     await admin.getByRole("button", { name: "Alarms" }).click();

@@ -210,6 +210,8 @@ function Access() {
     () =>
       api.get<{
         engine: string;
+        engineNote?: string;
+        omitted: string[];
         roles: string[];
         capabilities: { id: string; description: string }[];
         matrix: {
@@ -234,6 +236,10 @@ function Access() {
               : `${data.totals.differing} of ${data.totals.cells} cells differ from the access contract`}{" "}
             (engine: {data.engine}).
           </p>
+          {data.engineNote && <p>Note: {data.engineNote}</p>}
+          {data.omitted.map((row) => (
+            <p key={row}>Not checked: {row}</p>
+          ))}
           <Table
             label="Access matrix"
             columns={["Capability", ...data.roles]}
