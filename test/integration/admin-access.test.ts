@@ -48,6 +48,7 @@ describe("strongbox access on the local stack", () => {
       engine: string;
       engineNote: string | undefined;
       omitted: string[];
+      notes: string[];
       matrix: MatrixEntry[];
       flagged: Array<{ id: string; expected: string; actual: string }>;
       totals: { cells: number; differing: number };
@@ -89,6 +90,8 @@ describe("strongbox access on the local stack", () => {
     expect(report.engineNote).toMatch(/has no IAM policy simulator/);
     // configure recorded the monitoring half: every row of the contract is checked.
     expect(report.omitted).toEqual([]);
+    // The bucket policy is attached for this file's duration: no note about it.
+    expect(report.notes).toEqual([]);
     expect(report.flagged).toEqual([]);
     expect(report.totals.differing).toBe(0);
     expect(report.totals.cells).toBeGreaterThan(100);

@@ -37,6 +37,7 @@ export function renderAccess(report: AccessReport): string {
     `engine: ${report.engine} — ${report.engineDescription}`,
     ...(report.engineNote === undefined ? [] : [`note: ${report.engineNote}`]),
     ...report.omitted.map((row) => `not checked: ${row}`),
+    ...report.notes.map((note) => `note: ${note}`),
     "",
     table([header, ...rows]),
     "",

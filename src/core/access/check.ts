@@ -84,6 +84,17 @@ export function omittedRows(config: StrongboxConfig): string[] {
   return missing.length === 0 ? [] : [`${missing.join("; ")}: ${again}`];
 }
 
+/** What the policies read back say about the results. */
+export function policyNotes(policies: AccessPolicies, config: StrongboxConfig): string[] {
+  if (policies.bucketPolicy !== undefined) return [];
+  return [
+    `the bucket ${config.bucket} has no bucket policy, so the cells only it decides (plain HTTP, SigV2, other keys, SSE-C, archive classes, stale MFA, old signatures) differ` +
+      (config.endpoint === undefined
+        ? ""
+        : "; the local stack leaves it unattached (the emulator would refuse every object request under it), and `npm test` proves Terraform's rendered policy"),
+  ];
+}
+
 function isAccessDenied(err: unknown): boolean {
   const name = (err as { name?: string } | undefined)?.name ?? "";
   return /AccessDenied|UnauthorizedOperation|Forbidden/.test(name);
@@ -132,6 +143,7 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
     throw readFailure(err);
   }
 
+  const notes = policyNotes(policies, config);
   const wantAws =
     input.engine === "aws" || (input.engine === "auto" && config.endpoint === undefined);
   if (wantAws) {
@@ -141,7 +153,7 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
         policies,
         iamSimulatorOf(iam, input.signal),
       );
-      return buildAccessReport(results, "aws-iam-simulator", AWS_ENGINE_CAVEAT, omitted);
+      return buildAccessReport(results, "aws-iam-simulator", AWS_ENGINE_CAVEAT, omitted, notes);
     } catch (err) {
       if (input.engine === "aws" || !isAccessDenied(err)) {
         throw isAccessDenied(err)
@@ -161,6 +173,7 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
         "iam-simulate",
         "IAM's policy simulator refused the request (iam:SimulateCustomPolicy denied), so the local engine answered",
         omitted,
+        notes,
       );
     }
   }
@@ -172,5 +185,6 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
       ? undefined
       : `the emulator at ${config.endpoint} has no IAM policy simulator`,
     omitted,
+    notes,
   );
 }

@@ -60,6 +60,8 @@ export interface AccessReport {
   engineNote: string | undefined;
   /** Rows of the contract this check could not evaluate, each with why and what to do. */
   omitted: string[];
+  /** What the policies read back say about the results (e.g. a bucket with no policy). */
+  notes: string[];
   capabilities: Array<{ id: Capability; description: string }>;
   roles: readonly Role[];
   matrix: MatrixEntry[];
@@ -100,6 +102,7 @@ export function buildAccessReport(
   engine: AccessEngine,
   engineNote?: string,
   omitted: string[] = [],
+  notes: string[] = [],
 ): AccessReport {
   const capabilities = (Object.keys(CAPABILITIES) as Capability[]).filter((capability) =>
     results.some((r) => r.cell.capability === capability),
@@ -143,6 +146,7 @@ export function buildAccessReport(
     engineDescription: ENGINE_DESCRIPTIONS[engine],
     engineNote,
     omitted,
+    notes,
     capabilities: capabilities.map((id) => ({ id, description: CAPABILITIES[id] })),
     roles: ROLES,
     matrix,

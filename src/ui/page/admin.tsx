@@ -212,6 +212,7 @@ function Access() {
         engine: string;
         engineNote?: string;
         omitted: string[];
+        notes: string[];
         roles: string[];
         capabilities: { id: string; description: string }[];
         matrix: {
@@ -239,6 +240,9 @@ function Access() {
           {data.engineNote && <p>Note: {data.engineNote}</p>}
           {data.omitted.map((row) => (
             <p key={row}>Not checked: {row}</p>
+          ))}
+          {data.notes.map((note) => (
+            <p key={note}>Note: {note}</p>
           ))}
           <Table
             label="Access matrix"

@@ -1,6 +1,6 @@
 import type { SimulateCustomPolicyCommandInput } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
-import { contractTargetOf, omittedRows } from "../../../../src/core/access/check.js";
+import { contractTargetOf, omittedRows, policyNotes } from "../../../../src/core/access/check.js";
 import { buildContract, type ContractCell } from "../../../../src/core/access/contract.js";
 import type { AccessPolicies } from "../../../../src/core/access/evaluate.js";
 import { evaluateContract } from "../../../../src/core/access/evaluate.js";
@@ -193,6 +193,20 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
       JSON.stringify(keyPolicy),
       JSON.stringify(policies.bucketPolicy),
     ]);
+  });
+});
+
+describe("policyNotes", () => {
+  it("says when the bucket has no policy, and why on the local stack", () => {
+    const base = { bucket: "b", adminMfaRequired: true, forcePathStyle: false };
+    const bare = { ...referencePolicies(), bucketPolicy: undefined };
+    expect(policyNotes(referencePolicies(), testConfig(base))).toEqual([]);
+    const [aws] = policyNotes(bare, testConfig(base));
+    expect(aws).toMatch(
+      /^the bucket b has no bucket policy, so the cells only it decides .* differ$/,
+    );
+    const [local] = policyNotes(bare, testConfig({ ...base, endpoint: "http://127.0.0.1:4566" }));
+    expect(local).toMatch(/the local stack leaves it unattached/);
   });
 });
 
