@@ -133,7 +133,12 @@ function renameConditionKeys(document: PolicyDocument): PolicyDocument {
 const renameContext = (context: RequestContext): RequestContext =>
   Object.fromEntries(Object.entries(context).map(([key, value]) => [standInKey(key), value]));
 
-function resourcePolicyFor(
+/**
+ * The bucket or key policy deciding a cell with the identity policies: the
+ * policy of the extra resource it names, else the main bucket's or the data
+ * key's (trust policies aside). Both engines use it.
+ */
+export function bucketOrKeyPolicyFor(
   cell: ContractCell,
   policies: AccessPolicies,
 ): PolicyDocument | undefined {
@@ -141,8 +146,15 @@ function resourcePolicyFor(
   if (extra !== undefined) return extra.document;
   if (cell.action.startsWith("s3:")) return policies.bucketPolicy;
   if (cell.action.startsWith("kms:")) return policies.keyPolicy;
-  if (cell.action.startsWith("sts:")) return policies.trustPolicies?.[cell.role];
   return undefined;
+}
+
+function resourcePolicyFor(
+  cell: ContractCell,
+  policies: AccessPolicies,
+): PolicyDocument | undefined {
+  if (isTrustCell(cell)) return policies.trustPolicies?.[cell.role];
+  return bucketOrKeyPolicyFor(cell, policies);
 }
 
 /** A trust-policy cell: the caller is a person's identity, not the role session. */

@@ -7,7 +7,7 @@ import {
   type SimulateCustomPolicyCommandInput,
 } from "@aws-sdk/client-iam";
 import type { ContextValue, ContractCell, Decision } from "./contract-types.js";
-import { type AccessPolicies, extraPolicyFor, type PolicyDocument } from "./evaluate.js";
+import { type AccessPolicies, bucketOrKeyPolicyFor, type PolicyDocument } from "./evaluate.js";
 import type { EvaluatedCell } from "./report.js";
 
 /**
@@ -116,13 +116,7 @@ export async function evaluateWithIamSimulator(
   const results: EvaluatedCell[] = [];
   const caller = standInCallerOf(policies.accountId);
   for (const cell of cells) {
-    const resourcePolicy =
-      extraPolicyFor(cell.resource, policies)?.document ??
-      (cell.action.startsWith("s3:")
-        ? policies.bucketPolicy
-        : cell.action.startsWith("kms:")
-          ? policies.keyPolicy
-          : undefined);
+    const resourcePolicy = bucketOrKeyPolicyFor(cell, policies);
     const boundary = policies.permissionBoundaries?.[cell.role];
     const identity = policies.identityPolicies[cell.role];
     const result = await iam.simulate({
