@@ -13,6 +13,7 @@ import { downloadTarget } from "../../core/transfer/target.js";
 import { withTransfer } from "../../core/transfer-run.js";
 import { dryRunOption, roleOption } from "../args.js";
 import { type CommandContext, type CommandDeps, invocation } from "../context.js";
+import { tuneHeapForOneObject } from "../heap.js";
 import { examples } from "../help.js";
 import { createProgress } from "../progress.js";
 import { formatBytes } from "../render.js";
@@ -48,6 +49,8 @@ export async function download(
       throw usageError("--out - takes one object: a prefix needs a folder (--out DIR/)");
   } else if (options.select.length > 0) {
     throw usageError("--exclude / --include choose objects under a prefix: give a PREFIX/");
+  } else {
+    tuneHeapForOneObject();
   }
   const select = fileSelector(options.select);
   const target = prefix ? undefined : await downloadTarget(options.out, key, process.cwd());
