@@ -57,6 +57,10 @@ function cellOf(rows) {
     cpuSecondsPerGiB: round(median(ok.map((r) => (r.user + r.sys) / (bytes / GiB))), 2),
     peakRssMiB: round(median(ok.map((r) => r.rssKiB / 1024)), 1),
     peakRssMaxMiB: round(Math.max(...ok.map((r) => r.rssKiB / 1024)), 1),
+    // Downloads: the wall time plus the `sync` after the run (runs recorded before it have none).
+    ...(ok.every((r) => typeof r.syncAfter === "number")
+      ? { onDiskSeconds: round(median(ok.map((r) => r.wall + r.syncAfter)), 3) }
+      : {}),
     bytesChecked: ok.every((r) => r.bytesChecked !== false),
     load: round(median(ok.map((r) => r.load)), 2),
     settings: { concurrency: ok[0].concurrency || "default", partMiB: ok[0].partMiB || "default" },
@@ -253,6 +257,25 @@ function renderTable(results) {
         );
       }
     }
+  }
+  const onDisk = ["large", "mid", "small"].flatMap((scenario) => {
+    const byTool = cells[scenario]?.down?.defaults;
+    const tools = ["strongbox", ...PEERS].filter((t) => byTool?.[t]?.onDiskSeconds !== undefined);
+    if (tools.length === 0) return [];
+    const size = byTool[tools[0]].bytes;
+    const label =
+      scenario === "small" ? `${SCENARIO_NAMES[scenario]}` : `${Math.round(size / MiB)} MiB`;
+    return [
+      `- ${label}: ${tools.map((t) => `${TOOL_NAMES[t]} ${byTool[t].onDiskSeconds} s`).join(", ")}`,
+    ];
+  });
+  if (onDisk.length > 0) {
+    out.push(
+      "",
+      "**Downloads until the bytes are on disk** (default settings, medians of the wall time plus the `sync` run after each download; Strongbox syncs its files before it exits, the peers leave the write-back to the kernel):",
+      "",
+      ...onDisk,
+    );
   }
   out.push("", "**Ceiling** (fastest peer at its best settings) and **bars** (issue 14):", "");
   for (const [k, c] of Object.entries(ceilings)) {

@@ -178,6 +178,14 @@ measure() {
   fi
   [[ -s $work/time.txt ]] || echo "${RUN_TIMEOUT:-600} 0 0 0" >"$work/time.txt" # killed: no figures
   read -r wall user sys rss < <(tail -1 "$work/time.txt")
+  # A download's write-back, timed apart: Strongbox syncs the file before it exits, the peers
+  # leave it to the kernel; wall + this is each tool's time until the bytes are on disk.
+  local sync_after=null t0
+  if [[ $ok == true && $dir == down ]]; then
+    t0=$(date +%s.%N)
+    sync
+    sync_after=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.3f", t1 - t0 }')
+  fi
   local got=
   if [[ $ok == true && $dir == down ]]; then
     if [[ $scen == small ]]; then got=$(tree_sum "$out"); else got=$(sha256sum <"$out/$scen.bin" | cut -d' ' -f1); fi
@@ -196,8 +204,8 @@ measure() {
   if [[ -n $got ]]; then
     if [[ $got == "${want[$scen]}" ]]; then checked=true; else checked=false; ok=false; echo "bench: BYTES DIFFER $tool $variant $scen $dir" >&2; fi
   fi
-  printf '{"tool":"%s","variant":"%s","scenario":"%s","direction":"%s","round":%s,"concurrency":"%s","partMiB":"%s","bytes":%s,"wall":%s,"user":%s,"sys":%s,"rssKiB":%s,"ok":%s,"bytesChecked":%s,"load":%s}\n' \
-    "$tool" "$variant" "$scen" "$dir" "$round" "$conc" "$part" "$(bytes_of "$scen")" "$wall" "$user" "$sys" "$rss" "$ok" "$checked" "$load" >>"$runs"
+  printf '{"tool":"%s","variant":"%s","scenario":"%s","direction":"%s","round":%s,"concurrency":"%s","partMiB":"%s","bytes":%s,"wall":%s,"user":%s,"sys":%s,"rssKiB":%s,"ok":%s,"bytesChecked":%s,"load":%s,"syncAfter":%s}\n' \
+    "$tool" "$variant" "$scen" "$dir" "$round" "$conc" "$part" "$(bytes_of "$scen")" "$wall" "$user" "$sys" "$rss" "$ok" "$checked" "$load" "$sync_after" >>"$runs"
   printf '  %-9s %-8s %-5s %-4s r%s %7ss cpu %6ss rss %5s MiB load %s%s\n' "$tool" "$variant" "$scen" "$dir" "$round" \
     "$wall" "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$load" "$([[ $ok == true ]] || echo ' FAILED')" >&2
   rm -rf "$out"
