@@ -7,6 +7,7 @@ import { type ContractCell, roleNameOf } from "../../src/core/access/contract.js
 import { buildContractWithMonitoring } from "../../src/core/access/contract-monitoring.js";
 import { parsePolicyDocument, readDeployedPolicies } from "../../src/core/access/deployed.js";
 import { type AccessPolicies, evaluateContract } from "../../src/core/access/evaluate.js";
+import { partitionOf } from "../../src/core/arn.js";
 import { configFromTerraformOutputs } from "../../src/core/config-terraform.js";
 import type { Role } from "../../src/core/roles.js";
 import {
@@ -38,6 +39,7 @@ beforeAll(async () => {
   };
   const roleArns = outputValue<Record<Role, string>>(stack, "role_arns");
   const accountId = outputValue<string>(stack, "account_id");
+  const partition = partitionOf(roleArns.admin);
   const kmsKeyArn = outputValue<string>(stack, "kms_key_arn");
   const maxAge = outputValue<number | null>(stack, "max_signature_age_ms");
   const logGroup = stack.outputs.trail_log_group_name?.value as string | undefined;
@@ -53,6 +55,7 @@ beforeAll(async () => {
   const eventRule = stack.outputs.event_rule_name?.value as string | undefined;
   const rolePrefix = roleNameOf(roleArns.uploader).replace(/-uploader$/, "");
   cells = buildContractWithMonitoring({
+    partition,
     accountId,
     region,
     bucketArn: outputValue<string>(stack, "bucket_arn"),
@@ -99,6 +102,7 @@ beforeAll(async () => {
   };
   // The monitoring half's own resource policies are read back too.
   policies = await readDeployedPolicies(readers, {
+    partition,
     accountId,
     bucketName: outputValue<string>(stack, "bucket_name"),
     kmsKeyArn,

@@ -1,5 +1,6 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { arnOf, partitionOf } from "../arn.js";
 import { mapAwsError } from "../aws-errors.js";
 import { baseClientConfig, type Credentials, createS3Client } from "../clients.js";
 import type { StrongboxConfig } from "../config.js";
@@ -31,15 +32,18 @@ const accountOf = (roleArn: string): string => roleArn.split(":")[4] ?? "";
 
 /** The contract's target, from the config `strongbox configure` wrote. */
 export function contractTargetOf(config: StrongboxConfig): ContractTarget {
+  const partition = partitionOf(config.roles.admin);
   const accountId = accountOf(config.roles.admin);
   const m = config.monitoring;
   const arn = (service: string, resource: string) =>
-    `arn:aws:${service}:${config.region}:${accountId}:${resource}`;
+    arnOf(partition, service, config.region, accountId, resource);
+  const s3Arn = (bucket: string) => arnOf(partition, "s3", "", "", bucket);
   const firstAlarm = m?.alarmNames[0];
   return {
+    partition,
     accountId,
     region: config.region,
-    bucketArn: `arn:aws:s3:::${config.bucket}`,
+    bucketArn: s3Arn(config.bucket),
     kmsKeyArn: config.kmsKeyArn,
     roleArns: config.roles,
     maxSignatureAgeMs: config.maxSignatureAgeMs,
@@ -56,8 +60,7 @@ export function contractTargetOf(config: StrongboxConfig): ContractTarget {
             eventRuleArn:
               m.eventRuleName === undefined ? undefined : arn("events", `rule/${m.eventRuleName}`),
             topicArns: m.topicArns,
-            trailLogBucketArn:
-              m.trailLogBucket === undefined ? undefined : `arn:aws:s3:::${m.trailLogBucket}`,
+            trailLogBucketArn: m.trailLogBucket === undefined ? undefined : s3Arn(m.trailLogBucket),
             monitoringKeyArn: m.monitoringKeyArn,
             keyAdministratorArns: m.keyAdministratorArns,
           },
@@ -131,6 +134,7 @@ export async function checkAccess(input: AccessCheckInput): Promise<AccessReport
         kms: new KMSClient(baseClientConfig(config, credentials)),
       },
       {
+        partition: target.partition,
         accountId: target.accountId,
         bucketName: config.bucket,
         kmsKeyArn: config.kmsKeyArn,

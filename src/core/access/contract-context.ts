@@ -1,3 +1,4 @@
+import { arnOf } from "../arn.js";
 import type { Role } from "../roles.js";
 import type { RequestContext, S3Operation } from "./contract-table.js";
 import type { ContractTarget } from "./contract-types.js";
@@ -22,14 +23,20 @@ const SESSION_NAME = "alice";
 export const CONTRACT_OBJECT_KEY = "reports/2026/q3.pdf";
 /** A different customer key in the same account, for the "names another key" denials. */
 export const otherKeyArn = (t: ContractTarget) =>
-  `arn:aws:kms:${t.region}:${t.accountId}:key/00000000-1111-2222-3333-444444444444`;
+  arnOf(t.partition, "kms", t.region, t.accountId, "key/00000000-1111-2222-3333-444444444444");
 export const otherRegion = (region: string) => (region === "eu-west-1" ? "us-west-2" : "eu-west-1");
 
 export const roleNameOf = (roleArn: string): string => roleArn.slice(roleArn.lastIndexOf("/") + 1);
 
 /** The ARN a request made with the role's temporary credentials carries. */
-export const sessionArnOf = (roleArn: string, accountId: string): string =>
-  `arn:aws:sts::${accountId}:assumed-role/${roleNameOf(roleArn)}/${SESSION_NAME}`;
+export const sessionArnOf = (t: ContractTarget, role: Role): string =>
+  arnOf(
+    t.partition,
+    "sts",
+    "",
+    t.accountId,
+    `assumed-role/${roleNameOf(t.roleArns[role])}/${SESSION_NAME}`,
+  );
 
 /** The context every request made with a role session carries. */
 export function sessionContext(t: ContractTarget, role: Role): RequestContext {

@@ -1,3 +1,4 @@
+import { arnOf } from "../arn.js";
 import { ROLES, type Role } from "../roles.js";
 import { s3Context, sessionContext } from "./contract-context.js";
 import { INSPECT_ALLOWED, INSPECT_OPERATIONS } from "./contract-table.js";
@@ -20,7 +21,7 @@ export function inspectCells(
         return ROLES.map((target: Role) => [t.roleArns[target], `${target}-role`]);
       case "policy":
         // A policy someone attached to a role outside the module; the module attaches none.
-        return [[`arn:aws:iam::${t.accountId}:policy/attached-to-a-role`]];
+        return [[arnOf(t.partition, "iam", "", t.accountId, "policy/attached-to-a-role")]];
       case "bucket": {
         const trailLogs = t.monitoring?.trailLogBucketArn;
         return trailLogs === undefined

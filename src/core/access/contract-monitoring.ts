@@ -1,3 +1,4 @@
+import { PARTITION_PATTERN } from "../arn.js";
 import { ROLES, type Role } from "../roles.js";
 import { assertUniqueIds, buildContract } from "./contract.js";
 import { sessionArnOf, sessionContext } from "./contract-context.js";
@@ -59,8 +60,8 @@ const s3RequestContext = {
 };
 
 /** IAM ARNs only: a key policy may also name a principal the simulator cannot be (an STS ARN). */
-const iamArns = (arns: string[] | undefined) =>
-  (arns ?? []).filter((arn) => /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\//.test(arn));
+const IAM_ARN = new RegExp(`^arn:${PARTITION_PATTERN}:iam::\\d{12}:(user|role)/`);
+const iamArns = (arns: string[] | undefined) => (arns ?? []).filter((arn) => IAM_ARN.test(arn));
 
 export function monitoringCells(t: ContractTarget): ContractCell[] {
   const m: MonitoringTarget | undefined = t.monitoring;
@@ -77,7 +78,7 @@ export function monitoringCells(t: ContractTarget): ContractCell[] {
       ...cell,
       id: `${role}/${cell.action}/${suffix}`,
       role,
-      principal: sessionArnOf(t.roleArns[role], t.accountId),
+      principal: sessionArnOf(t, role),
       expected: "deny",
     });
 

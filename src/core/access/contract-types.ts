@@ -75,9 +75,11 @@ export interface MonitoringTarget extends MonitoringNames {
 }
 
 export interface ContractTarget {
+  /** The deployment's partition (`aws`, `aws-cn`, `aws-us-gov`): every ARN the contract builds is in it. */
+  partition: string;
   accountId: string;
   region: string;
-  /** `arn:aws:s3:::NAME` */
+  /** `arn:PARTITION:s3:::NAME` */
   bucketArn: string;
   kmsKeyArn: string;
   roleArns: Record<Role, string>;

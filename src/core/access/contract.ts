@@ -54,7 +54,7 @@ export function buildContract(t: ContractTarget): ContractCell[] {
     const { principal, variant, ...rest } = cell;
     cells.push({
       id,
-      principal: principal ?? sessionArnOf(t.roleArns[cell.role], t.accountId),
+      principal: principal ?? sessionArnOf(t, cell.role),
       ...rest,
       ...(variant ? { variant } : {}),
     });

@@ -18,6 +18,8 @@ export interface NamedPolicy {
 
 /** Every policy that decides a role session's access to the bucket and the key. */
 export interface AccessPolicies {
+  /** The partition of the account's ARNs (`aws`, `aws-cn`, `aws-us-gov`). */
+  partition: string;
   accountId: string;
   /** Inline and attached policies of each role. */
   identityPolicies: Record<Role, NamedPolicy[]>;

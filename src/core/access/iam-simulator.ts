@@ -6,6 +6,7 @@ import {
   SimulateCustomPolicyCommand,
   type SimulateCustomPolicyCommandInput,
 } from "@aws-sdk/client-iam";
+import { arnOf } from "../arn.js";
 import type { ContextValue, ContractCell, Decision } from "./contract-types.js";
 import { type AccessPolicies, bucketOrKeyPolicyFor, type PolicyDocument } from "./evaluate.js";
 import type { EvaluatedCell } from "./report.js";
@@ -58,8 +59,8 @@ const json = (document: PolicyDocument) => JSON.stringify(document);
  * own policies with this stand-in caller and pass the role in the request
  * context (aws:PrincipalArn), which is what the module's policies test.
  */
-export const standInCallerOf = (accountId: string) =>
-  `arn:aws:iam::${accountId}:user/strongbox-access-check`;
+export const standInCallerOf = (policies: Pick<AccessPolicies, "partition" | "accountId">) =>
+  arnOf(policies.partition, "iam", "", policies.accountId, "user/strongbox-access-check");
 
 export const AWS_ENGINE_CAVEAT =
   "IAM's simulator needs an IAM user as the caller with a resource policy: the role's policies are simulated for a stand-in user, with aws:PrincipalArn set to the role, and a bucket or key policy statement that names the role as Principal is simulated as naming that user.";
@@ -114,7 +115,7 @@ export async function evaluateWithIamSimulator(
   iam: IamSimulator,
 ): Promise<EvaluatedCell[]> {
   const results: EvaluatedCell[] = [];
-  const caller = standInCallerOf(policies.accountId);
+  const caller = standInCallerOf(policies);
   for (const cell of cells) {
     const resourcePolicy = bucketOrKeyPolicyFor(cell, policies);
     const boundary = policies.permissionBoundaries?.[cell.role];
@@ -130,7 +131,7 @@ export async function evaluateWithIamSimulator(
         ? {}
         : {
             ResourcePolicy: json(asSeenByCaller(resourcePolicy, actingArn(cell), caller)),
-            ResourceOwner: `arn:aws:iam::${policies.accountId}:root`,
+            ResourceOwner: arnOf(policies.partition, "iam", "", policies.accountId, "root"),
             CallerArn: caller,
           }),
       ContextEntries: Object.entries(cell.context).map(([key, value]) =>

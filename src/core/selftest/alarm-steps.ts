@@ -1,4 +1,5 @@
 import { DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { PARTITION_PATTERN } from "../arn.js";
 import { runAudit } from "../audit/audit.js";
 import { createLogsClient, insightsApi } from "../audit/aws.js";
 import type { StrongboxConfig } from "../config.js";
@@ -11,6 +12,9 @@ import { fail, pass, type SelftestStep, skipped } from "./runner.js";
 
 const NOTIFICATION_GAP =
   "reading a notification back needs a subscriber on the SNS topic (a temporary SQS queue needs @aws-sdk/client-sns and @aws-sdk/client-sqs, not installed); the alarm-history step proves CloudWatch published to the topic";
+
+/** CloudWatch's history line of an alarm action that published to the topic (in any partition). */
+const PUBLISHED = new RegExp(`Successfully executed action arn:${PARTITION_PATTERN}:sns`, "i");
 
 /** The failed-uploads alarm among the deployment's alarm names. */
 export function failedUploadsAlarmOf(config: StrongboxConfig): string | undefined {
@@ -127,9 +131,7 @@ const alarmNotified: SelftestStep<SelftestEnv> = {
         }),
       );
       const items = out.AlarmHistoryItems ?? [];
-      const published = items.find((item) =>
-        /Successfully executed action arn:aws:sns/i.test(item.HistorySummary ?? ""),
-      );
+      const published = items.find((item) => PUBLISHED.test(item.HistorySummary ?? ""));
       if (published) return pass(published.HistorySummary ?? "published");
       const failed = items.find((item) =>
         /Failed to execute action/i.test(item.HistorySummary ?? ""),

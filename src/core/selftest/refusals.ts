@@ -1,3 +1,4 @@
+import { arnOf, partitionOf } from "../arn.js";
 import type { Role } from "../roles.js";
 import type { RoleSession } from "../session/types.js";
 import {
@@ -40,8 +41,15 @@ const refusedBody = () => Buffer.from("no");
 
 /** Another key of the deployment's account and region, which the bucket policy must refuse. */
 function otherKeyArn(env: SelftestEnv): string {
-  const [, , , region, account] = env.config.kmsKeyArn.split(":");
-  return `arn:aws:kms:${region}:${account}:key/00000000-1111-2222-3333-444444444444`;
+  const { kmsKeyArn } = env.config;
+  const [, , , region = "", account = ""] = kmsKeyArn.split(":");
+  return arnOf(
+    partitionOf(kmsKeyArn),
+    "kms",
+    region,
+    account,
+    "key/00000000-1111-2222-3333-444444444444",
+  );
 }
 
 export const REFUSALS: readonly Refusal[] = [

@@ -11,6 +11,7 @@ import {
   ACCOUNT,
   BUCKET_ARN,
   KEY_ARN,
+  PARTITION,
   REGION,
   ROLE_ARNS,
   referencePolicies,
@@ -27,6 +28,7 @@ const pick = (...ids: string[]): ContractCell[] =>
 
 /** The smallest policies that decide a handful of cells. */
 const minimal = (): AccessPolicies => ({
+  partition: PARTITION,
   accountId: ACCOUNT,
   identityPolicies: {
     uploader: [

@@ -5,6 +5,7 @@ import type { AccessPolicies, PolicyDocument } from "../../../../src/core/access
  * A hand-written deployment that honours the contract: the shape the module's
  * policies are expected to take. Unit tests evaluate it, and break it.
  */
+export const PARTITION = "aws";
 export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
 export const BUCKET_ARN = "arn:aws:s3:::strongbox-test-files";
@@ -17,6 +18,7 @@ export const ROLE_ARNS = {
 export const MAX_SIGNATURE_AGE_MS = 3_600_000;
 
 export const TARGET: ContractTarget = {
+  partition: PARTITION,
   accountId: ACCOUNT,
   region: REGION,
   bucketArn: BUCKET_ARN,
@@ -130,6 +132,7 @@ const kms = (actions: string[]) => ({
 
 export function referencePolicies(): AccessPolicies {
   return {
+    partition: PARTITION,
     accountId: ACCOUNT,
     identityPolicies: {
       uploader: [

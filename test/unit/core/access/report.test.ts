@@ -131,7 +131,7 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
 
     const [s3, kms, logs] = requests;
     expect(s3?.ResourcePolicy).toBe(JSON.stringify(policies.bucketPolicy));
-    expect(s3?.CallerArn).toBe(standInCallerOf(TARGET.accountId));
+    expect(s3?.CallerArn).toBe(standInCallerOf(policies));
     expect(s3?.ResourceOwner).toBe(`arn:aws:iam::${TARGET.accountId}:root`);
     expect(s3?.PolicyInputList).toEqual(
       policies.identityPolicies.viewer.map((p) => JSON.stringify(p.document)),
@@ -143,7 +143,7 @@ describe("evaluateWithIamSimulator (request shaping)", () => {
       ContextKeyType: "boolean",
     });
     // The key policy's statements naming the viewer role name the stand-in caller instead.
-    const caller = standInCallerOf(TARGET.accountId);
+    const caller = standInCallerOf(policies);
     expect(kms?.ResourcePolicy).toBe(
       JSON.stringify(policies.keyPolicy).replaceAll(`"${ROLE_ARNS.viewer}"`, `"${caller}"`),
     );

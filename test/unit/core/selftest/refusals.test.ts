@@ -126,6 +126,18 @@ describe("selftest refusals: one table, one loop", () => {
     expect(request?.url).toMatch(/^http:\/\/sb-data\.s3\.eu-west-1\.amazonaws\.com\//);
   });
 
+  it("the other-key row names a key in the deployment's partition", async () => {
+    const e = env(403, true, []);
+    e.config = { ...config, kmsKeyArn: "arn:aws-cn:kms:cn-north-1:123456789012:key/k" };
+    const rows = REFUSALS.filter((row) => row.name.includes("another KMS key"));
+    expect(rows).toHaveLength(1);
+    await runSteps(refusalSteps(rows), e, { environment: "aws", now: () => T0 });
+    const [request] = (e.http as ReturnType<typeof fakeS3>).requests;
+    expect(request?.headers["x-amz-server-side-encryption-aws-kms-key-id"]).toBe(
+      "arn:aws-cn:kms:cn-north-1:123456789012:key/00000000-1111-2222-3333-444444444444",
+    );
+  });
+
   it("a row on the uploaded object is skipped when the upload step did not pass", async () => {
     const e = env(403, true, []);
     e.state = {};

@@ -1,0 +1,32 @@
+import { StrongboxError } from "./errors.js";
+
+/**
+ * ARNs in the deployment's own partition. The module builds every ARN with
+ * `data.aws_partition` (aws, aws-cn, aws-us-gov, ...), so the ARNs the CLI
+ * builds take the partition of the deployment's ARNs, never a written `aws`.
+ */
+
+/** A partition as it stands in an ARN: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, ... */
+export const PARTITION_PATTERN = "aws(?:-[a-z]+)*";
+const PARTITION = new RegExp(`^${PARTITION_PATTERN}$`);
+
+/** The partition of `arn` (its second field); a string that is not an ARN is refused. */
+export function partitionOf(arn: string): string {
+  const fields = arn.split(":");
+  const partition = fields[1] ?? "";
+  if (fields[0] !== "arn" || fields.length < 6 || !PARTITION.test(partition)) {
+    throw new StrongboxError("usage", `${arn} is not an ARN with an AWS partition`, {
+      hint: "run `strongbox configure --from-terraform` again to write the deployment's ARNs",
+    });
+  }
+  return partition;
+}
+
+/** `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` (region and account empty where the service has none). */
+export const arnOf = (
+  partition: string,
+  service: string,
+  region: string,
+  account: string,
+  resource: string,
+): string => `arn:${partition}:${service}:${region}:${account}:${resource}`;
