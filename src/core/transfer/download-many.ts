@@ -3,7 +3,11 @@ import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
 import { downloadObject } from "./download.js";
 import { createLimiter } from "./limiter.js";
-import { DEFAULT_FILES_IN_FLIGHT } from "./part-plan.js";
+import {
+  DEFAULT_DOWNLOAD_CONCURRENCY,
+  DEFAULT_FILES_IN_FLIGHT,
+  requestsInFlight,
+} from "./part-plan.js";
 import { createFilePartialStore, folderSync } from "./partial-file.js";
 import { type Operation, s3Call } from "./s3-call.js";
 import { parseListObjects } from "./s3-xml.js";
@@ -82,7 +86,17 @@ export async function downloadPrefix(
   const note = (message: string) => deps.onEvent?.({ type: "note", message });
   const out =
     options.out === undefined ? "./" : options.out.endsWith("/") ? options.out : `${options.out}/`;
-  const files = createLimiter(options.files ?? DEFAULT_FILES_IN_FLIGHT);
+  const filesInFlight = options.files ?? DEFAULT_FILES_IN_FLIGHT;
+  const files = createLimiter(filesInFlight);
+  // Small objects go in parallel (one GET each); the ranges of large ones share the same
+  // request limit, so a prefix of big files never holds more than that many in flight.
+  const requests = createLimiter(
+    requestsInFlight(
+      options.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY,
+      filesInFlight,
+      objects.length,
+    ),
+  );
   // One sync per folder for the whole batch, not one per file; each folder made and checked once.
   const folders = folderSync();
   const checkedFolders: CheckedFolders = new Map();
@@ -119,6 +133,7 @@ export async function downloadPrefix(
               // Known from the listing: a small object is one GET, without a HEAD.
               size: object.size,
               checkedFolders,
+              requests,
               ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
               ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
               ...(options.requireChecksum ? { requireChecksum: true } : {}),

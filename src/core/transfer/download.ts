@@ -114,13 +114,15 @@ export async function downloadObject(
           // The request slot is free again once the bytes are written: the
           // next range starts while this one's record is saved.
           const digest = await limiter.run(() =>
-            getObjectRange(
-              chunkCtx,
-              key,
-              head,
-              ranged ? { start, length } : undefined,
-              partial.write,
-              onBytes,
+            inShare(options, () =>
+              getObjectRange(
+                chunkCtx,
+                key,
+                head,
+                ranged ? { start, length } : undefined,
+                partial.write,
+                onBytes,
+              ),
             ),
           );
           digests.set(index, digest);
@@ -174,26 +176,31 @@ async function downloadWhole(
   let partial: PartialDownload | undefined;
   let first: ObjectHead | undefined;
   try {
-    const got = await getWholeObject(
-      ctx,
-      key,
-      options.versionId,
-      async (head) => {
-        if (first === undefined || partial === undefined) {
-          first = head;
-          partial = await partials.open(target, identityOf(options, head, Math.max(1, head.size)));
-          emit({ type: "file-start", path: target, key, size: head.size });
-        } else if (head.etag !== first.etag || head.size !== first.size) {
-          // A retry met another object under the key: the bytes so far are not its.
-          throw new StrongboxError(
-            "failed",
-            `${quoteKey(key)} changed while it was being downloaded.`,
-            { hint: "Run the command again." },
-          );
-        }
-        return partial.write;
-      },
-      (delta) => emit({ type: "bytes", key, delta }),
+    const got = await inShare(options, () =>
+      getWholeObject(
+        ctx,
+        key,
+        options.versionId,
+        async (head) => {
+          if (first === undefined || partial === undefined) {
+            first = head;
+            partial = await partials.open(
+              target,
+              identityOf(options, head, Math.max(1, head.size)),
+            );
+            emit({ type: "file-start", path: target, key, size: head.size });
+          } else if (head.etag !== first.etag || head.size !== first.size) {
+            // A retry met another object under the key: the bytes so far are not its.
+            throw new StrongboxError(
+              "failed",
+              `${quoteKey(key)} changed while it was being downloaded.`,
+              { hint: "Run the command again." },
+            );
+          }
+          return partial.write;
+        },
+        (delta) => emit({ type: "bytes", key, delta }),
+      ),
     );
     const opened = partial as PartialDownload;
     const { head } = got;
@@ -216,6 +223,10 @@ async function downloadWhole(
     throw error;
   }
 }
+
+/** A request of a batch's file waits for its share of the batch's requests in flight. */
+const inShare = <T>(options: DownloadOptions, request: () => Promise<T>): Promise<T> =>
+  options.requests ? options.requests.run(request) : request();
 
 /** The sizes of the object's parts, as S3 reports them (undefined when it can't tell). */
 const partSizeOf = (ctx: CallContext, key: string, head: ObjectHead) => (n: number) =>

@@ -41,6 +41,15 @@ export const DEFAULT_DOWNLOAD_CONCURRENCY = 8;
 /** Files in flight at once in a folder or prefix transfer (one connection pool for all). */
 export const DEFAULT_FILES_IN_FLIGHT = 16;
 
+/**
+ * Requests in flight for a batch, shared by its files: a file's parts or
+ * ranges (`concurrency`), or one request per file when more files than that
+ * go at once. Never more files than there are: one file gets its
+ * `concurrency`, as asked.
+ */
+export const requestsInFlight = (concurrency: number, filesInFlight: number, files: number) =>
+  Math.max(concurrency, Math.min(filesInFlight, files));
+
 export interface PlannedPart {
   /** 1-based, as S3 numbers parts. */
   number: number;

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.js";
 import type { Presigner } from "../presign.js";
 import type { Role } from "../roles.js";
+import type { Limiter } from "./limiter.js";
 import type { PartialStore } from "./partial-store.js";
 import type { RetryOptions } from "./retry-policy.js";
 import type { CheckedFolders } from "./safe-path.js";
@@ -84,6 +85,8 @@ export interface DownloadOptions {
   size?: number;
   /** Folders made and checked earlier in the same batch (see resolveTarget). */
   checkedFolders?: CheckedFolders;
+  /** Requests in flight shared by a batch's files; `concurrency` still bounds this file's ranges. */
+  requests?: Limiter;
 }
 
 export type Verification =

@@ -6,7 +6,11 @@ import { systemClock } from "../clock.js";
 import { type ErrorKind, StrongboxError } from "../errors.js";
 import { keyFor, validateKey } from "./keys.js";
 import { createLimiter } from "./limiter.js";
-import { DEFAULT_FILES_IN_FLIGHT, DEFAULT_UPLOAD_CONCURRENCY } from "./part-plan.js";
+import {
+  DEFAULT_FILES_IN_FLIGHT,
+  DEFAULT_UPLOAD_CONCURRENCY,
+  requestsInFlight,
+} from "./part-plan.js";
 import { sessionGuard } from "./session-guard.js";
 import type { TransferDeps, UploadOptions, UploadResult } from "./transfer-types.js";
 import { uploadFile } from "./upload.js";
@@ -200,11 +204,3 @@ const kindOf = (entry: Dirent): string =>
       : entry.isSocket()
         ? "a socket"
         : "a device";
-
-/**
- * Requests in flight for a batch: a file's parts (`concurrency`), or one
- * request per file when more files than that go at once. Never more files
- * than there are: one file gets its `concurrency`, as asked.
- */
-export const requestsInFlight = (concurrency: number, filesInFlight: number, files: number) =>
-  Math.max(concurrency, Math.min(filesInFlight, files));

@@ -8,7 +8,7 @@ import type {
   HttpResponse,
   Transport,
 } from "../../../../src/core/transfer/transport.js";
-import { clock, presigner, sha256, workdir } from "./download-fixtures.js";
+import { clock, objectTransport, presigner, sha256, workdir } from "./download-fixtures.js";
 
 /** Several objects by key; `stored` is the checksum S3 reports (default: the bytes' SHA-256). */
 function bucket(
@@ -107,5 +107,37 @@ describe("prefix download of small objects (sizes from the listing)", () => {
     ).catch((e: unknown) => e);
     expect((error as BatchDownloadError).failed[0]?.error.message).toMatch(/--require-checksum/);
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe("prefix download of large objects", () => {
+  it("shares one limit of requests in flight among its files' ranges", async () => {
+    // Three objects of two 16 MiB ranges each, 2 ranges a file, 3 files at once: 6
+    // requests could be in flight; the batch allows max(2, min(3, 3)) = 3.
+    const data = Buffer.alloc(17 * 1024 * 1024, 7);
+    const inner = objectTransport(data, { checksum: sha256(data) });
+    let active = 0;
+    let peak = 0;
+    const transport: Transport = {
+      async send(req) {
+        if (req.method !== "GET") return inner.send(req);
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const res = await inner.send(req);
+        res.body.once("close", () => active--);
+        return res;
+      },
+      close: async () => {},
+    };
+    const objects = ["p/a", "p/b", "p/c"].map((key) => ({ key, size: data.length }));
+    const dir = await workdir();
+    const results = await downloadPrefix(
+      { presigner, transport, clock },
+      { bucket: "b", prefix: "p/", out: `${dir}/`, objects, concurrency: 2, files: 3 },
+    );
+    expect(results).toHaveLength(3);
+    expect(peak).toBe(3);
+    expect((await readFile(join(dir, "c"))).equals(data)).toBe(true);
   });
 });

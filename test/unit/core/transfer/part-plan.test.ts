@@ -9,6 +9,7 @@ import {
   MiB,
   parseByteSize,
   planParts,
+  requestsInFlight,
   TiB,
 } from "../../../../src/core/transfer/part-plan.js";
 
@@ -110,5 +111,18 @@ describe("part planner", () => {
 
   it("rejects unreadable sizes", () => {
     expect(() => parseByteSize("lots")).toThrow(/Cannot read/);
+  });
+});
+
+describe("requests in flight for a batch", () => {
+  it("one file gets the parts in flight asked for, however many files may go at once", () => {
+    expect(requestsInFlight(1, 16, 1)).toBe(1);
+    expect(requestsInFlight(8, 16, 1)).toBe(8);
+  });
+
+  it("a folder: one request per file in flight when that is more than a file's parts", () => {
+    expect(requestsInFlight(1, 16, 1000)).toBe(16);
+    expect(requestsInFlight(8, 16, 3)).toBe(8);
+    expect(requestsInFlight(32, 16, 1000)).toBe(32);
   });
 });

@@ -9,11 +9,7 @@ import type { Presigner } from "../../../../src/core/presign.js";
 import type { StateStore } from "../../../../src/core/transfer/state-store.js";
 import type { TransferEvent } from "../../../../src/core/transfer/transfer-types.js";
 import { createHttpTransport, type Transport } from "../../../../src/core/transfer/transport.js";
-import {
-  BatchUploadError,
-  requestsInFlight,
-  uploadPaths,
-} from "../../../../src/core/transfer/upload-many.js";
+import { BatchUploadError, uploadPaths } from "../../../../src/core/transfer/upload-many.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -136,18 +132,5 @@ describe("uploading a folder", () => {
     expect((error as Error).message).toBe(
       "access denied: role viewer may not PutObject on s3://b/a.txt; uploader or admin can.",
     );
-  });
-});
-
-describe("requests in flight for a batch", () => {
-  it("one file gets the parts in flight asked for, however many files may go at once", () => {
-    expect(requestsInFlight(1, 16, 1)).toBe(1);
-    expect(requestsInFlight(8, 16, 1)).toBe(8);
-  });
-
-  it("a folder: one request per file in flight when that is more than a file's parts", () => {
-    expect(requestsInFlight(1, 16, 1000)).toBe(16);
-    expect(requestsInFlight(8, 16, 3)).toBe(8);
-    expect(requestsInFlight(32, 16, 1000)).toBe(32);
   });
 });
