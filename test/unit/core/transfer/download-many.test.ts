@@ -125,7 +125,7 @@ describe("prefix download of large objects", () => {
         peak = Math.max(peak, active);
         await new Promise((resolve) => setTimeout(resolve, 20));
         const res = await inner.send(req);
-        res.body.once("close", () => active--);
+        (res.body as Readable).once("close", () => active--);
         return res;
       },
       close: async () => {},
