@@ -70,10 +70,15 @@ export async function digestOfRange(
 
 /**
  * `size` bytes of a small file from `start`, in one buffer (a file sent from
- * memory). Synchronous (bench/README.md, "Thread-pool hand-offs").
+ * memory): `buffer` when given (`size` bytes long), else a new one.
+ * Synchronous (bench/README.md, "Thread-pool hand-offs").
  */
-export async function readRange(path: string, start: number, size: number): Promise<Buffer> {
-  const buffer = Buffer.allocUnsafe(size);
+export async function readRange(
+  path: string,
+  start: number,
+  size: number,
+  buffer: Buffer = Buffer.allocUnsafe(size),
+): Promise<Buffer> {
   if (size === 0) return buffer;
   const fd = openSync(path, "r");
   try {

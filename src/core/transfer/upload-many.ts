@@ -4,6 +4,7 @@ import { basename, join, relative, sep } from "node:path";
 import { isAlreadyExists } from "../aws-errors.js";
 import { systemClock } from "../clock.js";
 import { type ErrorKind, StrongboxError } from "../errors.js";
+import { bodyPool } from "./body-pool.js";
 import { keyFor, validateKey } from "./keys.js";
 import { createLimiter } from "./limiter.js";
 import {
@@ -13,7 +14,7 @@ import {
 } from "./part-plan.js";
 import { sessionGuard } from "./session-guard.js";
 import type { TransferDeps, UploadOptions, UploadResult } from "./transfer-types.js";
-import { uploadFile } from "./upload.js";
+import { READ_ONCE_MAX_BYTES, uploadFile } from "./upload.js";
 
 export interface UploadJob {
   path: string;
@@ -90,6 +91,7 @@ export async function uploadPaths(
     requestsInFlight(input.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY, filesInFlight, jobs.length),
   );
   const files = createLimiter(filesInFlight);
+  const bodies = bodyPool(READ_ONCE_MAX_BYTES, filesInFlight);
 
   const uploaded: UploadResult[] = [];
   const failed: FailedUpload[] = [];
@@ -103,7 +105,7 @@ export async function uploadPaths(
           return;
         }
         try {
-          uploaded.push(await uploadFile(deps, { ...input, ...job }, requests));
+          uploaded.push(await uploadFile(deps, { ...input, ...job }, requests, bodies));
         } catch (error) {
           if (jobs.length === 1) throw error;
           const known =

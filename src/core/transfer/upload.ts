@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { resolve } from "node:path";
 import { systemClock } from "../clock.js";
 import { StrongboxError } from "../errors.js";
+import type { BodyPool } from "./body-pool.js";
 import { readRange, sha256OfRange, toBase64 } from "./checksum.js";
 import { bufferBody, fileBodyFactory } from "./file-body.js";
 import { validateKey } from "./keys.js";
@@ -18,11 +19,15 @@ import { assertUnchanged, guardFile, statFile } from "./upload-source.js";
 /** For the callers that import them from here (the CLI's progress and results). */
 export type { TransferEvent, UploadResult } from "./transfer-types.js";
 
-/** One uploader per file: a single PUT below the threshold, else multipart. */
+/**
+ * One uploader per file: a single PUT below the threshold, else multipart. A
+ * batch passes the request limit its files share, and the buffers they reuse.
+ */
 export async function uploadFile(
   deps: TransferDeps,
   options: UploadOptions & { path: string; key: string },
   requests: Limiter = createLimiter(options.concurrency ?? DEFAULT_UPLOAD_CONCURRENCY),
+  bodies?: BodyPool,
 ): Promise<UploadResult> {
   const clock = deps.clock ?? systemClock;
   const started = clock.now();
@@ -50,7 +55,7 @@ export async function uploadFile(
     ...(options.partSize !== undefined ? { partSize: options.partSize } : {}),
   });
   if (fresh.kind === "single" && !options.resume && options.threshold === undefined) {
-    const single = await requests.run(() => putSingle(ctx, identity, onBytes, createOnly));
+    const single = await requests.run(() => putSingle(ctx, identity, onBytes, createOnly, bodies));
     emit({ type: "file-done", path, key });
     return { ...single, seconds: (clock.now() - started) / 1000 };
   }
@@ -70,7 +75,7 @@ export async function uploadFile(
       await store.remove(identity);
     }
     if (plan.kind === "single") {
-      result = await requests.run(() => putSingle(ctx, identity, onBytes, createOnly));
+      result = await requests.run(() => putSingle(ctx, identity, onBytes, createOnly, bodies));
     } else {
       result = await uploadMultipart(ctx, deps, identity, plan.parts, plan.partSize, {
         createOnly,
@@ -87,19 +92,39 @@ export async function uploadFile(
 }
 
 /** Files up to this size are read into memory once instead of twice from disk (files in flight × this). */
-const READ_ONCE_MAX_BYTES = 1024 * 1024;
+export const READ_ONCE_MAX_BYTES = 1024 * 1024;
 
 async function putSingle(
   ctx: CallContext,
   identity: ResumeIdentity,
   onBytes: (delta: number) => void,
   createOnly: boolean,
+  bodies: BodyPool | undefined,
 ): Promise<Omit<UploadResult, "seconds">> {
-  const { path, key, size } = identity;
+  const { size } = identity;
   // A small file is read once (hashed and sent from memory); a larger one is
   // hashed in a first pass and streamed in a second, so memory stays bounded.
-  const data =
-    size <= READ_ONCE_MAX_BYTES ? await guardFile(path, () => readRange(path, 0, size)) : undefined;
+  if (size > READ_ONCE_MAX_BYTES) return putOnce(ctx, identity, onBytes, createOnly, undefined);
+  const buffer = bodies?.take(size) ?? Buffer.allocUnsafe(size);
+  try {
+    const data = await guardFile(identity.path, () => readRange(identity.path, 0, size, buffer));
+    return await putOnce(ctx, identity, onBytes, createOnly, data);
+  } finally {
+    // The PUT has ended: S3 answers only once it has the whole body, and a
+    // request that failed sends nothing more that S3 could store.
+    bodies?.give(buffer);
+  }
+}
+
+/** One PUT of the file: from `data` when it was read whole, else streamed from the file. */
+async function putOnce(
+  ctx: CallContext,
+  identity: ResumeIdentity,
+  onBytes: (delta: number) => void,
+  createOnly: boolean,
+  data: Buffer | undefined,
+): Promise<Omit<UploadResult, "seconds">> {
+  const { path, key, size } = identity;
   const checksum = toBase64(
     data
       ? createHash("sha256").update(data).digest()

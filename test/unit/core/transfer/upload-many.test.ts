@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { mkdir, mkdtemp, symlink, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -16,19 +17,28 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** A local HTTP server standing in for S3's PUT: `answer` decides per key. */
-async function bucketServer(
-  answer: (key: string) => { status: number; body?: string },
-): Promise<{ presigner: Presigner; transport: Transport; keys: string[] }> {
+/** A local HTTP server standing in for S3's PUT: `answer` decides per key; `received` holds each body's SHA-256. */
+async function bucketServer(answer: (key: string) => { status: number; body?: string }): Promise<{
+  presigner: Presigner;
+  transport: Transport;
+  keys: string[];
+  received: Map<string, string>;
+}> {
   const keys: string[] = [];
+  const received = new Map<string, string>();
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    req.resume();
+    const hash = createHash("sha256");
+    req.on("data", (chunk: Buffer) => hash.update(chunk));
     req.on("end", () => {
       const key = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname.slice(1));
       keys.push(key);
+      received.set(key, hash.digest("base64"));
       const { status, body = "" } = answer(key);
-      res.writeHead(status, status < 300 ? { "x-amz-version-id": `v-${key}` } : {});
-      res.end(body);
+      // Answered a little later, so that several files are in flight at once.
+      setTimeout(() => {
+        res.writeHead(status, status < 300 ? { "x-amz-version-id": `v-${key}` } : {});
+        res.end(body);
+      }, 2);
     });
   });
   server.listen(0, "127.0.0.1");
@@ -49,7 +59,7 @@ async function bucketServer(
       };
     },
   };
-  return { presigner, transport, keys };
+  return { presigner, transport, keys, received };
 }
 
 const noState: StateStore = {
@@ -132,5 +142,26 @@ describe("uploading a folder", () => {
     expect((error as Error).message).toBe(
       "access denied: role viewer may not PutObject on s3://b/a.txt; uploader or admin can.",
     );
+  });
+});
+
+describe("a batch of files read whole", () => {
+  it("sends each file's own bytes while the batch reuses its buffers", async () => {
+    const root = await mkdtemp(join(tmpdir(), "sb-many-"));
+    const want = new Map<string, string>();
+    for (let i = 0; i < 40; i++) {
+      // Sizes that change from file to file, up to the 1 MiB read whole.
+      const data = randomBytes(((i * 7919) % 1024) * 1024 + (i % 3));
+      await writeFile(join(root, `f${i}.bin`), data);
+      want.set(`many/f${i}.bin`, createHash("sha256").update(data).digest("base64"));
+    }
+    const s3 = await bucketServer(() => ({ status: 200 }));
+    const results = await uploadPaths(
+      { ...s3, role: "uploader", stateStore: noState },
+      { paths: [root], prefix: "many/", bucket: "b", files: 4 },
+    );
+    expect(results).toHaveLength(40);
+    expect(new Map([...s3.received].sort())).toEqual(new Map([...want].sort()));
+    for (const r of results) expect(r.checksum).toBe(want.get(r.key));
   });
 });
