@@ -43,8 +43,9 @@ export const DEFAULT_DOWNLOAD_CONCURRENCY = 8;
  * for all). S3 is never a loopback away: 1,000 × 64 KiB behind 50 ms round
  * trips took 3.8–4.0 s with 16 in flight, 2.2–2.4 s with 32, 1.6–2.2 s with 64
  * (20 ms: 2.1–2.3 / 1.7–2.2 / 1.7–2.1 s); against a local MinIO the three are
- * within the noise. 64 held ~230 MiB for files of 1 MiB (each is read or
- * received whole), 32 ~170–190, 16 ~160 (bench/README.md, "Files in flight").
+ * within the noise. A prefix download of files of 1 MiB (each received whole)
+ * peaked at ~230 MiB with 64, ~190 with 32, ~160 with 16 (bench/README.md,
+ * "Files in flight").
  */
 export const DEFAULT_FILES_IN_FLIGHT = 32;
 
