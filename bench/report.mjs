@@ -226,7 +226,8 @@ function renderTable(results) {
   const out = [];
   out.push(
     `Measured ${results.started?.slice(0, 16).replace("T", " ")} UTC by \`bench/run.sh\` on ${machine?.cores} cores (${machine?.cpu}), ` +
-      `disk read ${machine?.diskRead} (O_DIRECT), MinIO ${versions?.minio} on the same machine; ` +
+      `disk read ${machine?.diskRead} (O_DIRECT), MinIO ${versions?.minio} on the same machine` +
+      `${results.latencyMs > 0 ? ` behind ${results.latencyMs} ms each way (toxiproxy)` : ""}; ` +
       `node ${versions?.node}, ${versions?.aws}, s5cmd ${versions?.s5cmd}, rclone ${versions?.rclone}; ` +
       `${results.rounds} rounds (of ${results.roundsPlanned} planned) in alternation, medians; ` +
       `runs: ${(results.runs ?? []).map((r) => `${r.scenarios?.join(" + ")} ${r.rounds} rounds from ${r.started?.slice(11, 16)} UTC at ${r.strongbox}, load average ${r.loadStart} → ${r.load ?? "?"}`).join("; ")}. ` +

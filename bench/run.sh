@@ -12,7 +12,8 @@
 #
 # Knobs (environment): ROUNDS (5), SCENARIOS ("large small mid"), TOOLS ("strongbox aws s5cmd
 # rclone"), VARIANTS ("defaults best"), LARGE_MIB (2048), MID_MIB (256), SMALL_FILES (1000),
-# SMALL_KIB (64), DIRECTIONS ("up down"), RUN_TIMEOUT (600 s a run), BENCH_DIR (scratch folder, default a fresh one under
+# SMALL_KIB (64), DIRECTIONS ("up down"), LATENCY_MS (0: each tool reaches MinIO through toxiproxy
+# holding each chunk this long each way), RUN_TIMEOUT (600 s a run), BENCH_DIR (scratch folder, default a fresh one under
 # /tmp), KEEP=1 keeps it, REPORT=0 prints a summary instead of writing results and the README,
 # STRONGBOX_BASE_CLI: another build's dist/bundle/main.js, measured as tool "base" (add it to TOOLS).
 # Each round runs the tools in a rotated order; before each run the disk's dirty pages are
@@ -265,7 +266,7 @@ fi
 
 node "$repo/bench/micro.mjs" >"$work/micro.json" 2>/dev/null || die "micro-benchmarks failed"
 {
-  echo "{\"started\":\"$(date -u +%FT%TZ)\",\"loadStart\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"machine\":$(machine),\"versions\":$(versions),\"rounds\":$ROUNDS}"
+  echo "{\"started\":\"$(date -u +%FT%TZ)\",\"loadStart\":\"$(cut -d' ' -f1-3 /proc/loadavg)\",\"machine\":$(machine),\"versions\":$(versions),\"rounds\":$ROUNDS,\"latencyMs\":${LATENCY_MS:-0}}"
 } >"$work/meta.json"
 : >"$runs"
 echo "# bench on $endpoint, $(uptime)" >&2
@@ -288,6 +289,9 @@ done
 echo "{\"finished\":\"$(date -u +%FT%TZ)\",\"load\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}" >>"$work/meta.json"
 if [[ $REPORT == 0 ]]; then
   node "$repo/bench/report.mjs" summary "$runs"
+elif ((${LATENCY_MS:-0} > 0)); then
+  # Behind a latency: its own results file; the README's table stays the loopback run's.
+  node "$repo/bench/report.mjs" run "$work" "$repo/bench/results/latency-${LATENCY_MS}ms.json"
 else
   node "$repo/bench/report.mjs" run "$work" "$repo/bench/results/latest.json" "$repo/README.md"
 fi

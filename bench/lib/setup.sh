@@ -6,6 +6,7 @@
 AWS=/usr/bin/aws # Debian's awscli v2 (apt-get install -y awscli), never a pyenv shim
 
 cleanup() {
+  [[ -z ${toxiproxy_pid:-} ]] || kill "$toxiproxy_pid" 2>/dev/null || true
   bash "$repo/scripts/minio-lane.sh" stop "$work/minio" >/dev/null 2>&1 || true
   [[ ${KEEP:-0} == 1 ]] || rm -rf "$work/data" "$work/out" "$work/minio"
 }
@@ -90,6 +91,7 @@ bench_server() {
   source "$work/minio/lane.env"
   endpoint=$STRONGBOX_MINIO_ENDPOINT
   bucket=$STRONGBOX_MINIO_BUCKET
+  ((${LATENCY_MS:-0} == 0)) || bench_latency "$LATENCY_MS"
   export AWS_ACCESS_KEY_ID=$STRONGBOX_MINIO_ROOT_USER AWS_SECRET_ACCESS_KEY=$STRONGBOX_MINIO_ROOT_PASSWORD
   export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
   # Loopback HTTP needs no CA bundle (and rclone's SDK refuses its transport with one set).
@@ -131,6 +133,29 @@ JSON
 
   data="$work/data"
   mkdir -p "$data" "$work/out"
+}
+
+# bench_latency MS: every tool reaches MinIO through toxiproxy, which holds each chunk MS
+# milliseconds in each direction (a round trip of 2 × MS), as S3 is never a loopback away;
+# sets endpoint to the proxy. MinIO's own CPU is still measured by `settle`.
+bench_latency() {
+  local ms=$1 api proxy
+  [[ -x $STRONGBOX_BIN/toxiproxy-server ]] || bash "$repo/scripts/bootstrap.sh" toxiproxy >&2
+  api=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  proxy=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  "$STRONGBOX_BIN/toxiproxy-server" -host 127.0.0.1 -port "$api" >"$work/toxiproxy.log" 2>&1 &
+  toxiproxy_pid=$!
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$api/version" >/dev/null && break; sleep 0.1; done
+  curl -sf -X POST "http://127.0.0.1:$api/proxies" \
+    -d "{\"name\":\"minio\",\"listen\":\"127.0.0.1:$proxy\",\"upstream\":\"${endpoint#http://}\"}" >/dev/null ||
+    die "toxiproxy did not start (see $work/toxiproxy.log)"
+  for stream in upstream downstream; do
+    curl -sf -X POST "http://127.0.0.1:$api/proxies/minio/toxics" \
+      -d "{\"name\":\"latency_$stream\",\"type\":\"latency\",\"stream\":\"$stream\",\"attributes\":{\"latency\":$ms}}" >/dev/null ||
+      die "could not add toxiproxy's latency"
+  done
+  endpoint="http://127.0.0.1:$proxy"
+  echo "bench: MinIO behind ${ms} ms each way (toxiproxy): $endpoint" >&2
 }
 
 # bench_data: the files of $SCENARIOS, and their reference objects uploaded by Strongbox.
