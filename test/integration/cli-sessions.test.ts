@@ -183,6 +183,10 @@ describe("strongbox login / whoami / logout (local stack)", () => {
     const none = await sb.run(loginAs("admin", "--mfa-code", "123456"));
     expect(none.code).toBe(5);
     expect(none.stderr).toMatch(/no MFA device is known for profile local-admin/);
+    // The hint names the device in the caller's own partition and account.
+    expect(none.stderr).toMatch(
+      /mfa_serial = arn:aws:iam::\d{12}:mfa\/NAME to profile local-admin/,
+    );
 
     const awsConfig = join(sb.dir, "aws-config-mfa");
     const original = await readFile(sb.stack.awsConfigFile, "utf8");

@@ -112,11 +112,13 @@ export async function baseIdentity(req: BaseRequest): Promise<BaseIdentity> {
   if (why === undefined) return { credentials: req.chain, callerArn };
   const serial = req.serial;
   if (serial === undefined) {
+    // The device's ARN is in the caller's partition and account (aws-cn, aws-us-gov, ...).
+    const [, partition, , , account] = callerArn.split(":");
     throw new StrongboxError(
       "credentials",
       `${why}, but no MFA device is known for profile ${req.profileName}`,
       {
-        hint: `add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to profile ${req.profileName} in ~/.aws/config`,
+        hint: `add mfa_serial = arn:${partition ?? "aws"}:iam::${account ?? "ACCOUNT"}:mfa/NAME to profile ${req.profileName} in ~/.aws/config`,
       },
     );
   }
