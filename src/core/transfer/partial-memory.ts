@@ -12,6 +12,17 @@ import type { PartialDownload } from "./partial-store.js";
  */
 export const IN_MEMORY_BYTES = 1024 * 1024;
 
+/** `buffers` less their first `n` bytes. */
+export function withoutFirst(buffers: Buffer[], n: number): Buffer[] {
+  let skip = n;
+  let i = 0;
+  while (i < buffers.length && skip >= (buffers[i] as Buffer).length)
+    skip -= (buffers[i++] as Buffer).length;
+  const rest = buffers.slice(i);
+  if (skip > 0 && rest.length > 0) rest[0] = (rest[0] as Buffer).subarray(skip);
+  return rest;
+}
+
 /** Names the temporary files of this process apart (with its pid). */
 let sequence = 0;
 
@@ -52,10 +63,12 @@ export function memoryPartial(
       );
       try {
         try {
-          // Synchronous (bench/README.md, "Thread-pool hand-offs"): at most 1 MiB into the page cache.
-          const all = bytes();
-          for (let written = 0; written < all.length; ) {
-            written += writevSync(fd, [all.subarray(written)], written);
+          // Synchronous (bench/README.md, "Thread-pool hand-offs"): at most 1 MiB into the
+          // page cache, the received chunks as they are (joined, they were a copy per file).
+          for (let pending = buffers, written = 0; pending.length > 0; ) {
+            const n = writevSync(fd, pending, written);
+            written += n;
+            pending = withoutFirst(pending, n);
           }
           await syncFile(fd);
         } finally {

@@ -1,10 +1,12 @@
 import { mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { downloadObject } from "../../../../src/core/transfer/download.js";
 import { downloadPrefix } from "../../../../src/core/transfer/download-many.js";
 import { PARTIAL_SUFFIX } from "../../../../src/core/transfer/partial-file.js";
-import { IN_MEMORY_BYTES } from "../../../../src/core/transfer/partial-memory.js";
+import { IN_MEMORY_BYTES, withoutFirst } from "../../../../src/core/transfer/partial-memory.js";
+import type { Transport } from "../../../../src/core/transfer/transport.js";
 import { clock, objectTransport, presigner, sha256, workdir } from "./download-fixtures.js";
 
 /**
@@ -85,5 +87,40 @@ describe("small downloads, held in memory until verified", () => {
     expect(results.map((r) => r.verified)).toEqual(["sha256", "sha256", "sha256"]);
     expect((await readdir(join(dir, "sub"))).sort()).toEqual(["b.bin", "c.bin"]);
     expect((await readFile(join(dir, "sub", "b.bin"))).equals(data)).toBe(true);
+  });
+});
+
+describe("writing the received chunks", () => {
+  it("a body received in many chunks lands whole and in order", async () => {
+    const inner = objectTransport(data, { checksum: sha256(data) });
+    const transport: Transport = {
+      async send(req) {
+        const res = await inner.send(req);
+        if (req.method !== "GET") return res;
+        const chunks: Buffer[] = [];
+        for (let at = 0; at < data.length; at += 1000) chunks.push(data.subarray(at, at + 1000));
+        return { ...res, body: Readable.from(chunks) };
+      },
+      close: async () => {},
+    };
+    const dir = await workdir();
+    await downloadObject(deps(transport as ReturnType<typeof objectTransport>), {
+      bucket: "b",
+      key: "k",
+      out: join(dir, "f"),
+      size: data.length,
+    });
+    expect((await readFile(join(dir, "f"))).equals(data)).toBe(true);
+  });
+
+  it("what is left after a write: whole chunks dropped, the next one cut", () => {
+    const chunks = [Buffer.from("abc"), Buffer.from(""), Buffer.from("defg"), Buffer.from("h")];
+    const text = (list: Buffer[]) => Buffer.concat(list).toString();
+    expect(text(withoutFirst(chunks, 0))).toBe("abcdefgh");
+    expect(text(withoutFirst(chunks, 2))).toBe("cdefgh");
+    expect(withoutFirst(chunks, 3).map(String)).toEqual(["defg", "h"]);
+    expect(text(withoutFirst(chunks, 5))).toBe("fgh");
+    expect(withoutFirst(chunks, 8)).toEqual([]);
+    expect(text(chunks)).toBe("abcdefgh");
   });
 });
