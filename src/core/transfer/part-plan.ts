@@ -44,8 +44,8 @@ export const DEFAULT_DOWNLOAD_CONCURRENCY = 8;
  * trips took 3.8–4.0 s with 16 in flight, 2.2–2.4 s with 32, 1.6–2.2 s with 64
  * (20 ms: 2.1–2.3 / 1.7–2.2 / 1.7–2.1 s); against a local MinIO the three are
  * within the noise. A prefix download of files of 1 MiB (each received whole)
- * peaked at ~230 MiB with 64, ~190 with 32, ~160 with 16 (bench/README.md,
- * "Files in flight").
+ * peaked at 179–186 MiB with 64, 138–158 with 32, 128–132 with 16
+ * (bench/README.md, "Files in flight").
  */
 export const DEFAULT_FILES_IN_FLIGHT = 32;
 
