@@ -30,3 +30,15 @@ export const arnOf = (
   account: string,
   resource: string,
 ): string => `arn:${partition}:${service}:${region}:${account}:${resource}`;
+
+/** An S3 bucket's ARN (no region or account in it). */
+export const bucketArnOf = (partition: string, bucket: string): string =>
+  arnOf(partition, "s3", "", "", bucket);
+
+/**
+ * A customer key that is not the deployment's, in its partition, region and
+ * account: what the "names another key" refusals name (the access contract's
+ * cells and the selftest's request).
+ */
+export const otherKeyArnIn = (partition: string, region: string, account: string): string =>
+  arnOf(partition, "kms", region, account, "key/00000000-1111-2222-3333-444444444444");

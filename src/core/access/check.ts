@@ -1,6 +1,6 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
-import { arnOf, partitionOf } from "../arn.js";
+import { arnOf, bucketArnOf, partitionOf } from "../arn.js";
 import { mapAwsError } from "../aws-errors.js";
 import { baseClientConfig, type Credentials, createS3Client } from "../clients.js";
 import type { StrongboxConfig } from "../config.js";
@@ -37,13 +37,12 @@ export function contractTargetOf(config: StrongboxConfig): ContractTarget {
   const m = config.monitoring;
   const arn = (service: string, resource: string) =>
     arnOf(partition, service, config.region, accountId, resource);
-  const s3Arn = (bucket: string) => arnOf(partition, "s3", "", "", bucket);
   const firstAlarm = m?.alarmNames[0];
   return {
     partition,
     accountId,
     region: config.region,
-    bucketArn: s3Arn(config.bucket),
+    bucketArn: bucketArnOf(partition, config.bucket),
     kmsKeyArn: config.kmsKeyArn,
     roleArns: config.roles,
     maxSignatureAgeMs: config.maxSignatureAgeMs,
@@ -60,7 +59,8 @@ export function contractTargetOf(config: StrongboxConfig): ContractTarget {
             eventRuleArn:
               m.eventRuleName === undefined ? undefined : arn("events", `rule/${m.eventRuleName}`),
             topicArns: m.topicArns,
-            trailLogBucketArn: m.trailLogBucket === undefined ? undefined : s3Arn(m.trailLogBucket),
+            trailLogBucketArn:
+              m.trailLogBucket === undefined ? undefined : bucketArnOf(partition, m.trailLogBucket),
             monitoringKeyArn: m.monitoringKeyArn,
             keyAdministratorArns: m.keyAdministratorArns,
           },

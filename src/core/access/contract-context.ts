@@ -1,4 +1,4 @@
-import { arnOf } from "../arn.js";
+import { arnOf, otherKeyArnIn } from "../arn.js";
 import type { Role } from "../roles.js";
 import type { RequestContext, S3Operation } from "./contract-table.js";
 import type { ContractTarget } from "./contract-types.js";
@@ -22,8 +22,7 @@ const SESSION_NAME = "alice";
 /** An object key used by object-level cells. */
 export const CONTRACT_OBJECT_KEY = "reports/2026/q3.pdf";
 /** A different customer key in the same account, for the "names another key" denials. */
-export const otherKeyArn = (t: ContractTarget) =>
-  arnOf(t.partition, "kms", t.region, t.accountId, "key/00000000-1111-2222-3333-444444444444");
+export const otherKeyArn = (t: ContractTarget) => otherKeyArnIn(t.partition, t.region, t.accountId);
 export const otherRegion = (region: string) => (region === "eu-west-1" ? "us-west-2" : "eu-west-1");
 
 export const roleNameOf = (roleArn: string): string => roleArn.slice(roleArn.lastIndexOf("/") + 1);

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { GetKeyPolicyCommand, type KMSClient } from "@aws-sdk/client-kms";
 import { GetBucketPolicyCommand, type S3Client } from "@aws-sdk/client-s3";
-import { arnOf } from "../arn.js";
+import { bucketArnOf } from "../arn.js";
 import { StrongboxError } from "../errors.js";
 import { ROLES, type Role } from "../roles.js";
 import { roleNameOf } from "./contract.js";
@@ -172,7 +172,7 @@ export async function readDeployedPolicies(
         `The trail log bucket ${deployment.trailLogBucket} has no bucket policy: the module always writes one.`,
       );
     }
-    const arn = arnOf(deployment.partition, "s3", "", "", deployment.trailLogBucket);
+    const arn = bucketArnOf(deployment.partition, deployment.trailLogBucket);
     extraResourcePolicies.push({ name: "trail-log-bucket", arn, document });
   }
   if (deployment.monitoringKeyArn !== undefined) {

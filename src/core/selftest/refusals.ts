@@ -1,4 +1,4 @@
-import { arnOf, partitionOf } from "../arn.js";
+import { otherKeyArnIn, partitionOf } from "../arn.js";
 import type { Role } from "../roles.js";
 import type { RoleSession } from "../session/types.js";
 import {
@@ -43,13 +43,7 @@ const refusedBody = () => Buffer.from("no");
 function otherKeyArn(env: SelftestEnv): string {
   const { kmsKeyArn } = env.config;
   const [, , , region = "", account = ""] = kmsKeyArn.split(":");
-  return arnOf(
-    partitionOf(kmsKeyArn),
-    "kms",
-    region,
-    account,
-    "key/00000000-1111-2222-3333-444444444444",
-  );
+  return otherKeyArnIn(partitionOf(kmsKeyArn), region, account);
 }
 
 export const REFUSALS: readonly Refusal[] = [
