@@ -42,6 +42,16 @@ export function createQuerySigner(credentials: SigV4Credentials, region: string,
     return signingKey;
   };
 
+  // The session token (~1 KB) is the same in every URL: encoded once, not twice a URL.
+  const fixedPairs: [string, string][] = [
+    ["X-Amz-Algorithm", "X-Amz-Algorithm=AWS4-HMAC-SHA256"],
+    ["X-Amz-Content-Sha256", "X-Amz-Content-Sha256=UNSIGNED-PAYLOAD"],
+  ];
+  if (credentials.sessionToken) {
+    const token = uriEncode(credentials.sessionToken);
+    fixedPairs.push(["X-Amz-Security-Token", `X-Amz-Security-Token=${token}`]);
+  }
+
   return (input: QueryPresignInput): string => {
     const longDate = `${input.date.toISOString().replace(/[-:]/g, "").slice(0, 15)}Z`;
     const day = longDate.slice(0, 8);
@@ -49,37 +59,49 @@ export function createQuerySigner(credentials: SigV4Credentials, region: string,
     const headers: Record<string, string> = { ...input.headers, host: input.host };
     const names = Object.keys(headers).sort();
     const signedHeaders = names.join(";");
-    const query: Record<string, string> = {
-      ...input.query,
-      "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
-      "X-Amz-Content-Sha256": "UNSIGNED-PAYLOAD",
-      "X-Amz-Credential": `${credentials.accessKeyId}/${scope}`,
-      "X-Amz-Date": longDate,
-      "X-Amz-Expires": String(input.expiresInSeconds),
-      ...(credentials.sessionToken ? { "X-Amz-Security-Token": credentials.sessionToken } : {}),
-      "X-Amz-SignedHeaders": signedHeaders,
-    };
-    const canonicalQuery = encodeQuery(query);
+    // Each pair encoded once, as [name, "name=value"], sorted by name: the canonical
+    // query, and (with the signature put in its place) the URL's.
+    const pairs: [string, string][] = [
+      ...fixedPairs,
+      ["X-Amz-Credential", `X-Amz-Credential=${uriEncode(`${credentials.accessKeyId}/${scope}`)}`],
+      ["X-Amz-Date", `X-Amz-Date=${longDate}`],
+      ["X-Amz-Expires", `X-Amz-Expires=${input.expiresInSeconds}`],
+      ["X-Amz-SignedHeaders", `X-Amz-SignedHeaders=${uriEncode(signedHeaders)}`],
+    ];
+    for (const [name, value] of Object.entries(input.query)) {
+      // The signer's own parameters win over a caller's of the same name.
+      if (!SIGNER_NAMES.has(name)) pairs.push([name, `${uriEncode(name)}=${uriEncode(value)}`]);
+    }
+    pairs.sort(byName);
     let canonicalHeaders = "";
     for (const name of names)
       canonicalHeaders += `${name}:${String(headers[name]).trim().replace(/\s+/g, " ")}\n`;
-    const canonicalRequest = `${input.method}\n${input.path}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders}\nUNSIGNED-PAYLOAD`;
+    const canonicalRequest = `${input.method}\n${input.path}\n${joined(pairs)}\n${canonicalHeaders}\n${signedHeaders}\nUNSIGNED-PAYLOAD`;
     const stringToSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${createHash("sha256").update(canonicalRequest).digest("hex")}`;
     const signature = createHmac("sha256", keyFor(day)).update(stringToSign).digest("hex");
-    return `${input.origin}${input.path}?${encodeQuery({ ...query, "X-Amz-Signature": signature })}`;
+    pairs.push(["X-Amz-Signature", `X-Amz-Signature=${signature}`]);
+    pairs.sort(byName);
+    return `${input.origin}${input.path}?${joined(pairs)}`;
   };
 }
 
+const SIGNER_NAMES = new Set([
+  "X-Amz-Algorithm",
+  "X-Amz-Content-Sha256",
+  "X-Amz-Credential",
+  "X-Amz-Date",
+  "X-Amz-Expires",
+  "X-Amz-Security-Token",
+  "X-Amz-SignedHeaders",
+  "X-Amz-Signature",
+]);
+
+const byName = (a: [string, string], b: [string, string]) =>
+  a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
+const joined = (pairs: [string, string][]) => pairs.map((pair) => pair[1]).join("&");
+
 const hmac = (key: string | Buffer, data: string) =>
   createHmac("sha256", key).update(data).digest();
-
-/** Sorted by name, each name and value RFC 3986-encoded: SigV4's canonical query, also the URL's. */
-function encodeQuery(query: Record<string, string>): string {
-  return Object.keys(query)
-    .sort()
-    .map((name) => `${uriEncode(name)}=${uriEncode(query[name] ?? "")}`)
-    .join("&");
-}
 
 const UNRESERVED = /^[A-Za-z0-9._~-]*$/;
 
