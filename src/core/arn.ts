@@ -22,6 +22,20 @@ export function partitionOf(arn: string): string {
   return partition;
 }
 
+/** The account of `arn` (its fifth field; empty for an ARN without one, such as a bucket's). */
+export function accountOf(arn: string): string {
+  partitionOf(arn);
+  return arn.split(":")[4] ?? "";
+}
+
+/** The ARN of `name`'s MFA device in the partition and account of `callerArn`, if that is an ARN. */
+export function mfaDeviceArnLike(callerArn: string, name: string): string {
+  const fields = callerArn.split(":");
+  const partition = PARTITION.test(fields[1] ?? "") ? fields[1] : "aws";
+  const account = /^\d{12}$/.test(fields[4] ?? "") ? fields[4] : "ACCOUNT";
+  return `arn:${partition}:iam::${account}:mfa/${name}`;
+}
+
 /** `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE` (region and account empty where the service has none). */
 export const arnOf = (
   partition: string,

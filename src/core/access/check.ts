@@ -1,6 +1,6 @@
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
-import { arnOf, bucketArnOf, partitionOf } from "../arn.js";
+import { accountOf, arnOf, bucketArnOf, partitionOf } from "../arn.js";
 import { mapAwsError } from "../aws-errors.js";
 import { baseClientConfig, type Credentials, createS3Client } from "../clients.js";
 import type { StrongboxConfig } from "../config.js";
@@ -27,8 +27,6 @@ export interface AccessCheckInput {
   engine: EngineChoice;
   signal?: AbortSignal;
 }
-
-const accountOf = (roleArn: string): string => roleArn.split(":")[4] ?? "";
 
 /** The contract's target, from the config `strongbox configure` wrote. */
 export function contractTargetOf(config: StrongboxConfig): ContractTarget {

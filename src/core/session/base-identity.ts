@@ -6,6 +6,7 @@ import {
 } from "@aws-sdk/client-sts";
 import { loadSharedConfigFiles } from "@smithy/core/config";
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { mfaDeviceArnLike } from "../arn.js";
 import { mapAwsError, redact } from "../aws-errors.js";
 import type { Credentials } from "../clients.js";
 import { StrongboxError } from "../errors.js";
@@ -112,13 +113,11 @@ export async function baseIdentity(req: BaseRequest): Promise<BaseIdentity> {
   if (why === undefined) return { credentials: req.chain, callerArn };
   const serial = req.serial;
   if (serial === undefined) {
-    // The device's ARN is in the caller's partition and account (aws-cn, aws-us-gov, ...).
-    const [, partition, , , account] = callerArn.split(":");
     throw new StrongboxError(
       "credentials",
       `${why}, but no MFA device is known for profile ${req.profileName}`,
       {
-        hint: `add mfa_serial = arn:${partition ?? "aws"}:iam::${account ?? "ACCOUNT"}:mfa/NAME to profile ${req.profileName} in ~/.aws/config`,
+        hint: `add mfa_serial = ${mfaDeviceArnLike(callerArn, "NAME")} to profile ${req.profileName} in ~/.aws/config`,
       },
     );
   }

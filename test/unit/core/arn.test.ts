@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { arnOf, PARTITION_PATTERN, partitionOf } from "../../../src/core/arn.js";
+import {
+  accountOf,
+  arnOf,
+  mfaDeviceArnLike,
+  PARTITION_PATTERN,
+  partitionOf,
+} from "../../../src/core/arn.js";
 import { StrongboxError } from "../../../src/core/errors.js";
 
 describe("partitionOf", () => {
@@ -40,5 +46,32 @@ describe("arnOf", () => {
     const arn = arnOf("aws-us-gov", "kms", "us-gov-west-1", "123456789012", "key/k");
     expect(partitionOf(arn)).toBe("aws-us-gov");
     expect(new RegExp(`^arn:${PARTITION_PATTERN}:kms:`).test(arn)).toBe(true);
+  });
+});
+
+describe("accountOf", () => {
+  it("reads the account field, empty where the ARN has none", () => {
+    expect(accountOf("arn:aws-cn:iam::123456789012:role/a")).toBe("123456789012");
+    expect(accountOf("arn:aws:s3:::bucket")).toBe("");
+  });
+
+  it("refuses what is not an ARN", () => {
+    expect(() => accountOf("123456789012")).toThrow(StrongboxError);
+  });
+});
+
+describe("mfaDeviceArnLike", () => {
+  it("names the device in the caller's partition and account", () => {
+    expect(mfaDeviceArnLike("arn:aws-us-gov:iam::123456789012:user/ann", "NAME")).toBe(
+      "arn:aws-us-gov:iam::123456789012:mfa/NAME",
+    );
+    expect(mfaDeviceArnLike("arn:aws:sts::210987654321:assumed-role/sso/ann", "NAME")).toBe(
+      "arn:aws:iam::210987654321:mfa/NAME",
+    );
+  });
+
+  it("falls back to placeholders for a caller that is not an ARN (the hint is on an error path)", () => {
+    expect(mfaDeviceArnLike("", "NAME")).toBe("arn:aws:iam::ACCOUNT:mfa/NAME");
+    expect(mfaDeviceArnLike("arn:gcp:iam::x:user/a", "NAME")).toBe("arn:aws:iam::ACCOUNT:mfa/NAME");
   });
 });
