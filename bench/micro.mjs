@@ -84,7 +84,8 @@ async function presign() {
     credentials: {
       accessKeyId: "AKIDEXAMPLE",
       secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
-      sessionToken: "session-token",
+      // As long as an STS role session's token (~1 KB of base64: "+", "/" and "=" encoded).
+      sessionToken: `IQoJb3JpZ2luX2Vj${"EJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQD+".repeat(24)}==`,
       expiration: new Date(Date.now() + 3600_000),
     },
   });
