@@ -219,7 +219,8 @@ function evaluateBars(cells, ratios, ceilings, micro) {
 const fmt = (c) =>
   c?.MiBps === undefined
     ? "—"
-    : `${c.wallSeconds} s, ${c.MiBps} MiB/s, ${c.cpuSecondsPerGiB} CPU-s/GiB, ${Math.round(c.peakRssMiB)} MiB`;
+    : `${c.wallSeconds} s (${c.wallMin}–${c.wallMax}), ${c.MiBps} MiB/s, ${c.cpuSecondsPerGiB} CPU-s/GiB, ` +
+      `${Math.round(c.peakRssMiB)} MiB (${Math.round(c.peakRssMaxMiB)})`;
 
 function renderTable(results) {
   const { cells, ratios, ceilings, bars, machine, versions, micro } = results;
@@ -231,7 +232,7 @@ function renderTable(results) {
       `node ${versions?.node}, ${versions?.aws}, s5cmd ${versions?.s5cmd}, rclone ${versions?.rclone}; ` +
       `${results.rounds} rounds (of ${results.roundsPlanned} planned) in alternation, medians; ` +
       `runs: ${(results.runs ?? []).map((r) => `${r.scenarios?.join(" + ")} ${r.rounds} rounds from ${r.started?.slice(11, 16)} UTC at ${r.strongbox}, load average ${r.loadStart} → ${r.load ?? "?"}`).join("; ")}. ` +
-      "Each cell: wall time, throughput, CPU seconds per GiB (client only), peak RSS.",
+      "Each cell: wall time (median, then the fastest and slowest round), throughput, CPU seconds per GiB (client only), peak RSS (median, then the worst round).",
   );
   for (const variant of ["defaults", "best"]) {
     out.push(
