@@ -122,14 +122,15 @@ PY
   )
   cat >"$dir/env" <<ENV
 # Source me: points the strongbox CLI and AWS tools at the local Strongbox.
-# The stack was applied by ${TF_ENGINE:-tofu} in $dir/infra/envs/local (a copy of infra/);
-# run ${TF_ENGINE:-tofu} there with TF_DATA_DIR set as below to inspect it.
+# The stack was applied by ${TF_ENGINE:-tofu} in $dir/infra/envs/local (a copy of infra/).
+# To inspect it (TF_DATA_DIR is not exported here: it would point Terraform run for
+# another directory in this shell, such as infra/envs/aws, at the local stack's state):
+#   TF_DATA_DIR="$dir/.terraform" ${TF_ENGINE:-tofu} -chdir="$dir/infra/envs/local" output
 export STRONGBOX_CONFIG="$dir/config.json"
 export AWS_CONFIG_FILE="$dir/aws-config"
 export AWS_SHARED_CREDENTIALS_FILE="$dir/aws-credentials"
 export AWS_REGION="us-east-1"
 export STRONGBOX_ENDPOINT="$endpoint"
-export TF_DATA_DIR="$dir/.terraform"
 ENV
   STRONGBOX_CONFIG="$dir/config.json" \
     node "$STRONGBOX_ROOT/dist/bundle/main.js" configure --from-terraform "$dir/outputs.json" >/dev/null
