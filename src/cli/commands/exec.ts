@@ -96,7 +96,7 @@ export function register(program: Command, ctx: CommandContext): void {
       "after",
       examples(
         "strongbox exec --role viewer -- aws s3 ls s3://BUCKET/",
-        "strongbox exec --role uploader -- s5cmd cp f.bin s3://BUCKET/",
+        "strongbox exec --role admin -- s5cmd cp f.bin s3://BUCKET/",
       ),
     )
     .argument("<command...>", "the command and its arguments, after --")

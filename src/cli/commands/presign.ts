@@ -87,7 +87,7 @@ export function register(program: Command, ctx: CommandContext): void {
       "after",
       examples(
         "strongbox presign get report.pdf --expires 1h",
-        'curl -T f.bin "$(strongbox presign put f.bin)"',
+        "curl -T f.bin -H 'If-None-Match: *' \"$(strongbox presign put f.bin --role uploader)\"   # the header it prints is signed",
       ),
     )
     .addArgument(new Argument("<method>", "get or put").choices(["get", "put"]))
