@@ -71,8 +71,33 @@ export interface AccessReport {
 
 const MFA_VARIANTS = new Set(["no-mfa", "mfa-key-absent"]);
 
-/** One table entry's value from the cells of one (role, capability), by `pick`. */
+/** Principals outside the roles whose cells sit in a role's column, as the table names them. */
+const ACTOR_LABELS: Record<NonNullable<EvaluatedCell["cell"]["actor"]>, string> = {
+  "key-administrator": "key administrators",
+  "trail-log-reader": "trail log readers",
+};
+
+/**
+ * One table entry's value: the role's own cells, then each other principal
+ * checked in its column apart ("no (key administrators: yes)"), so a key
+ * administrator's allowed actions never read as the Admin role's.
+ */
 function summarize(
+  capability: Capability,
+  group: EvaluatedCell[],
+  pick: (cell: EvaluatedCell) => Decision,
+): string {
+  const own = group.filter((c) => c.cell.actor === undefined);
+  const others = (Object.keys(ACTOR_LABELS) as (keyof typeof ACTOR_LABELS)[])
+    .map((actor) => [actor, group.filter((c) => c.cell.actor === actor)] as const)
+    .filter(([, cells]) => cells.length > 0)
+    .map(([actor, cells]) => `${ACTOR_LABELS[actor]}: ${summarizeCells(capability, cells, pick)}`);
+  if (own.length === 0) return others.join("; ");
+  const value = summarizeCells(capability, own, pick);
+  return others.length === 0 ? value : `${value} (${others.join("; ")})`;
+}
+
+function summarizeCells(
   capability: Capability,
   group: EvaluatedCell[],
   pick: (cell: EvaluatedCell) => Decision,

@@ -2,6 +2,7 @@ import type { SimulateCustomPolicyCommandInput } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
 import { contractTargetOf, omittedRows, policyNotes } from "../../../../src/core/access/check.js";
 import { buildContract, type ContractCell } from "../../../../src/core/access/contract.js";
+import { buildContractWithMonitoring } from "../../../../src/core/access/contract-monitoring.js";
 import type { AccessPolicies } from "../../../../src/core/access/evaluate.js";
 import { evaluateContract } from "../../../../src/core/access/evaluate.js";
 import {
@@ -45,6 +46,34 @@ describe("buildAccessReport", () => {
     expect(row("insecure")).toEqual(["no", "no", "no"]);
     expect(report.matrix.every((m) => m.actual === m.expected && !m.flagged)).toBe(true);
     expect(report.engineDescription).toMatch(/iam-simulate/);
+  });
+
+  it("keeps the key administrators' and trail log readers' cells apart from the Admin role's", () => {
+    const monitored = buildContractWithMonitoring({
+      ...TARGET,
+      monitoring: {
+        logGroupArn: TARGET.monitoring?.logGroupArn ?? "",
+        trailLogBucketArn: "arn:aws:s3:::strongbox-test-trail-logs",
+        monitoringKeyArn:
+          "arn:aws:kms:us-east-1:123456789012:key/9f8e7d6c-0000-4000-8000-00000000beef",
+        keyAdministratorArns: ["arn:aws:iam::123456789012:role/key-admins"],
+        trailLogReaderArns: ["arn:aws:iam::123456789012:user/forensics"],
+      },
+    });
+    const report = buildAccessReport(asContract(monitored), "iam-simulate");
+    expect(entry(report, "keyGuard", "admin")?.actual).toBe("no (key administrators: yes)");
+    expect(entry(report, "keyGuard", "viewer")?.actual).toBe("no");
+    expect(entry(report, "logIntegrity", "admin")?.actual).toMatch(
+      /^no \(trail log readers: partial \(\d+\/\d+\)\)$/,
+    );
+    // A key administrator refused (the key policy lost them) shows in their part only.
+    const lost = buildAccessReport(
+      asContract(monitored, ["key-administrator/kms:ScheduleKeyDeletion/data-key"]),
+      "iam-simulate",
+    );
+    const keyGuard = entry(lost, "keyGuard", "admin");
+    expect(keyGuard?.actual).toMatch(/^no \(key administrators: partial \(5\/6\)\)$/);
+    expect(keyGuard?.flagged).toBe(true);
   });
 
   it("flags exactly the entries whose cells differ, and lists those cells", () => {
