@@ -129,7 +129,8 @@ export function mapS3HttpError(failure: S3HttpFailure, cause?: unknown): Strongb
             : failure.key;
     return new StrongboxError(
       "not-found",
-      `not found: ${what}${code === "NoSuchUpload" ? " (aborted or completed)" : ""}.`,
+      // No full stop: the message often ends in a key, which may end in one itself.
+      `not found: ${what}${code === "NoSuchUpload" ? " (aborted or completed)" : ""}`,
       {
         ...(failure.key !== undefined && code !== "NoSuchUpload"
           ? { hint: "see `strongbox ls` / `strongbox versions KEY`" }

@@ -69,7 +69,8 @@ describe("mapAwsError: SDK errors → kind and exit code", () => {
       { ...ctx, action: "GetObject" },
       "not-found",
       4,
-      /not found: docs\/a\.txt/,
+      // The key ends the message: no full stop is added after it.
+      /not found: docs\/a\.txt$/,
     ],
     [
       "NoSuchVersion → not found",
