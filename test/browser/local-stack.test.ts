@@ -110,7 +110,17 @@ beforeAll(async () => {
     AWS_CONFIG_FILE: stack.awsConfigFile,
     AWS_SHARED_CREDENTIALS_FILE: stack.awsCredentialsFile,
     AWS_REGION: "us-east-1",
+    // No credentials but the stack's profiles: no instance metadata to wait for either.
+    AWS_EC2_METADATA_DISABLED: "true",
   });
+  for (const name of [
+    "AWS_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+  ]) {
+    delete process.env[name];
+  }
   ui = await startUi({ config: await loadConfig(configPath), configPath });
   browser = await launch();
   context = await browser.newContext({
@@ -143,6 +153,19 @@ afterAll(async () => {
 });
 
 describe("the page on the local stack", () => {
+  test("a sign-in with no profile and no credentials says what to fill in, in the form", async () => {
+    await page.getByLabel("viewer", { exact: false }).first().check();
+    await page.getByLabel(/AWS profile/).fill("");
+    await page.getByRole("button", { name: "Sign in as viewer" }).click();
+    const alert = page.locator("form").getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(
+      /no AWS credentials.*\(enter the AWS profile to sign in with, in the field above\)/,
+    );
+    // A refused sign-in is not a session that ran out: no banner asks to sign in again.
+    expect(await page.getByText("Sign in again to continue").count()).toBe(0);
+  });
+
   test("sign in to each role through STS; the sign-in screen passes axe", async () => {
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "01-sign-in");

@@ -69,7 +69,8 @@ async function call<T>(method: "GET" | "POST", name: string, input: object): Pro
   if (!res.ok || body.error !== undefined) {
     const e = body.error ?? { kind: "failed", message: `HTTP ${res.status}` };
     const error = new ApiError(e.kind, e.message, e.hint, res.status);
-    if (e.kind === "credentials") {
+    // A refused sign-in is the form's to explain, not a session that ran out.
+    if (e.kind === "credentials" && name !== "login") {
       const role = (input as { role?: Role }).role;
       for (const listener of sessionListeners) listener(role, e.message);
     }

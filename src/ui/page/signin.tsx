@@ -36,11 +36,14 @@ export function SignIn(props: {
       });
       await props.onSignedIn(role);
     } catch (err) {
-      setError(
-        err instanceof ApiError && err.hint
-          ? `${err.message} (${err.hint})`
-          : (err as Error).message,
-      );
+      // Without a profile the server's hint names a CLI flag; the page has a field for it.
+      const hint =
+        err instanceof ApiError && err.kind === "credentials" && profile.trim() === ""
+          ? "enter the AWS profile to sign in with, in the field above"
+          : err instanceof ApiError
+            ? err.hint
+            : undefined;
+      setError(hint ? `${(err as Error).message} (${hint})` : (err as Error).message);
     } finally {
       setBusy(false);
     }
