@@ -80,16 +80,27 @@ export const GLOBAL_WITH_VALUE = new Set(["--config", "--profile"]);
 /** Commander signals help/version with these codes: not failures. */
 const HELP_CODES = new Set(["commander.helpDisplayed", "commander.help", "commander.version"]);
 
+/**
+ * Commander's suggestion, which it puts on a line of its own: "\n(Did you mean --role?)".
+ * It names this program's own options or commands, so it is moved to the hint rather
+ * than left in the message, where the newline would be escaped as `\u{a}`.
+ */
+const SUGGESTION = /\n\(Did you mean (.+)\?\)$/;
+
 /** A commander parse failure → StrongboxError("usage") (exit 2); help/version → undefined (exit 0). */
 export function usageFromCommander(
   err: CommanderError,
   command?: string,
 ): StrongboxError | undefined {
   if (HELP_CODES.has(err.code)) return undefined;
-  return usageError(
-    err.message.replace(/^error: /, ""),
-    `see \`strongbox ${command === undefined ? "" : `${command} `}--help\``,
-  );
+  const text = err.message.replace(/^error: /, "");
+  const suggestion = SUGGESTION.exec(text);
+  // An unknown command word has no --help of its own.
+  const word = err.code === "commander.unknownCommand" ? undefined : command;
+  const see = `see \`strongbox ${word === undefined ? "" : `${word} `}--help\``;
+  return suggestion === null
+    ? usageError(text, see)
+    : usageError(text.slice(0, suggestion.index), `did you mean ${suggestion[1]}? ${see}`);
 }
 
 /** The package's own version. */
