@@ -169,13 +169,23 @@ const toJson = (r: UploadResult): UploadedFile => ({
   seconds: Math.round(r.seconds * 1000) / 1000,
 });
 
+/**
+ * A multipart upload's checksum is S3's composite one, `<base64>-<parts>` (the SHA-256 of
+ * the parts' SHA-256s): said so, lest it be read as the file's own SHA-256.
+ */
+function checksumText(checksum: string): string {
+  const composite = /^(.+)-(\d+)$/.exec(checksum);
+  if (composite === null) return `sha256 ${checksum}`;
+  return `sha256 of ${composite[2]} part${composite[2] === "1" ? "" : "s"} ${composite[1]}`;
+}
+
 export function renderUpload(result: UploadCommandResult): string {
   const lines = [
     ...result.planned.map((f) => `would upload ${f.path} → ${f.key} (${formatBytes(f.size)})`),
     ...result.files.map(
       (f) =>
         `uploaded ${displayKey(f.key)} (${formatBytes(f.size)} in ${f.seconds.toFixed(1)} s, ${rate(f.size, f.seconds)})` +
-        `${f.versionId ? ` version ${f.versionId}` : ""} sha256 ${f.checksum}`,
+        `${f.versionId ? ` version ${f.versionId}` : ""} ${checksumText(f.checksum)}`,
     ),
   ];
   const counts = [
