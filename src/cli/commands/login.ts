@@ -54,6 +54,7 @@ export async function login(options: LoginOptions, deps: CommandDeps): Promise<L
     now: deps.now,
     onDecision: deps.log.debug,
     signal: deps.signal,
+    env: deps.env,
   });
   const cache = sessionCacheOf(deps.globals, deps.now);
   const cachePath = await cache.write(session);

@@ -50,7 +50,7 @@ export interface AssumeRoleRequest {
    * only if MFA is needed and no cached MFA session serves; `why` says what needs it.
    */
   mfaCode?: (serial: string, why: string) => Promise<string>;
-  /** Code for the base profile's own MFA (role_arn + mfa_serial in ~/.aws/config): a TTY prompt. */
+  /** Code for the base profile's own MFA (role_arn + mfa_serial in the AWS config file): a TTY prompt. */
   baseMfaCode?: (serial: string) => Promise<string>;
   /** True when the user gave --mfa-code: use MFA even if the role does not demand it (and a fresh MFA session). */
   mfaOffered?: boolean;
@@ -62,6 +62,8 @@ export interface AssumeRoleRequest {
   onDecision?: (reason: string) => void;
   /** Aborts the STS calls (Ctrl-C). */
   signal?: AbortSignal | undefined;
+  /** The environment (hints name the AWS config file it points to); default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -123,6 +125,7 @@ export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSes
     mfaSessionSeconds: config.mfaSessionSeconds,
     now,
     onDecision: req.onDecision,
+    env: req.env ?? process.env,
   };
   const base = await baseIdentity(baseRequest);
   try {

@@ -10,6 +10,7 @@ import { mfaDeviceArnLike } from "../arn.js";
 import { mapAwsError, redact } from "../aws-errors.js";
 import type { Credentials } from "../clients.js";
 import { StrongboxError } from "../errors.js";
+import { awsSharedFileShown } from "./aws-files.js";
 import {
   DEFAULT_MFA_SESSION_SECONDS,
   keyFingerprint,
@@ -82,6 +83,8 @@ export interface BaseRequest {
   mfaSessionSeconds: number | undefined;
   now: () => number;
   onDecision: ((reason: string) => void) | undefined;
+  /** The environment the SDK reads (hints name its AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE). */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 const resolve = async (c: Credentials): Promise<AwsCredentialIdentity> =>
@@ -117,7 +120,7 @@ export async function baseIdentity(req: BaseRequest): Promise<BaseIdentity> {
       "credentials",
       `${why}, but no MFA device is known for profile ${req.profileName}`,
       {
-        hint: `add mfa_serial = ${mfaDeviceArnLike(callerArn, "NAME")} to profile ${req.profileName} in ~/.aws/config`,
+        hint: `add mfa_serial = ${mfaDeviceArnLike(callerArn, "NAME")} to profile ${req.profileName} in ${awsSharedFileShown("config", req.env)}`,
       },
     );
   }
@@ -150,7 +153,7 @@ async function resolveChain(req: BaseRequest): Promise<AwsCredentialIdentity> {
   try {
     return await resolve(req.chain);
   } catch (err) {
-    throw baseCredentialsError(err, req.profile);
+    throw baseCredentialsError(err, req);
   }
 }
 
@@ -210,20 +213,23 @@ async function callerArnOf(req: BaseRequest): Promise<string> {
   try {
     arn = (await req.sts.send(new GetCallerIdentityCommand({}), req.sendOptions)).Arn ?? "";
   } catch (err) {
-    throw baseCredentialsError(err, req.profile);
+    throw baseCredentialsError(err, req);
   }
   if (arn === "") throw new StrongboxError("credentials", "STS did not say who you are (no ARN)");
   return arn;
 }
 
 /** A named profile that gives no credentials is named, and --profile is not suggested again. */
-function baseCredentialsError(err: unknown, profile: string | undefined): StrongboxError {
+function baseCredentialsError(
+  err: unknown,
+  { profile, env }: Pick<BaseRequest, "profile" | "env">,
+): StrongboxError {
   if ((err as Error)?.name === "CredentialsProviderError" && profile !== undefined) {
     return new StrongboxError(
       "credentials",
       `AWS profile "${profile}" gives no credentials: ${redact((err as Error).message)}`,
       {
-        hint: `check [profile ${profile}] in ~/.aws/config or [${profile}] in ~/.aws/credentials (or run \`aws configure --profile ${profile}\`)`,
+        hint: `check [profile ${profile}] in ${awsSharedFileShown("config", env)} or [${profile}] in ${awsSharedFileShown("credentials", env)} (or run \`aws configure --profile ${profile}\`)`,
         cause: err,
       },
     );

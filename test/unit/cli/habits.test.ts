@@ -341,7 +341,10 @@ describe("5. credentials like the AWS CLI", () => {
       process.env = saved;
     }
     expect(f.stderr()).toMatch(/^strongbox: AWS profile "nosuch" gives no credentials/);
-    expect(f.stderr()).toMatch(/\nhint: check \[profile nosuch\] in ~\/\.aws\/config/);
+    // The hint names the files the SDK read (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE).
+    expect(f.stderr()).toContain(
+      `\nhint: check [profile nosuch] in ${join(dir, "aws-config")} or [nosuch] in ${join(dir, "aws-credentials")}`,
+    );
     expect(f.stderr()).not.toContain("pass --profile");
   });
 });
