@@ -51,10 +51,29 @@ const NAMES_PER_CALL = 100;
 
 const STATE_ORDER: Record<AlarmState, number> = { ALARM: 0, INSUFFICIENT_DATA: 1, OK: 2 };
 
+export interface ListAlarmsOptions {
+  /** Set when the config points at the local emulator (config.endpoint), as for `audit`. */
+  emulatorEndpoint?: string | undefined;
+}
+
 /** Every alarm of the deployment, those in ALARM first, with the declared-but-missing ones listed. */
-export async function listAlarms(api: AlarmsApi, selector: AlarmSelector): Promise<AlarmsReport> {
+export async function listAlarms(
+  api: AlarmsApi,
+  selector: AlarmSelector,
+  options: ListAlarmsOptions = {},
+): Promise<AlarmsReport> {
   const found: AlarmSummary[] = [];
   if ("names" in selector) {
+    if (selector.names.length === 0 && options.emulatorEndpoint !== undefined) {
+      // As `audit` on the local stack: not a missing output to go and apply, a gap of moto's.
+      throw new StrongboxError(
+        "failed",
+        `the local stack at ${options.emulatorEndpoint} has no CloudWatch alarms: moto lacks the CloudWatch protocol the Terraform provider speaks, so infra/envs/local creates none (create_metric_alarms = false)`,
+        {
+          hint: "`npm test` runs `strongbox alarms` on alarms it creates itself, and the README's \"What local mode does not emulate\" says what is proven instead; run `strongbox alarms` against a real AWS deployment for the module's alarms",
+        },
+      );
+    }
     if (selector.names.length === 0) {
       throw new StrongboxError("not-found", "the config lists no alarms for this deployment", {
         hint: "apply the monitoring part of the module (output alarm_names), then run `strongbox configure --from-terraform DIR` again",

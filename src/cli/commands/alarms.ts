@@ -14,7 +14,7 @@ export async function alarms(_options: AlarmsOptions, deps: CommandDeps): Promis
     "../../core/alarms.js"
   );
   const api = alarmsApi(createCloudWatchClient(config, session.credentials), deps.signal);
-  return listAlarms(api, alarmSelectorOf(config));
+  return listAlarms(api, alarmSelectorOf(config), { emulatorEndpoint: config.endpoint });
 }
 
 export function renderAlarms(report: AlarmsReport): string {

@@ -84,4 +84,33 @@ describe("listAlarms", () => {
     expect(error.hint).toMatch(/alarm_names/);
     expect(calls).toEqual([]);
   });
+
+  it("on the local stack, an empty list is moto's gap, not a module to apply (exit 1, as audit)", async () => {
+    const { api, calls } = fakeCloudWatch([]);
+    const error = (await listAlarms(
+      api,
+      { names: [] },
+      { emulatorEndpoint: "http://127.0.0.1:5000" },
+    ).catch((e) => e)) as StrongboxError;
+    expect(error).toBeInstanceOf(StrongboxError);
+    expect(error.kind).toBe("failed");
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(
+      /^the local stack at http:\/\/127\.0\.0\.1:5000 has no CloudWatch alarms: moto lacks/,
+    );
+    expect(error.hint).toMatch(/`npm test`/);
+    expect(error.hint).toMatch(/README/);
+    expect(error.hint).not.toMatch(/apply the monitoring part/);
+    expect(calls).toEqual([]);
+  });
+
+  it("on the local stack with alarms named in the config, lists them as usual", async () => {
+    const { api } = fakeCloudWatch([alarm("sb-a", "OK")]);
+    const report = await listAlarms(
+      api,
+      { names: ["sb-a"] },
+      { emulatorEndpoint: "http://127.0.0.1:5000" },
+    );
+    expect(report.alarms.map((a) => a.name)).toEqual(["sb-a"]);
+  });
 });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { renderAccess } from "../../../../src/cli/commands/access.js";
-import { renderAlarms } from "../../../../src/cli/commands/alarms.js";
+import { alarms, renderAlarms } from "../../../../src/cli/commands/alarms.js";
 import { renderAudit, startSpinner } from "../../../../src/cli/commands/audit.js";
 import { renderSelftest } from "../../../../src/cli/commands/selftest.js";
 import type { CommandDeps } from "../../../../src/cli/context.js";
 import { buildContract } from "../../../../src/core/access/contract.js";
 import { buildAccessReport } from "../../../../src/core/access/report.js";
 import type { AuditResult } from "../../../../src/core/audit/audit.js";
+import { parseConfig } from "../../../../src/core/config.js";
+import { StrongboxError } from "../../../../src/core/errors.js";
 import { evaluatedAsContract } from "../../core/access/evaluated-cells.js";
 import { TARGET } from "../../core/access/reference-policies.js";
 
@@ -133,5 +135,51 @@ describe("spinner", () => {
     spinner.stop();
     expect(written[0]).toBe("\r\u001b[2K⠋ running the denied query (starting, 0s)");
     expect(written.at(-1)).toBe("\r\u001b[2K");
+  });
+});
+
+describe("alarms on a config that lists none", () => {
+  const depsFor = (endpoint: string | undefined) => {
+    const config = parseConfig(
+      {
+        version: 1,
+        region: "us-east-1",
+        bucket: "sb-data",
+        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
+        roles: {
+          uploader: "arn:aws:iam::123456789012:role/u",
+          viewer: "arn:aws:iam::123456789012:role/v",
+          admin: "arn:aws:iam::123456789012:role/a",
+        },
+        adminMfaRequired: false,
+        maxSessionSeconds: 3600,
+        ...(endpoint === undefined ? {} : { endpoint }),
+      },
+      "test",
+    );
+    const credentials = { accessKeyId: "ASIA", secretAccessKey: "s", sessionToken: "t" };
+    return {
+      config: async () => config,
+      session: async () => ({ role: "admin", credentials }),
+      signal: new AbortController().signal,
+    } as unknown as CommandDeps;
+  };
+  const failure = async (endpoint: string | undefined) =>
+    (await alarms({}, depsFor(endpoint)).catch((e: unknown) => e)) as StrongboxError;
+
+  it("the local stack (an endpoint in the config): says moto has none, exit 1 as audit", async () => {
+    const error = await failure("http://127.0.0.1:5000");
+    expect(error).toBeInstanceOf(StrongboxError);
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(
+      /^the local stack at http:\/\/127\.0\.0\.1:5000 has no CloudWatch alarms/,
+    );
+    expect(error.hint).toMatch(/`npm test`.*README/);
+  });
+
+  it("a real deployment: still the missing output to apply (exit 4)", async () => {
+    const error = await failure(undefined);
+    expect(error.exitCode).toBe(4);
+    expect(error.hint).toMatch(/apply the monitoring part of the module/);
   });
 });
