@@ -3,6 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import { arnSchema, describeIssues, parseConfig, type StrongboxConfig } from "./config.js";
 import { StrongboxError } from "./errors.js";
 import * as z from "./schema.js";
+import { engineErrorText } from "./terraform-diagnostics.js";
 
 /**
  * `tofu output -json` of a Strongbox root module (infra/envs/{aws,local}) →
@@ -40,15 +41,28 @@ export const terraformOutputsSchema = z.object({
 });
 export type TerraformOutputs = z.infer<typeof terraformOutputsSchema>;
 
+/** The engine that printed the outputs; undefined: read from a saved file. */
+export type TerraformEngine = "tofu" | "terraform";
+
+/** How a hint names an engine command: the engine used, else both. */
+const engineCommand = (engine: TerraformEngine | undefined, command: string): string =>
+  engine === undefined
+    ? `\`tofu ${command}\` (or \`terraform ${command}\`)`
+    : `\`${engine} ${command}\``;
+
 /** `output -json` wraps each value: { name: { value, type, sensitive } }. */
 const outputEnvelope = z.record(z.string(), z.looseObject({ value: z.unknown() }));
 
-export function configFromTerraformOutputs(raw: unknown, source: string): StrongboxConfig {
+export function configFromTerraformOutputs(
+  raw: unknown,
+  source: string,
+  engine?: TerraformEngine,
+): StrongboxConfig {
   const envelope = outputEnvelope.safeParse(raw);
   if (!envelope.success) {
     throw new StrongboxError(
       "usage",
-      `${source} is not the JSON of \`tofu output -json\`: ${describeIssues(envelope.error)}`,
+      `${source} is not the JSON of ${engineCommand(engine, "output -json")}: ${describeIssues(envelope.error)}`,
     );
   }
   const values = Object.fromEntries(
@@ -56,7 +70,7 @@ export function configFromTerraformOutputs(raw: unknown, source: string): Strong
   );
   if (Object.keys(values).length === 0) {
     throw new StrongboxError("usage", `${source} has no outputs: is the stack applied?`, {
-      hint: "run `tofu apply` in that directory first (and keep its state reachable: TF_DATA_DIR)",
+      hint: `run ${engineCommand(engine, "apply")} in that directory first (and keep its state reachable: TF_DATA_DIR)`,
     });
   }
   const parsed = terraformOutputsSchema.safeParse(values);
@@ -150,7 +164,7 @@ const execFileRun: RunCommand = (file, args, cwd) =>
 export async function readTerraformOutputs(
   dirOrFile: string,
   run: RunCommand = execFileRun,
-): Promise<{ outputs: unknown; source: string }> {
+): Promise<{ outputs: unknown; source: string; engine?: TerraformEngine }> {
   let isFile: boolean;
   try {
     isFile = (await stat(dirOrFile)).isFile();
@@ -166,22 +180,23 @@ export async function readTerraformOutputs(
     }
   }
   const failures: string[] = [];
-  for (const tool of ["tofu", "terraform"]) {
+  for (const tool of ["tofu", "terraform"] as const) {
     let result: { stdout: string; stderr: string };
     try {
-      result = await run(tool, ["output", "-json"], dirOrFile);
+      // -no-color: its diagnostics are quoted in the error, where colour codes would show escaped.
+      result = await run(tool, ["output", "-json", "-no-color"], dirOrFile);
     } catch (err) {
       const e = err as NodeJS.ErrnoException & { stderr?: string };
       if (e.code === "ENOENT") {
         failures.push(`${tool} not found`);
         continue;
       }
-      const detail = (e.stderr ?? e.message).trim().split("\n").slice(0, 3).join(" ");
+      const detail = engineErrorText(e.stderr || e.message);
       throw new StrongboxError(
         "failed",
         `\`${tool} output -json\` failed in ${dirOrFile}: ${detail}`,
         {
-          hint: "is the stack applied, and is its state reachable from there (TF_DATA_DIR)?",
+          hint: `is the stack applied (\`${tool} apply\`), and is its state reachable from there (TF_DATA_DIR)?`,
         },
       );
     }
@@ -189,6 +204,7 @@ export async function readTerraformOutputs(
       return {
         outputs: JSON.parse(result.stdout),
         source: `\`${tool} output -json\` in ${dirOrFile}`,
+        engine: tool,
       };
     } catch (err) {
       throw new StrongboxError(

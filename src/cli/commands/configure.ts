@@ -25,11 +25,11 @@ export async function configure(
   options: ConfigureOptions,
   deps: CommandDeps,
 ): Promise<ConfigureResult> {
-  const { outputs, source } = await readTerraformOutputs(options.fromTerraform);
+  const { outputs, source, engine } = await readTerraformOutputs(options.fromTerraform);
   // A config already there keeps what its person set; one that can't be read is replaced.
   const previous = await loadConfig(deps.globals.configPath).catch(() => undefined);
   const { config, kept } = keepPersonalSettings(
-    configFromTerraformOutputs(outputs, source),
+    configFromTerraformOutputs(outputs, source, engine),
     previous,
   );
   await writeConfig(deps.globals.configPath, config);

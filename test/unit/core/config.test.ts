@@ -180,7 +180,11 @@ describe("readTerraformOutputs", () => {
       return { stdout: JSON.stringify(wrap(localOutputs)), stderr: "" };
     };
     const { source } = await readTerraformOutputs(dir, run);
-    expect(calls).toEqual([`tofu output -json @${dir}`, `terraform output -json @${dir}`]);
+    // -no-color: the engine's diagnostics are quoted in errors, where colour codes show escaped.
+    expect(calls).toEqual([
+      `tofu output -json -no-color @${dir}`,
+      `terraform output -json -no-color @${dir}`,
+    ]);
     expect(source).toContain("terraform output -json");
   });
 
