@@ -83,8 +83,9 @@ locals {
       {
         Sid    = "AuditAlarmStates"
         Effect = "Allow"
-        # List calls are authorised against "alarm:*", so a name prefix cannot scope them.
-        Action   = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"]
+        # List calls are authorised against "alarm:*", so a name prefix cannot scope them;
+        # GetMetricData (the selftest's delivery counts of SNS and EventBridge) takes no resource.
+        Action   = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory", "cloudwatch:GetMetricData"]
         Resource = ["*"]
       },
     ]

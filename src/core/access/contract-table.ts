@@ -203,6 +203,8 @@ export const AUDIT_OPERATIONS: ReadonlyArray<
   ["logs:DescribeQueryDefinitions", "DescribeQueryDefinitions", "*"],
   ["cloudwatch:DescribeAlarms", "DescribeAlarms", "*"],
   ["cloudwatch:DescribeAlarmHistory", "DescribeAlarmHistory", "*"],
+  // The selftest's proof that SNS delivered and EventBridge published (their counts).
+  ["cloudwatch:GetMetricData", "GetMetricData", "*"],
 ];
 
 /** Reading back what is deployed, for `strongbox access`: the Admin's. */

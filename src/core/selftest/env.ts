@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { Clock } from "../audit/insights.js";
 import type { StrongboxConfig } from "../config.js";
@@ -25,6 +26,7 @@ export interface SelftestEnv {
   alarmTimeoutMs: number;
   /** The SDK client of a session (default: the CLI's own client for the config). */
   s3Client?: (session: RoleSession) => Pick<S3Client, "send">;
+  cloudWatch?: (session: RoleSession) => Pick<CloudWatchClient, "send">;
   /** Filled in by the steps for the ones after them. */
   state: {
     key?: string;
@@ -44,6 +46,7 @@ export const EMULATOR_GAPS = {
   insights:
     "the emulator (moto) has no Logs Insights saved queries and ignores filter/stats, so the audit query cannot be checked there",
   history: "the emulator (moto) records no alarm action history",
+  metrics: "the emulator (moto) counts no SNS deliveries or EventBridge invocations",
 } as const;
 
 export const prefixOf = (env: SelftestEnv) => `strongbox-selftest/${env.runId}/`;

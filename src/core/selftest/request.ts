@@ -158,6 +158,9 @@ export function bucketFor(env: SelftestEnv, session: RoleSession): SelftestBucke
   };
 }
 
-export function cloudWatchFor(env: SelftestEnv, session: RoleSession): CloudWatchClient {
-  return createCloudWatchClient(env.config, session.credentials);
+export function cloudWatchFor(
+  env: SelftestEnv,
+  session: RoleSession,
+): Pick<CloudWatchClient, "send"> {
+  return env.cloudWatch?.(session) ?? createCloudWatchClient(env.config, session.credentials);
 }

@@ -515,10 +515,10 @@ run "only_admin_reads_the_audit_trail" {
 
   assert {
     condition = alltrue([
-      for a in ["logs:GetQueryResults", "logs:StopQuery", "logs:DescribeQueryDefinitions", "cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"] :
+      for a in ["logs:GetQueryResults", "logs:StopQuery", "logs:DescribeQueryDefinitions", "cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory", "cloudwatch:GetMetricData"] :
       anytrue([for s in jsondecode(aws_iam_role_policy.this["admin"].policy).Statement : s.Effect == "Allow" && contains(flatten([s.Action]), a)])
     ])
-    error_message = "Admin may fetch query results and see alarm states."
+    error_message = "Admin may fetch query results, see alarm states and read delivery counts."
   }
 
   assert {

@@ -89,8 +89,8 @@ describe("the access contract table", () => {
     expect(bare.some((c) => c.capability === "monitoring")).toBe(false);
     const monitoringCells = cells.filter((c) => c.capability === "monitoring").length;
     expect(monitoringCells).toBe(3 * 15);
-    // 10 old-signature variants; 6 audit calls × 3 roles.
-    expect(bare.length).toBe(cells.length - 10 - 18 - monitoringCells);
+    // 10 old-signature variants; 7 audit calls × 3 roles.
+    expect(bare.length).toBe(cells.length - 10 - 21 - monitoringCells);
   });
 });
 

@@ -228,6 +228,7 @@ export function referencePolicies(): AccessPolicies {
                 "logs:DescribeQueryDefinitions",
                 "cloudwatch:DescribeAlarms",
                 "cloudwatch:DescribeAlarmHistory",
+                "cloudwatch:GetMetricData",
               ],
               Resource: "*",
             },

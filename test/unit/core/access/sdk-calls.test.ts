@@ -36,6 +36,7 @@ const CALLS: Record<string, Call> = {
   CompleteMultipartUpload: { actions: ["s3:PutObject"], roles: ADMIN },
   DescribeAlarms: { actions: ["cloudwatch:DescribeAlarms"], roles: ADMIN },
   DescribeAlarmHistory: { actions: ["cloudwatch:DescribeAlarmHistory"], roles: ADMIN },
+  GetMetricData: { actions: ["cloudwatch:GetMetricData"], roles: ADMIN },
   DescribeQueryDefinitions: { actions: ["logs:DescribeQueryDefinitions"], roles: ADMIN },
   StartQuery: { actions: ["logs:StartQuery"], roles: ADMIN },
   GetQueryResults: { actions: ["logs:GetQueryResults"], roles: ADMIN },

@@ -129,7 +129,7 @@ describe("selftest steps", () => {
       detail: EMULATOR_GAPS.trail,
     });
     expect(byName["audit finds the refused uploads"]?.detail).toBe(EMULATOR_GAPS.insights);
-    expect(byName["a person receives the notification"]?.detail).toMatch(/SQS/);
+    expect(byName["a person receives the notification"]?.detail).toBe(EMULATOR_GAPS.metrics);
     // Without sessions, the data steps say which login is missing.
     expect(byName["uploader puts an object"]).toMatchObject({
       status: "skipped",
