@@ -46,7 +46,7 @@ function describe(counts: Counts, topicName: string, ruleName: string | undefine
   const sns = `${topicName}: ${counts.delivered} delivered to subscribers, ${counts.failed} failed`;
   return ruleName === undefined
     ? sns
-    : `${sns}; rule ${ruleName}: ${counts.invoked} notices published, ${counts.invokeFailed} failed`;
+    : `${sns}; rule ${ruleName}: ${counts.invoked} invocations of its topic, ${counts.invokeFailed} failed`;
 }
 
 export const notificationsDelivered: SelftestStep<SelftestEnv> = {
@@ -95,7 +95,7 @@ export const notificationsDelivered: SelftestStep<SelftestEnv> = {
     return fail(
       counts.delivered === 0
         ? `nothing delivered from ${topicName} within ${METRICS_WAIT_MS / 60_000} min of the alarm: is a subscription confirmed? (\`aws sns list-subscriptions-by-topic --topic-arn ${topicArn}\`; an e-mail subscription waits for its link to be followed)`
-        : `${describe(counts, topicName, ruleName)}: the rule published no notice within ${METRICS_WAIT_MS / 60_000} min`,
+        : `${describe(counts, topicName, ruleName)}: the rule invoked its topic not once within ${METRICS_WAIT_MS / 60_000} min`,
     );
   },
 };

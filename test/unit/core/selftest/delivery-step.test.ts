@@ -57,7 +57,7 @@ describe("selftest: a person receives the notification", () => {
     const outcome = await notificationsDelivered.run(env(client));
     expect(outcome.status).toBe("pass");
     expect(outcome.detail).toBe(
-      "strongbox-alerts: 1 delivered to subscribers, 0 failed; rule strongbox-bucket-activity: 7 notices published, 0 failed",
+      "strongbox-alerts: 1 delivered to subscribers, 0 failed; rule strongbox-bucket-activity: 7 invocations of its topic, 0 failed",
     );
     expect(asked).toHaveLength(2);
     expect(asked[0]?.StartTime).toEqual(new Date(T0 - 360_000));
