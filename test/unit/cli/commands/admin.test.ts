@@ -7,8 +7,8 @@ import type { CommandDeps } from "../../../../src/cli/context.js";
 import { buildContract } from "../../../../src/core/access/contract.js";
 import { buildAccessReport } from "../../../../src/core/access/report.js";
 import type { AuditResult } from "../../../../src/core/audit/audit.js";
-import { parseConfig } from "../../../../src/core/config.js";
 import { StrongboxError } from "../../../../src/core/errors.js";
+import { testConfig } from "../../../support/config.js";
 import { evaluatedAsContract } from "../../core/access/evaluated-cells.js";
 import { TARGET } from "../../core/access/reference-policies.js";
 
@@ -140,23 +140,10 @@ describe("spinner", () => {
 
 describe("alarms on a config that lists none", () => {
   const depsFor = (endpoint: string | undefined) => {
-    const config = parseConfig(
-      {
-        version: 1,
-        region: "us-east-1",
-        bucket: "sb-data",
-        kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k",
-        roles: {
-          uploader: "arn:aws:iam::123456789012:role/u",
-          viewer: "arn:aws:iam::123456789012:role/v",
-          admin: "arn:aws:iam::123456789012:role/a",
-        },
-        adminMfaRequired: false,
-        maxSessionSeconds: 3600,
-        ...(endpoint === undefined ? {} : { endpoint }),
-      },
-      "test",
-    );
+    const config = testConfig({
+      bucket: "sb-data",
+      ...(endpoint === undefined ? {} : { endpoint }),
+    });
     const credentials = { accessKeyId: "ASIA", secretAccessKey: "s", sessionToken: "t" };
     return {
       config: async () => config,
