@@ -64,7 +64,7 @@ step_done "$dir/env"
 cat >&2 <<MSG
 
   source .strongbox/local/env
-  npx strongbox login --role viewer --profile local-viewer
+  npx strongbox login --role viewer    # from the demo profile local-viewer
   aws --endpoint-url $endpoint sts assume-role --profile local-viewer \\
       --role-arn "\$(node -p "require(process.env.STRONGBOX_CONFIG).roles.viewer")" --role-session-name demo
 
@@ -89,7 +89,7 @@ done
 step_done "log: $dir/ui.log"
 echo "ready: local Strongbox on $endpoint after $(($(date +%s) - started))s; source .strongbox/local/env (Ctrl-C to stop)"
 echo "$ui_line"
-echo "  open that address in a browser; sign in with the AWS profile local-uploader, local-viewer or local-admin" >&2
+echo "  open that address in a browser; sign in as any role (the AWS profile field may stay empty: each role has its demo profile, local-uploader, local-viewer or local-admin)" >&2
 (
   if stack_engine_apply "$dir" "$endpoint" "$dir/lifecycle.log" 2>/dev/null; then
     echo "lifecycle rules applied: the local stack is complete (log: $dir/lifecycle.log)" >&2

@@ -134,6 +134,18 @@ export STRONGBOX_ENDPOINT="$endpoint"
 ENV
   STRONGBOX_CONFIG="$dir/config.json" \
     node "$STRONGBOX_ROOT/dist/bundle/main.js" configure --from-terraform "$dir/outputs.json" >/dev/null
+  # Each role's login starts from its demo user's profile (the config's `profiles`), so
+  # `strongbox login --role viewer` needs no --profile here.
+  python3 - "$dir/config.json" <<'PY'
+import json, sys
+path = sys.argv[1]
+with open(path) as f:
+    config = json.load(f)
+config["profiles"] = {role: f"local-{role}" for role in ("uploader", "viewer", "admin")}
+with open(path, "w") as f:
+    json.dump(config, f, indent=2)
+    f.write("\n")
+PY
 }
 
 # Lanes of scripts/test.sh (source checks.sh first). The stack comes up in two

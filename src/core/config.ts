@@ -35,6 +35,12 @@ export const configSchema = z.object({
   defaultRole: z.optional(z.enum(ROLES)),
   /** Browser origins the bucket's CORS rule allows (`strongbox ui` listens on 127.0.0.1 at one of their ports). */
   uiOrigins: z.optional(z.array(z.string())),
+  /**
+   * The AWS profile each role's login starts from when neither --profile nor
+   * AWS_PROFILE names one (e.g. a separate IAM user for the Admin; the local
+   * stack's demo users).
+   */
+  profiles: z.optional(z.partialRecord(z.enum(ROLES), z.string().check(z.minLength(1)))),
   /** MFA device for roles that need MFA, when the AWS profile has no `mfa_serial`. */
   mfaSerial: z.optional(arnSchema),
   /**
@@ -83,6 +89,7 @@ export type StrongboxConfig = z.infer<typeof configSchema>;
  */
 export const PERSONAL_SETTINGS = [
   "defaultRole",
+  "profiles",
   "mfaSerial",
   "mfaSessionSeconds",
   "transfer",

@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,7 +105,10 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "sb-browser-local-"));
   // A private copy of the config: the page's sessions live next to it.
   const configPath = join(work, "config.json");
-  await copyFile(stack.configPath, configPath);
+  // Without the per-role profiles of the stack's config: every sign-in here names its
+  // profile, and one with the field empty must find no credentials at all.
+  const { profiles: _profiles, ...config } = JSON.parse(await readFile(stack.configPath, "utf8"));
+  await writeFile(configPath, JSON.stringify(config), { mode: 0o600 });
   Object.assign(process.env, {
     AWS_CONFIG_FILE: stack.awsConfigFile,
     AWS_SHARED_CREDENTIALS_FILE: stack.awsCredentialsFile,

@@ -225,6 +225,18 @@ describe("strongbox login / whoami / logout (local stack)", () => {
     expect(result).toMatchObject({ role: "admin", mfa: true });
   });
 
+  it("without --profile a login starts from the config's profile for the role; AWS_PROFILE wins", async () => {
+    // The local stack's config names each role's demo profile (`profiles`).
+    const viewer = await sb.run(["login", "--role", "viewer", "--json"]);
+    expect(viewer.code, viewer.stderr).toBe(0);
+    expect(viewer.json().identity).toBe(sb.stack.demoPrincipals.viewer.user_arn);
+    const asAdminUser = await sb.run(["login", "--role", "viewer", "--json"], {
+      AWS_PROFILE: "local-admin",
+    });
+    expect(asAdminUser.code, asAdminUser.stderr).toBe(0);
+    expect(asAdminUser.json().identity).toBe(sb.stack.demoPrincipals.admin.user_arn);
+  });
+
   it("a profile with no credentials → exit 5 naming it, without suggesting --profile again", async () => {
     const r = await sb.run(["login", "--role", "viewer", "--profile", "no-such-profile"]);
     expect(r.code).toBe(5);

@@ -17,7 +17,7 @@ export interface ConfigureResult {
   endpoint: string | undefined;
   roles: Record<string, string>;
   adminMfaRequired: boolean;
-  /** Settings of the config it replaced that it kept (defaultRole, mfaSerial, mfaSessionSeconds, transfer). */
+  /** Settings of the config it replaced that it kept (defaultRole, profiles, mfaSerial, mfaSessionSeconds, transfer). */
   kept: string[];
 }
 

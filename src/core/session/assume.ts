@@ -67,6 +67,20 @@ export interface AssumeRoleRequest {
 }
 
 /**
+ * The profile a login starts from: --profile; else what the environment gives
+ * (AWS_PROFILE, or keys in AWS_ACCESS_KEY_ID, which the SDK reads itself);
+ * else the config's profile for the role; else the default chain.
+ */
+export function baseProfileOf(
+  req: Pick<AssumeRoleRequest, "config" | "role" | "env"> & { profile?: string | undefined },
+): string | undefined {
+  if (req.profile !== undefined) return req.profile;
+  const env = req.env ?? process.env;
+  if (env.AWS_PROFILE || env.AWS_ACCESS_KEY_ID) return undefined;
+  return req.config.profiles?.[req.role];
+}
+
+/**
  * sts:AssumeRole into the configured role as the calling person: session name
  * and SourceIdentity from GetCallerIdentity, MFA when the role needs it
  * (Admin with adminMfaRequired), when the profile has an mfa_serial, or when
@@ -74,7 +88,8 @@ export interface AssumeRoleRequest {
  * (GetSessionToken) that later AssumeRoles reuse while it lives; one that
  * STS no longer accepts is dropped and a code asked again.
  */
-export async function assumeRoleSession(req: AssumeRoleRequest): Promise<RoleSession> {
+export async function assumeRoleSession(request: AssumeRoleRequest): Promise<RoleSession> {
+  const req = { ...request, profile: baseProfileOf(request) };
   const { config, role } = req;
   const now = req.now ?? Date.now;
   const duration =
