@@ -60,7 +60,7 @@ async function call<T>(method: "GET" | "POST", name: string, input: object): Pro
   } catch {
     throw new ApiError(
       "network",
-      "The Strongbox server on this computer does not answer. It stops after a while without use: run `strongbox ui` again and open the new address.",
+      "The Strongbox server on this computer does not answer: it was stopped, or stopped by itself after a while without use. Run `strongbox ui` again and open the new address.",
     );
   }
   const body = (await res.json().catch(() => ({}))) as {
