@@ -381,6 +381,12 @@ describe("the page on the local stack", () => {
     await screenshot(page, "11-admin-uploads");
 
     const admin = page.getByRole("navigation", { name: "Admin views" });
+    // Each saved query is offered under its own label.
+    await admin.getByRole("button", { name: "Activity" }).click();
+    const labels = await page.getByLabel("Query").locator("option").allTextContents();
+    expect(labels).toHaveLength(6);
+    expect(new Set(labels).size).toBe(6);
+    expect(labels).toContain("downloads, by person");
     await admin.getByRole("button", { name: "Access matrix" }).click();
     await page
       .getByText(/cells (match|differ from) the access contract/)

@@ -1,20 +1,12 @@
 import type { StrongboxConfig } from "../config.js";
 import { StrongboxError, usageError } from "../errors.js";
 import type { Clock, InsightsApi, QueryDefinition, ResultField } from "./insights.js";
+import type { AuditQuery } from "./queries.js";
 import { narrowQuery, type QueryFilters } from "./query-text.js";
 import { DEFAULT_QUERY_TIMEOUT_MS, runQuery } from "./runner.js";
 import type { TimeWindow } from "./since.js";
 
-/** The saved queries `strongbox audit` knows (issue 4), by their command-line name. */
-export const AUDIT_QUERIES = [
-  "failed-uploads",
-  "denied",
-  "activity",
-  "downloads",
-  "sessions",
-  "top-callers",
-] as const;
-export type AuditQuery = (typeof AUDIT_QUERIES)[number];
+export { AUDIT_QUERIES, AUDIT_QUERY_LABELS, type AuditQuery } from "./queries.js";
 
 /** What the deployment told `strongbox configure` (config.monitoring). */
 export interface AuditDeployment {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { AUDIT_QUERY_LABELS, type AuditQuery } from "../../core/audit/queries.js";
 import { api, type ServerState } from "./api.js";
 import { Tabs } from "./feedback.js";
 import { formatDate } from "./format.js";
@@ -148,11 +149,7 @@ function Audit({ queries }: { queries: string[] }) {
           <select value={query} onChange={(e) => setQuery(e.currentTarget.value)}>
             {queries.map((q) => (
               <option key={q} value={q}>
-                {q === "failed-uploads"
-                  ? "failed uploads"
-                  : q === "denied"
-                    ? "refused requests"
-                    : "recent activity"}
+                {AUDIT_QUERY_LABELS[q as AuditQuery] ?? q}
               </option>
             ))}
           </select>
