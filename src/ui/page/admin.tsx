@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { AUDIT_QUERY_LABELS, type AuditQuery } from "../../core/audit/queries.js";
 import { api, type ServerState } from "./api.js";
 import { Tabs } from "./feedback.js";
-import { formatDate } from "./format.js";
+import { formatAgo, formatDate, secondsUntil } from "./format.js";
 
 type Section = "uploads" | "audit" | "alarms" | "access" | "signed";
 
@@ -82,7 +82,7 @@ function PendingUploads() {
   const { data, error, busy, run } = useLoad(
     () =>
       api.get<{
-        uploads: { key: string; uploadId: string; initiated?: string; ageHours?: number }[];
+        uploads: { key: string; uploadId: string; initiated?: string }[];
       }>("pending-uploads", { role: "admin" }),
     [],
   );
@@ -100,7 +100,7 @@ function PendingUploads() {
           {data.uploads.map((u) => (
             <li key={u.uploadId}>
               <span class="key">{u.key}</span> — started {formatDate(u.initiated)}
-              {u.ageHours !== undefined ? ` (${u.ageHours} h ago)` : ""}{" "}
+              {u.initiated !== undefined ? ` (${formatAgo(-secondsUntil(u.initiated))})` : ""}{" "}
               <button
                 type="button"
                 class="danger"

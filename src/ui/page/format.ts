@@ -10,6 +10,18 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }
 
+/** How long ago, readably: "5 min ago", "3 h ago", "12 days ago", "16 years ago". */
+export function formatAgo(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "–";
+  const m = Math.floor(Math.max(seconds, 0) / 60);
+  if (m < 1) return "just now";
+  if (m < 60) return `${m} min ago`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h ago`;
+  const d = Math.floor(h / 24);
+  return d < 730 ? `${d} days ago` : `${Math.floor(d / 365)} years ago`;
+}
+
 export function formatDate(iso: string | undefined): string {
   if (iso === undefined) return "–";
   const d = new Date(iso);
