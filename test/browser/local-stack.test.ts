@@ -3,6 +3,7 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
   ListMultipartUploadsCommand,
   S3Client,
@@ -377,6 +378,25 @@ describe("the page on the local stack", () => {
     await page.getByText("Aborted the upload of stale/forgotten.bin.").waitFor();
     const left = await s3.send(new ListMultipartUploadsCommand({ Bucket: config.bucket }));
     expect((left.Uploads ?? []).map((u) => u.UploadId)).not.toContain(created.UploadId);
+    // Ended elsewhere after the list was read: Abort says so and the row goes.
+    const other = await s3.send(
+      new CreateMultipartUploadCommand({ Bucket: config.bucket, Key: "stale/ended.bin" }),
+    );
+    const views = page.getByRole("navigation", { name: "Admin views" });
+    await views.getByRole("button", { name: "Signed URLs" }).click();
+    await views.getByRole("button", { name: "Unfinished uploads" }).click();
+    const abortEnded = page.getByRole("button", { name: "Abort the upload of stale/ended.bin" });
+    await abortEnded.waitFor();
+    await s3.send(
+      new AbortMultipartUploadCommand({
+        Bucket: config.bucket,
+        Key: "stale/ended.bin",
+        UploadId: other.UploadId,
+      }),
+    );
+    await abortEnded.click();
+    await page.getByText("The upload of stale/ended.bin had already ended").waitFor();
+    await expect.poll(() => abortEnded.count()).toBe(0);
     s3.destroy();
     await screenshot(page, "11-admin-uploads");
 

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { AUDIT_QUERY_LABELS, type AuditQuery } from "../../core/audit/queries.js";
-import { api, type ServerState } from "./api.js";
-import { Tabs } from "./feedback.js";
+import { ApiError, api, type ServerState } from "./api.js";
+import { Feedback, Tabs } from "./feedback.js";
 import { formatAgo, formatDate, secondsUntil } from "./format.js";
 
 type Section = "uploads" | "audit" | "alarms" | "access" | "signed";
@@ -87,13 +87,30 @@ function PendingUploads() {
     [],
   );
   const [note, setNote] = useState("");
+  const [failure, setFailure] = useState("");
+  const abort = async (u: { key: string; uploadId: string }) => {
+    setNote("");
+    setFailure("");
+    try {
+      await api.post("pending-uploads/abort", { role: "admin", key: u.key, uploadId: u.uploadId });
+      setNote(`Aborted the upload of ${u.key}.`);
+    } catch (err) {
+      // Ended elsewhere (aborted or completed) since the list was read: nothing is left to abort.
+      if (err instanceof ApiError && err.kind === "not-found") {
+        setNote(`The upload of ${u.key} had already ended (aborted or completed elsewhere).`);
+      } else {
+        setFailure((err as Error).message);
+      }
+    }
+    await run();
+  };
   return (
     <>
       <p class="muted">
         Multipart uploads started and never completed: they hold storage until aborted.
       </p>
       <Status error={error} busy={busy} />
-      {note && <p role="status">{note}</p>}
+      <Feedback status={note} error={failure} />
       {data && (
         <ul class="plain">
           {data.uploads.length === 0 && <li class="muted">None.</li>}
@@ -105,15 +122,7 @@ function PendingUploads() {
                 type="button"
                 class="danger"
                 aria-label={`Abort the upload of ${u.key}`}
-                onClick={async () => {
-                  await api.post("pending-uploads/abort", {
-                    role: "admin",
-                    key: u.key,
-                    uploadId: u.uploadId,
-                  });
-                  setNote(`Aborted the upload of ${u.key}.`);
-                  await run();
-                }}
+                onClick={() => void abort(u)}
               >
                 Abort
               </button>
