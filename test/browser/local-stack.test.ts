@@ -345,10 +345,15 @@ describe("the page on the local stack", () => {
       page.getByRole("button", { name: "Download browser/doc.txt" }).click(),
     );
     expect(sha256Hex(latest)).toBe(v1.sha256);
-    await page.getByRole("button", { name: "Close versions" }).click();
 
+    // Deleted from its row while its versions are open: the panel is read afresh.
     await page.getByRole("button", { name: "Delete browser/doc.txt" }).click();
     await page.getByRole("status").filter({ hasText: "Deleted browser/doc.txt" }).waitFor();
+    const panel = page.locator("section.panel");
+    await panel.getByRole("cell", { name: "delete marker" }).waitFor();
+    await panel.getByText("This file is deleted").waitFor();
+    expect(await panel.getByText("it is the latest again").count()).toBe(0);
+    await page.getByRole("button", { name: "Close versions" }).click();
     await expect(page.getByRole("cell", { name: "doc.txt", exact: true }).count()).resolves.toBe(0);
     await page.getByLabel(/Versions of a key/).fill("browser/doc.txt");
     await page.getByRole("button", { name: "Show versions" }).click();

@@ -32,6 +32,8 @@ export function FilesView({
   const [versionsOf, setVersionsOf] = useState<string | undefined>();
   const [shareOf, setShareOf] = useState<string | undefined>();
   const [openKey, setOpenKey] = useState("");
+  /** Counts deletes from the rows: an open Versions panel is read afresh after each. */
+  const [deletes, setDeletes] = useState(0);
 
   const load = useCallback(
     async (p: string, next: string | undefined) => {
@@ -142,6 +144,7 @@ export function FilesView({
                         onClick={() =>
                           act(`Deleted ${o.key} (earlier versions remain).`, async () => {
                             await api.post("rm", { role, key: o.key });
+                            setDeletes((n) => n + 1);
                             await load(prefix, pages[pages.length - 1]);
                           })
                         }
@@ -194,6 +197,7 @@ export function FilesView({
       </form>
       {versionsOf !== undefined && (
         <VersionsPanel
+          key={`${versionsOf}:${deletes}`}
           role={role}
           objectKey={versionsOf}
           onClose={() => setVersionsOf(undefined)}
