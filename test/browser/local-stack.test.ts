@@ -448,6 +448,19 @@ describe("the page on the local stack", () => {
     await page.setViewportSize({ width: 1200, height: 900 });
   });
 
+  test("the bare address, then the full one in the same tab: the key is read without a reload", async () => {
+    const tab = await context.newPage();
+    try {
+      await tab.goto(`${ui.server.origin}/`);
+      await tab.getByText("This page needs the full address").waitFor();
+      await tab.goto(ui.server.url); // only the fragment changes: no reload
+      await tab.getByRole("heading", { name: "Sign in to a role" }).waitFor();
+      expect(await tab.getByText("This page needs the full address").count()).toBe(0);
+    } finally {
+      await tab.close();
+    }
+  });
+
   test("a request without the token, with a foreign Origin or a foreign Host is refused", async () => {
     const port = ui.server.port;
     const host = `127.0.0.1:${port}`;
