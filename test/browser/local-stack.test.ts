@@ -277,6 +277,11 @@ describe("the page on the local stack", () => {
       );
       expect(bytes.length).toBe(file.size);
       expect(sha256Hex(bytes)).toBe(file.sha256);
+      // The page cannot see the download end: it says only what it knows.
+      await page
+        .getByRole("status")
+        .filter({ hasText: `Download of browser/${name} handed to the browser` })
+        .waitFor();
     }
   });
 

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from "preact/hooks";
 import type { Role } from "../../core/roles.js";
 import { api, type ServerState } from "./api.js";
 import { can, refusedBecauseOfRole } from "./can.js";
-import { startDownload } from "./download.js";
+import { handedOver, startDownload } from "./download.js";
 import { Feedback, ObjectColumns, useAction } from "./feedback.js";
 import { formatBytes, formatDate } from "./format.js";
 import { ShareDialog } from "./share.js";
@@ -118,7 +118,7 @@ export function FilesView({
                     <button
                       type="button"
                       aria-label={`Download ${o.key}`}
-                      onClick={() => act(`Downloading ${o.key}…`, () => startDownload(role, o.key))}
+                      onClick={() => act(handedOver(o.key), () => startDownload(role, o.key))}
                     >
                       Download
                     </button>

@@ -2,7 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import type { Role } from "../../core/roles.js";
 import { api } from "./api.js";
 import { can } from "./can.js";
-import { startDownload } from "./download.js";
+import { handedOver, startDownload } from "./download.js";
 import { Feedback, ObjectColumns, useAction } from "./feedback.js";
 import { formatBytes, formatDate } from "./format.js";
 
@@ -87,7 +87,7 @@ export function VersionsPanel(props: {
                         type="button"
                         aria-label={`Download version ${v.versionId}`}
                         onClick={() =>
-                          act("Download started.", () =>
+                          run(handedOver(`version ${v.versionId} of ${objectKey}`), () =>
                             startDownload(role, objectKey, v.versionId),
                           )
                         }
