@@ -148,7 +148,29 @@ describe("the page against MinIO (every signature and checksum checked)", () => 
     expect(text).toMatch(
       /part 2 of "strict\/altered\.bin": the bytes it received do not match the SHA-256/,
     );
+    // A part altered in transit may pass next time: Retry is offered.
+    await page.getByRole("button", { name: "Retry strict/altered.bin" }).waitFor();
     await screenshot(page, "16-minio-altered-part");
+  });
+
+  test("an Uploader's key that already exists fails with no Retry (it would fail again)", async () => {
+    const file = await makeFile(work, "once.txt", 2000, 24);
+    await open(ui, "uploader");
+    await pick(file.path, "strict/");
+    expect((await settled("strict/once.txt")).status).toBe("Done");
+    await pick(file.path, "strict/");
+    const jobs = page.getByTestId("job").filter({ hasText: "strict/once.txt" });
+    await expect.poll(() => jobs.count()).toBe(2);
+    const { status, text } = await settled("strict/once.txt");
+    expect(status).toBe("Failed");
+    expect(text).toMatch(/already exists .*admin can replace it/);
+    await jobs.last().getByRole("button", { name: "Cancel strict/once.txt" }).waitFor();
+    expect(
+      await jobs
+        .last()
+        .getByRole("button", { name: /^Retry/ })
+        .count(),
+    ).toBe(0);
   });
 
   test("a URL that expired (1-second URLs) is signed again and the upload completes", async () => {

@@ -188,7 +188,11 @@ function controlsOf(job: UploadJob, queue: UploadQueue) {
       run: () => job.pause(),
     },
     { label: "Resume", show: job.status === "paused", run: () => queue.resume(job) },
-    { label: "Retry", show: job.status === "failed", run: () => queue.resume(job) },
+    {
+      label: "Retry",
+      show: job.status === "failed" && job.retryable,
+      run: () => queue.resume(job),
+    },
     {
       label: "Cancel",
       show: !["done", "cancelled", "completing"].includes(job.status),

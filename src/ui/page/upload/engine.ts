@@ -3,6 +3,7 @@ import { createLimiter, type Limiter } from "../../../core/transfer/limiter.js";
 import { MiB, type PlannedPart, planParts } from "../../../core/transfer/part-plan.js";
 import type { RecordedPart } from "../../../core/transfer/resume.js";
 import { api } from "../api.js";
+import { retryable } from "./failure.js";
 import type { Hasher } from "./hasher.js";
 import { reattach } from "./reattach.js";
 import { resumeStore } from "./resume-store.js";
@@ -36,6 +37,8 @@ export const CONNECTION_LOST = "Connection lost: the upload continues when it is
 export class UploadJob {
   status: JobStatus = "queued";
   message = "";
+  /** After a failure: whether a Retry could get past it (not a refusal by rule). */
+  retryable = true;
   versionId: string | null = null;
   /** Bytes S3 holds for this file plus bytes of parts in flight. */
   sent = 0;
@@ -139,6 +142,7 @@ export class UploadJob {
         this.set("paused", CONNECTION_LOST);
         return;
       }
+      this.retryable = retryable(err);
       this.set("failed", err instanceof Error ? err.message : String(err));
     }
   }

@@ -28,6 +28,7 @@ export class Stop extends Error {}
 
 /** Every attempt to reach the bucket failed at the network level (or CORS refused the page). */
 export class S3Unreachable extends Error {
+  readonly kind = "network";
   constructor(url: string) {
     super(
       `S3 at ${new URL(url).origin} did not answer after several tries: the connection failed, or the bucket's CORS rule does not admit this page (${location.origin}). Retry, or ask an admin to check cors_allowed_origins.`,
@@ -76,6 +77,16 @@ export async function sendSigned(
   }
 }
 
+/** S3 refused a PUT: its words, and its kind as the CLI names it (decides whether to offer Retry). */
+export class S3Refused extends Error {
+  constructor(
+    readonly kind: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /** S3's refusal of a PUT, in words: a checksum mismatch says nothing was stored. */
 function refusal(
   target: PutTarget,
@@ -86,7 +97,8 @@ function refusal(
 ): Error {
   const part = what.partNumber === undefined ? "the file" : `part ${what.partNumber}`;
   if (code === "BadDigest" || code === "XAmzContentChecksumMismatch" || code === "InvalidDigest") {
-    return new Error(
+    return new S3Refused(
+      "failed",
       `S3 refused ${part} of "${target.key}": the bytes it received do not match the SHA-256 this page computed (${code}). Nothing was stored; retry the upload.`,
     );
   }
@@ -99,7 +111,7 @@ function refusal(
     bucket: target.bucket,
     key: target.key,
   });
-  return new Error(`S3 refused ${part}: ${mapped.message}`);
+  return new S3Refused(mapped.kind, `S3 refused ${part}: ${mapped.message}`);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
