@@ -302,6 +302,10 @@ describe("the page on the local stack", () => {
 
   test("a viewer's upload attempt says which role can upload", async () => {
     await tab("Upload");
+    // Said up front, before any file is picked.
+    await expect(page.getByTestId("upload-role-note").textContent()).resolves.toContain(
+      "Your role viewer cannot upload files; uploader or admin can.",
+    );
     await page.getByTestId("pick-files").setInputFiles(big.path.replace("big.bin", "note.txt"));
     await page.getByRole("alert").filter({ hasText: "cannot upload" }).waitFor();
     const text = await page.getByRole("alert").filter({ hasText: "cannot upload" }).textContent();

@@ -63,6 +63,11 @@ export function UploadsView({ role, state }: { role: Role; state: ServerState })
   return (
     <section aria-labelledby="upload-h">
       <h2 id="upload-h">Upload</h2>
+      {!can(role, "PutObject") && (
+        <p class="banner" data-testid="upload-role-note">
+          {refusedBecauseOfRole(role, "PutObject", "upload files")}
+        </p>
+      )}
       <label>
         Into folder <span class="muted">(optional, e.g. reports/2026/)</span>
         <input value={prefix} onInput={(e) => setPrefix(e.currentTarget.value)} />
