@@ -313,6 +313,29 @@ describe("the page on the local stack", () => {
     await screenshot(page, "09-viewer-upload-refused");
   });
 
+  test("an upload keeps running, and in view, across a switch of role", async () => {
+    const file = await makeFile(work, "held.bin", 16 * MiB, 13); // 2 parts, held unanswered
+    const held: Route[] = [];
+    await page.route(/held\.bin\?.*partNumber=/, (route) => {
+      held.push(route);
+    });
+    await page.getByRole("button", { name: "Switch role" }).click();
+    await continueAs(page, "uploader");
+    await pick(file.path, "browser/");
+    await expect.poll(() => held.length, { timeout: 60_000 }).toBeGreaterThan(0);
+    await page.getByRole("button", { name: "Switch role" }).click();
+    await page.getByText("1 upload keeps running, each under the role it started with").waitFor();
+    await continueAs(page, "viewer");
+    await tab("Upload");
+    const job = page.getByTestId("job").filter({ hasText: "browser/held.bin" });
+    await job.getByText("as uploader").waitFor();
+    await screenshot(page, "09b-upload-across-switch");
+    await job.getByRole("button", { name: "Cancel browser/held.bin" }).click();
+    await job.getByTestId("job-status").filter({ hasText: "Cancelled" }).waitFor();
+    await page.unrouteAll({ behavior: "ignoreErrors" });
+    for (const r of held) await r.abort().catch(() => {});
+  });
+
   test("keys are text: a key that looks like markup never becomes markup", async () => {
     await page.getByRole("button", { name: "Switch role" }).click();
     await continueAs(page, "uploader");

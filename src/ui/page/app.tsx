@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "preact/hooks";
+import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 import type { Role } from "../../core/roles.js";
 import { AdminView } from "./admin.js";
 import { api, type ServerState, sessionListeners } from "./api.js";
@@ -6,6 +6,7 @@ import { Tabs } from "./feedback.js";
 import { FilesView } from "./files.js";
 import { formatDuration, secondsUntil } from "./format.js";
 import { SignIn } from "./signin.js";
+import { UploadQueue } from "./upload/queue.js";
 import { UploadsView } from "./uploads.js";
 
 type Tab = "files" | "upload" | "admin";
@@ -18,6 +19,11 @@ export function App({ hasToken }: { hasToken: boolean }) {
   const [notice, setNotice] = useState("");
   const [error, setError] = useState("");
   const [, tick] = useState(0);
+  // The app's, not the Upload tab's: uploads stay in view across a switch of role.
+  const queue = useMemo(
+    () => (state === undefined ? undefined : new UploadQueue(state.bucket)),
+    [state?.bucket],
+  );
 
   const refresh = useCallback(async () => {
     try {
@@ -54,7 +60,7 @@ export function App({ hasToken }: { hasToken: boolean }) {
       </main>
     );
   }
-  if (state === undefined) {
+  if (state === undefined || queue === undefined) {
     return (
       <main class="narrow">
         <h1>Strongbox</h1>
@@ -68,6 +74,7 @@ export function App({ hasToken }: { hasToken: boolean }) {
       <SignIn
         state={state}
         notice={notice}
+        uploads={queue.running}
         onSignedIn={async (r) => {
           setNotice("");
           await refresh();
@@ -111,7 +118,7 @@ export function App({ hasToken }: { hasToken: boolean }) {
           <FilesView role={role} state={state} visible={tab === "files"} />
         </div>
         <div hidden={tab !== "upload"}>
-          <UploadsView role={role} state={state} />
+          <UploadsView role={role} queue={queue} />
         </div>
         {role === "admin" && tab === "admin" && <AdminView state={state} />}
       </main>

@@ -12,6 +12,8 @@ const WHAT: Record<Role, string> = {
 export function SignIn(props: {
   state: ServerState;
   notice: string;
+  /** Uploads still running (under the roles they started with). */
+  uploads: number;
   onSignedIn: (role: Role) => Promise<void>;
   onRefresh: () => Promise<void>;
 }) {
@@ -58,6 +60,13 @@ export function SignIn(props: {
       {props.notice && (
         <p class="banner warn" role="alert">
           {props.notice}
+        </p>
+      )}
+      {props.uploads > 0 && (
+        <p class="banner" role="status">
+          {props.uploads === 1 ? "1 upload keeps" : `${props.uploads} uploads keep`} running, each
+          under the role it started with. Sign in to any role and open Upload to watch, pause or
+          cancel them.
         </p>
       )}
       {live.length > 0 && (

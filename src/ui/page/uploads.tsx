@@ -1,10 +1,9 @@
-import { useEffect, useMemo, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Role } from "../../core/roles.js";
-import type { ServerState } from "./api.js";
 import { can, refusedBecauseOfRole } from "./can.js";
 import { formatBytes, formatDuration } from "./format.js";
 import type { UploadJob } from "./upload/engine.js";
-import { filesOfDrop, type QueuedFile, UploadQueue } from "./upload/queue.js";
+import { filesOfDrop, type QueuedFile, type UploadQueue } from "./upload/queue.js";
 
 const LABEL: Record<UploadJob["status"], string> = {
   queued: "Waiting",
@@ -17,12 +16,14 @@ const LABEL: Record<UploadJob["status"], string> = {
   cancelled: "Cancelled",
 };
 
-export function UploadsView({ role, state }: { role: Role; state: ServerState }) {
+/**
+ * The Upload tab. Its queue belongs to the app, not to this view: a switch of
+ * role leaves it running and in view, each job signed under the role it
+ * started with (the server keeps every role's session).
+ */
+export function UploadsView({ role, queue }: { role: Role; queue: UploadQueue }) {
   const [, redraw] = useState(0);
-  const queue = useMemo(
-    () => new UploadQueue(state.bucket, () => redraw((n) => n + 1)),
-    [state.bucket],
-  );
+  useEffect(() => queue.listen(() => redraw((n) => n + 1)), [queue]);
   const [prefix, setPrefix] = useState("");
   const [refusal, setRefusal] = useState("");
   const [dragging, setDragging] = useState(false);
@@ -130,7 +131,10 @@ export function UploadsView({ role, state }: { role: Role; state: ServerState })
           return (
             <li key={i} class={`job ${job.status}`} data-testid="job">
               <div class="job-head">
-                <span class="key">{job.key}</span>
+                <span>
+                  <span class="key">{job.key}</span>
+                  {job.role !== role && <span class="muted"> as {job.role}</span>}
+                </span>
                 <span class="job-status" data-testid="job-status">
                   {LABEL[job.status]}
                 </span>

@@ -20,11 +20,12 @@ export class UploadQueue {
   /** Rate sampling for the view: bytes per second, smoothed. */
   readonly rates = new Map<UploadJob, number>();
   private last = new Map<UploadJob, { at: number; sent: number }>();
+  private readonly listeners = new Set<() => void>();
+  private readonly onChange = () => {
+    for (const listener of this.listeners) listener();
+  };
 
-  constructor(
-    private readonly bucket: string,
-    private readonly onChange: () => void,
-  ) {
+  constructor(private readonly bucket: string) {
     addEventListener("offline", () => {
       for (const job of this.jobs) job.pause(CONNECTION_LOST);
     });
@@ -44,6 +45,19 @@ export class UploadQueue {
     }
     this.pump();
     this.onChange();
+  }
+
+  /** Tells `listener` of every change (a view showing the queue); returns how to stop. */
+  listen(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Jobs not yet settled (done, failed, cancelled) nor paused. */
+  get running(): number {
+    return this.jobs.filter((j) =>
+      ["queued", "checking", "uploading", "completing"].includes(j.status),
+    ).length;
   }
 
   /** Starts queued jobs while fewer than FILES_AT_ONCE are active. */
