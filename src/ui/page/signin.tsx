@@ -106,7 +106,10 @@ export function SignIn(props: {
             ))}
           </fieldset>
           <label>
-            AWS profile <span class="muted">(optional; your usual one if empty)</span>
+            AWS profile{" "}
+            <span class="muted">
+              (optional; if empty, the role's profile in the config, else your usual one)
+            </span>
             <input
               name="profile"
               value={profile}
