@@ -3,6 +3,7 @@ import type { Role } from "../../core/roles.js";
 import { api } from "./api.js";
 import { Feedback } from "./feedback.js";
 import { formatDate } from "./format.js";
+import { usePanel } from "./panel.js";
 
 const CHOICES: [number, string][] = [
   [15 * 60, "15 minutes"],
@@ -16,10 +17,22 @@ export function ShareDialog(props: { role: Role; objectKey: string; onClose: () 
   const [seconds, setSeconds] = useState(3600);
   const [link, setLink] = useState<{ url: string; expiresAt: string; clamped: boolean }>();
   const [error, setError] = useState("");
+  const [copied, setCopied] = useState("");
+  const heading = usePanel(props.onClose);
+
+  const copy = async (url: string) => {
+    try {
+      await navigator.clipboard.writeText(url);
+      setCopied("Copied.");
+    } catch {
+      setCopied("The browser did not allow copying: select the link above and copy it.");
+    }
+  };
 
   const create = async (e: Event) => {
     e.preventDefault();
     setError("");
+    setCopied("");
     try {
       setLink(
         await api.post("share", {
@@ -35,7 +48,7 @@ export function ShareDialog(props: { role: Role; objectKey: string; onClose: () 
 
   return (
     <section class="panel" aria-labelledby="share-h">
-      <h3 id="share-h">
+      <h3 id="share-h" ref={heading} tabIndex={-1}>
         Share <span class="key">{props.objectKey}</span>
       </h3>
       <button type="button" class="close" onClick={props.onClose}>
@@ -67,9 +80,12 @@ export function ShareDialog(props: { role: Role; objectKey: string; onClose: () 
               ? " — earlier than you asked: a link ends with the session that signs it."
               : "."}
           </p>
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(link.url)}>
-            Copy link
-          </button>
+          <p>
+            <button type="button" onClick={() => void copy(link.url)}>
+              Copy link
+            </button>{" "}
+            <span role="status">{copied}</span>
+          </p>
         </div>
       )}
     </section>

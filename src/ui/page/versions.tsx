@@ -5,6 +5,7 @@ import { can } from "./can.js";
 import { handedOver, startDownload } from "./download.js";
 import { Feedback, ObjectColumns, useAction } from "./feedback.js";
 import { formatBytes, formatDate } from "./format.js";
+import { usePanel } from "./panel.js";
 
 interface Version {
   versionId: string;
@@ -23,6 +24,7 @@ export function VersionsPanel(props: {
   const { role, objectKey } = props;
   const [versions, setVersions] = useState<Version[] | undefined>();
   const { status, error, setError, act: run } = useAction();
+  const heading = usePanel(props.onClose);
 
   const load = async () => {
     setError("");
@@ -48,7 +50,7 @@ export function VersionsPanel(props: {
 
   return (
     <section class="panel" aria-labelledby="versions-h">
-      <h3 id="versions-h">
+      <h3 id="versions-h" ref={heading} tabIndex={-1}>
         Versions of <span class="key">{objectKey}</span>
       </h3>
       <button type="button" class="close" onClick={props.onClose}>
