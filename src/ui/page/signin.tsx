@@ -9,6 +9,24 @@ const WHAT: Record<Role, string> = {
   admin: "everything, plus delete, restore and the audit views",
 };
 
+/** The last sign-in's role and profile name (no secret), offered again next time. */
+const LAST = "strongbox.sign-in";
+
+function lastSignIn(): { role: Role; profile: string } {
+  try {
+    const saved = JSON.parse(localStorage.getItem(LAST) ?? "{}") as {
+      role?: unknown;
+      profile?: unknown;
+    };
+    return {
+      role: ROLES.includes(saved.role as Role) ? (saved.role as Role) : "viewer",
+      profile: typeof saved.profile === "string" ? saved.profile : "",
+    };
+  } catch {
+    return { role: "viewer", profile: "" };
+  }
+}
+
 export function SignIn(props: {
   state: ServerState;
   notice: string;
@@ -18,8 +36,8 @@ export function SignIn(props: {
   onRefresh: () => Promise<void>;
 }) {
   const { state } = props;
-  const [role, setRole] = useState<Role>("viewer");
-  const [profile, setProfile] = useState("");
+  const [role, setRole] = useState<Role>(() => lastSignIn().role);
+  const [profile, setProfile] = useState(() => lastSignIn().profile);
   const [mfa, setMfa] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState("");
@@ -36,6 +54,7 @@ export function SignIn(props: {
         ...(profile.trim() === "" ? {} : { profile: profile.trim() }),
         ...(needsMfa || mfa !== "" ? { mfaCode: mfa.trim() } : {}),
       });
+      localStorage.setItem(LAST, JSON.stringify({ role, profile: profile.trim() }));
       await props.onSignedIn(role);
     } catch (err) {
       // Without a profile the server's hint names a CLI flag; the page has a field for it.
