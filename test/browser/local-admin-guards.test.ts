@@ -83,6 +83,12 @@ describe("the page on the local stack", () => {
     await page.getByRole("button", { name: "Versions of browser-admin/doc.txt" }).click();
     const restore = page.getByRole("button", { name: /^Restore version/ });
     await restore.first().waitFor();
+    // The panel opened below the list takes the focus; Escape closes it.
+    expect(await page.evaluate("document.activeElement?.id")).toBe("versions-h");
+    await page.keyboard.press("Escape");
+    await expect(page.locator("section.panel").count()).resolves.toBe(0);
+    await page.getByRole("button", { name: "Versions of browser-admin/doc.txt" }).click();
+    await restore.first().waitFor();
     await screenshot(page, "10-versions");
     await restore.first().click();
     await page.getByRole("status").filter({ hasText: "it is the latest again" }).waitFor();
@@ -176,7 +182,29 @@ describe("the page on the local stack", () => {
     await page.getByRole("heading", { name: "Alarms" }).waitFor();
     await page.locator("table:visible, p.error:visible").first().waitFor({ timeout: 60_000 });
     await screenshot(page, "13-admin-alarms");
+    // 21 share links more, so the log holds more than the 20 it shows at first.
+    for (let i = 0; i < 21; i++) {
+      const shared = await fetch(`${ui.server.origin}/api/share`, {
+        method: "POST",
+        headers: {
+          "x-strongbox-token": ui.server.token,
+          origin: ui.server.origin,
+          "content-type": "application/json",
+        },
+        body: JSON.stringify({
+          role: "viewer",
+          key: "browser-admin/note.txt",
+          expiresInSeconds: 900,
+        }),
+      });
+      expect(shared.status).toBe(200);
+    }
     await admin.getByRole("button", { name: "Signed URLs" }).click();
+    const rows = page.locator("table:visible tbody tr");
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(20);
+    await page.getByRole("button", { name: /^Show all \d+$/ }).click();
+    expect(await rows.count()).toBeGreaterThan(21);
     // The part URLs this file's setup signed for browser-admin/big.bin.
     await page
       .getByRole("cell", { name: /\/browser-admin\/big\.bin\?.*partNumber=1/ })

@@ -55,6 +55,9 @@ describe("the page on the local stack", () => {
       );
     }
     expect(await page.getByText(/min .*left/).count()).toBeGreaterThanOrEqual(3);
+    // The form offers the last sign-in's role and profile again.
+    expect(await page.getByLabel(/AWS profile/).inputValue()).toBe("local-admin");
+    expect(await page.getByRole("radio", { name: /admin/ }).isChecked()).toBe(true);
     await screenshot(page, "02-continue-as");
   });
 
@@ -172,6 +175,15 @@ describe("the page on the local stack", () => {
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(Buffer.from(await res.arrayBuffer()).length).toBe(1234);
+    // Copying says whether it worked (a browser may refuse the clipboard to a page).
+    await page.getByRole("button", { name: "Copy link" }).click();
+    await page
+      .getByRole("status")
+      .filter({
+        hasText:
+          /^(Copied\.|The browser did not allow copying: select the link above and copy it\.)$/,
+      })
+      .waitFor();
     await screenshot(page, "08-share");
     await page.getByRole("button", { name: "Close sharing" }).click();
   });

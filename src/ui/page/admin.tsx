@@ -268,6 +268,9 @@ function Access() {
   );
 }
 
+/** The signing log's newest entries shown at first (the server keeps 200). */
+const SIGNED_SHOWN = 20;
+
 function Signed() {
   const { data, error, busy, run } = useLoad(
     () =>
@@ -276,9 +279,12 @@ function Signed() {
       }>("signed-log"),
     [],
   );
+  const [all, setAll] = useState(false);
+  const newest = [...(data?.entries ?? [])].reverse();
+  const shown = all ? newest : newest.slice(0, SIGNED_SHOWN);
   return (
     <>
-      <p class="muted">Every URL this server signed, without its signature.</p>
+      <p class="muted">Every URL this server signed, without its signature; the newest first.</p>
       <button type="button" onClick={() => void run()}>
         Refresh
       </button>
@@ -286,11 +292,20 @@ function Signed() {
       {data && (
         <Table
           label="Signed URLs"
-          columns={["At", "Role", "Method", "URL", "Until"]}
-          rows={[...data.entries]
-            .reverse()
-            .map((e) => [formatDate(e.at), e.role, e.method, e.url, formatDate(e.expiresAt)])}
+          columns={["At", "Role", "Method", "Until", "URL"]}
+          rows={shown.map((e) => [
+            formatDate(e.at),
+            e.role,
+            e.method,
+            formatDate(e.expiresAt),
+            e.url,
+          ])}
         />
+      )}
+      {shown.length < newest.length && (
+        <button type="button" onClick={() => setAll(true)}>
+          Show all {newest.length}
+        </button>
       )}
     </>
   );
