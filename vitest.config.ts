@@ -6,7 +6,10 @@ import { defineConfig } from "vitest/config";
  * of their own.
  */
 const MINIO_LANE = [
-  "test/integration/minio-strict.test.ts",
+  "test/integration/minio-strict-accepted.test.ts",
+  "test/integration/minio-strict-refused.test.ts",
+  "test/integration/minio-strict-roles.test.ts",
+  "test/integration/minio-strict-engine.test.ts",
   "test/integration/fault-table.test.ts",
   "test/integration/fault-time.test.ts",
   "test/integration/lock-takeover.test.ts",
