@@ -10,7 +10,10 @@ const MINIO_LANE = [
   "test/integration/minio-strict-refused.test.ts",
   "test/integration/minio-strict-roles.test.ts",
   "test/integration/minio-strict-engine.test.ts",
-  "test/integration/fault-table.test.ts",
+  "test/integration/fault-table-wire.test.ts",
+  "test/integration/fault-table-budget.test.ts",
+  "test/integration/fault-table-complete.test.ts",
+  "test/integration/fault-table-clients.test.ts",
   "test/integration/fault-time.test.ts",
   "test/integration/lock-takeover.test.ts",
 ];
