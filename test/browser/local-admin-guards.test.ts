@@ -87,6 +87,10 @@ describe("the page on the local stack", () => {
     expect(await page.evaluate("document.activeElement?.id")).toBe("versions-h");
     await page.keyboard.press("Escape");
     await expect(page.locator("section.panel").count()).resolves.toBe(0);
+    // ... and gives the focus back to the row's button that opened it.
+    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe(
+      "Versions of browser-admin/doc.txt",
+    );
     await page.getByRole("button", { name: "Versions of browser-admin/doc.txt" }).click();
     await restore.first().waitFor();
     await screenshot(page, "10-versions");
