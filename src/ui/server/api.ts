@@ -255,7 +255,7 @@ export function apiRoutes(
       "pending-uploads",
       route("GET", z.object({ role }), async (input) => {
         const { catalog } = await catalogOf(ctx, input.role);
-        return { uploads: await listPendingUploads(catalog, ctx.now()) };
+        return { uploads: await listPendingUploads(catalog) };
       }),
     ],
     [

@@ -63,14 +63,10 @@ export interface PendingUpload {
   key: string;
   uploadId: string;
   initiated: string | undefined;
-  ageHours: number | undefined;
 }
 
 /** Multipart uploads started but neither completed nor aborted (they hold storage). */
-export async function listPendingUploads(
-  ctx: CatalogContext,
-  nowMs: number,
-): Promise<PendingUpload[]> {
+export async function listPendingUploads(ctx: CatalogContext): Promise<PendingUpload[]> {
   const out: PendingUpload[] = [];
   let keyMarker: string | undefined;
   let uploadIdMarker: string | undefined;
@@ -91,10 +87,6 @@ export async function listPendingUploads(
         key: u.Key,
         uploadId: u.UploadId,
         initiated: u.Initiated?.toISOString(),
-        ageHours:
-          u.Initiated === undefined
-            ? undefined
-            : Math.floor((nowMs - u.Initiated.getTime()) / 3_600_000),
       });
     }
     if (page.IsTruncated !== true || page.NextKeyMarker === undefined) return out;
