@@ -1,4 +1,8 @@
-import { GetMetricDataCommand, type MetricDataQuery } from "@aws-sdk/client-cloudwatch";
+import {
+  GetMetricDataCommand,
+  type MetricDataQuery,
+  type MetricDataResult,
+} from "@aws-sdk/client-cloudwatch";
 import { EMULATOR_GAPS, isOutcome, type SelftestEnv, sessionOr } from "./env.js";
 import { cloudWatchFor } from "./request.js";
 import { fail, pass, type SelftestStep, skipped } from "./runner.js";
@@ -42,6 +46,16 @@ function queries(topicName: string, ruleName: string | undefined): MetricDataQue
   ];
 }
 
+/** Each query's values summed over the window (a metric with no data point counts 0). */
+function countsOf(results: MetricDataResult[]): Counts {
+  const counts: Counts = { delivered: 0, failed: 0, invoked: 0, invokeFailed: 0 };
+  for (const result of results) {
+    const id = result.Id as keyof Counts;
+    if (id in counts) counts[id] += (result.Values ?? []).reduce((a, b) => a + b, 0);
+  }
+  return counts;
+}
+
 function describe(counts: Counts, topicName: string, ruleName: string | undefined): string {
   const sns = `${topicName}: ${counts.delivered} delivered to subscribers, ${counts.failed} failed`;
   return ruleName === undefined
@@ -68,7 +82,7 @@ export const notificationsDelivered: SelftestStep<SelftestEnv> = {
     const ruleName = env.config.monitoring?.eventRuleName;
     const since = new Date((env.state.burstStartedAt ?? env.state.alarmRaisedAt) - 60_000);
     const deadline = env.clock.now() + METRICS_WAIT_MS;
-    let counts: Counts = { delivered: 0, failed: 0, invoked: 0, invokeFailed: 0 };
+    let counts: Counts;
     for (;;) {
       const out = await client.send(
         new GetMetricDataCommand({
@@ -77,11 +91,7 @@ export const notificationsDelivered: SelftestStep<SelftestEnv> = {
           EndTime: new Date(env.clock.now() + 60_000),
         }),
       );
-      counts = { delivered: 0, failed: 0, invoked: 0, invokeFailed: 0 };
-      for (const result of out.MetricDataResults ?? []) {
-        const id = result.Id as keyof Counts;
-        if (id in counts) counts[id] += (result.Values ?? []).reduce((a, b) => a + b, 0);
-      }
+      counts = countsOf(out.MetricDataResults ?? []);
       if (counts.failed > 0 || counts.invokeFailed > 0) {
         return fail(
           `${describe(counts, topicName, ruleName)} (see the topic's delivery status logs)`,

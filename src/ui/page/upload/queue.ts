@@ -5,6 +5,8 @@ import { createHasher } from "./hasher.js";
 
 /** Files running at once; their parts share one limiter (4 PUTs in flight overall). */
 const FILES_AT_ONCE = 2;
+/** A job between its start and its end: what FILES_AT_ONCE counts. */
+const ACTIVE: ReadonlyArray<UploadJob["status"]> = ["checking", "uploading", "completing"];
 
 export interface QueuedFile {
   file: File;
@@ -55,16 +57,12 @@ export class UploadQueue {
 
   /** Jobs not yet settled (done, failed, cancelled) nor paused. */
   get running(): number {
-    return this.jobs.filter((j) =>
-      ["queued", "checking", "uploading", "completing"].includes(j.status),
-    ).length;
+    return this.jobs.filter((j) => j.status === "queued" || ACTIVE.includes(j.status)).length;
   }
 
   /** Starts queued jobs while fewer than FILES_AT_ONCE are active. */
   pump(): void {
-    const active = this.jobs.filter((j) =>
-      ["checking", "uploading", "completing"].includes(j.status),
-    );
+    const active = this.jobs.filter((j) => ACTIVE.includes(j.status));
     for (const job of this.jobs) {
       if (active.length >= FILES_AT_ONCE) break;
       if (job.status !== "queued") continue;
