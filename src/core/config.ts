@@ -37,8 +37,8 @@ export const configSchema = z.object({
   uiOrigins: z.optional(z.array(z.string())),
   /**
    * The AWS profile each role's login starts from when neither --profile nor
-   * AWS_PROFILE names one (e.g. a separate IAM user for the Admin; the local
-   * stack's demo users).
+   * the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID) gives the identity (e.g. a
+   * separate IAM user for the Admin; the local stack's demo users).
    */
   profiles: z.optional(z.partialRecord(z.enum(ROLES), z.string().check(z.minLength(1)))),
   /** MFA device for roles that need MFA, when the AWS profile has no `mfa_serial`. */

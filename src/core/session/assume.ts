@@ -89,7 +89,8 @@ export function baseProfileOf(
  * STS no longer accepts is dropped and a code asked again.
  */
 export async function assumeRoleSession(request: AssumeRoleRequest): Promise<RoleSession> {
-  const req = { ...request, profile: baseProfileOf(request) };
+  const env = request.env ?? process.env;
+  const req = { ...request, env, profile: baseProfileOf({ ...request, env }) };
   const { config, role } = req;
   const now = req.now ?? Date.now;
   const duration =
@@ -140,7 +141,7 @@ export async function assumeRoleSession(request: AssumeRoleRequest): Promise<Rol
     mfaSessionSeconds: config.mfaSessionSeconds,
     now,
     onDecision: req.onDecision,
-    env: req.env ?? process.env,
+    env,
   };
   const base = await baseIdentity(baseRequest);
   try {
