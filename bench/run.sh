@@ -16,6 +16,9 @@
 # holding each chunk this long each way), RUN_TIMEOUT (600 s a run), BENCH_DIR (scratch folder, default a fresh one under
 # /tmp), KEEP=1 keeps it, REPORT=0 prints a summary instead of writing results and the README,
 # STRONGBOX_BASE_CLI: another build's dist/bundle/main.js, measured as tool "base" (add it to TOOLS).
+# Two more tools are floors, not peers (bench/floor.mjs, never in the README's table): "nodehttp",
+# node:http moving the bytes and nothing else (no multipart upload: folders up, anything down),
+# and "nodesock", Node's raw sockets into reused buffers (one object down).
 # Each round runs the tools in a rotated order; before each run the disk's dirty pages are
 # synced and MinIO left to come to rest (neither timed). Every measured run appends one JSON
 # line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs` turns them into
@@ -47,7 +50,7 @@ for tool in $TOOLS; do
     aws) [[ -x $AWS ]] || die "$AWS missing: apt-get install -y awscli" ;;
     rclone) [[ -x $RCLONE ]] || die "$RCLONE missing: apt-get install -y rclone" ;;
     s5cmd) [[ -x $S5CMD ]] || bash "$repo/bench/build-s5cmd.sh" ;;
-    strongbox) ;;
+    strongbox | nodehttp | nodesock) ;;
     base) [[ -n ${STRONGBOX_BASE_CLI:-} ]] || die "tool base needs STRONGBOX_BASE_CLI (another build's dist/bundle/main.js)" ;;
     *) die "unknown tool $tool" ;;
   esac
@@ -132,6 +135,14 @@ command_for() {
         [[ $scen == small ]] && cmd+=("s3://$bucket/bench/ref/$scen/*" "$out/") || cmd+=("s3://$bucket/bench/ref/$scen" "$out/$scen.bin")
       fi
       ;;
+    nodehttp | nodesock)
+      # Floors, not peers (bench/floor.mjs): Node's HTTP stack alone, nothing verified or synced.
+      cmd=(env ENDPOINT="$endpoint" BUCKET="$bucket" node "$repo/bench/floor.mjs")
+      if [[ $dir == up ]]; then cmd+=(up "$src" "$key/")
+      elif [[ $scen == small ]]; then cmd+=(down "bench/ref/$scen/" "$out/")
+      else cmd+=(down "bench/ref/$scen" "$out/$scen.bin"); fi
+      if [[ $tool == nodesock ]]; then cmd+=(--sockets); fi
+      ;;
     rclone)
       cmd=("$RCLONE" --config /dev/null -q)
       if [[ -n $conc ]]; then
@@ -145,6 +156,15 @@ command_for() {
         [[ $scen == small ]] && cmd+=(copy "bench:$bucket/bench/ref/$scen" "$out") || cmd+=(copyto "bench:$bucket/bench/ref/$scen" "$out/$scen.bin")
       fi
       ;;
+  esac
+}
+
+# supports TOOL DIR SCENARIO: whether the tool has that cell (the floors move only what they were written for).
+supports() {
+  case $1 in
+    nodehttp) [[ $2 == down || $3 == small ]] ;;
+    nodesock) [[ $2 == down && $3 != small ]] ;;
+    *) true ;;
   esac
 }
 
@@ -172,11 +192,14 @@ measure() {
   load=$(cut -d' ' -f1 /proc/loadavg)
   # A tool that hangs fails its run (RUN_TIMEOUT seconds) instead of stopping the bench.
   : >"$work/time.txt"
+  local server_before server_after
+  server_before=$(server_ticks)
   if ! timeout --kill-after=10 "${RUN_TIMEOUT:-600}" $TIME -f '%e %U %S %M' -o "$work/time.txt" "${cmd[@]}" >"$work/run.out" 2>"$work/run.err"; then
     ok=false
     echo "bench: FAILED $tool $variant $scen $dir: ${cmd[*]}" >&2
     tail -5 "$work/run.err" >&2
   fi
+  server_after=$(server_ticks)
   [[ -s $work/time.txt ]] || echo "${RUN_TIMEOUT:-600} 0 0 0" >"$work/time.txt" # killed: no figures
   read -r wall user sys rss < <(tail -1 "$work/time.txt")
   # A download's write-back, timed apart: Strongbox syncs the file before it exits, the peers
@@ -205,8 +228,9 @@ measure() {
   if [[ -n $got ]]; then
     if [[ $got == "${want[$scen]}" ]]; then checked=true; else checked=false; ok=false; echo "bench: BYTES DIFFER $tool $variant $scen $dir" >&2; fi
   fi
-  printf '{"tool":"%s","variant":"%s","scenario":"%s","direction":"%s","round":%s,"concurrency":"%s","partMiB":"%s","bytes":%s,"wall":%s,"user":%s,"sys":%s,"rssKiB":%s,"ok":%s,"bytesChecked":%s,"load":%s,"syncAfter":%s}\n' \
-    "$tool" "$variant" "$scen" "$dir" "$round" "$conc" "$part" "$(bytes_of "$scen")" "$wall" "$user" "$sys" "$rss" "$ok" "$checked" "$load" "$sync_after" >>"$runs"
+  printf '{"tool":"%s","variant":"%s","scenario":"%s","direction":"%s","round":%s,"concurrency":"%s","partMiB":"%s","bytes":%s,"wall":%s,"user":%s,"sys":%s,"rssKiB":%s,"ok":%s,"bytesChecked":%s,"load":%s,"syncAfter":%s,"serverCpu":%s}\n' \
+    "$tool" "$variant" "$scen" "$dir" "$round" "$conc" "$part" "$(bytes_of "$scen")" "$wall" "$user" "$sys" "$rss" "$ok" "$checked" "$load" "$sync_after" \
+    "$(awk -v t="$((server_after - server_before))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }')" >>"$runs"
   printf '  %-9s %-8s %-5s %-4s r%s %7ss cpu %6ss rss %5s MiB load %s%s\n' "$tool" "$variant" "$scen" "$dir" "$round" \
     "$wall" "$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$load" "$([[ $ok == true ]] || echo ' FAILED')" >&2
   rm -rf "$out"
@@ -280,6 +304,7 @@ for round in $(seq 1 "$ROUNDS"); do
             conc=$(setting "$tool" "$(class_of "$s")" "$dir" concurrency)
             part=$(setting "$tool" "$(class_of "$s")" "$dir" partMiB)
           fi
+          supports "$tool" "$dir" "$s" || continue
           measure "$tool" "$variant" "$s" "$dir" "$round" "$conc" "$part"
         done
       done

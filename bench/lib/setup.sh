@@ -47,14 +47,14 @@ strongbox_args() {
 # back at rest (its CPU over 0.25 s below a fifth of a core, or 10 s passed; idle, it uses ~6 %),
 # so that no run pays for the write-back or the clean-up (deleted versions) of the one before.
 quiet_ticks=$(($(getconf CLK_TCK) / 20)) # a fifth of a core for a quarter second
+server_ticks() { awk '{print $14 + $15}' "/proc/$(cat "$work/minio/minio.pid")/stat"; } # MinIO's CPU so far (user + system)
 settle() {
   sync
-  local minio_pid before after
-  minio_pid=$(cat "$work/minio/minio.pid")
+  local before after
   for _ in $(seq 1 40); do
-    before=$(awk '{print $14 + $15}' "/proc/$minio_pid/stat")
+    before=$(server_ticks)
     sleep 0.25
-    after=$(awk '{print $14 + $15}' "/proc/$minio_pid/stat")
+    after=$(server_ticks)
     ((after - before <= quiet_ticks)) && return 0
   done
 }
