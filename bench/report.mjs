@@ -61,14 +61,11 @@ function cellOf(rows) {
     ...(ok.every((r) => typeof r.syncAfter === "number")
       ? { onDiskSeconds: round(median(ok.map((r) => r.wall + r.syncAfter)), 3) }
       : {}),
-    // MinIO's CPU during the run, and both processes' CPU over the wall time: how busy the cores
-    // were (2 on the bench machine). Runs recorded before it have none.
-    ...(ok.every((r) => typeof r.serverCpu === "number")
-      ? {
-          serverCpuSeconds: round(median(ok.map((r) => r.serverCpu))),
-          coresBusy: round(median(ok.map((r) => (r.user + r.sys + r.serverCpu) / r.wall))),
-        }
-      : {}),
+    // MinIO's CPU, and how busy both processes kept the cores (runs recorded before: none).
+    ...(ok.every((r) => typeof r.serverCpu === "number") && {
+      serverCpuSeconds: round(median(ok.map((r) => r.serverCpu))),
+      coresBusy: round(median(ok.map((r) => (r.user + r.sys + r.serverCpu) / r.wall))),
+    }),
     bytesChecked: ok.every((r) => r.bytesChecked !== false),
     load: round(median(ok.map((r) => r.load)), 2),
     settings: { concurrency: ok[0].concurrency || "default", partMiB: ok[0].partMiB || "default" },
@@ -334,9 +331,7 @@ function summary(runsPath) {
     process.stdout.write(
       `${name.padEnd(32)} median ${c.wallSeconds} s [${c.wallMin}–${c.wallMax}]  ${c.MiBps} MiB/s  ` +
         `${c.cpuSecondsPerGiB} CPU-s/GiB  RSS ${c.peakRssMiB} MiB  load ${c.load}  ` +
-        (c.coresBusy === undefined
-          ? ""
-          : `server ${c.serverCpuSeconds} CPU-s  cores busy ${c.coresBusy}  `) +
+        (c.coresBusy ? `server ${c.serverCpuSeconds} CPU-s  cores busy ${c.coresBusy}  ` : "") +
         `${c.failed ? `FAILED ${c.failed}` : "ok"}\n`,
     );
   }
