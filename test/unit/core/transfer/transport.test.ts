@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { createServer as createHttpServer } from "node:http";
-import { type AddressInfo, createServer, type Server, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
@@ -15,61 +15,14 @@ import {
   type S3RequestError,
   s3Call,
 } from "../../../../src/core/transfer/s3-call.js";
-import {
-  createHttpTransport,
-  ResponseTooLargeError,
-  TEXT_LIMIT_BYTES,
-  type Transport,
-  TransportError,
-} from "../../../../src/core/transfer/transport.js";
+import { closeAll, rawServer, readAll, servers, transport } from "./transport-fixtures.js";
 
-const servers: Array<{ close(): unknown }> = [];
-const transports: Transport[] = [];
-
-afterEach(async () => {
-  for (const t of transports.splice(0)) await t.close();
-  for (const s of servers.splice(0)) s.close();
-});
-
-function transport(options?: Parameters<typeof createHttpTransport>[0]): Transport {
-  const t = createHttpTransport(options);
-  transports.push(t);
-  return t;
-}
-
-/** A raw TCP server: `onRequest` gets the socket once the request head has arrived. */
-async function rawServer(onRequest: (socket: Socket) => void): Promise<string> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on("error", () => {});
-    socket.once("data", () => onRequest(socket));
-  });
-  servers.push({
-    close: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  });
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/object`;
-}
-
-async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of body) chunks.push(Buffer.from(chunk));
-  return Buffer.concat(chunks);
-}
-
-async function failure(work: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await work();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a failure");
-}
+/**
+ * Bodies arrive whole both ways (a slow reader, a streamed PUT, a file body from
+ * reused buffers) and answers give their connection back to the pool. How each
+ * failure surfaces is in transport-failures.test.ts.
+ */
+afterEach(closeAll);
 
 describe("the HTTP transport", () => {
   // 64 KiB is undici 7's default high-water mark: its parser paused exactly at
@@ -95,85 +48,6 @@ describe("the HTTP transport", () => {
     },
   );
 
-  test("a body cut short by the server fails as a network error, not as a short success", async () => {
-    const url = await rawServer((socket) => {
-      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n");
-      socket.end(Buffer.alloc(100_000));
-    });
-    const res = await transport().send({ method: "GET", url, headers: {} });
-    const error = await failure(() => readAll(res.body));
-    expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).kind).toBe("network");
-  });
-
-  test("a server that stops sending mid-body fails as a timeout", async () => {
-    const url = await rawServer((socket) => {
-      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nhalf");
-    });
-    const res = await transport({ idleTimeoutMs: 200 }).send({ method: "GET", url, headers: {} });
-    const error = await failure(() => readAll(res.body));
-    expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).kind).toBe("timeout");
-  });
-
-  test("a server that never answers fails as a timeout", async () => {
-    const url = await rawServer(() => {});
-    const error = await failure(() =>
-      transport({ idleTimeoutMs: 200 }).send({ method: "GET", url, headers: {} }),
-    );
-    expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).kind).toBe("timeout");
-  });
-
-  test("a refused connection is a network error that names no URL", async () => {
-    const url = await rawServer(() => {});
-    servers.splice(0).forEach((s) => {
-      s.close();
-    });
-    await sleep(50);
-    const error = await failure(() =>
-      transport().send({ method: "GET", url: `${url}?X-Amz-Signature=secret`, headers: {} }),
-    );
-    expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).kind).toBe("network");
-    expect((error as Error).message).not.toContain("secret");
-  });
-
-  test("aborting mid-body fails as aborted", async () => {
-    const url = await rawServer((socket) => {
-      socket.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nsome");
-    });
-    const controller = new AbortController();
-    const res = await transport().send({
-      method: "GET",
-      url,
-      headers: {},
-      signal: controller.signal,
-    });
-    setTimeout(() => controller.abort(), 50);
-    const error = await failure(() => readAll(res.body));
-    expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).kind).toBe("aborted");
-  });
-
-  test("an error reading the request body reaches the caller unchanged", async () => {
-    const url = await rawServer(() => {});
-    const vanished = Object.assign(new Error("file gone"), { code: "ENOENT" });
-    async function* chunks() {
-      yield Buffer.alloc(1024);
-      throw vanished;
-    }
-    const error = await failure(() =>
-      transport().send({
-        method: "PUT",
-        url,
-        headers: { "content-length": "4096" },
-        body: Readable.from(chunks()),
-      }),
-    );
-    expect(error).toBe(vanished);
-  });
-
   test("discarding an empty response gives its connection back to the pool at once", async () => {
     const ports: number[] = [];
     const server = createHttpServer((req, res) => {
@@ -198,30 +72,6 @@ describe("the HTTP transport", () => {
     }
     expect(ports).toHaveLength(3);
     expect(new Set(ports).size).toBe(1);
-  });
-
-  test("one abort cancels every request sharing the signal, with one listener on it", async () => {
-    const url = await rawServer(() => {});
-    const controller = new AbortController();
-    const warnings: string[] = [];
-    const onWarning = (w: Error) => warnings.push(w.name);
-    process.on("warning", onWarning);
-    try {
-      const t = transport({ connections: 32 });
-      const pending = Array.from({ length: 20 }, () =>
-        failure(() => t.send({ method: "GET", url, headers: {}, signal: controller.signal })),
-      );
-      await sleep(100);
-      controller.abort();
-      for (const error of await Promise.all(pending)) {
-        expect(error).toBeInstanceOf(TransportError);
-        expect((error as TransportError).kind).toBe("aborted");
-      }
-      await sleep(10);
-      expect(warnings).not.toContain("MaxListenersExceededWarning");
-    } finally {
-      process.off("warning", onWarning);
-    }
   });
 
   test("a streamed PUT arrives whole with its content-length, and the connection is reused", async () => {
@@ -297,40 +147,6 @@ describe("the HTTP transport", () => {
       .catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(FileChangedError);
     server.closeAllConnections();
-  });
-});
-
-describe("hostile answers: text() is capped", () => {
-  test("an endless chunked error body is refused at the cap, not read into memory", async () => {
-    let sent = 0;
-    const url = await rawServer((socket) => {
-      socket.write("HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n");
-      const chunk = Buffer.alloc(64 * 1024, 0x3c);
-      const pump = () => {
-        while (!socket.destroyed) {
-          sent += chunk.length;
-          if (!socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString()}\r\n`)) {
-            socket.once("drain", pump);
-            return;
-          }
-        }
-      };
-      pump();
-    });
-    const res = await transport().send({ method: "GET", url, headers: {} });
-    const error = await failure(() => res.text());
-    expect(error).toBeInstanceOf(ResponseTooLargeError);
-    expect((error as Error).message).toMatch(/larger than 4 MiB/);
-    // It stopped near the cap (plus what the socket buffers held), not at the end of an endless stream.
-    expect(sent).toBeLessThan(64 * TEXT_LIMIT_BYTES);
-  });
-
-  test("a Content-Length above the cap is refused before reading", async () => {
-    const url = await rawServer((socket) => {
-      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${TEXT_LIMIT_BYTES + 1}\r\n\r\n<x>`);
-    });
-    const res = await transport().send({ method: "GET", url, headers: {} });
-    expect(await failure(() => res.text())).toBeInstanceOf(ResponseTooLargeError);
   });
 });
 
