@@ -3,12 +3,14 @@
 // measured by bench/run.sh as the tools `nodehttp` and `nodesock`. Not a product and not a peer:
 // no verification, no fsync, no retry, no resume, no checks on the answers beyond the status; only
 // the bytes, moved as node:http moves them (`nodesock`: Node's raw TCP sockets reading into reused
-// buffers, the response head parsed here, for one object's download). It signs with the bench's
+// buffers, the response head parsed here, for one object's download; `nodesha`: the same, each
+// range's SHA-256 taken as it streams in, as Strongbox verifies). It signs with the bench's
 // MinIO credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY) through Strongbox's built signer.
 //
 //   node bench/floor.mjs up DIR PREFIX/            every file below DIR, one PUT each, 32 at once
 //   node bench/floor.mjs down PREFIX/ OUT          every object below PREFIX/ into the folder OUT
-//   node bench/floor.mjs down KEY FILE [--sockets] one object in 32 MiB ranges, 8 at once
+//   node bench/floor.mjs down KEY FILE [--sockets | --sockets-sha256]
+//                                                  one object in 32 MiB ranges, 8 at once
 //
 // ENDPOINT and BUCKET come from the environment, as in `bench/run.sh serve`'s env.sh.
 import { createHash } from "node:crypto";
@@ -161,8 +163,9 @@ async function downObject(key, file, size) {
 /**
  * One object over raw sockets: each connection reads into one reused buffer (`onread`) and
  * writes what it read in place; the response head is parsed here (status and Content-Length).
+ * `hashing`: each range's SHA-256 as its bytes arrive.
  */
-async function downObjectSockets(key, file, size) {
+async function downObjectSockets(key, file, size, hashing) {
   const fd = openSync(file, "w");
   const ranges = rangesOf(size);
   const connection = () =>
@@ -170,6 +173,7 @@ async function downObjectSockets(key, file, size) {
       let position = 0;
       let left = 0;
       let head = null; // the response head's text while it is incomplete
+      let hash = null;
       const ask = () => {
         const range = ranges.shift();
         if (!range) {
@@ -183,6 +187,7 @@ async function downObjectSockets(key, file, size) {
         position = start;
         left = -1;
         head = "";
+        hash = hashing ? createHash("sha256") : null;
         socket.write(
           `GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.host}\r\nRange: ${headers.range}\r\n\r\n`,
         );
@@ -198,10 +203,14 @@ async function downObjectSockets(key, file, size) {
           offset = n - (head.length - endOfHead - 4);
           head = null;
         }
+        hash?.update(buffer.subarray(offset, n));
         writeSync(fd, buffer, offset, n - offset, position);
         position += n - offset;
         left -= n - offset;
-        if (left === 0) ask();
+        if (left === 0) {
+          hash?.digest();
+          ask();
+        }
       };
       const socket = net.connect({
         host: endpoint.hostname,
@@ -220,10 +229,12 @@ else if (mode === "down" && from?.endsWith("/") && to) await downPrefix(from, to
 else if (mode === "down" && from && to) {
   const { headers } = await exchange("HEAD", urlOf("HEAD", pathOf(from)), {});
   const size = Number(headers["content-length"]);
-  await (flag === "--sockets" ? downObjectSockets : downObject)(from, to, size);
+  if (flag?.startsWith("--sockets"))
+    await downObjectSockets(from, to, size, flag.endsWith("sha256"));
+  else await downObject(from, to, size);
 } else {
   process.stderr.write(
-    "usage: floor.mjs up DIR PREFIX/ | down PREFIX/ OUT | down KEY FILE [--sockets]\n",
+    "usage: floor.mjs up DIR PREFIX/ | down PREFIX/ OUT | down KEY FILE [--sockets[-sha256]]\n",
   );
   process.exit(2);
 }

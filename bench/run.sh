@@ -18,7 +18,8 @@
 # STRONGBOX_BASE_CLI: another build's dist/bundle/main.js, measured as tool "base" (add it to TOOLS).
 # Two more tools are floors, not peers (bench/floor.mjs, never in the README's table): "nodehttp",
 # node:http moving the bytes and nothing else (no multipart upload: folders up, anything down),
-# and "nodesock", Node's raw sockets into reused buffers (one object down).
+# "nodesock", Node's raw sockets into reused buffers (one object down), and "nodesha", the same
+# hashing each range (SHA-256) as Strongbox verifies.
 # Each round runs the tools in a rotated order; before each run the disk's dirty pages are
 # synced and MinIO left to come to rest (neither timed). Every measured run appends one JSON
 # line to $BENCH_DIR/runs.jsonl; `node bench/report.mjs` turns them into
@@ -50,7 +51,7 @@ for tool in $TOOLS; do
     aws) [[ -x $AWS ]] || die "$AWS missing: apt-get install -y awscli" ;;
     rclone) [[ -x $RCLONE ]] || die "$RCLONE missing: apt-get install -y rclone" ;;
     s5cmd) [[ -x $S5CMD ]] || bash "$repo/bench/build-s5cmd.sh" ;;
-    strongbox | nodehttp | nodesock) ;;
+    strongbox | nodehttp | nodesock | nodesha) ;;
     base) [[ -n ${STRONGBOX_BASE_CLI:-} ]] || die "tool base needs STRONGBOX_BASE_CLI (another build's dist/bundle/main.js)" ;;
     *) die "unknown tool $tool" ;;
   esac
@@ -135,13 +136,14 @@ command_for() {
         [[ $scen == small ]] && cmd+=("s3://$bucket/bench/ref/$scen/*" "$out/") || cmd+=("s3://$bucket/bench/ref/$scen" "$out/$scen.bin")
       fi
       ;;
-    nodehttp | nodesock)
+    nodehttp | nodesock | nodesha)
       # Floors, not peers (bench/floor.mjs): Node's HTTP stack alone, nothing verified or synced.
       cmd=(env ENDPOINT="$endpoint" BUCKET="$bucket" node "$repo/bench/floor.mjs")
       if [[ $dir == up ]]; then cmd+=(up "$src" "$key/")
       elif [[ $scen == small ]]; then cmd+=(down "bench/ref/$scen/" "$out/")
       else cmd+=(down "bench/ref/$scen" "$out/$scen.bin"); fi
       if [[ $tool == nodesock ]]; then cmd+=(--sockets); fi
+      if [[ $tool == nodesha ]]; then cmd+=(--sockets-sha256); fi
       ;;
     rclone)
       cmd=("$RCLONE" --config /dev/null -q)
@@ -163,7 +165,7 @@ command_for() {
 supports() {
   case $1 in
     nodehttp) [[ $2 == down || $3 == small ]] ;;
-    nodesock) [[ $2 == down && $3 != small ]] ;;
+    nodesock | nodesha) [[ $2 == down && $3 != small ]] ;;
     *) true ;;
   esac
 }
