@@ -135,11 +135,9 @@ function rangesOf(size) {
 async function downObject(key, file, size) {
   const fh = await open(file, "w");
   await each(rangesOf(size), RANGES_IN_FLIGHT, async ([start, end]) => {
-    const url = urlOf("GET", pathOf(key), { range: `bytes=${start}-${end}` });
+    const headers = { range: `bytes=${start}-${end}` };
     const res = await new Promise((resolve, reject) =>
-      http
-        .get(url, { agent, headers: { range: `bytes=${start}-${end}` } }, resolve)
-        .on("error", reject),
+      http.get(urlOf("GET", pathOf(key), headers), { agent, headers }, resolve).on("error", reject),
     );
     if (res.statusCode !== 206) throw new Error(`GET ${res.statusCode}`);
     let position = start;

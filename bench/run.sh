@@ -301,12 +301,12 @@ for round in $(seq 1 "$ROUNDS"); do
     for dir in $DIRECTIONS; do
       for variant in $(rotated "$round" $VARIANTS); do
         for tool in $(rotated "$round" $TOOLS); do
+          supports "$tool" "$dir" "$s" || continue
           conc= part=
           if [[ $variant == best ]]; then
             conc=$(setting "$tool" "$(class_of "$s")" "$dir" concurrency)
             part=$(setting "$tool" "$(class_of "$s")" "$dir" partMiB)
           fi
-          supports "$tool" "$dir" "$s" || continue
           measure "$tool" "$variant" "$s" "$dir" "$round" "$conc" "$part"
         done
       done
